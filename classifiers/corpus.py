@@ -1,0 +1,241 @@
+"""The labelled complaint corpus, its fingerprint and the fixed held-out split.
+
+The corpus is every `classifiers/corpus/*.jsonl` file, one JSON object per line:
+{"id", "text", "problem_types": [primary, ...others], "program", "channel"}.
+
+The held-out split is listed in the committed `corpus/split.json` (test ids, chosen once,
+stratified on the primary type by a stable hash of the id). Ids added to the corpus later go
+to training; the test set only changes when someone deliberately rewrites split.json, so
+models trained at different times are compared on the same texts. Without split.json the
+same rule is applied on the fly. Training never sees a test id or a test text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import math
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .labels import PROBLEM_TYPES, PROGRAMS
+from .normalize import normalize
+
+logger = logging.getLogger(__name__)
+
+CORPUS_DIR = Path(__file__).with_name("corpus")
+SPLIT_FILE = CORPUS_DIR / "split.json"
+TEST_FRACTION = 0.2
+SPLIT_SALT = "hotline-triage-split-v1"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled complaint. Extra examples may lack one of the two labels."""
+
+    id: str
+    text: str
+    problem_types: tuple[str, ...] = ()
+    program: str | None = None
+    channel: str | None = None
+    source: str = "corpus"
+
+    @property
+    def primary(self) -> str | None:
+        """The primary problem type, used for routing, statistics and stratification."""
+        return self.problem_types[0] if self.problem_types else None
+
+
+@dataclass
+class Split:
+    """Training and held-out examples. Extra (confirmed) examples are only in `train`."""
+
+    train: list[Example]
+    test: list[Example]
+    dropped_extra: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+class CorpusWarning(UserWarning):
+    """A corpus line was skipped (bad JSON, unknown label, duplicate id)."""
+
+
+def example_from_dict(record: Mapping[str, object], *, source: str = "corpus") -> Example:
+    """Build an Example from a corpus line or an inspector's correction; raise ValueError."""
+    text = record.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("missing text")
+    types = record.get("problem_types")
+    if types is None and record.get("problem_type"):
+        types = [record["problem_type"]]
+    if isinstance(types, str):
+        types = [types]
+    types = tuple(dict.fromkeys(str(t) for t in (types or ())))
+    unknown = [t for t in types if t not in PROBLEM_TYPES]
+    if unknown:
+        raise ValueError(f"unknown problem type {unknown}")
+    program = record.get("program") or None
+    if program is not None and program not in PROGRAMS:
+        raise ValueError(f"unknown programme {program!r}")
+    if not types and program is None:
+        raise ValueError("no label")
+    raw_id = record.get("id")
+    example_id = str(raw_id) if raw_id not in (None, "") else _text_id(text)
+    channel = record.get("channel")
+    return Example(
+        id=example_id,
+        text=text,
+        problem_types=types,
+        program=str(program) if program else None,
+        channel=str(channel) if channel else None,
+        source=source,
+    )
+
+
+def _text_id(text: str) -> str:
+    return "extra-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def load_corpus(corpus_dir: Path | str = CORPUS_DIR) -> list[Example]:
+    """Read every *.jsonl file in `corpus_dir` (sorted by name).
+
+    Bad lines are skipped with a CorpusWarning rather than failing: the files are written
+    by people, and one typo must not stop a retraining job. Duplicate ids keep the first.
+    """
+    examples: list[Example] = []
+    seen: set[str] = set()
+    for path in sorted(Path(corpus_dir).glob("*.jsonl")):
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    example = example_from_dict(json.loads(line), source=path.name)
+                except (ValueError, AttributeError) as error:
+                    warnings.warn(f"{path.name}:{number}: skipped ({error})", CorpusWarning)
+                    continue
+                if not example.problem_types or example.program is None:
+                    warnings.warn(f"{path.name}:{number}: skipped (needs both labels)", CorpusWarning)
+                    continue
+                if example.id in seen:
+                    warnings.warn(f"{path.name}:{number}: duplicate id {example.id}", CorpusWarning)
+                    continue
+                seen.add(example.id)
+                examples.append(example)
+    return examples
+
+
+def corpus_hash(examples: Iterable[Example]) -> str:
+    """A fingerprint of the labelled content, independent of file names and line order."""
+    digest = hashlib.sha256()
+    for example in sorted(examples, key=lambda e: e.id):
+        row = [example.id, example.text, list(example.problem_types), example.program]
+        digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8"))
+        digest.update(b"\n")
+    return "sha256:" + digest.hexdigest()
+
+
+def stable_bucket(example_id: str, salt: str = SPLIT_SALT) -> float:
+    """A number in [0, 1) fixed by the id alone (unlike Python's salted hash())."""
+    digest = hashlib.sha256(f"{salt}:{example_id}".encode("utf-8")).hexdigest()
+    return int(digest[:13], 16) / float(16**13)
+
+
+def choose_test_ids(
+    examples: Iterable[Example], *, fraction: float = TEST_FRACTION, salt: str = SPLIT_SALT
+) -> list[str]:
+    """Stratified on the primary type: in each class, the ids with the lowest buckets.
+
+    Rounding up per class guarantees at least `fraction` of every class is held out.
+    """
+    by_class: dict[str, list[Example]] = defaultdict(list)
+    for example in examples:
+        by_class[example.primary or ""].append(example)
+    chosen: list[str] = []
+    for members in by_class.values():
+        members.sort(key=lambda e: stable_bucket(e.id, salt))
+        chosen.extend(e.id for e in members[: math.ceil(fraction * len(members))])
+    return sorted(chosen)
+
+
+def write_split(
+    examples: list[Example], path: Path | str = SPLIT_FILE, *, fraction: float = TEST_FRACTION
+) -> list[str]:
+    """Freeze the held-out ids in split.json (done once, when the corpus is complete)."""
+    test_ids = choose_test_ids(examples, fraction=fraction)
+    payload = {
+        "description": "Held-out test ids; training never sees them. Stratified on the "
+        "primary problem type by sha256(salt:id). Regenerate only deliberately.",
+        "salt": SPLIT_SALT,
+        "fraction": fraction,
+        "corpus_hash": corpus_hash(examples),
+        "test_ids": test_ids,
+    }
+    Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return test_ids
+
+
+def read_split_ids(path: Path | str = SPLIT_FILE) -> set[str] | None:
+    """The frozen test ids, or None when no split file exists yet."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    return set(json.loads(path.read_text(encoding="utf-8"))["test_ids"])
+
+
+def split_corpus(
+    examples: list[Example],
+    *,
+    split_path: Path | str | None = SPLIT_FILE,
+    extra_examples: Iterable[Mapping[str, object] | Example] = (),
+) -> Split:
+    """Split into training and held-out examples; extra examples join training only.
+
+    Extra examples (inspectors' confirmed labels) whose id or normalised text is in the
+    held-out set are dropped, so a correction of a test complaint cannot leak into training.
+    """
+    frozen = read_split_ids(split_path) if split_path is not None else None
+    test_ids = frozen if frozen is not None else set(choose_test_ids(examples))
+    notes = [] if frozen is not None else ["split.json missing: split computed on the fly"]
+    test = [e for e in examples if e.id in test_ids]
+    test_texts = {normalize(e.text) for e in test}
+    train = [e for e in examples if e.id not in test_ids and normalize(e.text) not in test_texts]
+    dropped = len(examples) - len(test) - len(train)
+    if dropped:
+        notes.append(f"{dropped} training examples dropped: same text as a test example")
+
+    dropped_extra = 0
+    for record in extra_examples:
+        try:
+            example = (
+                record if isinstance(record, Example)
+                else example_from_dict(record, source="extra")
+            )
+        except ValueError as error:
+            logger.warning("extra example skipped: %s", error)
+            dropped_extra += 1
+            continue
+        if example.id in test_ids or normalize(example.text) in test_texts:
+            dropped_extra += 1
+            continue
+        train.append(example)
+    return Split(train=train, test=test, dropped_extra=dropped_extra, notes=notes)
+
+
+def label_distribution(examples: Iterable[Example]) -> dict[str, dict[str, int]]:
+    """Counts of primary types, all types (multi-label) and programmes."""
+    primary: dict[str, int] = defaultdict(int)
+    any_type: dict[str, int] = defaultdict(int)
+    program: dict[str, int] = defaultdict(int)
+    for example in examples:
+        if example.primary:
+            primary[example.primary] += 1
+        for label in example.problem_types:
+            any_type[label] += 1
+        if example.program:
+            program[example.program] += 1
+    return {"primary": dict(primary), "any_type": dict(any_type), "program": dict(program)}

@@ -1,0 +1,154 @@
+"""Text normalisation applied before classification and entity extraction.
+
+Callers dictate, type on phones and write letters: the same word arrives in full-width
+digits, in traditional characters, padded with speech fillers. Normalising first keeps the
+features (and the entity spans the app highlights) consistent. Every function here accepts
+any string, including empty, emoji-only and very long input, and never raises.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from pathlib import Path
+
+# Hostile or accidental input (a pasted spreadsheet, a 50,000-character letter) must not
+# make classification slow; the first 20,000 characters carry the complaint.
+MAX_CHARS = 20_000
+
+# Speech-transcript fillers that carry no meaning. Longer fillers first so "就是说" is not
+# left as "说". Single-character interjections are only removed when they stand alone
+# between punctuation or repeat, because 嗯/啊 also occur inside words (e.g. 啊 rarely,
+# but 那个 is a real determiner: "那个村" must stay), so multi-character fillers are only
+# removed when followed by a pause mark or another filler.
+_FILLER_WORDS = ("就是说", "然后呢", "怎么说呢", "这个这个", "那个那个", "你知道吧", "对吧")
+_FILLER_RE = re.compile(
+    r"(?:" + "|".join(map(re.escape, _FILLER_WORDS)) + r")[,，、.。…\s]*"
+    r"|(?:(?<=^)|(?<=[,，、.。…!！?？\s]))(?:嗯+|呃+|额+|啊+|哦+|那个|这个|就是)[,，、.。…\s]+"
+)
+_SPACE_RE = re.compile(r"[ \t\u3000\xa0]+")
+_BLANK_LINES_RE = re.compile(r"\n\s*\n+")
+_REPEAT_PUNCT_RE = re.compile(r"([,，。.!！?？、~～…])\1+")
+
+_CHINESE_PUNCTUATION = frozenset("，！？：；（）")
+
+_t2s_lock = threading.Lock()
+_t2s_converter = None
+_traditional_chars: frozenset[str] | None = None
+
+
+def _opencc_dictionary_dir() -> Path:
+    import opencc
+
+    return Path(opencc.__file__).parent / "dictionary"
+
+
+def _load_traditional_chars() -> frozenset[str]:
+    """Characters whose presence means a t2s conversion could change the text.
+
+    opencc-python-reimplemented is pure Python and costs about as much as jieba itself;
+    most complaints are already simplified, so we skip it unless one of these appears.
+    """
+    chars: set[str] = set()
+    folder = _opencc_dictionary_dir()
+    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+        with open(folder / name, encoding="utf-8") as handle:
+            for line in handle:
+                key, _, values = line.rstrip("\n").partition("\t")
+                value = values.split(" ")[0] if values else key
+                if key == value:
+                    continue
+                if len(key) == len(value):
+                    chars.update(k for k, v in zip(key, value) if k != v)
+                else:
+                    chars.update(key)
+    return frozenset(chars)
+
+
+def _converter():
+    global _t2s_converter, _traditional_chars
+    if _t2s_converter is None:
+        with _t2s_lock:
+            if _t2s_converter is None:
+                import opencc
+
+                _traditional_chars = _load_traditional_chars()
+                _t2s_converter = opencc.OpenCC("t2s")
+    return _t2s_converter
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified ones (opencc 't2s')."""
+    converter = _converter()
+    assert _traditional_chars is not None
+    if _traditional_chars.isdisjoint(text):
+        return text
+    return converter.convert(text)
+
+
+def to_halfwidth(text: str) -> str:
+    """Map full-width letters, digits and symbols (ＡＢＣ１２３．－) to half-width.
+
+    The everyday Chinese punctuation ，！？：；（） sits in the same Unicode block but is
+    kept, since the app shows the normalised text to inspectors.
+    """
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        code = ord(char)
+        if code == 0x3000:
+            out.append(" ")
+        elif 0xFF01 <= code <= 0xFF5E and char not in _CHINESE_PUNCTUATION:
+            out.append(chr(code - 0xFEE0))
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def remove_fillers(text: str) -> str:
+    """Drop speech fillers (嗯, 那个, 就是说 ...) that transcripts are full of."""
+    previous = None
+    # Fillers come in runs ("嗯，那个，就是说"); a couple of passes clears a run.
+    for _ in range(3):
+        if previous == text:
+            break
+        previous = text
+        text = _FILLER_RE.sub("", text)
+    return text
+
+
+def clean_whitespace(text: str) -> str:
+    """Collapse runs of spaces and blank lines and repeated punctuation."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SPACE_RE.sub(" ", text)
+    text = _BLANK_LINES_RE.sub("\n", text)
+    text = _REPEAT_PUNCT_RE.sub(r"\1", text)
+    return text.strip()
+
+
+def normalize(text: object, *, max_chars: int = MAX_CHARS, fillers: bool = True) -> str:
+    """Return the normalised form of `text` used for classification and extraction.
+
+    Non-string input (None, numbers) becomes a string rather than an error, because the
+    intake path must never fail on what an operator pasted.
+    """
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        text = str(text)
+    text = text[: max_chars * 2]  # cut before the work; fillers may shrink the text
+    text = unicodedata.normalize("NFC", text)
+    text = to_halfwidth(text)
+    text = to_simplified(text)
+    text = clean_whitespace(text)
+    if fillers:
+        text = remove_fillers(text)
+        text = clean_whitespace(text)
+    return text[:max_chars]
+
+
+def count_cjk(text: str) -> int:
+    """Number of CJK ideographs, used to judge whether a text can be classified at all."""
+    return sum(1 for char in text if "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf")

@@ -1,0 +1,78 @@
+"""The hotline application: `create_app()` builds a configured Flask app; nothing happens at import."""
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+from datetime import timedelta
+
+from flask import Flask
+
+from hotline.settings import ROOT, Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app from the environment; `overrides` replace settings (tests)."""
+    settings = load_settings(overrides)
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
+                instance_path=str(settings.INSTANCE_DIR))
+    _configure(app, settings)
+    _init_extensions(app)
+    _register_blueprints(app)
+    return app
+
+
+def identity_key(settings: Settings) -> bytes:
+    """The key for phone-number look-up hashes (derived from SECRET_KEY if none is set, in dev)."""
+    if settings.IDENTITY_KEY:
+        return base64.b64decode(settings.IDENTITY_KEY)
+    return hashlib.sha256(b"identity:" + settings.SECRET_KEY.encode()).digest()
+
+
+def _configure(app: Flask, settings: Settings) -> None:
+    app.config.update(
+        SETTINGS=settings,
+        SECRET_KEY=settings.SECRET_KEY,
+        IDENTITY_KEY=identity_key(settings),
+        TESTING=settings.HOTLINE_ENV == "test",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.SESSION_MINUTES),
+        SESSION_REFRESH_EACH_REQUEST=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.is_production,
+        REMEMBER_COOKIE_SECURE=settings.is_production,
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # blueprints lower (webhooks) or raise (imports) it
+        WTF_CSRF_TIME_LIMIT=None,  # the session lifetime bounds the token
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+
+
+def _init_extensions(app: Flask) -> None:
+    from hotline import access, db, errors, security
+    from hotline.auth import login_manager
+
+    db.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    app.before_request(access.enforce_declared_access)
+    from hotline import templating
+
+    templating.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from hotline.admin.views import bp as admin_bp
+    from hotline.api.views import bp as api_bp
+    from hotline.auth.views import bp as auth_bp
+    from hotline.intake.views import bp as intake_bp
+    from hotline.home import bp as home_bp
+
+    for bp in (home_bp, auth_bp, intake_bp, api_bp, admin_bp):
+        app.register_blueprint(bp)
+    from hotline import cli
+
+    cli.register(app)

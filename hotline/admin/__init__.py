@@ -1,0 +1,1 @@
+"""Administration: users, offices; the audit trail for auditors."""

@@ -1,0 +1,161 @@
+"""Admin screens for users and offices, and the auditor's read-only audit trail."""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlmodel import func, select
+
+from hotline import access, audit
+from hotline.auth.accounts import AccountError, create_user
+from hotline.auth.passwords import WeakPassword, hash_password
+from hotline.db import get_session
+from models.audit import AuditEntry
+from models.divisions import Township
+from models.offices import Office, OfficeJurisdiction, OfficeKind
+from models.users import Role, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/users", methods=["GET", "POST"])
+@access.roles(Role.admin)
+def users():
+    """List users; create one."""
+    db = get_session()
+    error, values = None, {}
+    if request.method == "POST":
+        values = request.form.to_dict()
+        office = db.get(Office, request.form.get("office_id", type=int) or -1)
+        try:
+            create_user(db, username=values.get("username", ""), full_name=values.get("full_name", ""),
+                        role=values.get("role", ""), password=values.get("password", ""),
+                        office=office, actor=current_user)
+            db.commit()
+            flash("用户已创建")
+            return redirect(url_for("admin.users"))
+        except (AccountError, WeakPassword) as exc:
+            db.rollback()
+            error = str(exc)
+    rows = db.exec(select(User).order_by(User.username)).all()
+    offices = db.exec(select(Office).order_by(Office.name)).all()
+    return render_template("admin/users.html", rows=rows, offices=offices, roles=list(Role),
+                           error=error, values=values, office_names={o.id: o.name for o in offices}), \
+        (422 if error else 200)
+
+
+@bp.route("/users/<int:user_id>", methods=["POST"])
+@access.roles(Role.admin)
+def update_user(user_id: int):
+    """Change a user's role, office, active flag or password."""
+    db = get_session()
+    user = db.get(User, user_id)
+    if user is None:
+        abort(404)
+    changes = {}
+    if request.form.get("role"):
+        try:
+            user.role = Role(request.form["role"])
+            changes["role"] = user.role.value
+        except ValueError:
+            abort(400)
+    if "office_id" in request.form:
+        user.office_id = request.form.get("office_id", type=int) or None
+        changes["office_id"] = user.office_id
+    if "active" in request.form:
+        user.active = request.form["active"] == "1"
+        changes["active"] = user.active
+    if request.form.get("password"):
+        try:
+            user.password_hash = hash_password(request.form["password"])
+        except WeakPassword as exc:
+            flash(str(exc))
+            return redirect(url_for("admin.users"))
+        changes["password"] = "reset"
+    db.add(user)
+    audit.record(db, actor=current_user, action="user.update", entity="user", entity_id=user.id,
+                 detail=changes)
+    db.commit()
+    flash("已保存")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/offices", methods=["GET", "POST"])
+@access.roles(Role.admin)
+def offices():
+    """List offices with their jurisdiction; create one."""
+    db = get_session()
+    error = None
+    if request.method == "POST":
+        name = (request.form.get("name") or "").strip()
+        try:
+            kind = OfficeKind(request.form.get("kind", ""))
+        except ValueError:
+            kind = None
+        if not name or kind is None:
+            error = "请填写机构名称并选择机构类型"
+        elif db.exec(select(Office).where(Office.name == name)).first():
+            error = f"机构“{name}”已存在"
+        else:
+            office = Office(name=name[:60], kind=kind,
+                            department=(request.form.get("department") or None))
+            db.add(office)
+            db.flush()
+            for tid in request.form.getlist("township_ids", type=int):
+                if db.get(Township, tid):
+                    db.add(OfficeJurisdiction(office_id=office.id, township_id=tid))
+            audit.record(db, actor=current_user, action="office.create", entity="office",
+                         entity_id=office.id, detail={"name": name, "kind": kind.value})
+            db.commit()
+            flash("机构已创建")
+            return redirect(url_for("admin.offices"))
+    rows = db.exec(select(Office).order_by(Office.kind, Office.name)).all()
+    townships = db.exec(select(Township).order_by(Township.code)).all()
+    juris: dict[int, list[str]] = {}
+    names = {t.id: t.name for t in townships}
+    for j in db.exec(select(OfficeJurisdiction)).all():
+        juris.setdefault(j.office_id, []).append(names.get(j.township_id, "?"))
+    return render_template("admin/offices.html", rows=rows, townships=townships, juris=juris,
+                           kinds=list(OfficeKind), error=error), (422 if error else 200)
+
+
+@bp.route("/audit")
+@access.roles(Role.auditor, Role.admin)
+def audit_log():
+    """The audit trail, newest first, filterable by action and actor."""
+    db = get_session()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    stmt = _audit_query()
+    rows = db.exec(stmt.order_by(AuditEntry.id.desc()).offset((page - 1) * 100).limit(100)).all()
+    total = db.exec(select(func.count()).select_from(AuditEntry)).one()
+    return render_template("admin/audit.html", rows=rows, page=page, total=total,
+                           action=request.args.get("action", ""), actor=request.args.get("actor", ""))
+
+
+def _audit_query():
+    stmt = select(AuditEntry)
+    if request.args.get("action"):
+        stmt = stmt.where(AuditEntry.action.like(request.args["action"].replace("%", "") + "%"))
+    if request.args.get("actor"):
+        stmt = stmt.where(AuditEntry.actor_name == request.args["actor"])
+    return stmt
+
+
+@bp.route("/audit.csv")
+@access.roles(Role.auditor)
+def audit_export():
+    """Export the (filtered) audit trail as CSV, with the chain hashes."""
+    db = get_session()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["id", "at", "actor", "action", "entity", "entity_id", "detail", "remote_addr",
+                     "prev_hash", "hash"])
+    for row in db.exec(_audit_query().order_by(AuditEntry.id)).all():
+        writer.writerow([row.id, row.at.isoformat(), row.actor_name, row.action, row.entity,
+                         row.entity_id, row.detail, row.remote_addr, row.prev_hash, row.hash])
+    audit.record(db, actor=current_user, action="audit.export", entity="audit", entity_id=None)
+    db.commit()
+    return Response("\ufeff" + buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=audit.csv"})

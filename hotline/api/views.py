@@ -1,0 +1,117 @@
+"""JSON API v1: intake and status look-up, for other systems and the operators' tools."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+from sqlmodel import select
+
+from hotline import access
+from hotline.api.auth import token_required
+from hotline.api.openapi import openapi_document
+from hotline.db import get_session
+from hotline.errors import error_response
+from hotline.intake import service
+from hotline.security import csrf
+from models.cases import CASE_STATUS_LABELS, Case
+from models.complaints import COMPLAINT_STATUS_LABELS, Complaint
+from models.offices import OFFICE_KIND_LABELS, Office
+from models.users import Role
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # token-authenticated: no cookies, so no cross-site forgery
+
+INTAKE_FIELDS = {"text", "channel", "phone", "name", "anonymous", "township_id", "village_id",
+                 "accused_name", "accused_title", "accused_level", "program", "amount", "external_id"}
+
+
+def _json_body() -> dict | tuple:
+    data = request.get_json(silent=True)
+    if data is None:
+        return error_response(400, "请求体不是有效的 JSON", "invalid_json")
+    if not isinstance(data, dict):
+        return error_response(400, "请求体必须是 JSON 对象", "invalid_json")
+    return data
+
+
+def complaint_json(complaint: Complaint, case: Case | None, office: Office | None) -> dict:
+    return {
+        "id": complaint.id, "receipt_code": complaint.receipt_code,
+        "status": complaint.status.value, "status_label": COMPLAINT_STATUS_LABELS[complaint.status],
+        "received_at": complaint.received_at.isoformat(),
+        "problem_type": complaint.problem_type.value if complaint.problem_type else None,
+        "program": complaint.program.value if complaint.program else None,
+        "triage_state": complaint.triage_state.value, "confidence": complaint.confidence,
+        "case_status": case.status.value if case else None,
+        "case_status_label": CASE_STATUS_LABELS[case.status] if case else None,
+        "office_level": OFFICE_KIND_LABELS[office.kind] if office else None,
+    }
+
+
+@bp.route("/openapi.json")
+@access.public
+def openapi():
+    """The OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document(server=url_for("api.openapi", _external=True).rsplit("/", 1)[0]))
+
+
+@bp.route("/complaints", methods=["POST"])
+@token_required(Role.operator, Role.supervisor)
+def create_complaint():
+    """Log a report; answers with its receipt code."""
+    body = _json_body()
+    if isinstance(body, tuple):
+        return body
+    unknown = sorted(set(body) - INTAKE_FIELDS)
+    if unknown:
+        return error_response(422, f"不支持的字段：{', '.join(unknown)}", "unknown_fields")
+    if not all(isinstance(v, (str, int, float, bool, type(None))) for v in body.values()):
+        return error_response(422, "字段值必须是字符串、数字或布尔值", "invalid_field")
+    data = service.IntakeData(
+        text=str(body.get("text") or ""), channel=str(body.get("channel") or "web"),
+        phone=str(body.get("phone") or ""), name=str(body.get("name") or ""),
+        anonymous=body.get("anonymous") is True, township_id=body.get("township_id"),
+        village_id=body.get("village_id"), accused_name=str(body.get("accused_name") or ""),
+        accused_title=str(body.get("accused_title") or ""),
+        accused_level=str(body.get("accused_level") or ""), program=str(body.get("program") or ""),
+        amount=str(body.get("amount") or ""), external_id=(str(body["external_id"])[:64]
+                                                           if body.get("external_id") else None),
+    )
+    db = get_session()
+    if data.external_id:
+        existing = _existing_by_external_id(data)
+        if existing is not None:
+            return jsonify(_with_case(existing)), 200
+    try:
+        complaint = service.log_contact(session=db, data=data, user=g.api_user,
+                                        identity_key=current_app.config["IDENTITY_KEY"],
+                                        max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS)
+        db.commit()
+    except service.IntakeError as exc:
+        db.rollback()
+        return error_response(422, "提交内容有误：" + str(exc), "validation_failed", fields=exc.errors)
+    return jsonify(_with_case(complaint)), 201
+
+
+def _existing_by_external_id(data: service.IntakeData) -> Complaint | None:
+    from models.contacts import Contact
+
+    db = get_session()
+    contact = db.exec(select(Contact).where(Contact.channel == data.channel,
+                                            Contact.external_id == data.external_id)).first()
+    return db.get(Complaint, contact.complaint_id) if contact and contact.complaint_id else None
+
+
+def _with_case(complaint: Complaint) -> dict:
+    db = get_session()
+    case = db.exec(select(Case).where(Case.complaint_id == complaint.id)).first()
+    office = db.get(Office, case.office_id) if case else None
+    return complaint_json(complaint, case, office)
+
+
+@bp.route("/complaints/<code>")
+@token_required(Role.operator, Role.supervisor, Role.inspector)
+def get_complaint(code: str):
+    """Status of a complaint by its receipt code."""
+    complaint = service.find_by_receipt(get_session(), code)
+    if complaint is None:
+        return error_response(404, "查询码不存在或格式不正确", "not_found")
+    return jsonify(_with_case(complaint))

@@ -1,0 +1,21 @@
+"""Accounts: login sessions, password hashing, API tokens."""
+from __future__ import annotations
+
+from flask_login import LoginManager
+
+from hotline.db import get_session
+from models.users import User
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "请先登录"
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        user = get_session().get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.active else None

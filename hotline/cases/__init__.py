@@ -1,0 +1,1 @@
+"""Case workflow: routing, queues, deadlines, dispositions, supervision."""

@@ -1,0 +1,173 @@
+"""Command line: `python -m hotline run | db upgrade | demo | user add | scheduler | ...`.
+
+Capabilities add their own commands in `register`, so this module stays a table of contents.
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from hotline.db import get_session
+
+
+@click.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Migrate the configured database to REVISION (default: head)."""
+    from hotline.migrate import upgrade
+
+    upgrade(current_app.config["SETTINGS"].DATABASE_URL, revision)
+    click.echo(f"数据库已迁移到 {revision}")
+
+
+@db_group.command("revision")
+@click.argument("message")
+@with_appcontext
+def db_revision(message: str) -> None:
+    """Autogenerate a migration from the models (developers; read it before committing)."""
+    from alembic import command
+
+    from hotline.migrate import alembic_config
+
+    command.revision(alembic_config(current_app.config["SETTINGS"].DATABASE_URL), message=message,
+                     autogenerate=True)
+
+
+@click.command("demo")
+@with_appcontext
+def demo_command() -> None:
+    """Load the demo county (safe to run twice)."""
+    from hotline.demo.loader import load_demo
+
+    settings = current_app.config["SETTINGS"]
+    if settings.is_production:
+        raise click.ClickException("生产环境不能加载演示数据")
+    summary = load_demo(get_session(), identity_key=current_app.config["IDENTITY_KEY"])
+    click.echo("演示县数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items()))
+
+
+@click.group("user")
+def user_group() -> None:
+    """User accounts."""
+
+
+@user_group.command("add")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["operator", "inspector", "supervisor",
+                                                          "admin", "auditor", "custodian"]))
+@click.option("--office", "office_name", default=None, help="机构名称")
+@click.option("--full-name", default="")
+@click.password_option()
+@with_appcontext
+def user_add(username: str, role: str, office_name: str | None, full_name: str, password: str) -> None:
+    """Create a user with a role and (optionally) an office."""
+    from sqlmodel import select
+
+    from hotline.auth.accounts import AccountError, create_user
+    from hotline.auth.passwords import WeakPassword
+    from models.offices import Office
+
+    db = get_session()
+    office = None
+    if office_name:
+        office = db.exec(select(Office).where(Office.name == office_name)).first()
+        if office is None:
+            raise click.ClickException(f"机构不存在：{office_name}")
+    try:
+        create_user(db, username=username, full_name=full_name, role=role, password=password, office=office)
+    except (AccountError, WeakPassword) as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.commit()
+    click.echo(f"已创建用户 {username}（{role}）")
+
+
+@user_group.command("token")
+@click.argument("username")
+@click.option("--label", default="cli")
+@with_appcontext
+def user_token(username: str, label: str) -> None:
+    """Issue an API token for a user (printed once)."""
+    from sqlmodel import select
+
+    from hotline.auth.accounts import issue_token
+    from models.users import User
+
+    db = get_session()
+    user = db.exec(select(User).where(User.username == username)).first()
+    if user is None:
+        raise click.ClickException(f"用户不存在：{username}")
+    token = issue_token(db, user=user, label=label)
+    db.commit()
+    click.echo(token)
+
+
+@click.command("run")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+@click.option("--no-scheduler", is_flag=True, help="不在进程内启动定时任务")
+@with_appcontext
+def run_command(host: str, port: int, no_scheduler: bool) -> None:
+    """Run the development server with the scheduler in-process."""
+    from hotline import scheduler
+    from hotline.demo.loader import DEMO_USERS
+
+    app = current_app._get_current_object()
+    settings = app.config["SETTINGS"]
+    if settings.DEMO:
+        click.echo("演示账号（仅演示模式有效）：")
+        for username, _name, role, _office, password in DEMO_USERS:
+            click.echo(f"  {role:<10} {username:<12} 密码 {password}")
+    if settings.TWILIO_SKIP_SIGNATURE:
+        click.secho("警告：TWILIO_SKIP_SIGNATURE 已开启，Twilio 签名校验已关闭（仅限开发）", fg="red", bold=True)
+    if not no_scheduler and settings.SCHEDULER_IN_PROCESS:
+        scheduler.start_background(app)
+    click.echo(f"热线系统已启动：http://{host}:{port}/")
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the scheduled jobs as their own process (production)."""
+    from hotline import scheduler
+
+    scheduler.run_blocking(current_app._get_current_object())
+
+
+def register(app: Flask) -> None:
+    """Attach every command group to the app's CLI."""
+    for command in (db_group, demo_command, user_group, run_command, scheduler_command):
+        app.cli.add_command(command)
+    for module in _capability_commands():
+        module.register(app)
+
+
+def _capability_commands():
+    """Capabilities that bring commands (each module has `register(app)`)."""
+    import importlib
+
+    for name in ("hotline.triage.commands", "hotline.telephony.commands", "hotline.crosscheck.commands",
+                 "hotline.cases.commands", "hotline.bulletins.commands", "hotline.trust.commands"):
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if not name.startswith(exc.name or "\0"):
+                raise
+
+
+def main() -> None:
+    from hotline import create_app
+
+    cli = FlaskGroup(create_app=lambda: create_app(), add_default_commands=False,
+                     add_version_option=False, load_dotenv=False,
+                     help="扶贫领域投诉举报热线系统命令行")
+    cli.main(args=sys.argv[1:], prog_name="python -m hotline")

@@ -1,0 +1,1 @@
+"""The demo county (青溪县): divisions, offices, users and a few weeks of contacts."""

@@ -1,0 +1,1 @@
+"""Intake: logging contacts and turning them into complaints (operator UI, API, phone line)."""

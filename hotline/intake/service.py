@@ -1,0 +1,259 @@
+"""Logging a contact as a complaint: validation, identity kept apart, receipt code, triage, case.
+
+Called by the operator's web form, the JSON API and the phone line alike.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from hotline import audit, phones, receipts
+from models.base import utcnow
+from models.complainants import Complainant
+from models.complaints import AccusedPerson, Complaint
+from models.contacts import Contact
+from models.divisions import Township, Village
+from models.taxonomy import AccusedLevel, Channel, Program
+
+MAX_NAME = 40
+_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(万|千|元)?$")
+# Control characters other than tab/newline have no business in a report and break exports.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class IntakeError(ValueError):
+    """The report cannot be saved as given; `errors` maps each field to a message in Chinese."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass
+class IntakeData:
+    """What an intake channel hands over, as typed (strings), before validation."""
+
+    text: str
+    channel: str = Channel.call.value
+    phone: str = ""
+    name: str = ""
+    anonymous: bool = False
+    township_id: str | int | None = None
+    village_id: str | int | None = None
+    accused_name: str = ""
+    accused_title: str = ""
+    accused_level: str = ""
+    program: str = ""
+    amount: str = ""
+    external_id: str | None = None
+    received_at: dt.datetime | None = None
+    source: str = "hotline"
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Cleaned:
+    text: str
+    channel: Channel
+    phone: str | None
+    name: str | None
+    anonymous: bool
+    township: Township | None
+    village: Village | None
+    accused_name: str | None
+    accused_title: str | None
+    accused_level: AccusedLevel
+    program: Program | None
+    amount: decimal.Decimal | None
+
+
+def parse_amount(raw: str) -> decimal.Decimal:
+    """'3500', '3,500元', '2.5万' → yuan; raises ValueError otherwise."""
+    text = (raw or "").strip().replace(",", "").replace("，", "")
+    match = _AMOUNT.match(text)
+    if not match:
+        raise ValueError(raw)
+    value = decimal.Decimal(match.group(1))
+    value *= {"万": 10000, "千": 1000}.get(match.group(2) or "", 1)
+    if value > decimal.Decimal("1e11"):
+        raise ValueError(raw)
+    return value.quantize(decimal.Decimal("0.01"))
+
+
+def _as_int(value: object) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(str(value))
+    except ValueError:
+        return None
+
+
+def _clean_text(data: IntakeData, max_chars: int, errors: dict[str, str]) -> str:
+    text = _CONTROL.sub("", data.text or "").strip()
+    if not text:
+        errors["text"] = "反映内容不能为空"
+    elif len(text) > max_chars:
+        errors["text"] = f"反映内容过长（{len(text)}字），请控制在{max_chars}字以内，可分多次登记"
+    return text
+
+
+def _clean_places(session: Session, data: IntakeData, errors: dict[str, str]):
+    township = village = None
+    if data.township_id not in (None, ""):
+        township = session.get(Township, _as_int(data.township_id) or -1)
+        if township is None:
+            errors["township_id"] = "所选乡镇不存在，请从列表中选择"
+    if data.village_id not in (None, ""):
+        village = session.get(Village, _as_int(data.village_id) or -1)
+        if village is None:
+            errors["village_id"] = "所选村（社区）不存在，请从列表中选择"
+        elif township is not None and village.township_id != township.id:
+            errors["village_id"] = "所选村不属于所选乡镇"
+        elif township is None:
+            township = session.get(Township, village.township_id)
+    return township, village
+
+
+def _choice(enum_cls, raw: str, field_name: str, message: str, errors: dict[str, str]):
+    if not raw:
+        return None
+    try:
+        return enum_cls(raw)
+    except ValueError:
+        errors[field_name] = message
+        return None
+
+
+def validate(session: Session, data: IntakeData, *, max_chars: int) -> Cleaned:
+    """Check every field; raise IntakeError listing all problems at once."""
+    errors: dict[str, str] = {}
+    text = _clean_text(data, max_chars, errors)
+    channel = _choice(Channel, data.channel or "call", "channel", "来源渠道不正确", errors)
+    phone = None
+    if (data.phone or "").strip():
+        try:
+            phone = phones.normalize(data.phone)
+        except phones.PhoneError as exc:
+            errors["phone"] = str(exc)
+    name = (data.name or "").strip() or None
+    if name and len(name) > MAX_NAME:
+        errors["name"] = f"姓名过长（最多{MAX_NAME}字）"
+    township, village = _clean_places(session, data, errors)
+    level = _choice(AccusedLevel, data.accused_level, "accused_level", "被反映人层级不正确", errors)
+    program = _choice(Program, data.program, "program", "所涉领域不正确", errors)
+    accused_name = (data.accused_name or "").strip()[:MAX_NAME] or None
+    accused_title = (data.accused_title or "").strip()[:60] or None
+    amount = None
+    if (data.amount or "").strip():
+        try:
+            amount = parse_amount(data.amount)
+        except (ValueError, decimal.InvalidOperation):
+            errors["amount"] = "涉及金额格式不正确，例如：3500、2.5万"
+    if errors:
+        raise IntakeError(errors)
+    return Cleaned(text, channel or Channel.call, phone, None if data.anonymous else name,
+                   bool(data.anonymous), township, village, accused_name, accused_title,
+                   level or AccusedLevel.unknown, program, amount)
+
+
+def _unique_receipt_code(session: Session) -> str:
+    for _ in range(10):
+        code = receipts.new_code()
+        if session.exec(select(Complaint.id).where(Complaint.receipt_code == code)).first() is None:
+            return code
+    raise RuntimeError("could not draw a unique receipt code")  # 10 collisions in 10^13: broken RNG
+
+
+def _complainant(cleaned: Cleaned, phone_hash: str | None) -> Complainant | None:
+    if cleaned.anonymous or not (cleaned.name or cleaned.phone):
+        return None
+    return Complainant(name=cleaned.name, phone=cleaned.phone, phone_hash=phone_hash)
+
+
+def log_contact(*, session: Session, data: IntakeData, user: object | None, identity_key: bytes,
+                max_chars: int = 20_000) -> Complaint:
+    """Validate and store one contact as a new complaint; the caller commits.
+
+    The complaint is triaged and routed by the hooks in `hotline.intake.hooks`.
+    """
+    from hotline.intake import hooks  # late: hooks import the capabilities that build on intake
+
+    cleaned = validate(session, data, max_chars=max_chars)
+    now = utcnow()
+    received_at = data.received_at or now
+    phone_hash = phones.lookup_hash(cleaned.phone, identity_key) if cleaned.phone else None
+    complainant = _complainant(cleaned, phone_hash)
+    if complainant is not None:
+        session.add(complainant)
+        session.flush()
+    complaint = Complaint(
+        receipt_code=_unique_receipt_code(session), text=cleaned.text,
+        complainant_id=complainant.id if complainant else None, source=data.source,
+        township_id=cleaned.township.id if cleaned.township else None,
+        village_id=cleaned.village.id if cleaned.village else None, amount_yuan=cleaned.amount,
+        program=cleaned.program, received_at=received_at, created_by_id=getattr(user, "id", None),
+    )
+    session.add(complaint)
+    session.flush()
+    if cleaned.accused_name or cleaned.accused_level is not AccusedLevel.unknown:
+        session.add(AccusedPerson(complaint_id=complaint.id, name=cleaned.accused_name or "不详",
+                                  title=cleaned.accused_title, level=cleaned.accused_level))
+    contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=received_at,
+                      raw_text=cleaned.text, complainant_id=complaint.complainant_id,
+                      phone_hash=phone_hash, complaint_id=complaint.id,
+                      logged_by_id=getattr(user, "id", None))
+    session.add(contact)
+    session.flush()
+    audit.record(session, actor=user, action="complaint.create", entity="complaint",
+                 entity_id=complaint.id, detail={"channel": cleaned.channel.value,
+                                                 "contact_id": contact.id,
+                                                 "anonymous": complainant is None})
+    hooks.after_intake(session=session, complaint=complaint, contact=contact, user=user)
+    return complaint
+
+
+def caller_history(session: Session, *, phone: str, identity_key: bytes, limit: int = 20) -> list[tuple[Contact, Complaint | None]]:
+    """Earlier contacts from this number, newest first, found through the keyed hash."""
+    number = phones.normalize(phone)
+    digest = phones.lookup_hash(number, identity_key)
+    rows = session.exec(
+        select(Contact, Complaint).join(Complaint, Complaint.id == Contact.complaint_id, isouter=True)
+        .where(Contact.phone_hash == digest).order_by(Contact.received_at.desc()).limit(limit)
+    ).all()
+    return list(rows)
+
+
+def find_by_receipt(session: Session, code: str) -> Complaint | None:
+    code = receipts.clean(code)
+    if not receipts.is_well_formed(code):
+        return None
+    return session.exec(select(Complaint).where(Complaint.receipt_code == code)).first()
+
+
+def search(session: Session, *, query: str = "", status: str = "", township_id: int | None = None,
+           office_ids: set[int] | None = None, limit: int = 50, offset: int = 0) -> list[Complaint]:
+    """Complaints matching a free-text query (text or receipt code), newest first.
+
+    `office_ids` limits the result to complaints whose case is in those offices.
+    """
+    from models.cases import Case
+
+    stmt = select(Complaint)
+    if office_ids is not None:
+        stmt = stmt.join(Case, Case.complaint_id == Complaint.id).where(Case.office_id.in_(office_ids or {-1}))
+    q = (query or "").strip()
+    if q:
+        code = receipts.clean(q)
+        like = f"%{q.replace('%', '').replace('_', '')}%"
+        stmt = stmt.where(sa.or_(Complaint.text.like(like), Complaint.receipt_code == code))
+    if status:
+        stmt = stmt.where(Complaint.status == status)
+    if township_id:
+        stmt = stmt.where(Complaint.township_id == township_id)
+    return list(session.exec(stmt.order_by(Complaint.received_at.desc()).offset(offset).limit(limit)).all())

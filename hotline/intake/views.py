@@ -1,0 +1,190 @@
+"""Operator intake screens: log a call, read back the receipt code, caller history, lists."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for, redirect
+from flask_login import current_user
+from sqlmodel import select
+
+from hotline import access, audit, phones
+from hotline.db import get_session
+from hotline.intake import service
+from hotline.intake.identity import can_reveal, reveal_identity
+from models.cases import Case
+from models.complainants import Complainant
+from models.complaints import AccusedPerson, Complaint
+from models.contacts import Contact
+from models.divisions import Township, Village
+from models.offices import Office
+from models.taxonomy import AccusedLevel, Channel, Program
+from models.users import Role
+
+bp = Blueprint("intake", __name__)
+
+INTAKE_ROLES = (Role.operator, Role.supervisor)
+READ_ROLES = (Role.operator, Role.inspector, Role.supervisor, Role.custodian)
+FORM_FIELDS = ("text", "channel", "phone", "name", "township_id", "village_id", "accused_name",
+               "accused_title", "accused_level", "program", "amount", "call_sid")
+
+
+def _divisions():
+    db = get_session()
+    townships = db.exec(select(Township).order_by(Township.code)).all()
+    villages = db.exec(select(Village).order_by(Village.code)).all()
+    return townships, villages
+
+
+def _render_form(values: dict, errors: dict | None = None, status: int = 200):
+    townships, villages = _divisions()
+    return render_template(
+        "intake/new.html", values=values, errors=errors or {}, townships=townships,
+        villages=villages, channels=[Channel.call, Channel.letter, Channel.visit, Channel.web],
+        levels=list(AccusedLevel), programs=list(Program),
+        max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS,
+    ), status
+
+
+def _intake_data(form) -> service.IntakeData:
+    return service.IntakeData(
+        text=form.get("text", ""), channel=form.get("channel", "call"), phone=form.get("phone", ""),
+        name=form.get("name", ""), anonymous=form.get("anonymous") == "on",
+        township_id=form.get("township_id"), village_id=form.get("village_id"),
+        accused_name=form.get("accused_name", ""), accused_title=form.get("accused_title", ""),
+        accused_level=form.get("accused_level", ""), program=form.get("program", ""),
+        amount=form.get("amount", ""), external_id=(form.get("call_sid") or None),
+    )
+
+
+@bp.route("/intake/new", methods=["GET", "POST"])
+@access.roles(*INTAKE_ROLES)
+def new():
+    """The call-logging form; on save, show the receipt code."""
+    if request.method == "GET":
+        values = {"channel": "call", "call_sid": request.args.get("call_sid", ""),
+                  "phone": request.args.get("phone", "")}
+        return _render_form(values)
+    values = {key: request.form.get(key, "") for key in FORM_FIELDS}
+    values["anonymous"] = request.form.get("anonymous") == "on"
+    db = get_session()
+    try:
+        complaint = service.log_contact(
+            session=db, data=_intake_data(request.form), user=current_user,
+            identity_key=current_app.config["IDENTITY_KEY"],
+            max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS)
+        db.commit()
+    except service.IntakeError as exc:
+        db.rollback()
+        return _render_form(values, exc.errors, 422)
+    return redirect(url_for("intake.receipt", complaint_id=complaint.id))
+
+
+@bp.route("/intake/receipt/<int:complaint_id>")
+@access.roles(*INTAKE_ROLES)
+def receipt(complaint_id: int):
+    """The receipt code to read back to the caller."""
+    complaint = get_session().get(Complaint, complaint_id)
+    if complaint is None:
+        abort(404)
+    if current_user.role is Role.operator and complaint.created_by_id != current_user.id:
+        abort(403)
+    return render_template("intake/receipt.html", complaint=complaint)
+
+
+@bp.route("/intake/history")
+@access.roles(*INTAKE_ROLES)
+def history():
+    """Earlier contacts from the number being typed (an HTML fragment for the form)."""
+    phone = request.args.get("phone", "")
+    if phones.try_normalize(phone) is None:
+        return render_template("intake/_history.html", rows=[], invalid=bool(phone.strip()))
+    rows = service.caller_history(get_session(), phone=phone,
+                                  identity_key=current_app.config["IDENTITY_KEY"])
+    return render_template("intake/_history.html", rows=rows, invalid=False)
+
+
+def _visible_office_ids() -> set[int] | None:
+    """Inspectors see their own office's complaints; None means no restriction."""
+    if current_user.role is Role.inspector:
+        return {current_user.office_id} if current_user.office_id else set()
+    return None
+
+
+@bp.route("/complaints")
+@access.roles(*READ_ROLES)
+def complaints():
+    """Search and list complaints (问题线索)."""
+    db = get_session()
+    query, status = request.args.get("q", ""), request.args.get("status", "")
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    rows = service.search(db, query=query, status=status, office_ids=_visible_office_ids(),
+                          township_id=request.args.get("township_id", type=int),
+                          limit=50, offset=(page - 1) * 50)
+    townships = {t.id: t for t in db.exec(select(Township)).all()}
+    return render_template("intake/complaints.html", rows=rows, q=query, status=status, page=page,
+                           townships=townships)
+
+
+def _complaint_or_404(complaint_id: int) -> Complaint:
+    complaint = get_session().get(Complaint, complaint_id)
+    if complaint is None:
+        abort(404)
+    visible = _visible_office_ids()
+    if visible is not None:
+        case = get_session().exec(select(Case).where(Case.complaint_id == complaint.id)).first()
+        if case is None or case.office_id not in visible:
+            abort(403)
+    return complaint
+
+
+@bp.route("/complaints/<int:complaint_id>")
+@access.roles(*READ_ROLES)
+def complaint(complaint_id: int):
+    """One complaint: text, triage, accused, contacts; identity masked."""
+    db = get_session()
+    item = _complaint_or_404(complaint_id)
+    case = db.exec(select(Case).where(Case.complaint_id == item.id)).first()
+    office = db.get(Office, case.office_id) if case else None
+    accused = db.exec(select(AccusedPerson).where(AccusedPerson.complaint_id == item.id)).all()
+    contacts = db.exec(select(Contact).where(Contact.complaint_id == item.id)
+                       .order_by(Contact.received_at)).all()
+    complainant = db.get(Complainant, item.complainant_id) if item.complainant_id else None
+    return render_template(
+        "intake/complaint.html", complaint=item, case=case, office=office, accused=accused,
+        contacts=contacts, complainant=complainant, can_reveal=can_reveal(current_user, item, case),
+        township=db.get(Township, item.township_id) if item.township_id else None,
+        village=db.get(Village, item.village_id) if item.village_id else None)
+
+
+@bp.route("/complaints/<int:complaint_id>/identity", methods=["POST"])
+@access.roles(*READ_ROLES)
+def identity(complaint_id: int):
+    """Reveal the complainant's identity: needs a reason and a role allowed to see it; audited."""
+    db = get_session()
+    item = _complaint_or_404(complaint_id)
+    case = db.exec(select(Case).where(Case.complaint_id == item.id)).first()
+    reason = (request.form.get("reason") or "").strip()
+    if not can_reveal(current_user, item, case):
+        audit.record(db, actor=current_user, action="identity.denied", entity="complaint",
+                     entity_id=item.id, detail={"reason": reason[:200]})
+        db.commit()
+        abort(403)
+    if len(reason) < 4:
+        return render_template("error.html", status=422,
+                               message="查看举报人身份信息须填写查看事由（至少4个字）"), 422
+    person = reveal_identity(db, complaint=item, actor=current_user, reason=reason)
+    db.commit()
+    return render_template("intake/identity.html", complaint=item, person=person, reason=reason)
+
+
+@bp.route("/contacts")
+@access.roles(Role.operator, Role.supervisor)
+def contacts():
+    """The contact log: every call, SMS, letter and web report as it arrived."""
+    db = get_session()
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    channel = request.args.get("channel", "")
+    stmt = select(Contact, Complaint).join(Complaint, Complaint.id == Contact.complaint_id, isouter=True)
+    if channel:
+        stmt = stmt.where(Contact.channel == channel)
+    rows = db.exec(stmt.order_by(Contact.received_at.desc()).offset((page - 1) * 50).limit(50)).all()
+    return render_template("intake/contacts.html", rows=rows, page=page, channel=channel,
+                           channels=list(Channel))

@@ -1,0 +1,50 @@
+"""Jinja filters and globals: local time, Chinese labels, masked identities, role checks."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, url_for
+
+from hotline import access, phones, receipts
+from models import taxonomy
+from models.cases import CASE_STATUS_LABELS
+from models.complaints import COMPLAINT_STATUS_LABELS
+from models.offices import OFFICE_KIND_LABELS
+from models.users import ROLE_LABELS, Role
+
+
+def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC timestamp shown in the commission's time zone."""
+    if value is None:
+        return ""
+    zone = ZoneInfo(current_app.config["SETTINGS"].TIMEZONE)
+    return value.astimezone(zone).strftime(fmt)
+
+
+def nav_extra() -> list[dict]:
+    """Menu entries that capabilities add (`add_nav`), filtered by the user's role."""
+    items = current_app.extensions.get("hotline_nav", [])
+    return [{"label": label_text, "url": url_for(endpoint)} for label_text, endpoint, roles in items
+            if access.has_role(*roles)]
+
+
+def add_nav(app: Flask, label_text: str, endpoint: str, roles: tuple) -> None:
+    app.extensions.setdefault("hotline_nav", []).append((label_text, endpoint, roles))
+
+
+def init_app(app: Flask) -> None:
+    labels = {
+        "problem_type": taxonomy.PROBLEM_TYPE_LABELS, "program": taxonomy.PROGRAM_LABELS,
+        "accused_level": taxonomy.ACCUSED_LEVEL_LABELS, "channel": taxonomy.CHANNEL_LABELS,
+        "complaint_status": COMPLAINT_STATUS_LABELS, "case_status": CASE_STATUS_LABELS,
+        "role": ROLE_LABELS, "office_kind": OFFICE_KIND_LABELS,
+    }
+    app.jinja_env.filters.update(
+        local_time=local_time, mask_phone=phones.mask, mask_name=phones.mask_name,
+        spaced_code=receipts.spaced,
+    )
+    app.jinja_env.filters["label"] = lambda value, kind: taxonomy.label(labels[kind], value)
+    app.jinja_env.globals.update(labels=labels, Role=Role, has_role=access.has_role,
+                                 settings=lambda: current_app.config["SETTINGS"],
+                                 nav_extra=nav_extra)

@@ -1,0 +1,78 @@
+"""Shared column types and helpers for every table."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.types import TypeDecorator
+
+
+def utcnow() -> dt.datetime:
+    """Now, timezone-aware in UTC: the only clock the models use."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored in UTC and always returned timezone-aware.
+
+    PostgreSQL keeps the zone (timestamptz); SQLite has no zone type, so values
+    are normalised to UTC before writing and tagged as UTC when read back.
+    Naive datetimes are refused: they are a bug waiting to show up in a report.
+    """
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime refused; use models.base.utcnow()")
+        value = value.astimezone(dt.timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.timezone.utc)
+        return value.astimezone(dt.timezone.utc)
+
+
+def utc_column(*, nullable: bool = False, index: bool = False, default: bool = True) -> sa.Column:
+    """A UTC timestamp column, by default filled with the time of insertion."""
+    return sa.Column(
+        UTCDateTime(), nullable=nullable, index=index, default=utcnow if default else None
+    )
+
+
+class JSONType(TypeDecorator):
+    """JSON, stored as JSONB on PostgreSQL (indexable, compact) and as text on SQLite."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any):
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(postgresql.JSONB())
+        return dialect.type_descriptor(sa.JSON())
+
+
+def json_column(*, nullable: bool = True) -> sa.Column:
+    """A JSON column (JSONB on PostgreSQL)."""
+    return sa.Column(JSONType(), nullable=nullable)
+
+
+def enum_column(enum_cls: type, *, nullable: bool = False, index: bool = False,
+                default: Any = None) -> sa.Column:
+    """A string column holding an Enum's value: no native PostgreSQL enum types,
+    so adding a member never needs an ALTER TYPE migration."""
+    return sa.Column(
+        sa.Enum(enum_cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e],
+                validate_strings=True),
+        nullable=nullable, index=index, default=default,
+    )

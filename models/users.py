@@ -1,0 +1,71 @@
+"""People who use the system, their roles and their API tokens."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlmodel import Field, SQLModel
+
+from models.base import enum_column, utc_column
+
+
+class Role(str, enum.Enum):
+    operator = "operator"  # 接线员
+    inspector = "inspector"  # 纪检监察干部
+    supervisor = "supervisor"  # 督办/分管领导
+    admin = "admin"  # 系统管理员
+    auditor = "auditor"  # 审计员
+    custodian = "custodian"  # 身份信息保管员
+
+
+ROLE_LABELS = {
+    Role.operator: "接线员",
+    Role.inspector: "纪检监察干部",
+    Role.supervisor: "督办领导",
+    Role.admin: "系统管理员",
+    Role.auditor: "审计员",
+    Role.custodian: "身份信息保管员",
+}
+
+
+# An account: one person, one role, at most one office.
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=40, unique=True)
+    full_name: str = Field(max_length=40)
+    role: Role = Field(sa_column=enum_column(Role, index=True))
+    office_id: int | None = Field(default=None, foreign_key="office.id", index=True)
+    password_hash: str = Field(max_length=255)
+    active: bool = True
+    # Conflict-of-interest data: where the person comes from (checked at assignment).
+    home_village_id: int | None = Field(default=None, foreign_key="village.id")
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    totp_secret: str | None = Field(default=None, max_length=64)
+    created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    # Flask-Login needs these three.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+# A bearer token for the JSON API; only its hash is stored.
+class ApiToken(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    label: str = Field(default="", max_length=60)
+    created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    last_used_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    revoked: bool = False

@@ -1,0 +1,148 @@
+"""Fixtures: a fresh database for every test (SQLite or PostgreSQL), the app, clients, factories.
+
+The database comes from TEST_DATABASE_URL (PostgreSQL) or is a new SQLite file. Each test gets
+an empty schema: SQLite copies a template file made once per session; PostgreSQL truncates
+every table of a schema private to the pytest worker.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+import models  # noqa: F401  (registers every table)
+from hotline.db import make_engine
+
+from tests.factories import Factory
+
+PG_URL = os.environ.get("TEST_DATABASE_URL", "")
+TEST_SECRET = "test-secret-key-not-for-production"
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pg_schema_url(base: str, schema: str) -> str:
+    """The URL with a search_path, so each worker (or test) works in its own schema."""
+    sep = "&" if "?" in base else "?"
+    return f"{base}{sep}options=-csearch_path%3D{schema}"
+
+
+def reset_pg_schema(base_url: str, schema: str) -> None:
+    engine = make_engine(base_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Build the schema once per session: a template SQLite file, or a worker's PG schema."""
+    if PG_URL:
+        schema = f"t_{_worker()}"
+        reset_pg_schema(PG_URL, schema)
+        url = pg_schema_url(PG_URL, schema)
+        engine = make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        yield {"url": url, "engine": engine}
+        engine.dispose()
+        return
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    yield {"path": path}
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path) -> str:
+    """An empty database with the full schema, private to this test."""
+    if PG_URL:
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        with database_template["engine"].begin() as conn:
+            conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        return database_template["url"]
+    path = tmp_path / "hotline.sqlite3"
+    shutil.copy(database_template["path"], path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def settings_overrides(database_url, tmp_path) -> dict:
+    return {"HOTLINE_ENV": "test", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": database_url,
+            "INSTANCE_DIR": tmp_path / "instance", "SCHEDULER_IN_PROCESS": False}
+
+
+@pytest.fixture
+def app(settings_overrides):
+    from hotline import create_app
+
+    app = create_app(settings_overrides)
+    app.config["WTF_CSRF_ENABLED"] = False  # tests/test_csrf.py turns it back on
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture
+def db(app):
+    """A session on the test's database (outside any request)."""
+    with Session(app.extensions["db_engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def factory(db, app) -> Factory:
+    return Factory(db, app)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class LoggedIn:
+    """Log a test client in as a user."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def as_(self, user, password: str = Factory.PASSWORD):
+        response = self.client.post("/login", data={"username": user.username, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return self.client
+
+
+@pytest.fixture
+def login(client) -> LoggedIn:
+    return LoggedIn(client)
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token a rendered form carries."""
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "form has no CSRF token"
+    return match.group(1)
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("CI") and not PG_URL:
+        return
+    for item in items:
+        if "postgres_only" in item.keywords and not PG_URL:
+            item.add_marker(pytest.mark.skip(reason="needs TEST_DATABASE_URL (PostgreSQL)"))

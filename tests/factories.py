@@ -1,0 +1,78 @@
+"""Test data factories: a small county, offices, users, complaints."""
+from __future__ import annotations
+
+import itertools
+
+from sqlmodel import Session, select
+
+from hotline.auth.accounts import create_user
+from hotline.intake import service
+from models.divisions import Township, Village
+from models.offices import Office, OfficeJurisdiction, OfficeKind
+from models.users import Role, User
+
+_seq = itertools.count(1)
+
+
+class Factory:
+    PASSWORD = "correct-horse-battery"
+
+    def __init__(self, session: Session, app):
+        self.db = session
+        self.app = app
+
+    def county(self) -> dict:
+        """Two townships with two villages each, and one office of every kind."""
+        existing = self.db.exec(select(Township)).all()
+        if not existing:
+            for t_index, (name, villages) in enumerate(
+                    [("石桥镇", ["红旗村", "下湾村"]), ("柳河乡", ["水井村", "回龙村"])], start=1):
+                township = Township(name=name, code=f"5100{t_index:02d}")
+                self.db.add(township)
+                self.db.flush()
+                for v_index, village in enumerate(villages, start=1):
+                    self.db.add(Village(township_id=township.id, name=village,
+                                        code=f"5100{t_index:02d}{v_index:03d}"))
+            offices = [("县纪委监委", OfficeKind.commission), ("案件监督管理室", OfficeKind.case_management),
+                       ("信访举报受理中心", OfficeKind.hotline), ("第一监督检查室", OfficeKind.supervision_office),
+                       ("派驻县教育局纪检监察组", OfficeKind.resident_group),
+                       ("石桥镇纪委", OfficeKind.township_commission), ("柳河乡纪委", OfficeKind.township_commission)]
+            for name, kind in offices:
+                self.db.add(Office(name=name, kind=kind,
+                                   department="县教育局" if kind is OfficeKind.resident_group else None))
+            self.db.flush()
+            towns = {t.name: t for t in self.db.exec(select(Township)).all()}
+            off = {o.name: o for o in self.db.exec(select(Office)).all()}
+            self.db.add(OfficeJurisdiction(office_id=off["石桥镇纪委"].id, township_id=towns["石桥镇"].id))
+            self.db.add(OfficeJurisdiction(office_id=off["柳河乡纪委"].id, township_id=towns["柳河乡"].id))
+            for t in towns.values():
+                self.db.add(OfficeJurisdiction(office_id=off["第一监督检查室"].id, township_id=t.id))
+            self.db.commit()
+        return {
+            "townships": {t.name: t for t in self.db.exec(select(Township)).all()},
+            "villages": {v.name: v for v in self.db.exec(select(Village)).all()},
+            "offices": {o.name: o for o in self.db.exec(select(Office)).all()},
+        }
+
+    def office(self, name: str) -> Office:
+        return self.county()["offices"][name]
+
+    def user(self, role: Role | str = Role.operator, *, office: str | None = None,
+             username: str | None = None) -> User:
+        role = Role(role)
+        office_row = self.office(office) if office else None
+        user = create_user(self.db, username=username or f"{role.value}{next(_seq)}",
+                           full_name=f"测试{role.value}", role=role, password=self.PASSWORD,
+                           office=office_row)
+        self.db.commit()
+        return user
+
+    def complaint(self, text: str = "石桥镇红旗村村支书王某把低保给了自己亲戚。", *, user: User | None = None,
+                  **fields) -> "models.complaints.Complaint":  # noqa: F821
+        county = self.county()
+        fields.setdefault("township_id", county["townships"]["石桥镇"].id)
+        data = service.IntakeData(text=text, **fields)
+        complaint = service.log_contact(session=self.db, data=data, user=user,
+                                        identity_key=self.app.config["IDENTITY_KEY"])
+        self.db.commit()
+        return complaint

@@ -64,15 +64,27 @@ def _init_extensions(app: Flask) -> None:
     templating.init_app(app)
 
 
+# Capabilities' web modules: each has `bp` and may have `NAV` = [(label, endpoint, roles)].
+# A capability not built yet is simply absent.
+WEB_MODULES = ("hotline.home", "hotline.auth.views", "hotline.intake.views", "hotline.api.views",
+               "hotline.admin.views", "hotline.triage.views", "hotline.telephony.views",
+               "hotline.crosscheck.views", "hotline.cases.views", "hotline.bulletins.views",
+               "hotline.trust.views", "hotline.open311.views")
+
+
 def _register_blueprints(app: Flask) -> None:
-    from hotline.admin.views import bp as admin_bp
-    from hotline.api.views import bp as api_bp
-    from hotline.auth.views import bp as auth_bp
-    from hotline.intake.views import bp as intake_bp
-    from hotline.home import bp as home_bp
+    import importlib
 
-    for bp in (home_bp, auth_bp, intake_bp, api_bp, admin_bp):
-        app.register_blueprint(bp)
-    from hotline import cli
+    from hotline import cli, templating
 
+    for name in WEB_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if name.startswith(exc.name or "\0"):
+                continue
+            raise
+        app.register_blueprint(module.bp)
+        for label_text, endpoint, roles in getattr(module, "NAV", ()):
+            templating.add_nav(app, label_text, endpoint, roles)
     cli.register(app)

@@ -64,7 +64,8 @@ def _init_extensions(app: Flask) -> None:
     templating.init_app(app)
 
 
-# Capabilities' web modules: each has `bp` and may have `NAV` = [(label, endpoint, roles)].
+# Capabilities' web modules: each has `bp` and may have `NAV` = [(label, endpoint, roles)] and
+# `TEMPLATE_GLOBALS` = {name: function} for the fragments it includes in shared pages.
 # A capability not built yet is simply absent.
 WEB_MODULES = ("hotline.home", "hotline.auth.views", "hotline.intake.views", "hotline.api.views",
                "hotline.admin.views", "hotline.triage.views", "hotline.telephony.views",
@@ -87,4 +88,6 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(module.bp)
         for label_text, endpoint, roles in getattr(module, "NAV", ()):
             templating.add_nav(app, label_text, endpoint, roles)
+        # Functions the capability's template fragments call (e.g. a panel on the case page).
+        app.jinja_env.globals.update(getattr(module, "TEMPLATE_GLOBALS", {}))
     cli.register(app)

@@ -94,7 +94,7 @@ def _learnable(examples: list[Example], key: str) -> list[Example]:
     counts = Counter(label(e) for e in examples if label(e))
     rare = {name for name, count in counts.items() if count < MIN_CLASS_EXAMPLES}
     if rare:
-        warnings.warn(f"{key}: too few examples to learn {sorted(rare)}; left out", stacklevel=2)
+        logger.warning("%s: too few examples to learn %s; left out", key, sorted(rare))
     return [e for e in examples if label(e) and label(e) not in rare]
 
 

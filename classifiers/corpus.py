@@ -16,7 +16,6 @@ import hashlib
 import json
 import logging
 import math
-import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -60,10 +59,6 @@ class Split:
     notes: list[str] = field(default_factory=list)
 
 
-class CorpusWarning(UserWarning):
-    """A corpus line was skipped (bad JSON, unknown label, duplicate id)."""
-
-
 def example_from_dict(record: Mapping[str, object], *, source: str = "corpus") -> Example:
     """Build an Example from a corpus line or an inspector's correction; raise ValueError."""
     text = record.get("text")
@@ -103,8 +98,8 @@ def _text_id(text: str) -> str:
 def load_corpus(corpus_dir: Path | str = CORPUS_DIR) -> list[Example]:
     """Read every *.jsonl file in `corpus_dir` (sorted by name).
 
-    Bad lines are skipped with a CorpusWarning rather than failing: the files are written
-    by people, and one typo must not stop a retraining job. Duplicate ids keep the first.
+    Bad lines are skipped and logged rather than failing: the files are written by people,
+    and one typo must not stop a retraining job. Duplicate ids keep the first.
     """
     examples: list[Example] = []
     seen: set[str] = set()
@@ -116,13 +111,13 @@ def load_corpus(corpus_dir: Path | str = CORPUS_DIR) -> list[Example]:
                 try:
                     example = example_from_dict(json.loads(line), source=path.name)
                 except (ValueError, AttributeError) as error:
-                    warnings.warn(f"{path.name}:{number}: skipped ({error})", CorpusWarning)
+                    logger.warning("%s:%d: skipped (%s)", path.name, number, error)
                     continue
                 if not example.problem_types or example.program is None:
-                    warnings.warn(f"{path.name}:{number}: skipped (needs both labels)", CorpusWarning)
+                    logger.warning("%s:%d: skipped (needs both labels)", path.name, number)
                     continue
                 if example.id in seen:
-                    warnings.warn(f"{path.name}:{number}: duplicate id {example.id}", CorpusWarning)
+                    logger.warning("%s:%d: skipped (duplicate id %s)", path.name, number, example.id)
                     continue
                 seen.add(example.id)
                 examples.append(example)

@@ -93,7 +93,7 @@ def find_amounts(text: str) -> list[Amount]:
             # keeps dates, counts and phone fragments out.
             if not has_magnitude or not is_money_context(text, start, end):
                 continue
-            if numeral[0] in "十百千万亿" and len(numeral) == 1:
+            if len(numeral + mult2) == 1:
                 continue
         if numeral.isdigit() and text[end : end + 1] in ("年", "-", "/") and not unit:
             continue

@@ -1,0 +1,65 @@
+import pickle
+
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from classifiers import build_pipeline
+from classifiers.features import TextPreparer
+from classifiers.pipeline import PrimaryMultiLabelClassifier
+
+TEXTS = ["村支书把低保给了亲戚", "危房改造补助被截留", "营养餐被克扣", "村会计吃拿卡要"] * 3
+
+
+@pytest.mark.parametrize("target", ["problem_type", "program"])
+def test_it_builds_a_fresh_unfitted_pipeline(target):
+    first, second = build_pipeline(target), build_pipeline(target)
+    assert first is not second
+    with pytest.raises(NotFittedError):
+        first.predict(["低保"])
+
+
+@pytest.mark.parametrize("target", ["problem_type", "program"])
+def test_it_clones_with_the_same_parameters(target):
+    pipeline = build_pipeline(target)
+    copy = clone(pipeline)
+    assert copy is not pipeline
+    assert sorted(copy.get_params()) == sorted(pipeline.get_params())
+
+
+def test_it_rejects_an_unknown_target():
+    with pytest.raises(ValueError):
+        build_pipeline("colour")
+
+
+def test_it_stores_only_parameters_in_init():
+    model = PrimaryMultiLabelClassifier(threshold=0.3)
+    assert model.get_params() == {"primary_estimator": None, "presence_estimator": None, "threshold": 0.3}
+    assert not [name for name in vars(model) if name.endswith("_")]
+    with pytest.raises(NotFittedError):
+        model.predict_proba([[0.0]])
+
+
+def test_it_is_picklable_after_fit(models):
+    problem_type, program = models
+    for model in (problem_type, program):
+        restored = pickle.loads(pickle.dumps(model))
+        assert list(restored.predict(["村支书把低保给了亲戚"])) == list(model.predict(["村支书把低保给了亲戚"]))
+
+
+def test_it_fits_multilabel_targets_and_returns_self():
+    labels = [["favoritism", "lowered_standard"], ["misappropriation"], ["extortion"], ["extortion", "favoritism"]] * 3
+    pipeline = build_pipeline("problem_type")
+    assert pipeline.fit(TEXTS, labels) is pipeline
+    predicted = pipeline.predict(TEXTS[:2])
+    assert all(isinstance(row, list) and row for row in predicted)
+    proba = pipeline.predict_proba(TEXTS[:2])
+    assert proba.shape == (2, 4)
+
+
+def test_it_prepares_text_without_fitting():
+    (doc,) = TextPreparer().transform(["村支書 優親厚友"])
+    assert doc.text == "村支书 优亲厚友"
+    assert "优亲厚友" in doc.words
+    with pytest.raises(ValueError):
+        TextPreparer().transform("a single string")

@@ -1,0 +1,39 @@
+from classifiers.normalize import MAX_CHARS, count_cjk, normalize
+
+
+def test_it_maps_fullwidth_letters_and_digits_to_halfwidth():
+    assert normalize("电话１３８１２３４５６７８，ＡＢＣ") == "电话13812345678，ABC"
+
+
+def test_it_keeps_chinese_punctuation():
+    assert normalize("他说：“低保（去年）被扣了！”") == "他说：“低保（去年）被扣了！”"
+
+
+def test_it_converts_traditional_to_simplified():
+    assert normalize("村支書優親厚友，把低保給了親戚") == "村支书优亲厚友，把低保给了亲戚"
+
+
+def test_it_converts_mixed_traditional_and_simplified():
+    assert normalize("危房改造補助被村干部截留") == "危房改造补助被村干部截留"
+
+
+def test_it_removes_speech_fillers_but_keeps_the_determiner():
+    text = "嗯，那个，就是说我们村的那个村支书，嗯嗯，他把低保给了亲戚"
+    assert normalize(text) == "我们村的那个村支书，他把低保给了亲戚"
+
+
+def test_it_collapses_whitespace_and_repeated_punctuation():
+    assert normalize("  低保   问题。。。\r\n\r\n\r\n还有！！") == "低保 问题。\n还有！"
+
+
+def test_it_never_fails_on_odd_input():
+    for value in ("", None, 123, "😀😀😀", "!!!???", "The village head took it", "\x00\x01"):
+        assert isinstance(normalize(value), str)
+
+
+def test_it_caps_hostile_length():
+    assert len(normalize("低保" * 25_000)) == MAX_CHARS
+
+
+def test_it_counts_chinese_characters():
+    assert count_cjk("低保abc😀") == 2

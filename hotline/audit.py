@@ -66,7 +66,8 @@ def verify(session: Session, batch: int = 5000) -> ChainReport:
     prev, checked, last_id = GENESIS, 0, 0
     while True:
         rows = session.exec(select(AuditEntry).where(AuditEntry.id > last_id)
-                            .order_by(AuditEntry.id).limit(batch)).all()
+                            .order_by(AuditEntry.id).limit(batch)
+                            .execution_options(populate_existing=True)).all()
         if not rows:
             return ChainReport(checked)
         for entry in rows:

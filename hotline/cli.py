@@ -110,6 +110,24 @@ def user_token(username: str, label: str) -> None:
     click.echo(token)
 
 
+@click.group("audit")
+def audit_group() -> None:
+    """The audit trail."""
+
+
+@audit_group.command("verify")
+@with_appcontext
+def audit_verify() -> None:
+    """Check the hash chain; exit 1 and name the first broken row if any was altered."""
+    from hotline import audit
+
+    report = audit.verify(get_session())
+    if not report.ok:
+        click.echo(f"审计日志链校验失败：第 {report.broken_at} 条，{report.reason}（已校验 {report.checked} 条）", err=True)
+        sys.exit(1)
+    click.echo(f"审计日志链完整：共 {report.checked} 条")
+
+
 @click.command("run")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=int)
@@ -145,7 +163,7 @@ def scheduler_command() -> None:
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    for command in (db_group, demo_command, user_group, run_command, scheduler_command):
+    for command in (db_group, demo_command, user_group, audit_group, run_command, scheduler_command):
         app.cli.add_command(command)
     for module in _capability_commands():
         module.register(app)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
+from flask_login import AnonymousUserMixin
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -36,6 +37,21 @@ def error_response(status: int, message: str | None = None, code: str | None = N
     return render_template("error.html", status=status, message=message), status
 
 
+# Form fields never echoed back into a page.
+_NOT_ECHOED = {"csrf_token", "password"}
+
+
+def unsaved_form_response():
+    """A form posted while the database is down: hand every typed value back, ready to resubmit."""
+    fields = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_ECHOED]
+    return render_template("unsaved.html", fields=fields, action=request.full_path.rstrip("?")), 503
+
+
+def _forget_user() -> None:
+    """Render as a stranger: loading the user would hit the unavailable database again."""
+    g._login_user = AnonymousUserMixin()
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc: CSRFError):
@@ -48,11 +64,15 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError):
         log.error("database unavailable: %s", exc)
+        _forget_user()
+        if request.method == "POST" and request.form and not wants_json():
+            return unsaved_form_response()
         return error_response(503)
 
     @app.errorhandler(DBAPIError)
     def _db_error(exc: DBAPIError):
         if exc.connection_invalidated:
+            _forget_user()
             return error_response(503)
         log.exception("database error")
         return error_response(500, "系统内部错误，已记录，请联系管理员", "internal_error")

@@ -55,8 +55,30 @@ class Settings(BaseSettings):
     TWILIO_FROM: str = ""
     PUBLIC_BASE_URL: str = ""
     TWILIO_SKIP_SIGNATURE: bool = False
+    # Phone line: when operators answer (local time, Monday to Friday), whom calls ring
+    # (comma-separated numbers; empty puts callers in the Twilio queue "operators"), and how
+    # close SMS parts from one number must be to be joined into one report.
+    OFFICE_HOURS: str = "08:30-12:00,14:00-17:30"
+    TWILIO_OPERATOR_NUMBERS: str = ""
+    SMS_JOIN_MINUTES: int = Field(default=5, ge=0)
     SCHEDULER_IN_PROCESS: bool = True
     DEMO: bool = False
+    # Cross-check (大数据比对): a match scoring below the review threshold is "needs review",
+    # below the minimum it is not reported; age limits per programme are [min, max] years.
+    CROSSCHECK_REVIEW_THRESHOLD: float = Field(default=0.9, ge=0, le=1)
+    CROSSCHECK_MIN_SCORE: float = Field(default=0.6, ge=0, le=1)
+    CROSSCHECK_AGE_LIMITS: dict[str, list[int]] = {"education": [3, 30]}
+    CROSSCHECK_MAX_UPLOAD_MB: int = Field(default=512, ge=1)
+    # Case deadlines, in working days (DOMAIN.md), and when reminders go out.
+    DEADLINE_ASSIGNMENT_DAYS: int = Field(default=1, ge=1)
+    DEADLINE_SEND_BACK_DAYS: int = Field(default=1, ge=1)
+    DEADLINE_DISPOSITION_DAYS: int = Field(default=15, ge=1)
+    DEADLINE_VERIFICATION_DAYS: int = Field(default=30, ge=1)
+    DEADLINE_INVESTIGATION_DAYS: int = Field(default=90, ge=1)
+    DEADLINE_FEEDBACK_DAYS: int = Field(default=15, ge=1)
+    REMIND_BEFORE_DAYS: int = Field(default=2, ge=0)
+    # Repeat reports (并单) at or above this count suggest 挂牌督办.
+    SUPERVISE_REPEAT_THRESHOLD: int = Field(default=3, ge=2)
 
     @model_validator(mode="after")
     def _fill_paths(self) -> "Settings":

@@ -1,0 +1,140 @@
+"""The bulletin's charts, drawn with matplotlib in a font that has Chinese glyphs.
+
+The font is found by file (Debian's fonts-wqy-microhei or fonts-noto-cjk, or BULLETIN_FONT);
+without one we refuse to draw rather than print empty boxes in a leader's document.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display; must precede pyplot
+
+from matplotlib import font_manager  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ft2font import FT2Font  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+
+from hotline.bulletins.tables import Figures  # noqa: E402
+
+# File names in order of preference (Simplified Chinese faces first).
+CJK_FONT_FILES = ("wqy-microhei.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansCJK-Regular.ttc",
+                  "wqy-zenhei.ttc", "NotoSerifCJK-Regular.ttc", "NotoSansSC-Regular.otf",
+                  "SourceHanSansSC-Regular.otf")
+PROBE = "中国纪委监委扶贫热线通报"
+RED = "#b3171b"
+DPI = 150
+
+
+class FontMissing(RuntimeError):
+    """No font with Chinese glyphs: the bulletin's charts cannot be drawn."""
+
+
+def has_glyphs(path: str | Path, text: str = PROBE) -> bool:
+    """Whether the font file maps every character of `text` to a real glyph."""
+    try:
+        font = FT2Font(str(path))
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(font.get_char_index(ord(ch)) != 0 for ch in text)
+
+
+def cjk_font_path(override: str | Path | None = None) -> Path:
+    """The CJK font file to draw with; raises FontMissing (loudly) when there is none."""
+    if override:
+        if Path(override).is_file() and has_glyphs(override):
+            return Path(override)
+        raise FontMissing(f"BULLETIN_FONT={override} 不存在或不含中文字形")
+    found = {Path(p).name: Path(p) for p in font_manager.findSystemFonts(fontext="ttf")}
+    found.update({Path(p).name: Path(p) for p in font_manager.findSystemFonts(fontext="otf")})
+    for name in CJK_FONT_FILES:
+        if name in found and has_glyphs(found[name]):
+            return found[name]
+    raise FontMissing("找不到含中文字形的字体：请安装 fonts-wqy-microhei 或 fonts-noto-cjk（apt-get install），"
+                      "或用 BULLETIN_FONT 指定字体文件路径")
+
+
+class Charts:
+    """Draws the bulletin's charts as PNG bytes with one CJK font."""
+
+    def __init__(self, font_path: str | Path | None = None):
+        self.font_path = cjk_font_path(font_path)
+        font_manager.fontManager.addfont(str(self.font_path))
+        self.family = font_manager.FontProperties(fname=str(self.font_path)).get_name()
+
+    def _figure(self, width: float = 7.0, height: float = 3.6) -> Figure:
+        figure = Figure(figsize=(width, height), dpi=DPI)
+        figure.set_layout_engine("constrained")
+        return figure
+
+    def _png(self, figure: Figure) -> bytes:
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=DPI, facecolor="white",
+                       metadata={"Software": None})  # no version stamp: same figures, same bytes
+        return buffer.getvalue()
+
+    def _style(self, axes, title: str) -> None:
+        axes.set_title(title, fontfamily=self.family, fontsize=13)
+        for label in axes.get_xticklabels() + axes.get_yticklabels():
+            label.set_fontfamily(self.family)
+        axes.spines[["top", "right"]].set_visible(False)
+
+    def title_only(self, text: str) -> bytes:
+        """A blank figure with a title: used to prove the font draws Chinese."""
+        figure = self._figure(4, 1)
+        figure.suptitle(text, fontfamily=self.family, fontsize=16)
+        return self._png(figure)
+
+    def bars(self, title: str, labels: list[str], week: list[int], ytd: list[int]) -> bytes:
+        """Horizontal bars: this week and the year to date side by side."""
+        figure = self._figure(7.0, 0.9 + 0.38 * max(len(labels), 1))
+        left, right = figure.subplots(1, 2, sharey=True)
+        positions = list(range(len(labels)))[::-1]
+        for axes, values, name, colour in ((left, week, "本周", RED), (right, ytd, "本年累计", "#6a737d")):
+            axes.barh(positions, values, color=colour)
+            axes.xaxis.set_major_locator(MaxNLocator(integer=True))
+            axes.set_yticks(positions, labels)
+            for y, value in zip(positions, values):
+                axes.annotate(f"{value}", (value, y), xytext=(3, 0), textcoords="offset points",
+                              va="center", fontsize=8, fontfamily=self.family)
+            self._style(axes, name)
+        figure.suptitle(title, fontfamily=self.family, fontsize=13)
+        return self._png(figure)
+
+    def trend(self, title: str, points: list[dict]) -> bytes:
+        """Lines of weekly contacts, clues, new and closed cases."""
+        figure = self._figure(7.0, 3.4)
+        axes = figure.subplots()
+        weeks = [p["week"][-3:] for p in points]
+        for key, name, colour in (("contacts", "来电来信", RED), ("clues", "问题线索", "#0969da"),
+                                  ("cases_opened", "新办案件", "#1a7f37"), ("cases_closed", "办结案件", "#9a6700")):
+            axes.plot(weeks, [p[key] for p in points], marker="o", markersize=3, label=name, color=colour)
+        axes.legend(prop=font_manager.FontProperties(fname=str(self.font_path), size=8), frameon=False)
+        axes.set_ylim(bottom=0)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        self._style(axes, title)
+        return self._png(figure)
+
+
+def _breakdown(figures: Figures, key: str) -> tuple[list[str], list[int], list[int]]:
+    table = figures.table(key)
+    rows = [row for row in table.rows if row[0] != "合计"]
+    return [row[0] for row in rows], [row[1] for row in rows], [row[3] for row in rows]
+
+
+CHARTS = (("channels", "来电来信渠道分布"), ("problem_types", "问题线索类型分布"),
+          ("programs", "问题线索领域分布"), ("trend", "近12周趋势"))
+
+
+def draw_all(figures: Figures, *, font_path: str | Path | None = None) -> dict[str, bytes]:
+    """{chart name: PNG bytes} for every chart in the bulletin."""
+    charts = Charts(font_path)
+    images = {}
+    for key, title in CHARTS:
+        if key == "trend":
+            images[key] = charts.trend(title, figures.trend)
+        else:
+            images[key] = charts.bars(title, *_breakdown(figures, key))
+    return images

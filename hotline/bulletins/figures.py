@@ -1,0 +1,173 @@
+"""The bulletin's figures: pure computation from the database for one ISO week and its year to date.
+
+Every figure is an aggregate over a timestamp range (SQL GROUP BY, no rows loaded), so the same
+week built twice from the same data gives the same numbers, and a year of data stays fast.
+Definitions are in docs/bulletin.md; change them there first.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from hotline.bulletins import workflow
+from hotline.bulletins.tables import INT, RATE, TEXT, Figures, Table
+from hotline.bulletins.weeks import IsoWeek
+from models.cases import Case
+from models.complaints import Complaint, ComplaintStatus
+from models.contacts import Contact
+from models.divisions import Township
+from models.taxonomy import CHANNEL_LABELS, PROBLEM_TYPE_LABELS, PROGRAM_LABELS, Channel
+
+TREND_WEEKS = 12
+UNCLASSIFIED = "未分类"
+NO_TOWNSHIP = "未明确乡镇"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The reported week and the year to date (ISO weeks 1..N of the same ISO year)."""
+
+    week: IsoWeek
+    start: dt.datetime
+    end: dt.datetime
+    ytd_start: dt.datetime
+    zone: str
+
+    @classmethod
+    def of(cls, week: IsoWeek, zone: str) -> "Period":
+        return cls(week, week.start(zone), week.end(zone), week.year_start(zone), zone)
+
+    @property
+    def ranges(self) -> list[tuple[dt.datetime, dt.datetime]]:
+        return [(self.start, self.end), (self.ytd_start, self.end)]
+
+
+def count_in_ranges(session: Session, stamp, ranges, *, group=None, where=()) -> dict:
+    """{group value: [count in range 1, count in range 2, ...]} in one query (no group: key None)."""
+    low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
+    sums = [sa.func.coalesce(sa.func.sum(sa.case((sa.and_(stamp >= a, stamp < b), 1), else_=0)), 0)
+            for a, b in ranges]
+    columns = ([group] if group is not None else []) + sums
+    stmt = sa.select(*columns).where(stamp >= low, stamp < high, *where)
+    if group is not None:
+        stmt = stmt.group_by(group)
+    result: dict = {}
+    for row in session.execute(stmt):
+        key = _plain(row[0]) if group is not None else None
+        counts = [int(v) for v in (row[1:] if group is not None else row)]
+        previous = result.get(key, [0] * len(ranges))
+        result[key] = [a + b for a, b in zip(previous, counts)]
+    return result
+
+
+def _plain(value: object) -> object:
+    return getattr(value, "value", value)
+
+
+def _share_rows(counts: dict, labels: list[tuple[object, str]], *, other_label: str) -> list[list]:
+    """Rows of label, week, week share, YTD, YTD share (in the given label order), then a total."""
+    totals = [sum(c[i] for c in counts.values()) for i in range(2)]
+    rows = []
+    known = {key for key, _ in labels}
+    for key, text in labels:
+        week, ytd = counts.get(key, [0, 0])
+        rows.append([text, week, _share(week, totals[0]), ytd, _share(ytd, totals[1])])
+    unknown = [sum(c[i] for k, c in counts.items() if k not in known) for i in range(2)]
+    if any(unknown):
+        rows.append([other_label, unknown[0], _share(unknown[0], totals[0]), unknown[1],
+                     _share(unknown[1], totals[1])])
+    rows.append(["合计", totals[0], _share(totals[0], totals[0]), totals[1], _share(totals[1], totals[1])])
+    return rows
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+SHARE_COLUMNS = ["本周", "本周占比", "本年累计", "本年占比"]
+SHARE_KINDS = [INT, RATE, INT, RATE]
+
+
+def contacts_by_channel(session: Session, period: Period) -> Table:
+    """Every contact (calls, texts, letters, follow-ups) received, by channel."""
+    counts = count_in_ranges(session, Contact.received_at, period.ranges, group=Contact.channel)
+    labels = [(c.value, CHANNEL_LABELS[c]) for c in Channel]
+    followups = count_in_ranges(session, Contact.received_at, period.ranges,
+                                where=[Contact.is_followup.is_(True)]).get(None, [0, 0])
+    return Table("channels", "表1 来电来信受理情况（按渠道）", "来电来信", ["渠道"] + SHARE_COLUMNS,
+                 [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="其他渠道"),
+                 note=f"其中查询、补充反映等跟进来电本周{followups[0]}件、本年累计{followups[1]}件。")
+
+
+def _clue_filter():
+    """A clue counts once: repeat reports merged into another complaint are left out."""
+    return [Complaint.merged_into_id.is_(None), Complaint.status != ComplaintStatus.merged]
+
+
+def clues_by(session: Session, period: Period, what: str) -> Table:
+    """Clues received, by primary problem type, programme or township."""
+    if what == "problem_type":
+        counts = count_in_ranges(session, Complaint.received_at, period.ranges,
+                                 group=Complaint.problem_type, where=_clue_filter())
+        labels = [(k.value, v) for k, v in PROBLEM_TYPE_LABELS.items()]
+        return Table("problem_types", "表2 问题线索（按问题类型）", "线索-问题类型", ["问题类型"] + SHARE_COLUMNS,
+                     [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label=UNCLASSIFIED))
+    if what == "program":
+        counts = count_in_ranges(session, Complaint.received_at, period.ranges,
+                                 group=Complaint.program, where=_clue_filter())
+        labels = [(k.value, v) for k, v in PROGRAM_LABELS.items()]
+        return Table("programs", "表3 问题线索（按领域）", "线索-领域", ["领域"] + SHARE_COLUMNS,
+                     [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="未明确领域"))
+    counts = count_in_ranges(session, Complaint.received_at, period.ranges,
+                             group=Complaint.township_id, where=_clue_filter())
+    towns = session.exec(select(Township.id, Township.name).order_by(Township.code)).all()
+    return Table("townships", "表4 问题线索（按乡镇）", "线索-乡镇", ["乡镇"] + SHARE_COLUMNS,
+                 [TEXT] + SHARE_KINDS, _share_rows(counts, list(towns), other_label=NO_TOWNSHIP))
+
+
+def trend(session: Session, period: Period, weeks: int = TREND_WEEKS) -> list[dict]:
+    """Weekly counts for the last `weeks` weeks ending with the reported one (oldest first)."""
+    series = [period.week.previous(n) for n in range(weeks - 1, -1, -1)]
+    ranges = [(w.start(period.zone), w.end(period.zone)) for w in series]
+    contacts = count_in_ranges(session, Contact.received_at, ranges).get(None, [0] * weeks)
+    clues = count_in_ranges(session, Complaint.received_at, ranges, where=_clue_filter()).get(None, [0] * weeks)
+    opened = count_in_ranges(session, Case.opened_at, ranges).get(None, [0] * weeks)
+    closed = count_in_ranges(session, Case.closed_at, ranges).get(None, [0] * weeks)
+    return [{"week": str(w), "contacts": contacts[i], "clues": clues[i], "cases_opened": opened[i],
+             "cases_closed": closed[i]} for i, w in enumerate(series)]
+
+
+def trend_table(points: list[dict]) -> Table:
+    rows = [[p["week"], p["contacts"], p["clues"], p["cases_opened"], p["cases_closed"]] for p in points]
+    return Table("trend", f"表{{n}} 近{len(points)}周趋势", "近12周趋势",
+                 ["周次", "来电来信", "问题线索", "新办案件", "办结案件"], [TEXT, INT, INT, INT, INT], rows)
+
+
+def compute(session: Session, week: IsoWeek, *, zone: str, typical_limit: int = 3) -> Figures:
+    """All figures of the bulletin for `week` (and its year to date)."""
+    period = Period.of(week, zone)
+    tables = [contacts_by_channel(session, period), clues_by(session, period, "problem_type"),
+              clues_by(session, period, "program"), clues_by(session, period, "township")]
+    flow = workflow.compute(session, period, typical_limit=typical_limit)
+    tables.extend(flow.tables)
+    points = trend(session, period)
+    tables.append(trend_table(points))
+    for number, table in enumerate(tables, start=1):
+        table.title = _renumber(table.title, number)
+    channel_total = tables[0].row("合计")
+    clue_total = tables[1].row("合计")
+    key = {"contacts_week": channel_total[1], "contacts_ytd": channel_total[3],
+           "clues_week": clue_total[1], "clues_ytd": clue_total[3], **flow.key}
+    return Figures(week=str(week), label=week.label(), start=period.start.isoformat(),
+                   end=period.end.isoformat(), ytd_start=period.ytd_start.isoformat(), key=key,
+                   tables=tables, typical_cases=flow.typical_cases, trend=points,
+                   not_covered=flow.not_covered)
+
+
+def _renumber(title: str, number: int) -> str:
+    """'表7 …' or '表{n} …' → '表<number> …' so tables are numbered in the order they appear."""
+    head, _, rest = title.partition(" ")
+    return f"表{number} {rest}" if head.startswith("表") else title

@@ -1,0 +1,124 @@
+"""The bulletin's text: numbered sections, each with its sentences, tables and charts.
+
+The Word document and the HTML view both lay out these sections, so they say the same thing.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hotline.bulletins.tables import Figures, Table, show, MONEY
+
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass
+class Section:
+    heading: str  # without its number
+    paragraphs: list[str]
+    tables: list[Table] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)
+
+    def numbered(self, index: int) -> str:
+        return f"{NUMERALS[index]}、{self.heading}"
+
+
+def title(figures: Figures) -> str:
+    week = figures.week.split("-W")
+    return f"关于{week[0]}年第{int(week[1])}周扶贫领域投诉举报受理办理情况的通报"
+
+
+def _top(table: Table, column: int, count: int = 3) -> str:
+    rows = [row for row in table.rows if row[0] != "合计" and row[column]]
+    rows.sort(key=lambda row: -row[column])
+    return "、".join(f"{row[0]}{row[column]}件" for row in rows[:count]) or "无"
+
+
+def _maybe(figures: Figures, key: str) -> Table | None:
+    return next((t for t in figures.tables if t.key == key), None)
+
+
+def _contacts(figures: Figures) -> Section:
+    table = figures.table("channels")
+    total = table.row("合计")
+    text = (f"本周共受理来电来信{total[1]}件，其中{_top(table, 1, 4)}；本年累计{total[3]}件。"
+            + (table.note or ""))
+    return Section("来电来信受理情况", [text], [table], ["channels"])
+
+
+def _clues(figures: Figures) -> Section:
+    types, programs, towns = (figures.table(k) for k in ("problem_types", "programs", "townships"))
+    total = types.row("合计")
+    text = (f"本周新受理问题线索{total[1]}件（重复举报已并单的不重复计算），本年累计{total[3]}件。"
+            f"按问题类型，本周居前的是{_top(types, 1)}；按领域，{_top(programs, 1)}；"
+            f"按乡镇，{_top(towns, 1)}。")
+    return Section("问题线索分布情况", [text], [types, programs, towns], ["problem_types", "programs"])
+
+
+def _cases(figures: Figures) -> Section:
+    tables = [t for t in (_maybe(figures, k) for k in ("cases", "rates", "offices")) if t]
+    cases = figures.table("cases")
+    text = (f"本周新受理案件{cases.row('新受理案件')[1]}件，办结{cases.row('已办结')[1]}件；"
+            f"截至本周末，逾期未办结{figures.key.get('overdue', 0)}件。")
+    paragraphs = [text]
+    rates = _maybe(figures, "rates")
+    if rates:
+        parts = [f"{row[0]}{show(row[3], 'rate')}" for row in rates.rows]
+        paragraphs.append("本周" + "，".join(parts) + "（口径见附注）。")
+    return Section("案件办理情况", paragraphs, tables)
+
+
+def _supervision(figures: Figures) -> Section:
+    table = figures.table("supervised")
+    open_count = figures.key.get("supervised_open", 0)
+    text = f"截至本周末，挂牌督办案件共{len(table.rows)}件，其中尚未办结{open_count}件。"
+    return Section("挂牌督办情况", [text], [table] if table.rows else [])
+
+
+def _handling(figures: Figures) -> Section | None:
+    measures, recovered = _maybe(figures, "measures"), _maybe(figures, "recovered")
+    if not measures and not recovered:
+        return None
+    paragraphs = []
+    if measures:
+        total = measures.row("合计")
+        paragraphs.append(f"本周运用监督执纪“四种形态”处理{total[1]}人次，本年累计{total[2]}人次。")
+    if recovered:
+        row = recovered.rows[0]
+        paragraphs.append(f"本周追缴、退还资金{show(row[1], MONEY)}元，本年累计{show(row[2], MONEY)}元。")
+    return Section("问责处理和资金追缴情况", paragraphs, [t for t in (measures, recovered) if t])
+
+
+def _crosscheck(figures: Figures) -> Section | None:
+    table = _maybe(figures, "findings")
+    if not table:
+        return None
+    total = table.row("合计")
+    text = f"本周大数据比对发现疑点{total[1]}条，本年累计{total[2]}条。疑点须经核查，不等于问题定性。"
+    return Section("大数据比对情况", [text], [table])
+
+
+def _typical(figures: Figures) -> Section | None:
+    if not figures.typical_cases:
+        return None
+    paragraphs = [f"{i}. {case['summary']}" for i, case in enumerate(figures.typical_cases, start=1)]
+    return Section("典型案例", paragraphs)
+
+
+def _trend(figures: Figures) -> Section:
+    table = figures.table("trend")
+    return Section("近期趋势", [f"近{len(table.rows)}周来电来信、问题线索和案件办理趋势如下。"], [table], ["trend"])
+
+
+def sections(figures: Figures) -> list[Section]:
+    """The bulletin's sections in order; those with nothing to report are left out."""
+    built = [_contacts(figures), _clues(figures), _cases(figures), _supervision(figures),
+             _handling(figures), _crosscheck(figures), _typical(figures), _trend(figures)]
+    return [s for s in built if s is not None]
+
+
+def closing_notes(figures: Figures) -> list[str]:
+    """Footnotes: what the figures mean, and what this build could not cover."""
+    notes = ["本通报统计周期按北京时间自周一0时至下周一0时；本年累计为本年第1周至本周合计，各周数据相加等于本年累计。",
+             "响应率、解决率、满意率、按期办结率、退单率的口径见系统文档《统计通报说明》。"]
+    notes.extend(f"暂未统计：{item}" for item in figures.not_covered)
+    return notes

@@ -1,0 +1,483 @@
+"""The case state machine: who may do what, from which status, and what each step records.
+
+Every step checks the transition table (ACTIONS), validates its fields, writes a CaseEvent
+(who, when, what, why) and an audit row, moves the deadlines and keeps the complaint's status in
+step. Errors are WorkflowError with a Chinese message; nothing is committed here.
+"""
+from __future__ import annotations
+
+import decimal
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from hotline import audit
+from hotline.cases import deadlines
+from models.base import utcnow
+from models.cases import (CASE_STATUS_LABELS, Case, CaseEvent, CaseMeasure, CaseStatus, DeadlineKind,
+                          Disposition, Exoneration, ExonerationCondition, Finding, MeasureKind, ReturnVisit,
+                          Satisfaction)
+from models.complainants import Complainant
+from models.complaints import Complaint, ComplaintStatus
+from models.offices import Office
+from models.users import Role, User
+
+S = CaseStatus
+WORKING = (S.talk_inquiry, S.preliminary_verification, S.shelved, S.filed)
+
+
+class WorkflowError(ValueError):
+    """A step refused; the message is in Chinese. `logged`: the refusal itself was recorded."""
+
+    def __init__(self, message: str, *, logged: bool = False):
+        super().__init__(message)
+        self.logged = logged
+
+
+@dataclass(frozen=True)
+class Action:
+    label: str
+    from_statuses: tuple[CaseStatus, ...]
+    roles: tuple[Role, ...]
+    assignee_only: bool = False  # inspectors: only the inspector holding the case
+
+
+ACTIONS: dict[str, Action] = {
+    "assign": Action("分办给干部", (S.pending_assignment, S.assigned), (Role.supervisor,)),
+    "send_back": Action("退单", (S.pending_assignment, S.assigned), (Role.inspector, Role.supervisor)),
+    "reassign": Action("改派", (S.sent_back, S.pending_assignment, S.assigned), (Role.supervisor,)),
+    "recuse": Action("申请回避", (S.assigned, S.disposition_proposed) + WORKING, (Role.inspector,), True),
+    "propose": Action("提出处置意见", (S.assigned,), (Role.inspector, Role.supervisor), True),
+    "approve": Action("批准处置意见", (S.disposition_proposed,), (Role.supervisor,)),
+    "reject": Action("退回处置意见", (S.disposition_proposed,), (Role.supervisor,)),
+    "file": Action("立案审查调查", (S.talk_inquiry, S.preliminary_verification, S.shelved), (Role.supervisor,)),
+    "resume": Action("恢复核实", (S.shelved,), (Role.supervisor,)),
+    "outcome": Action("登记办理结果", WORKING, (Role.inspector, Role.supervisor), True),
+    "propose_close": Action("提请办结", (S.concluded,), (Role.inspector, Role.supervisor), True),
+    "close": Action("批准办结", (S.closing_proposed,), (Role.supervisor,)),
+    "reject_close": Action("退回办结", (S.closing_proposed,), (Role.supervisor,)),
+    "reopen": Action("重新办理", (S.closed,), (Role.supervisor,)),
+    "extend": Action("批准延期", (S.pending_assignment, S.assigned, S.disposition_proposed, S.concluded,
+                             S.closing_proposed) + WORKING, (Role.supervisor,)),
+    "supervise": Action("挂牌督办", (S.pending_assignment, S.assigned, S.sent_back, S.disposition_proposed)
+                        + WORKING + (S.concluded, S.closing_proposed), (Role.supervisor,)),
+    "feedback": Action("反馈举报人", (S.concluded, S.closing_proposed), (Role.operator, Role.supervisor)),
+    "return_visit": Action("登记回访", (S.concluded, S.closing_proposed), (Role.operator, Role.supervisor)),
+}
+
+DISPOSITION_STATUS = {Disposition.talk_inquiry: S.talk_inquiry,
+                      Disposition.preliminary_verification: S.preliminary_verification,
+                      Disposition.shelved: S.shelved, Disposition.dismissed: S.concluded}
+
+
+def role_of(actor) -> Role | None:
+    return getattr(actor, "role", None)
+
+
+def may(session: Session, action: str, case: Case, actor) -> bool:
+    """Whether `actor` may take `action` on the case now (status, role, office, holder)."""
+    try:
+        check(session, action, case, actor)
+    except WorkflowError:
+        return False
+    return True
+
+
+def check(session: Session, action: str, case: Case, actor) -> Action:
+    spec = ACTIONS[action]
+    if case.status not in spec.from_statuses:
+        raise WorkflowError(f"案件当前状态为“{CASE_STATUS_LABELS[case.status]}”，不能{spec.label}")
+    if actor is None:  # the system (commands, jobs)
+        return spec
+    role = role_of(actor)
+    if role not in spec.roles:
+        raise WorkflowError(f"您的角色不能{spec.label}")
+    if role is Role.inspector:
+        if actor.office_id != case.office_id:
+            raise WorkflowError("只能办理本机构的案件")
+        if spec.assignee_only and case.assignee_id != actor.id:
+            raise WorkflowError(f"只有承办人可以{spec.label}")
+    if role is Role.supervisor and case.office_id not in supervised_office_ids(session, actor):
+        raise WorkflowError("只能督办本机构或所联系乡镇机构的案件")
+    return spec
+
+
+def supervised_office_ids(session: Session, actor) -> set[int]:
+    """Offices a supervisor acts for: all for the commission, the 案管室 or no office; else their
+    own office and the offices covering the townships in its jurisdiction."""
+    from models.offices import OfficeJurisdiction, OfficeKind
+
+    everything = set(session.exec(select(Office.id)).all())
+    office = session.get(Office, actor.office_id) if getattr(actor, "office_id", None) else None
+    if office is None or office.kind in (OfficeKind.commission, OfficeKind.case_management):
+        return everything
+    towns = select(OfficeJurisdiction.township_id).where(OfficeJurisdiction.office_id == office.id)
+    covered = session.exec(select(OfficeJurisdiction.office_id)
+                           .where(OfficeJurisdiction.township_id.in_(towns))).all()
+    return {office.id, *covered}
+
+
+def event(session: Session, case: Case, actor, kind: str, note: str | None = None, **data) -> CaseEvent:
+    """Append to the timeline and the audit trail."""
+    row = CaseEvent(case_id=case.id, at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
+                    office_id=case.office_id, note=note, data=data or None)
+    session.add(row)
+    audit.record(session, actor=actor, action=f"case.{kind}", entity="case", entity_id=case.id,
+                 detail={"note": (note or "")[:200], **{k: str(v) for k, v in data.items()}})
+    return row
+
+
+def sync_complaint(session: Session, case: Case) -> None:
+    """The complaint's status (what callers hear from a receipt look-up) follows the case."""
+    from models.offices import OfficeKind
+
+    complaint = session.get(Complaint, case.complaint_id)
+    if complaint is None:
+        return
+    if case.status is S.merged:
+        status = ComplaintStatus.merged
+    elif case.status is S.closed:
+        status = ComplaintStatus.closed
+    elif case.status in (S.pending_assignment, S.sent_back):
+        office = session.get(Office, case.office_id)
+        in_dispatch = case.status is S.sent_back or (office and office.kind is OfficeKind.case_management)
+        status = ComplaintStatus.received if in_dispatch else ComplaintStatus.assigned
+    elif case.status is S.assigned:
+        status = ComplaintStatus.assigned
+    else:
+        status = ComplaintStatus.in_progress
+    if complaint.status != status:
+        complaint.status, complaint.updated_at = status, utcnow()
+        session.add(complaint)
+
+
+def _set(session: Session, case: Case, status: CaseStatus) -> None:
+    case.status, case.updated_at = status, utcnow()
+    session.add(case)
+    sync_complaint(session, case)
+
+
+def _reason(text: str | None, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError(f"{what}须填写理由")
+    return text[:2000]
+
+
+# --- assignment, send-back, reassignment, recusal -------------------------------------------
+
+def assign(*, session: Session, case: Case, inspector: User | None, actor) -> Case:
+    """A supervisor gives the case to an inspector of its office (conflicts of interest refused)."""
+    from hotline.cases.conflicts import conflicts_for
+
+    check(session, "assign", case, actor)
+    if inspector is None or inspector.role is not Role.inspector or not inspector.active:
+        raise WorkflowError("请选择本机构在岗的纪检监察干部")
+    if inspector.office_id != case.office_id:
+        raise WorkflowError("只能分办给承办机构的干部")
+    if inspector.id == case.assignee_id:
+        raise WorkflowError("该干部已是承办人")
+    reasons = conflicts_for(session, inspector=inspector, case=case)
+    if reasons:
+        event(session, case, actor, "assign_refused", "；".join(reasons), inspector_id=inspector.id)
+        raise WorkflowError("存在利害关系，不能分办给该干部：" + "；".join(reasons), logged=True)
+    previous = case.assignee_id
+    case.assignee_id, case.assigned_at = inspector.id, utcnow()
+    deadlines.meet(session, case, DeadlineKind.assignment)
+    if not any(d.kind is DeadlineKind.disposition for d in deadlines.open_deadlines(session, case)):
+        deadlines.start(session, case, DeadlineKind.disposition)
+    _set(session, case, S.assigned)
+    event(session, case, actor, "assigned", f"分办给{inspector.full_name}", inspector_id=inspector.id,
+          previous_assignee_id=previous)
+    return case
+
+
+def send_back_deadline(session: Session, case: Case):
+    start = case.office_received_at or case.opened_at
+    days = deadlines.setting("DEADLINE_SEND_BACK_DAYS", 1)
+    return deadlines.calendar_for(session).add_working_days(start, days)
+
+
+def send_back(*, session: Session, case: Case, reason: str, actor) -> Case:
+    """The office returns a misrouted case (退单) within its window, with a reason."""
+    check(session, "send_back", case, actor)
+    reason = _reason(reason, "退单")
+    if utcnow() > send_back_deadline(session, case):
+        raise WorkflowError("已超过退单期限（收到案件后1个工作日内），请联系督办领导改派")
+    case.assignee_id = None
+    deadlines.cancel(session, case)
+    _set(session, case, S.sent_back)
+    event(session, case, actor, "sent_back", reason)
+    return case
+
+
+def reassign(*, session: Session, case: Case, office: Office | None, reason: str, actor) -> Case:
+    """A supervisor sends the case to another office (改派); the assignment clock restarts."""
+    check(session, "reassign", case, actor)
+    reason = _reason(reason, "改派")
+    if office is None or not office.active:
+        raise WorkflowError("改派的机构不存在或已停用")
+    if office.id == case.office_id:
+        raise WorkflowError("改派须选择另一个机构")
+    previous = case.office_id
+    deadlines.cancel(session, case)
+    case.office_id, case.assignee_id, case.office_received_at = office.id, None, utcnow()
+    deadlines.start(session, case, DeadlineKind.assignment)
+    _set(session, case, S.pending_assignment)
+    event(session, case, actor, "reassigned", reason, from_office_id=previous, to_office_id=office.id)
+    return case
+
+
+def recuse(*, session: Session, case: Case, reason: str, actor) -> Case:
+    """The inspector holding the case steps aside (回避); it waits for a new assignment."""
+    check(session, "recuse", case, actor)
+    reason = _reason(reason, "回避")
+    case.assignee_id = None
+    deadlines.cancel(session, case)
+    deadlines.start(session, case, DeadlineKind.assignment)
+    _set(session, case, S.pending_assignment)
+    event(session, case, actor, "recused", reason)
+    return case
+
+
+# --- dispositions ---------------------------------------------------------------------------
+
+def propose(*, session: Session, case: Case, disposition: str, reason: str, actor) -> Case:
+    """The inspector proposes one of the four dispositions, with the grounds."""
+    check(session, "propose", case, actor)
+    try:
+        chosen = Disposition(disposition)
+    except ValueError:
+        raise WorkflowError("请选择处置方式（谈话函询、初步核实、暂存待查、予以了结）") from None
+    reason = _reason(reason, "处置意见")
+    case.proposed_disposition, case.disposition_reason = chosen, reason
+    _set(session, case, S.disposition_proposed)
+    event(session, case, actor, "disposition_proposed", reason, disposition=chosen.value)
+    return case
+
+
+def approve(*, session: Session, case: Case, actor, note: str = "") -> Case:
+    """A supervisor approves the proposed disposition; the case moves into it."""
+    check(session, "approve", case, actor)
+    chosen = case.proposed_disposition
+    case.disposition, case.disposed_at = chosen, utcnow()
+    deadlines.meet(session, case, DeadlineKind.disposition)
+    if chosen in (Disposition.talk_inquiry, Disposition.preliminary_verification):
+        deadlines.start(session, case, DeadlineKind.verification)
+    if chosen is Disposition.dismissed:
+        case.concluded_at = case.disposed_at
+        _start_feedback(session, case)
+    _set(session, case, DISPOSITION_STATUS[chosen])
+    event(session, case, actor, "disposition_approved", note.strip() or None, disposition=chosen.value)
+    return case
+
+
+def reject(*, session: Session, case: Case, reason: str, actor) -> Case:
+    check(session, "reject", case, actor)
+    reason = _reason(reason, "退回处置意见")
+    case.proposed_disposition = None
+    _set(session, case, S.assigned)
+    event(session, case, actor, "disposition_rejected", reason)
+    return case
+
+
+def file_case(*, session: Session, case: Case, reason: str, actor) -> Case:
+    """Open a formal case (立案审查调查)."""
+    check(session, "file", case, actor)
+    reason = _reason(reason, "立案")
+    case.filed_at = utcnow()
+    deadlines.meet(session, case, DeadlineKind.verification)
+    deadlines.start(session, case, DeadlineKind.investigation)
+    _set(session, case, S.filed)
+    event(session, case, actor, "filed", reason)
+    return case
+
+
+def resume(*, session: Session, case: Case, reason: str, actor) -> Case:
+    """Take a shelved clue up again (初步核实)."""
+    check(session, "resume", case, actor)
+    reason = _reason(reason, "恢复核实")
+    case.disposition = Disposition.preliminary_verification
+    deadlines.start(session, case, DeadlineKind.verification)
+    _set(session, case, S.preliminary_verification)
+    event(session, case, actor, "resumed", reason)
+    return case
+
+
+# --- outcome --------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """An outcome as submitted (strings from a form are fine)."""
+
+    finding: str
+    measures: list[tuple[str, str]]  # (measure kind, person name)
+    money_recovered: str = ""
+    name_cleared: bool = False
+    exoneration: str = ""
+    exoneration_condition: str = ""
+    note: str = ""
+
+
+def _clean_outcome(data: Outcome):
+    try:
+        finding = Finding(data.finding)
+    except ValueError:
+        raise WorkflowError("请选择核查结论（不实、部分属实、属实）") from None
+    measures = []
+    for kind, person in data.measures:
+        if not kind and not (person or "").strip():
+            continue
+        try:
+            measure = MeasureKind(kind)
+        except ValueError:
+            raise WorkflowError("处理措施不正确") from None
+        person = (person or "").strip()
+        if not person or len(person) > 40:
+            raise WorkflowError("每项处理措施须填写被处理人姓名（最多40字）")
+        measures.append((measure, person))
+    money = None
+    if (data.money_recovered or "").strip():
+        try:
+            money = decimal.Decimal(data.money_recovered.strip().replace(",", "")).quantize(decimal.Decimal("0.01"))
+        except decimal.InvalidOperation:
+            raise WorkflowError("追缴/退还金额须为数字（元）") from None
+        if money < 0:
+            raise WorkflowError("追缴/退还金额不能为负数")
+    if finding is Finding.unfounded and (measures or money):
+        raise WorkflowError("核查不实的，不能登记处理措施或追缴金额")
+    if data.name_cleared and finding is not Finding.unfounded:
+        raise WorkflowError("澄清正名只适用于核查不实的举报")
+    exoneration = condition = None
+    if data.exoneration:
+        try:
+            exoneration = Exoneration(data.exoneration)
+        except ValueError:
+            raise WorkflowError("容错免责/减责选项不正确") from None
+        try:
+            condition = ExonerationCondition(data.exoneration_condition)
+        except ValueError:
+            raise WorkflowError("容错免责/减责须选择所适用的条件") from None
+        if finding is Finding.unfounded:
+            raise WorkflowError("核查不实的，不适用容错免责/减责")
+    elif data.exoneration_condition:
+        raise WorkflowError("选择了容错条件，请同时选择免责或减责")
+    return finding, measures, money, exoneration, condition
+
+
+def record_outcome(*, session: Session, case: Case, outcome: Outcome, actor) -> Case:
+    """The finding, the measures with the people they applied to, money recovered, protections."""
+    check(session, "outcome", case, actor)
+    finding, measures, money, exoneration, condition = _clean_outcome(outcome)
+    now = utcnow()
+    case.finding, case.concluded_at, case.money_recovered_yuan = finding, now, money
+    case.name_cleared = bool(outcome.name_cleared)
+    case.exoneration, case.exoneration_condition = exoneration, condition
+    for kind, person in measures:
+        session.add(CaseMeasure(case_id=case.id, kind=kind, person_name=person,
+                                accused_person_id=_accused_id(session, case, person),
+                                recorded_by_id=getattr(actor, "id", None), at=now))
+    deadlines.meet(session, case, DeadlineKind.verification, DeadlineKind.investigation)
+    _start_feedback(session, case)
+    _set(session, case, S.concluded)
+    event(session, case, actor, "outcome_recorded", (outcome.note or "").strip()[:2000] or None,
+          finding=finding.value, measures=[[k.value, p] for k, p in measures],
+          money_recovered=str(money) if money is not None else None, name_cleared=case.name_cleared,
+          exoneration=exoneration.value if exoneration else None,
+          exoneration_condition=condition.value if condition else None)
+    return case
+
+
+def _accused_id(session: Session, case: Case, name: str) -> int | None:
+    from models.complaints import AccusedPerson
+
+    return session.exec(select(AccusedPerson.id).where(AccusedPerson.complaint_id == case.complaint_id,
+                                                       AccusedPerson.name == name)).first()
+
+
+# --- feedback gate, closing, reopening ------------------------------------------------------
+
+def named_complainant(session: Session, case: Case) -> Complainant | None:
+    complaint = session.get(Complaint, case.complaint_id)
+    if complaint is None or complaint.complainant_id is None:
+        return None
+    person = session.get(Complainant, complaint.complainant_id)
+    return None if person is None or person.anonymous or person.purged_at else person
+
+
+def _start_feedback(session: Session, case: Case) -> None:
+    if named_complainant(session, case) is not None:
+        deadlines.start(session, case, DeadlineKind.feedback)
+
+
+def feedback_missing(session: Session, case: Case) -> str | None:
+    """Why the case cannot close yet for want of feedback or a return visit (None: it can)."""
+    from models.cases import CaseFeedback
+
+    if named_complainant(session, case) is None:
+        return None
+    if session.exec(select(CaseFeedback.id).where(CaseFeedback.case_id == case.id)).first() is None:
+        return "实名举报须先向举报人反馈办理结果（短信或电话）"
+    if latest_visit(session, case) is None:
+        return "实名举报须先登记回访及满意度"
+    return None
+
+
+def latest_visit(session: Session, case: Case) -> ReturnVisit | None:
+    return session.exec(select(ReturnVisit).where(ReturnVisit.case_id == case.id)
+                        .order_by(ReturnVisit.at.desc(), ReturnVisit.id.desc())).first()
+
+
+def propose_close(*, session: Session, case: Case, note: str, actor) -> Case:
+    check(session, "propose_close", case, actor)
+    missing = feedback_missing(session, case)
+    if missing:
+        raise WorkflowError(missing)
+    _set(session, case, S.closing_proposed)
+    event(session, case, actor, "closing_proposed", (note or "").strip() or None)
+    return case
+
+
+def close(*, session: Session, case: Case, actor, note: str = "") -> Case:
+    """A supervisor approves the closing (办结)."""
+    from hotline.cases import supervision
+
+    check(session, "close", case, actor)
+    missing = feedback_missing(session, case)
+    if missing:
+        raise WorkflowError(missing)
+    case.closed_at = utcnow()
+    deadlines.cancel(session, case)
+    supervision.lift_all(session, case, actor, "案件办结")
+    _set(session, case, S.closed)
+    event(session, case, actor, "closed", (note or "").strip() or None)
+    return case
+
+
+def reject_close(*, session: Session, case: Case, reason: str, actor) -> Case:
+    check(session, "reject_close", case, actor)
+    reason = _reason(reason, "退回办结")
+    _set(session, case, S.concluded)
+    event(session, case, actor, "closing_rejected", reason)
+    return case
+
+
+def reopen(*, session: Session, case: Case, reason: str, actor) -> Case:
+    """A supervisor reopens a closed case, when the complainant was not satisfied (or never asked)."""
+    check(session, "reopen", case, actor)
+    reason = _reason(reason, "重新办理")
+    visit = latest_visit(session, case)
+    if visit is not None and visit.satisfaction is not Satisfaction.unsatisfied:
+        raise WorkflowError("举报人回访表示满意，不能重新办理；如有新情况请作为新线索登记")
+    case.reopen_count += 1
+    case.closed_at = None
+    case.finding = case.proposed_disposition = case.disposition = None
+    case.concluded_at = case.disposed_at = None
+    if case.assignee_id:
+        deadlines.start(session, case, DeadlineKind.disposition)
+        _set(session, case, S.assigned)
+    else:
+        deadlines.start(session, case, DeadlineKind.assignment)
+        _set(session, case, S.pending_assignment)
+    event(session, case, actor, "reopened", reason)
+    return case

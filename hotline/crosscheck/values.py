@@ -1,0 +1,216 @@
+"""Cell values as government exports write them: amounts, dates, ID numbers, names.
+
+Each parser is fast on the common form and tolerant of the rest; a value it cannot read raises
+ValueError with a Chinese reason. Name keys make homophones and traditional characters meet:
+`name_key` is simplified and stripped, `name_pinyin` is its toneless pinyin.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import functools
+import re
+
+from classifiers import idnumber
+
+_FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20
+
+
+def text(value: object) -> str:
+    """A cell as stripped text; numbers without a spurious '.0'; full-width ASCII made half-width."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value).strip()
+
+
+# --- amounts -------------------------------------------------------------------------------
+_AMOUNT_RE = re.compile(r"^[+]?(\d+(?:\.\d+)?)(万元|万|千元|千|元|圆)?$")
+_CENT = decimal.Decimal("0.01")
+
+
+def amount(value: object) -> decimal.Decimal:
+    """'1,200元', '￥1200.00', '1.2万', 1200 → Decimal('1200.00')."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        result = decimal.Decimal(str(value))
+    else:
+        raw = str(value or "").translate(_FULLWIDTH)
+        cleaned = re.sub(r"[\s,，￥¥]|RMB|人民币", "", raw)
+        match = _AMOUNT_RE.match(cleaned)
+        if not match:
+            raise ValueError(f"金额格式不正确：“{raw.strip()}”")
+        result = decimal.Decimal(match.group(1))
+        unit = match.group(2) or ""
+        if unit.startswith("万"):
+            result *= 10000
+        elif unit.startswith("千"):
+            result *= 1000
+    if result < 0 or result > decimal.Decimal("1e11"):
+        raise ValueError(f"金额超出范围：{value}")
+    return result.quantize(_CENT)
+
+
+# --- dates ---------------------------------------------------------------------------------
+_DATE_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*(?:月)?"
+                      r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+
+
+@functools.lru_cache(maxsize=65536)
+def _date_text(raw: str) -> dt.date:
+    raw = raw.translate(_FULLWIDTH).strip()
+    match = _DATE_RE.match(raw)
+    if match:
+        year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3) or 1)
+    elif re.fullmatch(r"\d{8}", raw):
+        year, month, day = int(raw[:4]), int(raw[4:6]), int(raw[6:])
+    elif re.fullmatch(r"\d{6}", raw):  # 202603: a month
+        year, month, day = int(raw[:4]), int(raw[4:]), 1
+    elif re.fullmatch(r"\d{1,5}(\.0+)?", raw):  # an Excel serial number that lost its format
+        return excel_serial(float(raw))
+    else:
+        raise ValueError(f"日期格式不正确：“{raw}”")
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError(f"日期不存在：“{raw}”") from None
+
+
+def excel_serial(number: float) -> dt.date:
+    if not 1 <= number < 2958466:
+        raise ValueError(f"日期格式不正确：“{number}”")
+    return _EXCEL_EPOCH + dt.timedelta(days=int(number))
+
+
+def date(value: object) -> dt.date:
+    """'2026-03-01', '2026/3/1', '2026.3.1', '2026年3月1日', '20260301', 46082, a datetime → date."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if 19000101 <= value <= 21001231:
+            return _date_text(str(int(value)))
+        return excel_serial(float(value))
+    return _date_text(str(value or ""))
+
+
+# --- ID numbers ----------------------------------------------------------------------------
+_ID18 = re.compile(r"[1-9]\d{16}[\dX]")
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK = "10X98765432"
+_TODAY = dt.date.today()
+
+
+@functools.lru_cache(maxsize=65536)
+def _birth_ok(digits8: str) -> dt.date | None:
+    try:
+        born = dt.date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:]))
+    except ValueError:
+        return None
+    return born if dt.date(1900, 1, 1) <= born <= _TODAY else None
+
+
+def id_cell(value: object) -> str:
+    """The cell as an ID string: an Excel number loses its '.0', an apostrophe prefix goes."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    return str(value or "").strip().lstrip("'")
+
+
+def check_id(value: object) -> tuple[str | None, str, str | None, dt.date | None]:
+    """(valid 18-char number or None, cleaned text, Chinese error or None, birth date).
+
+    The common case (18 ASCII characters) is checked here without allocation-heavy work; anything
+    else goes through `classifiers.idnumber.validate`, which also upgrades 15-digit numbers and
+    explains every failure.
+    """
+    raw = id_cell(value)
+    if len(raw) == 18:
+        upper = raw.upper() if raw[17] == "x" else raw
+        if _ID18.fullmatch(upper) and upper[:2] in idnumber._PROVINCES:
+            born = _birth_ok(upper[6:14])
+            if born is not None:
+                total = 0
+                for digit, weight in zip(upper, _WEIGHTS):
+                    total += (ord(digit) - 48) * weight
+                if _CHECK[total % 11] == upper[17]:
+                    return upper, upper, None, born
+    if not raw:
+        return None, "", "身份证号为空", None
+    result = idnumber.validate(raw)
+    cleaned = result.normalized or idnumber.clean(raw)
+    if result.valid:
+        return result.normalized, cleaned, None, result.birth_date
+    return None, cleaned[:40], result.error, result.birth_date
+
+
+def id_variants(number: str) -> set[str]:
+    """Valid IDs one digit or one adjacent transposition away from an 18-character number."""
+    number = number.upper()
+    if len(number) != 18 or not number[:17].isdigit():
+        return set()
+    found = set()
+    candidates = []
+    for i in range(18):
+        for d in "0123456789X" if i == 17 else "0123456789":
+            if d != number[i]:
+                candidates.append(number[:i] + d + number[i + 1:])
+    for i in range(17):
+        if number[i] != number[i + 1]:
+            candidates.append(number[:i] + number[i + 1] + number[i] + number[i + 2:])
+    for candidate in candidates:
+        valid, _clean, _err, _born = check_id(candidate)
+        if valid:
+            found.add(valid)
+    return found
+
+
+def id_difference(a: str, b: str) -> str:
+    """How two 18-character numbers differ, in words."""
+    diffs = [i for i in range(min(len(a), len(b))) if a[i] != b[i]]
+    if len(diffs) == 2 and diffs[1] == diffs[0] + 1 and a[diffs[0]] == b[diffs[1]] and a[diffs[1]] == b[diffs[0]]:
+        return f"第{diffs[0] + 1}、{diffs[1] + 1}位数字颠倒"
+    if len(diffs) == 1:
+        return f"第{diffs[0] + 1}位相差一个数字（{a[diffs[0]]}/{b[diffs[0]]}）"
+    return f"{len(diffs)}位不同"
+
+
+# --- names ---------------------------------------------------------------------------------
+_NAME_JUNK = re.compile(r"[\s·•・.．\-_()（）0-9]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=None)
+def _char(ch: str) -> tuple[str, str]:
+    """(simplified character, toneless pinyin) of one character, cached: names reuse few characters."""
+    from pypinyin import Style, lazy_pinyin
+
+    simple = _t2s().convert(ch) or ch
+    pinyin = "".join(lazy_pinyin(simple, style=Style.NORMAL, errors="default")).lower()
+    return simple, pinyin
+
+
+def name_keys(name: str) -> tuple[str, str]:
+    """(name_key, name_py): '張 三' → ('张三', 'zhangsan')."""
+    stripped = _NAME_JUNK.sub("", name)
+    simple, pinyin = [], []
+    for ch in stripped:
+        s, p = _char(ch)
+        simple.append(s)
+        pinyin.append(p)
+    return "".join(simple), " ".join(pinyin)

@@ -1,0 +1,189 @@
+"""Inbound SMS: a report becomes a complaint, 查询/CX answers a receipt code, 退订/STOP opts out.
+
+`handle_sms` is called by the webhook and by the spool replay alike. It returns the reply text
+(the webhook wraps it in TwiML); the reply is stored with the message so a retried MessageSid
+gets the same answer and creates nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from hotline import audit, receipts
+from hotline.intake import service
+from hotline.settings import Settings
+from hotline.telephony import outbox
+from hotline.telephony.common import Caller, caller, status_line
+from models.complaints import Complaint, ComplaintStatus
+from models.contacts import Contact
+from models.taxonomy import Channel
+from models.telephony import SmsKind, SmsMessage
+
+log = logging.getLogger(__name__)
+
+OPT_OUT_WORDS = {"退订", "TD", "T", "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+OPT_IN_WORDS = {"订阅", "START", "UNSTOP", "YES"}
+# 查询 / CX followed by something code-like (a report that merely starts with 查询 is a report).
+_QUERY = re.compile(r"^(?:查询|CX)[\s:：]*([0-9A-Za-z\s\-]{0,40})$", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+REQUIRED_FIELDS = ("MessageSid", "From")
+
+
+class BadWebhook(ValueError):
+    """A webhook without the fields Twilio always sends; the message says which, in Chinese."""
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    sid: str
+    sender: Caller
+    body: str
+
+
+def parse(form, identity_key: bytes) -> InboundSms:
+    """The fields we use; missing ones raise BadWebhook (extra ones are ignored)."""
+    missing = [name for name in REQUIRED_FIELDS if not (form.get(name) or "").strip()]
+    if missing:
+        raise BadWebhook("缺少字段：" + "、".join(missing))
+    sid = form["MessageSid"].strip()
+    if len(sid) > 64:
+        raise BadWebhook("MessageSid 过长")
+    return InboundSms(sid, caller(form["From"], identity_key), form.get("Body") or "")
+
+
+def handle_sms(*, session: Session, form, settings: Settings, identity_key: bytes,
+               received_at: dt.datetime, replayed: bool = False) -> str:
+    """Process one inbound SMS (idempotent by MessageSid); returns the reply text. Caller commits."""
+    sms = parse(form, identity_key)
+    existing = session.exec(select(SmsMessage).where(SmsMessage.message_sid == sms.sid)).first()
+    if existing is not None:
+        return existing.reply
+    command = unicodedata.normalize("NFKC", sms.body).strip()
+    row = SmsMessage(message_sid=sms.sid, from_hash=sms.sender.hash, body=sms.body,
+                     kind=SmsKind.invalid, received_at=received_at, replayed=replayed)
+    if command.upper() in OPT_OUT_WORDS:
+        outbox.set_opt_out(session, phone_hash=sms.sender.hash, active=True)
+        row.kind, row.reply = SmsKind.opt_out, (
+            f"您已退订{settings.HOTLINE_NUMBER}热线短信通知，今后不再向您发送办理情况短信。"
+            "如需恢复，请回复“订阅”。")
+    elif command.upper() in OPT_IN_WORDS:
+        outbox.set_opt_out(session, phone_hash=sms.sender.hash, active=False)
+        row.kind, row.reply = SmsKind.opt_in, f"您已恢复接收{settings.HOTLINE_NUMBER}热线短信通知。"
+    elif (match := _QUERY.match(command)) is not None:
+        row.kind = SmsKind.query
+        row.reply, row.complaint_id, row.contact_id = _answer_query(session, sms, match.group(1), received_at)
+    else:
+        _report(session, sms, row, settings, identity_key, received_at)
+    session.add(row)
+    session.flush()
+    if replayed and row.reply and sms.sender.number:
+        # The live answer said the receipt would follow by SMS: send what we would have replied.
+        outbox.enqueue(session=session, to_number=sms.sender.number, body=row.reply,
+                       purpose="receipt" if row.kind is SmsKind.report else "reply",
+                       dedupe_key=f"sms-reply:{sms.sid}", identity_key=identity_key)
+    return row.reply
+
+
+def _contact(session: Session, sms: InboundSms, received_at: dt.datetime, *, text: str,
+             complaint: Complaint | None, followup: bool) -> Contact:
+    contact = Contact(channel=Channel.sms, external_id=sms.sid, received_at=received_at, raw_text=text,
+                      complainant_id=complaint.complainant_id if complaint else None,
+                      phone_hash=sms.sender.hash if sms.sender.number else None,
+                      complaint_id=complaint.id if complaint else None, is_followup=followup)
+    session.add(contact)
+    session.flush()
+    return contact
+
+
+def _answer_query(session: Session, sms: InboundSms, raw_code: str, received_at: dt.datetime):
+    code = receipts.clean(raw_code)
+    complaint = service.find_by_receipt(session, code) if code else None
+    contact = _contact(session, sms, received_at, text=sms.body[:500], complaint=complaint, followup=True)
+    if not receipts.is_well_formed(code):
+        return ("查询码格式不正确：查询码为14位数字。请核对后发送“查询 查询码”，例如：查询 1234 5678 9012 34。",
+                None, contact.id)
+    if complaint is None:
+        return f"未找到查询码 {receipts.spaced(code)} 对应的反映，请核对后重新发送。", None, contact.id
+    status, level = status_line(session, complaint)
+    return (f"查询码 {receipts.spaced(code)}：办理状态“{status}”，承办机构：{level}。",
+            complaint.id, contact.id)
+
+
+def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settings,
+            identity_key: bytes, received_at: dt.datetime) -> None:
+    text = _CONTROL.sub("", sms.body).strip()
+    previous = _joinable(session, sms, text, settings, received_at) if text else None
+    if previous is not None:
+        _join(session, sms, row, previous, text, received_at)
+        return
+    data = service.IntakeData(text=sms.body, channel=Channel.sms.value, phone=sms.sender.number or "",
+                              external_id=sms.sid, received_at=received_at)
+    try:
+        with session.begin_nested():
+            complaint = service.log_contact(session=session, data=data, user=None, identity_key=identity_key,
+                                            max_chars=settings.MAX_REPORT_CHARS)
+    except service.IntakeError as exc:
+        row.kind = SmsKind.invalid
+        row.reply = (f"短信未能受理：{exc}。请用文字说明反映的问题（何时、何地、何人、何事），"
+                     f"或拨打{settings.HOTLINE_NUMBER}。")
+        return
+    contact = session.exec(select(Contact).where(Contact.channel == Channel.sms,
+                                                 Contact.external_id == sms.sid)).one()
+    row.kind, row.complaint_id, row.contact_id = SmsKind.report, complaint.id, contact.id
+    row.reply = (f"您反映的问题已受理，查询码：{receipts.spaced(complaint.receipt_code)}。请妥善保存；"
+                 f"发送“查询 查询码”（或“CX 查询码”）可查询办理进度。内容较长时可继续发送，"
+                 f"{settings.SMS_JOIN_MINUTES}分钟内的后续短信将并入本次反映。回复“退订”不再接收本热线短信。")
+
+
+def _joinable(session: Session, sms: InboundSms, text: str, settings: Settings,
+              received_at: dt.datetime) -> Complaint | None:
+    """The report this SMS continues: same sender, within the window, still untouched."""
+    if settings.SMS_JOIN_MINUTES <= 0:
+        return None
+    since = received_at - dt.timedelta(minutes=settings.SMS_JOIN_MINUTES)
+    last = session.exec(select(SmsMessage).where(
+        SmsMessage.from_hash == sms.sender.hash, SmsMessage.kind.in_([SmsKind.report, SmsKind.part]),
+        SmsMessage.complaint_id.is_not(None), SmsMessage.received_at >= since,
+        SmsMessage.received_at <= received_at).order_by(SmsMessage.received_at.desc(),
+                                                         SmsMessage.id.desc()).limit(1)).first()
+    if last is None:
+        return None
+    complaint = session.get(Complaint, last.complaint_id)
+    if complaint is None or complaint.status is not ComplaintStatus.received:
+        return None
+    if len(complaint.text) + len(text) > settings.MAX_REPORT_CHARS:
+        return None
+    return complaint
+
+
+def _join(session: Session, sms: InboundSms, row: SmsMessage, complaint: Complaint, text: str,
+          received_at: dt.datetime) -> None:
+    """Append a further part to the report it continues; no reply (the first part had the receipt)."""
+    from models.base import utcnow
+
+    complaint.text = complaint.text + text
+    complaint.updated_at = utcnow()
+    session.add(complaint)
+    contact = _contact(session, sms, received_at, text=text, complaint=complaint, followup=False)
+    audit.record(session, actor=None, action="complaint.sms_part_joined", entity="complaint",
+                 entity_id=complaint.id, detail={"contact_id": contact.id, "chars": len(text)})
+    row.kind, row.complaint_id, row.contact_id, row.reply = SmsKind.part, complaint.id, contact.id, ""
+    _retriage(session, complaint)
+
+
+def _retriage(session: Session, complaint: Complaint) -> None:
+    """Classify again on the joined text (best effort, as at intake)."""
+    try:
+        from hotline.triage.service import triage_complaint
+    except ImportError:
+        return
+    try:
+        with session.begin_nested():
+            triage_complaint(session=session, complaint=complaint)
+    except Exception:  # the report matters more than its labels
+        log.exception("re-triage failed for complaint %s", complaint.id)

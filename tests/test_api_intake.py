@@ -1,0 +1,97 @@
+"""The JSON API: token authentication, intake, look-up, and JSON errors in Chinese."""
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from hotline.auth.accounts import issue_token
+from models.complaints import Complaint
+from models.users import Role
+
+
+@pytest.fixture
+def token(factory, db):
+    factory.county()
+    user = factory.user(Role.operator)
+    value = issue_token(db, user=user, label="test")
+    db.commit()
+    return value
+
+
+def _post(client, token, body, **kw):
+    return client.post("/api/v1/complaints", json=body, headers={"Authorization": f"Bearer {token}"}, **kw)
+
+
+def test_it_logs_a_report_and_returns_the_receipt_code(client, token, db):
+    response = _post(client, token, {"text": "雨露计划补助被村会计代领", "phone": "13912345678",
+                                     "program": "education"})
+    assert response.status_code == 201
+    body = response.get_json()
+    assert len(body["receipt_code"]) == 14 and body["status"] == "received"
+    assert db.exec(select(Complaint.receipt_code)).one() == body["receipt_code"]
+
+
+def test_a_repeated_external_id_returns_the_same_complaint(client, token, db):
+    first = _post(client, token, {"text": "低保被冒领", "external_id": "12345-abc"})
+    second = _post(client, token, {"text": "低保被冒领", "external_id": "12345-abc"})
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert first.get_json()["receipt_code"] == second.get_json()["receipt_code"]
+    assert len(db.exec(select(Complaint)).all()) == 1
+
+
+def test_it_looks_up_a_complaint_by_receipt_code(client, token):
+    code = _post(client, token, {"text": "危房改造款被截留"}).get_json()["receipt_code"]
+    response = client.get(f"/api/v1/complaints/{code}", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200 and response.get_json()["receipt_code"] == code
+    missing = client.get("/api/v1/complaints/00000000000000", headers={"Authorization": f"Bearer {token}"})
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("headers, code", [
+    ({}, "token_missing"),
+    ({"Authorization": "Bearer not-a-token"}, "token_invalid"),
+    ({"Authorization": "Basic abc"}, "token_missing"),
+])
+def test_it_refuses_missing_or_bad_tokens(client, headers, code):
+    response = client.post("/api/v1/complaints", json={"text": "x"}, headers=headers)
+    assert response.status_code == 401
+    assert response.get_json()["error"]["code"] == code
+    assert response.get_json()["error"]["message"]
+
+
+def test_a_role_without_intake_rights_is_refused(client, factory, db):
+    user = factory.user(Role.auditor)
+    token = issue_token(db, user=user)
+    db.commit()
+    response = _post(client, token, {"text": "x"})
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
+
+
+def test_a_body_that_is_not_json_is_refused_in_chinese(client, token, db):
+    response = client.post("/api/v1/complaints", data="{not json", content_type="application/json",
+                           headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 400
+    assert response.get_json()["error"] == {"code": "invalid_json", "message": "请求体不是有效的 JSON"}
+    assert db.exec(select(Complaint)).all() == []
+
+
+@pytest.mark.parametrize("body, code, words", [
+    ({"text": ""}, "validation_failed", "反映内容不能为空"),
+    ({"text": "a" * 20_001}, "validation_failed", "反映内容过长"),
+    ({"text": "x", "phone": "abc"}, "validation_failed", "电话号码格式不正确"),
+    ({"text": "x", "township_id": 424242}, "validation_failed", "所选乡镇不存在"),
+    ({"text": "x", "favourite_colour": "red"}, "unknown_fields", "favourite_colour"),
+    ({"text": ["a", "list"]}, "invalid_field", "字段值"),
+    (["not", "an", "object"], "invalid_json", "JSON 对象"),
+])
+def test_it_reports_invalid_fields(client, token, db, body, code, words):
+    response = _post(client, token, body)
+    assert response.status_code in (400, 422)
+    error = response.get_json()["error"]
+    assert error["code"] == code and words in error["message"]
+    assert db.exec(select(Complaint)).all() == []
+
+
+def test_errors_for_unknown_api_paths_are_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"

@@ -1,0 +1,76 @@
+"""Cross-check findings (比对疑点): a rule's suspicion with its evidence, and what people decided."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import enum_column, json_column, utc_column
+
+
+class FindingStatus(str, enum.Enum):
+    open = "open"  # 待核查: a sure match, waiting for a person
+    needs_review = "needs_review"  # 待复核: the match itself is uncertain (score below threshold)
+    confirmed = "confirmed"  # 已确认
+    dismissed = "dismissed"  # 已排除 (stays dismissed when the rules run again)
+
+
+FINDING_STATUS_LABELS = {
+    FindingStatus.open: "待核查",
+    FindingStatus.needs_review: "待复核（匹配不确定）",
+    FindingStatus.confirmed: "已确认",
+    FindingStatus.dismissed: "已排除",
+}
+
+
+# One run of the rules: when, which rules, how long each took, how many findings.
+class CrosscheckRun(SQLModel, table=True):
+    __tablename__ = "crosscheck_run"
+    id: int | None = Field(default=None, primary_key=True)
+    started_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    finished_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    rules: list | None = Field(default=None, sa_column=json_column())
+    stats: dict | None = Field(default=None, sa_column=json_column())  # rule -> {found, new, seconds}
+    started_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+# A suspicion raised by a rule about one recipient, with the rows that show it.
+class Finding(SQLModel, table=True):
+    __tablename__ = "crosscheck_finding"
+    id: int | None = Field(default=None, primary_key=True)
+    # rule + who + what: stable across re-imports and re-runs, so decisions stick.
+    fingerprint: str = Field(max_length=64, unique=True)
+    rule: str = Field(max_length=30, index=True)
+    id_number: str | None = Field(default=None, max_length=40, index=True)
+    name: str = Field(max_length=60, index=True)
+    name_key: str = Field(default="", max_length=60, index=True)
+    programme: str | None = Field(default=None, max_length=60)
+    program: str | None = Field(default=None, max_length=20, index=True)
+    township: str | None = Field(default=None, max_length=40, index=True)
+    village: str | None = Field(default=None, max_length=40)
+    score: float = 1.0
+    match: str = Field(default="exact_id", max_length=20)  # exact_id | id_typo | name_household | ...
+    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # in Chinese, for people
+    evidence: list | None = Field(default=None, sa_column=json_column())  # [{kind, row_id, fields}]
+    status: FindingStatus = Field(default=FindingStatus.open, sa_column=enum_column(FindingStatus, index=True))
+    decision_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    first_run_id: int | None = Field(default=None, foreign_key="crosscheck_run.id")
+    last_run_id: int | None = Field(default=None, foreign_key="crosscheck_run.id", index=True)
+    created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    updated_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# A finding turned into a clue (kind "clue") or attached to an existing complaint ("attached").
+class FindingComplaint(SQLModel, table=True):
+    __tablename__ = "crosscheck_finding_complaint"
+    __table_args__ = (sa.UniqueConstraint("finding_id", "complaint_id", name="uq_finding_complaint"),)
+    id: int | None = Field(default=None, primary_key=True)
+    finding_id: int = Field(foreign_key="crosscheck_finding.id", index=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    kind: str = Field(default="attached", max_length=10)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())

@@ -1,0 +1,124 @@
+"""Subsidy rolls and registries (补助名册与比对库): one import batch, one table per kind of roll.
+
+Every roll row keeps the ID number as validated (`id_number`, NULL when it failed GB 11643)
+and as typed (`id_raw`, cleaned), plus name keys for fuzzy matching: `name_key` is the name in
+simplified characters without spaces or dots, `name_py` its toneless pinyin.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import json_column, utc_column
+
+
+# One file imported as one roll: who, when, what it held, what was refused and why.
+class RollImport(SQLModel, table=True):
+    __tablename__ = "roll_import"
+    __table_args__ = (sa.UniqueConstraint("kind", "content_hash", name="uq_roll_import_content"),)
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    programme: str | None = Field(default=None, max_length=60)
+    filename: str = Field(max_length=255)
+    file_sha256: str = Field(max_length=64, index=True)
+    # Hash of the normalised rows: the same data re-exported in another format is still a repeat.
+    content_hash: str = Field(max_length=64)
+    rows_read: int = 0
+    rows_imported: int = 0
+    rows_id_problem: int = 0  # imported, but the ID failed its check: used for fuzzy matching only
+    rows_rejected: int = 0
+    header_row: int = 0
+    columns: dict | None = Field(default=None, sa_column=json_column())
+    problems: list | None = Field(default=None, sa_column=json_column())  # first N [row, field, reason]
+    imported_by_id: int | None = Field(default=None, foreign_key="user.id")
+    imported_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# Columns every roll row has.
+class RollRowBase(SQLModel):
+    id: int | None = Field(default=None, primary_key=True)
+    import_id: int = Field(foreign_key="roll_import.id", index=True)
+    row_no: int
+    name: str = Field(max_length=60)
+    name_key: str = Field(max_length=60, index=True)
+    name_py: str = Field(max_length=240)
+    id_number: str | None = Field(default=None, max_length=18, index=True)
+    id_raw: str | None = Field(default=None, max_length=40)
+    id_error: str | None = Field(default=None, max_length=120)
+    birth_date: dt.date | None = None
+
+
+# 补助发放名册: a payment of a programme to a person.
+class RollRecipient(RollRowBase, table=True):
+    __tablename__ = "roll_recipient"
+    programme: str = Field(max_length=60)
+    program: str = Field(max_length=20, index=True)  # models.taxonomy.Program value
+    amount: decimal.Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(14, 2)))
+    paid_on: dt.date | None = None
+    household_no: str | None = Field(default=None, max_length=40, index=True)
+    head_id: str | None = Field(default=None, max_length=18, index=True)
+    township: str | None = Field(default=None, max_length=40)
+    village: str | None = Field(default=None, max_length=40)
+
+
+# 户籍家庭成员: who lives in which household.
+class RollHouseholdMember(RollRowBase, table=True):
+    __tablename__ = "roll_household_member"
+    household_no: str = Field(max_length=40, index=True)
+    relation: str | None = Field(default=None, max_length=20)
+    township: str | None = Field(default=None, max_length=40)
+    village: str | None = Field(default=None, max_length=40)
+
+
+# 财政供养人员: teachers, civil servants and others on the public payroll.
+class RollPayroll(RollRowBase, table=True):
+    __tablename__ = "roll_payroll"
+    unit: str = Field(max_length=120)
+    post: str | None = Field(default=None, max_length=60)
+
+
+# 死亡火化记录.
+class RollDeath(RollRowBase, table=True):
+    __tablename__ = "roll_death"
+    death_date: dt.date
+
+
+# 车辆登记.
+class RollVehicle(RollRowBase, table=True):
+    __tablename__ = "roll_vehicle"
+    plate: str = Field(max_length=20)
+    vehicle_type: str | None = Field(default=None, max_length=40)
+
+
+# 工商登记.
+class RollBusiness(RollRowBase, table=True):
+    __tablename__ = "roll_business"
+    business_name: str = Field(max_length=200)
+
+
+# 不动产登记.
+class RollProperty(RollRowBase, table=True):
+    __tablename__ = "roll_property"
+    location: str = Field(max_length=200)
+    usage: str | None = Field(default=None, max_length=40)
+
+
+# 村干部及亲属: a village cadre, and (optionally) one relative per row.
+class RollCadre(RollRowBase, table=True):
+    __tablename__ = "roll_cadre"
+    title: str = Field(max_length=40)
+    village: str | None = Field(default=None, max_length=40)
+    relative_name: str | None = Field(default=None, max_length=60)
+    relative_name_key: str | None = Field(default=None, max_length=60, index=True)
+    relative_id: str | None = Field(default=None, max_length=18, index=True)
+    relation: str | None = Field(default=None, max_length=20)
+
+
+ROW_TABLES: dict[str, type[RollRowBase]] = {
+    "recipients": RollRecipient, "households": RollHouseholdMember, "payroll": RollPayroll,
+    "deaths": RollDeath, "vehicles": RollVehicle, "businesses": RollBusiness,
+    "property": RollProperty, "cadres": RollCadre,
+}

@@ -22,7 +22,7 @@ def test_logging_a_call_is_audited_with_who_and_from_where(factory, login, db):
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "complaint.create")).one()
     assert entry.actor_id == operator.id and entry.actor_name == operator.username
     assert entry.remote_addr == "10.1.2.3"
-    assert "case.open" in _actions(db)
+    assert any(action.startswith("case.open") for action in _actions(db))
 
 
 def test_viewing_an_identity_is_audited_with_the_reason(factory, login, db):

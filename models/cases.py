@@ -1,7 +1,11 @@
-"""Cases: a complaint being handled by an office, and the timeline of everything done to it."""
+"""Cases: a complaint being handled by an office, its deadlines, outcome, feedback and supervision.
+
+docs/workflow.md says which column means what for the weekly bulletin.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import enum
 
 import sqlalchemy as sa
@@ -19,9 +23,10 @@ class CaseStatus(str, enum.Enum):
     preliminary_verification = "preliminary_verification"  # 初步核实
     shelved = "shelved"  # 暂存待查
     filed = "filed"  # 立案审查调查
-    concluded = "concluded"  # 已有结论 (finding recorded)
+    concluded = "concluded"  # 已有结论 (finding recorded, or 予以了结 approved)
     closing_proposed = "closing_proposed"  # 办结待批
     closed = "closed"  # 已办结
+    merged = "merged"  # 已并单 (absorbed by another case)
 
 
 CASE_STATUS_LABELS = {
@@ -36,7 +41,98 @@ CASE_STATUS_LABELS = {
     CaseStatus.concluded: "已出结论",
     CaseStatus.closing_proposed: "办结待批",
     CaseStatus.closed: "已办结",
+    CaseStatus.merged: "已并单",
 }
+
+
+class Disposition(str, enum.Enum):
+    """The four ways of handling a clue (四类处置方式)."""
+
+    talk_inquiry = "talk_inquiry"  # 谈话函询
+    preliminary_verification = "preliminary_verification"  # 初步核实
+    shelved = "shelved"  # 暂存待查
+    dismissed = "dismissed"  # 予以了结
+
+
+DISPOSITION_LABELS = {
+    Disposition.talk_inquiry: "谈话函询", Disposition.preliminary_verification: "初步核实",
+    Disposition.shelved: "暂存待查", Disposition.dismissed: "予以了结",
+}
+
+
+class Finding(str, enum.Enum):
+    unfounded = "unfounded"  # 不实
+    partly_true = "partly_true"  # 部分属实
+    true = "true"  # 属实
+
+
+FINDING_LABELS = {Finding.unfounded: "不实", Finding.partly_true: "部分属实", Finding.true: "属实"}
+
+
+class MeasureKind(str, enum.Enum):
+    criticism = "criticism"  # 批评教育/提醒谈话
+    admonishing_talk = "admonishing_talk"  # 诫勉谈话
+    organisational = "organisational"  # 组织处理
+    party_sanction = "party_sanction"  # 党纪处分
+    government_sanction = "government_sanction"  # 政务处分
+    prosecution = "prosecution"  # 移送司法
+
+
+MEASURE_LABELS = {
+    MeasureKind.criticism: "批评教育", MeasureKind.admonishing_talk: "诫勉谈话",
+    MeasureKind.organisational: "组织处理", MeasureKind.party_sanction: "党纪处分",
+    MeasureKind.government_sanction: "政务处分", MeasureKind.prosecution: "移送司法",
+}
+
+
+class Exoneration(str, enum.Enum):
+    exonerated = "exonerated"  # 容错免责
+    reduced = "reduced"  # 减责
+
+
+EXONERATION_LABELS = {Exoneration.exonerated: "容错免责", Exoneration.reduced: "减轻责任"}
+
+
+class ExonerationCondition(str, enum.Enum):
+    not_forbidden = "not_forbidden"
+    proper_procedure = "proper_procedure"
+    no_private_gain = "no_private_gain"
+    losses_remedied = "losses_remedied"
+    authorised_pilot = "authorised_pilot"
+    policy_changed = "policy_changed"
+
+
+EXONERATION_CONDITION_LABELS = {
+    ExonerationCondition.not_forbidden: "法律法规和党内法规没有明令禁止",
+    ExonerationCondition.proper_procedure: "经过科学、民主、公开的决策程序",
+    ExonerationCondition.no_private_gain: "没有谋取私利",
+    ExonerationCondition.losses_remedied: "积极主动挽回损失、消除影响",
+    ExonerationCondition.authorised_pilot: "经授权开展的改革试点",
+    ExonerationCondition.policy_changed: "因上级政策调整导致失误",
+}
+
+
+class Satisfaction(str, enum.Enum):
+    satisfied = "satisfied"  # 满意
+    basically_satisfied = "basically_satisfied"  # 基本满意
+    unsatisfied = "unsatisfied"  # 不满意
+
+
+SATISFACTION_LABELS = {Satisfaction.satisfied: "满意", Satisfaction.basically_satisfied: "基本满意",
+                       Satisfaction.unsatisfied: "不满意"}
+
+
+class DeadlineKind(str, enum.Enum):
+    assignment = "assignment"  # 分办 (routing → an inspector holds it)
+    disposition = "disposition"  # 处置 (assignment → disposition approved)
+    verification = "verification"  # 核实 (disposition approved → finding recorded)
+    investigation = "investigation"  # 审查调查 (filed → finding recorded)
+    feedback = "feedback"  # 反馈 (finding → feedback to a named complainant)
+
+
+DEADLINE_LABELS = {DeadlineKind.assignment: "分办", DeadlineKind.disposition: "处置意见",
+                   DeadlineKind.verification: "核实办理", DeadlineKind.investigation: "审查调查",
+                   DeadlineKind.feedback: "反馈举报人"}
 
 
 # The handling of one complaint by a lead office.
@@ -48,21 +144,158 @@ class Case(SQLModel, table=True):
     status: CaseStatus = Field(
         default=CaseStatus.pending_assignment, sa_column=enum_column(CaseStatus, index=True))
     routing_rule_id: int | None = Field(default=None)
+    # The rule's name when it routed (rules are edited later); None: no rule matched (案管室).
+    routing_rule_name: str | None = Field(default=None, max_length=60)
+    helper_office_ids: list | None = Field(default=None, sa_column=json_column())
     priority: int = 0
     supervised: bool = Field(default=False, index=True)
     opened_at: dt.datetime = Field(sa_column=utc_column(index=True))
-    # The deadline of the step the case is in now (working days, computed by the workflow).
+    # When the current office received it: the send-back (退单) window counts from here.
+    office_received_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    assigned_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    # The deadline of the step the case is in now (the earliest open CaseDeadline), for sorting.
     due_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False, index=True))
+    proposed_disposition: Disposition | None = Field(
+        default=None, sa_column=enum_column(Disposition, nullable=True))
+    disposition: Disposition | None = Field(default=None, sa_column=enum_column(Disposition, nullable=True))
+    disposition_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    disposed_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    filed_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    finding: Finding | None = Field(default=None, sa_column=enum_column(Finding, nullable=True))
+    concluded_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    money_recovered_yuan: decimal.Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(14, 2)))
+    name_cleared: bool = False  # 澄清正名 (only with an unfounded finding)
+    exoneration: Exoneration | None = Field(default=None, sa_column=enum_column(Exoneration, nullable=True))
+    exoneration_condition: ExonerationCondition | None = Field(
+        default=None, sa_column=enum_column(ExonerationCondition, nullable=True))
     closed_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    merged_into_case_id: int | None = Field(default=None, foreign_key="case.id")
+    reopen_count: int = 0
     updated_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
 
 
-# One thing that happened to a case: who, when, what, why.
+# One thing that happened to a case: who, when, what, why (kinds listed in docs/workflow.md).
 class CaseEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id", index=True)
     at: dt.datetime | None = Field(default=None, sa_column=utc_column(index=True))
     actor_id: int | None = Field(default=None, foreign_key="user.id")
-    kind: str = Field(max_length=40)
+    kind: str = Field(max_length=40, index=True)
+    office_id: int | None = Field(default=None, foreign_key="office.id", index=True)
     note: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
     data: dict | None = Field(default=None, sa_column=json_column())
+
+
+# One working-day deadline of one step, owned by the office that had the case then.
+# On time: met_at <= due_at. Overdue now: met_at and cancelled_at null and due_at < now.
+class CaseDeadline(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    office_id: int = Field(foreign_key="office.id", index=True)
+    kind: DeadlineKind = Field(sa_column=enum_column(DeadlineKind))
+    started_at: dt.datetime = Field(sa_column=utc_column())
+    due_at: dt.datetime = Field(sa_column=utc_column(default=False, index=True))
+    extended_days: int = 0
+    met_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    cancelled_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+
+
+# An extension a supervisor approved: the deadline moved by `days` working days, with a reason.
+class CaseExtension(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    deadline_id: int = Field(foreign_key="casedeadline.id")
+    days: int
+    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    old_due_at: dt.datetime = Field(sa_column=utc_column(default=False))
+    new_due_at: dt.datetime = Field(sa_column=utc_column(default=False))
+    approved_by_id: int | None = Field(default=None, foreign_key="user.id")
+    at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# A measure taken against one person (the "four forms" and beyond).
+class CaseMeasure(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    kind: MeasureKind = Field(sa_column=enum_column(MeasureKind, index=True))
+    person_name: str = Field(max_length=40)
+    accused_person_id: int | None = Field(default=None, foreign_key="accusedperson.id")
+    note: str | None = Field(default=None, max_length=200)
+    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
+    at: dt.datetime | None = Field(default=None, sa_column=utc_column(index=True))
+
+
+# Feedback given to the complainant on the outcome: an SMS through the outbox or a recorded call.
+class CaseFeedback(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    channel: str = Field(max_length=10)  # sms | call
+    note: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    outbox_id: int | None = None
+    by_id: int | None = Field(default=None, foreign_key="user.id")
+    at: dt.datetime | None = Field(default=None, sa_column=utc_column(index=True))
+
+
+# A return visit (回访) to the complainant and how satisfied they were.
+class ReturnVisit(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    satisfaction: Satisfaction = Field(sa_column=enum_column(Satisfaction, index=True))
+    note: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    by_id: int | None = Field(default=None, foreign_key="user.id")
+    at: dt.datetime | None = Field(default=None, sa_column=utc_column(index=True))
+
+
+# 挂牌督办: a supervisor's order with a deadline and a reporting interval (working days).
+class SupervisionOrder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    due_at: dt.datetime = Field(sa_column=utc_column(default=False))
+    interval_days: int
+    next_report_due_at: dt.datetime = Field(sa_column=utc_column(default=False, index=True))
+    set_by_id: int | None = Field(default=None, foreign_key="user.id")
+    set_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    lifted_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+
+
+# A progress report on a supervised case.
+class SupervisionReport(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(foreign_key="supervisionorder.id", index=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    progress: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    by_id: int | None = Field(default=None, foreign_key="user.id")
+    at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# A scheduler job's claim on one piece of work: the unique key makes a second claim fail,
+# so two schedulers (or a re-run) never send the same reminder twice.
+class CaseReminder(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    claim_key: str = Field(max_length=80, unique=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    kind: str = Field(max_length=20)  # remind | escalate | chase
+    recipient_ids: list | None = Field(default=None, sa_column=json_column())
+    at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# An in-app notice to one user (催办, escalation, progress chasing).
+class CaseNotice(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    case_id: int = Field(foreign_key="case.id", index=True)
+    kind: str = Field(max_length=20)
+    text: str = Field(max_length=300)
+    at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    read_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+
+
+# Conflict-of-interest data a staff member declared: a relative (name, optional village).
+class ConflictDeclaration(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    person_name: str = Field(max_length=40)
+    relation: str = Field(default="", max_length=20)
+    village_id: int | None = Field(default=None, foreign_key="village.id")
+    created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())

@@ -39,14 +39,16 @@ def record_feedback(*, session: Session, case: Case, channel: str, note: str, ac
         from hotline.telephony.outbox import OutboxError, enqueue
         from models.telephony import OutboxStatus
 
-        count = len(session.exec(select(CaseFeedback.id).where(CaseFeedback.case_id == case.id)).all())
         try:
             message = enqueue(session=session, complainant_id=person.id, body=sms_body(session, case),
-                              purpose="feedback", dedupe_key=f"case-feedback:{case.id}:{case.reopen_count}:{count}")
+                              purpose="feedback", dedupe_key=f"case-feedback:{case.id}:{case.reopen_count}")
         except OutboxError as exc:
             raise WorkflowError(str(exc)) from None
         if message.status is OutboxStatus.suppressed:
             raise WorkflowError(f"短信无法发送（{message.last_error or '已退订'}），请电话反馈")
+        session.flush()
+        if session.exec(select(CaseFeedback.id).where(CaseFeedback.outbox_id == message.id)).first():
+            raise WorkflowError("反馈短信已发送，无需重复发送")
         outbox_id = message.id
     row = CaseFeedback(case_id=case.id, channel=channel, note=note[:2000] or None, outbox_id=outbox_id,
                        by_id=getattr(actor, "id", None), at=utcnow())

@@ -74,3 +74,35 @@ FALLBACK_NOTES = [
     ("web", "青山镇易地扶贫搬迁安置房分配不公开，镇扶贫办主任的小舅子分到了两套。"),
     ("call", "我就是问一下，今年低保怎么申请，要准备什么材料？"),
 ]
+
+# The demo routing table, in order (first match wins). Conditions: township, problem_type, program,
+# accused_level, min_amount_yuan, min_repeat_count. Lead: ("office", name), ("kind", office kind:
+# the first office of that kind) or ("jurisdiction", office kind covering the complaint's township).
+ROUTING_RULES = [
+    ("涉及金额10万元以上由县纪委监委直接办理", {"min_amount_yuan": "100000"}, ("kind", "commission")),
+    ("重复举报3次以上由县纪委监委办理", {"min_repeat_count": 3}, ("kind", "commission")),
+    ("反映教师或学校的转派驻教育局纪检监察组", {"accused_level": "teacher_school"},
+     ("office", "派驻县教育局纪检监察组")),
+    ("教育资助领域转派驻教育局纪检监察组", {"program": "education"}, ("office", "派驻县教育局纪检监察组")),
+    ("县直部门·低保特困转派驻民政局纪检监察组", {"accused_level": "county_department", "program": "dibao"},
+     ("office", "派驻县民政局纪检监察组")),
+    ("县直部门·危房改造转派驻住建局纪检监察组", {"accused_level": "county_department", "program": "housing"},
+     ("office", "派驻县住建局纪检监察组")),
+    ("县直部门·惠农补贴转派驻农业农村局纪检监察组",
+     {"accused_level": "county_department", "program": "agri_subsidy"}, ("office", "派驻县农业农村局纪检监察组")),
+    ("县直部门·产业扶贫转派驻农业农村局纪检监察组",
+     {"accused_level": "county_department", "program": "industry"}, ("office", "派驻县农业农村局纪检监察组")),
+    ("反映乡镇干部的转联系该乡镇的监督检查室", {"accused_level": "township_cadre"},
+     ("jurisdiction", "supervision_office")),
+    ("反映村干部的转属地乡镇纪委", {"accused_level": "village_cadre"}, ("jurisdiction", "township_commission")),
+    ("其他有属地的线索转属地乡镇纪委", {}, ("jurisdiction", "township_commission")),
+]
+
+# Admin-entered calendar days past chinese-calendar's last year (2027, as the demo guesses it
+# before the State Council publishes it): (date, workday, name).
+DEMO_CALENDAR_DAYS = [
+    ("2027-01-01", False, "元旦"),
+    ("2027-02-05", False, "春节"), ("2027-02-06", False, "春节"), ("2027-02-07", False, "春节"),
+    ("2027-02-08", False, "春节"), ("2027-02-09", False, "春节"), ("2027-02-10", False, "春节"),
+    ("2027-02-11", False, "春节"), ("2027-02-20", True, "春节调休上班"),
+]

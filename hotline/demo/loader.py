@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import json
 import random
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from hotline.auth.accounts import create_user
-from hotline.demo.county import COUNTY_CODE, DEMO_USERS, FALLBACK_NOTES, OFFICES, TOWNSHIPS
+from hotline.demo.county import (COUNTY_CODE, DEMO_CALENDAR_DAYS, DEMO_USERS, FALLBACK_NOTES, OFFICES,
+                                 ROUTING_RULES, TOWNSHIPS)
 from hotline.intake import service
 from hotline.settings import ROOT
 from models.base import utcnow
@@ -29,6 +31,8 @@ def load_demo(session: Session, *, identity_key: bytes, now: dt.datetime | None 
     _divisions(session, added)
     _offices(session, added)
     _users(session, added)
+    added["分办规则"] = load_routing(session)
+    added["节假日"] = load_calendar_days(session)
     session.commit()
     _contacts(session, identity_key, now or utcnow(), added)
     session.commit()
@@ -75,6 +79,51 @@ def _users(session: Session, added: dict[str, int]) -> None:
         create_user(session, username=username, full_name=full_name, role=role, password=password,
                     office=offices.get(office) if office else None)
         added["用户"] += 1
+
+
+def load_routing(session: Session) -> int:
+    """The demo routing table, when the table is empty; rules whose office is missing are skipped."""
+    from models.routing import RoutingRule
+
+    if session.exec(select(RoutingRule.id)).first() is not None:
+        return 0
+    offices = session.exec(select(Office).order_by(Office.id)).all()
+    by_name = {o.name: o for o in offices}
+    by_kind: dict[str, Office] = {}
+    for office in offices:
+        by_kind.setdefault(office.kind.value, office)
+    count = 0
+    for position, (name, conditions, (how, target)) in enumerate(ROUTING_RULES, start=1):
+        values = dict(conditions)
+        if "min_amount_yuan" in values:
+            values["min_amount_yuan"] = decimal.Decimal(values["min_amount_yuan"])
+        rule = RoutingRule(position=position * 10, name=name, **values)
+        if how == "jurisdiction":
+            rule.lead_by_jurisdiction = OfficeKind(target)
+        else:
+            office = by_name.get(target) if how == "office" else by_kind.get(target)
+            if office is None:
+                continue
+            rule.lead_office_id = office.id
+        session.add(rule)
+        count += 1
+    session.flush()
+    return count
+
+
+def load_calendar_days(session: Session) -> int:
+    """Demo holidays for the year past the chinese-calendar package's data."""
+    from models.calendar import CalendarDay
+
+    existing = set(session.exec(select(CalendarDay.day)).all())
+    count = 0
+    for day, workday, name in DEMO_CALENDAR_DAYS:
+        date = dt.date.fromisoformat(day)
+        if date not in existing:
+            session.add(CalendarDay(day=date, workday=workday, name=name))
+            count += 1
+    session.flush()
+    return count
 
 
 def _sample_texts() -> list[tuple[str, str]]:

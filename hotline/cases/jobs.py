@@ -1,0 +1,30 @@
+"""Scheduled jobs of the case workflow; each claims its work in the database (see reminders.py)."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from hotline.scheduler import Job
+
+log = logging.getLogger(__name__)
+
+
+def _run(step_name: str):
+    def run(app: Flask) -> None:
+        from hotline.cases import reminders
+        from hotline.db import get_session
+
+        session = get_session()
+        report = getattr(reminders, step_name)(session)
+        session.commit()
+        log.info("cases.%s: %s", step_name, report)
+
+    return run
+
+
+JOBS = [
+    Job("cases.remind", _run("remind"), "cron", {"hour": "8-18", "minute": 5}),
+    Job("cases.escalate", _run("escalate"), "cron", {"hour": "8-18", "minute": 35}),
+    Job("cases.chase", _run("chase"), "cron", {"hour": 9, "minute": 15}),
+]

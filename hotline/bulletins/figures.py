@@ -7,6 +7,7 @@ Definitions are in docs/bulletin.md; change them there first.
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -45,11 +46,20 @@ class Period:
         return [(self.start, self.end), (self.ytd_start, self.end)]
 
 
-def count_in_ranges(session: Session, stamp, ranges, *, group=None, where=()) -> dict:
-    """{group value: [count in range 1, count in range 2, ...]} in one query (no group: key None)."""
+def count_in_ranges(session: Session, stamp, ranges, *, group=None, where=(), distinct=None,
+                    total=None) -> dict:
+    """{group value: [count in range 1, count in range 2, ...]} in one query (no group: key None).
+
+    `distinct`: count distinct values of this column instead of rows; `total`: sum this column.
+    """
     low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
-    sums = [sa.func.coalesce(sa.func.sum(sa.case((sa.and_(stamp >= a, stamp < b), 1), else_=0)), 0)
-            for a, b in ranges]
+    if distinct is not None:
+        sums = [sa.func.count(sa.distinct(sa.case((sa.and_(stamp >= a, stamp < b), distinct), else_=None)))
+                for a, b in ranges]
+    else:
+        value = 1 if total is None else total
+        sums = [sa.func.coalesce(sa.func.sum(sa.case((sa.and_(stamp >= a, stamp < b), value), else_=0)), 0)
+                for a, b in ranges]
     columns = ([group] if group is not None else []) + sums
     stmt = sa.select(*columns).where(stamp >= low, stamp < high, *where)
     if group is not None:
@@ -57,10 +67,14 @@ def count_in_ranges(session: Session, stamp, ranges, *, group=None, where=()) ->
     result: dict = {}
     for row in session.execute(stmt):
         key = _plain(row[0]) if group is not None else None
-        counts = [int(v) for v in (row[1:] if group is not None else row)]
+        counts = [_number(v) for v in (row[1:] if group is not None else row)]
         previous = result.get(key, [0] * len(ranges))
         result[key] = [a + b for a, b in zip(previous, counts)]
     return result
+
+
+def _number(value: object):
+    return value if isinstance(value, decimal.Decimal) and value != int(value) else int(value)
 
 
 def _plain(value: object) -> object:
@@ -128,6 +142,33 @@ def clues_by(session: Session, period: Period, what: str) -> Table:
                  [TEXT] + SHARE_KINDS, _share_rows(counts, list(towns), other_label=NO_TOWNSHIP))
 
 
+def _rule_labels() -> dict[str, str]:
+    """Chinese names of the cross-check rules, when that capability provides them."""
+    try:
+        from hotline.crosscheck import rules
+    except ImportError:
+        return {}
+    return dict(getattr(rules, "RULE_LABELS", {}))
+
+
+def findings_by_rule(session: Session, period: Period) -> Table:
+    """Cross-check suspicions raised (by when first found) and confirmed (by when decided), per rule."""
+    from models.findings import Finding, FindingStatus
+
+    raised = count_in_ranges(session, Finding.created_at, period.ranges, group=Finding.rule)
+    confirmed = count_in_ranges(session, Finding.decided_at, period.ranges, group=Finding.rule,
+                                where=[Finding.status == FindingStatus.confirmed])
+    names = _rule_labels()
+    rows = []
+    for rule in sorted(set(raised) | set(confirmed) | set(names)):
+        r, c = raised.get(rule, [0, 0]), confirmed.get(rule, [0, 0])
+        rows.append([names.get(rule, rule), r[0], r[1], c[0], c[1]])
+    rows.append(["合计", *(sum(row[i] for row in rows) for i in range(1, 5))])
+    return Table("findings", "表{n} 大数据比对疑点（按规则）", "比对疑点",
+                 ["比对规则", "本周发现", "本年累计发现", "本周确认", "本年累计确认"], [TEXT, INT, INT, INT, INT], rows,
+                 note="疑点是比对规则发现的可疑情况，须经人工核查；确认数按核查确认的时间统计。")
+
+
 def trend(session: Session, period: Period, weeks: int = TREND_WEEKS) -> list[dict]:
     """Weekly counts for the last `weeks` weeks ending with the reported one (oldest first)."""
     series = [period.week.previous(n) for n in range(weeks - 1, -1, -1)]
@@ -153,6 +194,7 @@ def compute(session: Session, week: IsoWeek, *, zone: str, typical_limit: int = 
               clues_by(session, period, "program"), clues_by(session, period, "township")]
     flow = workflow.compute(session, period, typical_limit=typical_limit)
     tables.extend(flow.tables)
+    tables.append(findings_by_rule(session, period))
     points = trend(session, period)
     tables.append(trend_table(points))
     for number, table in enumerate(tables, start=1):

@@ -1,21 +1,30 @@
-"""Case-handling figures of the bulletin: throughput, overdue, rates, offices, supervision, typical cases.
+"""Case-handling figures: throughput, overdue, the three rates, offices, supervision, measures, money,
+typical cases. Reads the case workflow's tables (models/cases.py, docs/workflow.md), never writes.
 
-Reads the case workflow's tables (models/cases.py, docs/workflow.md) and never changes them.
+Counts of things that happen are taken from timestamps of the thing itself (CaseEvent.at,
+CaseDeadline.due_at, ReturnVisit.at ...), so a week's figures do not drift as cases move on.
 """
 from __future__ import annotations
 
+import decimal
+import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hotline.bulletins.tables import INT, RATE, TEXT, Table, rate
-from models.cases import CASE_STATUS_LABELS, Case, CaseEvent, CaseStatus
+from hotline.bulletins.tables import INT, MONEY, RATE, TEXT, Table, money, rate
+from models.cases import (DISPOSITION_LABELS, FINDING_LABELS, MEASURE_LABELS, Case, CaseDeadline, CaseEvent,
+                          DeadlineKind, Finding, MeasureKind, ReturnVisit, Satisfaction, SupervisionOrder,
+                          SupervisionReport, CaseMeasure)
+from models.complaints import AccusedPerson, Complaint
+from models.divisions import Township, Village
 from models.offices import Office
+from models.taxonomy import ACCUSED_LEVEL_LABELS, PROBLEM_TYPE_LABELS, PROGRAM_LABELS, label
 
-ASSIGNED_KINDS = ("assigned", "reassigned")
-DISPOSED_KINDS = ("disposition_approved", "disposed")
-SENT_BACK_KINDS = ("sent_back",)
+RECEIVED_KINDS = ("opened", "reassigned")  # the event's office_id is the office that received it
+SATISFIED = (Satisfaction.satisfied, Satisfaction.basically_satisfied)
+RESOLVED = (Finding.true, Finding.partly_true, Finding.unfounded)
 
 
 @dataclass
@@ -26,84 +35,239 @@ class FlowFigures:
     not_covered: list[str] = field(default_factory=list)
 
 
-def _event_counts(session: Session, period, kinds, *, group=None) -> dict:
+def _counts(session, stamp, period, **kwargs) -> dict:
     from hotline.bulletins.figures import count_in_ranges
 
-    join_group = group is not None and group.class_ is Case
-    stmt_where = [CaseEvent.kind.in_(kinds)]
-    if join_group:
-        stmt_where.append(CaseEvent.case_id == Case.id)
-    return count_in_ranges(session, CaseEvent.at, period.ranges, group=group, where=stmt_where)
+    return count_in_ranges(session, stamp, period.ranges, **kwargs)
+
+
+def _one(result: dict, n: int = 2) -> list:
+    return result.get(None, [0] * n)
+
+
+def _events(session, period, kind: str, *, group=None) -> dict:
+    """Distinct cases with an event of this kind in the week / the year to date."""
+    return _counts(session, CaseEvent.at, period, group=group, where=[CaseEvent.kind == kind],
+                   distinct=CaseEvent.case_id)
 
 
 def overdue_at(session: Session, moment, *, group=None) -> dict:
-    """Cases open at `moment` whose current deadline had passed by then."""
-    columns = ([group] if group is not None else []) + [sa.func.count()]
+    """Distinct cases with a deadline passed and neither met nor cancelled at `moment`."""
+    columns = ([group] if group is not None else []) + [sa.func.count(sa.distinct(CaseDeadline.case_id))]
     stmt = sa.select(*columns).where(
-        Case.opened_at < moment, Case.due_at.is_not(None), Case.due_at < moment,
-        sa.or_(Case.closed_at.is_(None), Case.closed_at >= moment))
+        CaseDeadline.due_at < moment,
+        sa.or_(CaseDeadline.met_at.is_(None), CaseDeadline.met_at >= moment),
+        sa.or_(CaseDeadline.cancelled_at.is_(None), CaseDeadline.cancelled_at >= moment))
     if group is not None:
         stmt = stmt.group_by(group)
     return {(row[0] if group is not None else None): int(row[-1]) for row in session.execute(stmt)}
 
 
-def throughput(session: Session, period) -> tuple[Table, dict]:
-    """New, assigned, disposed, closed cases in the week and year; overdue at the week's end."""
-    from hotline.bulletins.figures import count_in_ranges
+def _deadlines_due(session, period, *, kinds=None, group=None) -> tuple[dict, dict]:
+    """(due, met on time) per group: deadlines falling due in each range, not cancelled by then."""
+    where = [sa.or_(CaseDeadline.cancelled_at.is_(None), CaseDeadline.cancelled_at > CaseDeadline.due_at)]
+    if kinds:
+        where.append(CaseDeadline.kind.in_(kinds))
+    due = _counts(session, CaseDeadline.due_at, period, group=group, where=where)
+    met = _counts(session, CaseDeadline.due_at, period, group=group,
+                  where=where + [CaseDeadline.met_at.is_not(None), CaseDeadline.met_at <= CaseDeadline.due_at])
+    return due, met
 
-    opened = count_in_ranges(session, Case.opened_at, period.ranges).get(None, [0, 0])
-    assigned = _event_counts(session, period, ASSIGNED_KINDS).get(None, [0, 0])
-    disposed = _event_counts(session, period, DISPOSED_KINDS).get(None, [0, 0])
-    closed = count_in_ranges(session, Case.closed_at, period.ranges).get(None, [0, 0])
+
+def throughput(session: Session, period) -> tuple[Table, dict]:
+    """New, assigned, disposed, concluded, closed cases; overdue at the week's end."""
+    opened = _one(_counts(session, Case.opened_at, period, where=[Case.merged_into_case_id.is_(None)]))
+    assigned = _one(_events(session, period, "assigned"))
+    disposed = _one(_events(session, period, "disposition_approved"))
+    filed = _one(_events(session, period, "filed"))
+    concluded = _one(_events(session, period, "outcome_recorded"))
+    closed = _one(_events(session, period, "closed"))
     overdue = overdue_at(session, period.end).get(None, 0)
     rows = [["新受理案件", opened[0], opened[1]], ["已分办", assigned[0], assigned[1]],
-            ["已作出处置", disposed[0], disposed[1]], ["已办结", closed[0], closed[1]],
-            ["逾期未办结（周末时点）", overdue, overdue]]
+            ["已作出处置", disposed[0], disposed[1]], ["立案审查调查", filed[0], filed[1]],
+            ["已出结论", concluded[0], concluded[1]], ["已办结", closed[0], closed[1]],
+            ["逾期未办（周末时点）", overdue, overdue]]
     table = Table("cases", "表{n} 案件办理情况", "案件办理", ["指标", "本周", "本年累计"], [TEXT, INT, INT], rows,
-                  note="逾期未办结为本周最后时刻仍未办结且已超过当前环节期限的案件数，本周与本年口径相同。")
-    key = {"cases_opened_week": opened[0], "cases_closed_week": closed[0], "overdue": overdue}
+                  note="逾期未办指本周最后时刻仍有环节期限已过而未完成的案件数，本周与本年同一口径。")
+    key = {"cases_opened_week": opened[0], "cases_closed_week": closed[0], "cases_closed_ytd": closed[1],
+           "overdue": overdue}
+    return table, key
+
+
+def rates(session: Session, period) -> tuple[Table, dict]:
+    """Response, resolution, satisfaction and on-time rates, with what each is counted from."""
+    due, met = _deadlines_due(session, period, kinds=[DeadlineKind.assignment])
+    response = (_one(met), _one(due))
+    closed = _one(_events(session, period, "closed"))
+    resolved = _one(_counts(session, CaseEvent.at, period, distinct=CaseEvent.case_id,
+                            where=[CaseEvent.kind == "closed", CaseEvent.case_id == Case.id,
+                                   Case.finding.in_(RESOLVED)]))
+    visits = _one(_counts(session, ReturnVisit.at, period))
+    happy = _one(_counts(session, ReturnVisit.at, period, where=[ReturnVisit.satisfaction.in_(SATISFIED)]))
+    all_due, all_met = _deadlines_due(session, period)
+    on_time = (_one(all_met), _one(all_due))
+    rows = []
+    for name, (num, den) in (("响应率", response), ("解决率", (resolved, closed)), ("满意率", (happy, visits)),
+                             ("按期办理率", on_time)):
+        rows.append([name, num[0], den[0], rate(num[0], den[0]), num[1], den[1], rate(num[1], den[1])])
+    table = Table("rates", "表{n} 响应率、解决率、满意率和按期办理率", "三率",
+                  ["指标", "本周分子", "本周分母", "本周", "本年分子", "本年分母", "本年累计"],
+                  [TEXT, INT, INT, RATE, INT, INT, RATE], rows,
+                  note="响应率：到期的分办期限中按期分办的比例；解决率：办结案件中查实或澄清（作出属实、部分属实、"
+                       "不实结论）的比例；满意率：回访中满意和基本满意的比例；按期办理率：到期的各环节期限中按期完成的比例。"
+                       "分母为0时记“—”。")
+    key = {"response_rate": rows[0][3], "resolution_rate": rows[1][3], "satisfaction_rate": rows[2][3],
+           "on_time_rate": rows[3][3]}
     return table, key
 
 
 def offices(session: Session, period) -> Table:
-    """Per office: cases received, closed, sent back, overdue at the week's end."""
-    from hotline.bulletins.figures import count_in_ranges
-
-    opened = count_in_ranges(session, Case.opened_at, period.ranges, group=Case.office_id)
-    closed = count_in_ranges(session, Case.closed_at, period.ranges, group=Case.office_id)
-    sent_back = _event_counts(session, period, SENT_BACK_KINDS, group=Case.office_id)
-    overdue = overdue_at(session, period.end, group=Case.office_id)
+    """Per office: cases received, sent back, deadlines due and met, overdue at the week's end."""
+    received = _counts(session, CaseEvent.at, period, group=CaseEvent.office_id,
+                       where=[CaseEvent.kind.in_(RECEIVED_KINDS)])
+    sent_back = _counts(session, CaseEvent.at, period, group=CaseEvent.office_id,
+                        where=[CaseEvent.kind == "sent_back"])
+    due, met = _deadlines_due(session, period, group=CaseDeadline.office_id)
+    overdue = overdue_at(session, period.end, group=CaseDeadline.office_id)
     rows = []
+    zero = [0, 0]
     for office in session.exec(select(Office).order_by(Office.id)).all():
-        got = opened.get(office.id, [0, 0])
-        back = sent_back.get(office.id, [0, 0])
-        if not any(got) and not any(closed.get(office.id, [0, 0])) and not overdue.get(office.id):
+        got, back = received.get(office.id, zero), sent_back.get(office.id, zero)
+        d, m = due.get(office.id, zero), met.get(office.id, zero)
+        if not any(got + back + d) and not overdue.get(office.id):
             continue
-        rows.append([office.name, got[0], closed.get(office.id, [0, 0])[0], back[0], rate(back[0], got[0]),
-                     got[1], back[1], rate(back[1], got[1]), overdue.get(office.id, 0)])
-    return Table("offices", "表{n} 各单位办理情况", "各单位",
-                 ["单位", "本周收案", "本周办结", "本周退单", "本周退单率", "本年收案", "本年退单", "本年退单率",
-                  "逾期未办结"], [TEXT, INT, INT, INT, RATE, INT, INT, RATE, INT], rows)
+        rows.append([office.name, got[0], back[0], rate(back[0], got[0]), d[0], m[0], rate(m[0], d[0]),
+                     rate(back[1], got[1]), rate(m[1], d[1]), overdue.get(office.id, 0)])
+    return Table("offices", "表{n} 各单位按期办理率和退单率", "各单位",
+                 ["单位", "本周收案", "本周退单", "本周退单率", "本周到期", "本周按期", "本周按期率",
+                  "本年退单率", "本年按期率", "逾期未办"],
+                 [TEXT, INT, INT, RATE, INT, INT, RATE, RATE, RATE, INT], rows,
+                 note="收案含首次转入和改派转入；到期、按期按各环节期限计（期限归属当时承办的单位）。")
 
 
-def supervised(session: Session, period) -> Table:
-    """Cases under supervision (挂牌督办) and where each stands."""
-    rows = []
-    stmt = (select(Case, Office.name).join(Office, Office.id == Case.office_id)
-            .where(Case.supervised.is_(True), Case.opened_at < period.end).order_by(Case.opened_at))
-    for case, office_name in session.exec(stmt).all():
-        closed = case.closed_at is not None and case.closed_at < period.end
-        overdue = not closed and case.due_at is not None and case.due_at < period.end
-        rows.append([f"第{case.id}号", office_name, "已办结" if closed else CASE_STATUS_LABELS.get(case.status, ""),
-                     "是" if overdue else "否"])
-    return Table("supervised", "表{n} 挂牌督办案件进展", "挂牌督办", ["案件", "承办单位", "进展", "是否逾期"],
-                 [TEXT, TEXT, TEXT, TEXT], rows)
+def _progress(case: Case, end) -> str:
+    """Where the case stood at `end`, from its own timestamps."""
+    for stamp, text in ((case.closed_at, "已办结"), (case.concluded_at, "已出结论"), (case.filed_at, "立案审查调查")):
+        if stamp is not None and stamp < end:
+            return text
+    if case.disposed_at is not None and case.disposed_at < end and case.disposition is not None:
+        return DISPOSITION_LABELS[case.disposition]
+    if case.assigned_at is not None and case.assigned_at < end:
+        return "已分办"
+    return "待分办"
+
+
+def supervised(session: Session, period) -> tuple[Table, int]:
+    """Orders of 挂牌督办 in force at some time in the week, and where each case stands."""
+    reports = dict(session.execute(
+        sa.select(SupervisionReport.order_id, sa.func.count()).where(SupervisionReport.at < period.end)
+        .group_by(SupervisionReport.order_id)).all())
+    stmt = (select(SupervisionOrder, Case, Office.name)
+            .join(Case, Case.id == SupervisionOrder.case_id).join(Office, Office.id == Case.office_id)
+            .where(SupervisionOrder.set_at < period.end,
+                   sa.or_(SupervisionOrder.lifted_at.is_(None), SupervisionOrder.lifted_at >= period.start))
+            .order_by(SupervisionOrder.set_at, SupervisionOrder.id))
+    rows, still_open = [], 0
+    for order, case, office_name in session.exec(stmt).all():
+        progress = _progress(case, period.end)
+        done = progress == "已办结"
+        still_open += not done
+        late = not done and order.due_at < period.end
+        rows.append([f"第{case.id}号", office_name, order.set_at.astimezone(_zone(period)).strftime("%Y-%m-%d"),
+                     order.due_at.astimezone(_zone(period)).strftime("%Y-%m-%d"), progress,
+                     reports.get(order.id, 0), "是" if late else "否"])
+    table = Table("supervised", "表{n} 挂牌督办案件进展", "挂牌督办",
+                  ["案件", "承办单位", "督办日期", "督办期限", "进展（周末时点）", "进展报告（次）", "是否逾期"],
+                  [TEXT, TEXT, TEXT, TEXT, TEXT, INT, TEXT], rows)
+    return table, still_open
+
+
+def _zone(period):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(period.zone)
+
+
+def measures(session: Session, period) -> Table:
+    """People handled, by measure (人次: one row per person per measure)."""
+    counts = _counts(session, CaseMeasure.at, period, group=CaseMeasure.kind)
+    rows = [[MEASURE_LABELS[k], *counts.get(k.value, [0, 0])] for k in MeasureKind]
+    rows.append(["合计", sum(r[1] for r in rows), sum(r[2] for r in rows)])
+    return Table("measures", "表{n} 处理人员情况（按措施）", "处理人员", ["措施", "本周（人次）", "本年累计（人次）"],
+                 [TEXT, INT, INT], rows)
+
+
+def recovered(session: Session, period) -> Table:
+    """Money recovered or returned, counted when the outcome was recorded."""
+    where = [Case.money_recovered_yuan.is_not(None)]
+    sums = _one(_counts(session, Case.concluded_at, period, where=where, total=Case.money_recovered_yuan))
+    cases = _one(_counts(session, Case.concluded_at, period, where=where + [Case.money_recovered_yuan > 0]))
+    rows = [["追缴、退还资金", money(sums[0]), money(sums[1]), cases[0], cases[1]]]
+    return Table("recovered", "表{n} 追缴退还资金", "追缴资金",
+                 ["项目", "本周（元）", "本年累计（元）", "本周涉及案件", "本年涉及案件"], [TEXT, MONEY, MONEY, INT, INT], rows)
+
+
+_NAMEISH = re.compile(r"[\u4e00-\u9fff]{0,1}某+|[A-Za-z]+")
+
+
+def _accused_phrase(person: AccusedPerson | None) -> str:
+    """'村支书某某': the accused by title only (never a name); the level when no title is known."""
+    if person is None:
+        return "有关人员某某"
+    title = (person.title or "").replace(person.name or "\0", "")
+    title = re.sub(r"[\s\d]", "", _NAMEISH.sub("", title))[:12]
+    return f"{title or label(ACCUSED_LEVEL_LABELS, person.level)}某某"
+
+
+def typical_cases(session: Session, period, limit: int) -> list[dict]:
+    """The week's closed cases with substantiated findings, weightiest first, told without names."""
+    if limit <= 0:
+        return []
+    closed_ids = select(CaseEvent.case_id).where(CaseEvent.kind == "closed", CaseEvent.at >= period.start,
+                                                 CaseEvent.at < period.end)
+    n_measures = (select(sa.func.count()).where(CaseMeasure.case_id == Case.id).correlate(Case).scalar_subquery())
+    stmt = (select(Case, Complaint, n_measures).join(Complaint, Complaint.id == Case.complaint_id)
+            .where(Case.id.in_(closed_ids), Case.finding.in_([Finding.true, Finding.partly_true]))
+            .order_by(sa.func.coalesce(Case.money_recovered_yuan, 0).desc(), n_measures.desc(), Case.id)
+            .limit(limit))
+    found = []
+    for case, complaint, _n in session.exec(stmt).all():
+        found.append(_typical(session, case, complaint))
+    return found
+
+
+def _typical(session: Session, case: Case, complaint: Complaint) -> dict:
+    town = session.get(Township, complaint.township_id) if complaint.township_id else None
+    village = session.get(Village, complaint.village_id) if complaint.village_id else None
+    accused = session.exec(select(AccusedPerson).where(AccusedPerson.complaint_id == complaint.id)
+                           .order_by(AccusedPerson.id)).first()
+    kinds = session.exec(select(CaseMeasure.kind).where(CaseMeasure.case_id == case.id)).all()
+    tally: dict = {}
+    for kind in kinds:
+        tally[kind] = tally.get(kind, 0) + 1
+    place = f"{town.name if town else ''}{village.name if village else ''}"
+    problem = label(PROBLEM_TYPE_LABELS, complaint.problem_type) if complaint.problem_type else "违规违纪"
+    area = f"在{label(PROGRAM_LABELS, complaint.program)}工作中" if complaint.program else ""
+    text = f"{place}{_accused_phrase(accused)}{area}{problem}问题。经核查，反映问题{FINDING_LABELS[case.finding]}"
+    if tally:
+        text += "，给予" + "、".join(f"{MEASURE_LABELS[MeasureKind(k)]}{n}人" for k, n in tally.items())
+    amount = decimal.Decimal(case.money_recovered_yuan or 0)
+    if amount > 0:
+        text += f"，追缴、退还资金{amount:,.2f}元"
+    return {"case_id": case.id, "summary": text + "。", "money": money(amount),
+            "finding": FINDING_LABELS[case.finding], "township": town.name if town else ""}
 
 
 def compute(session: Session, period, *, typical_limit: int = 3) -> FlowFigures:
     flow = FlowFigures()
     cases_table, key = throughput(session, period)
-    flow.tables.extend([cases_table, offices(session, period), supervised(session, period)])
+    rates_table, rate_key = rates(session, period)
+    supervised_table, still_open = supervised(session, period)
+    flow.tables.extend([cases_table, rates_table, offices(session, period), supervised_table,
+                        measures(session, period), recovered(session, period)])
     flow.key.update(key)
-    flow.key["supervised_open"] = sum(1 for row in flow.tables[-1].rows if row[2] != "已办结")
+    flow.key.update(rate_key)
+    flow.key["supervised_open"] = still_open
+    flow.key["recovered_week"] = flow.tables[-1].rows[0][1]
+    flow.typical_cases = typical_cases(session, period, typical_limit)
     return flow

@@ -1,0 +1,73 @@
+"""The bulletin's figures as a spreadsheet: one sheet per table, numbers stored as numbers."""
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from hotline.bulletins.tables import INT, MONEY, RATE, Figures
+
+HEADER_FILL = PatternFill("solid", fgColor="F0F2F4")
+FORMATS = {INT: "#,##0", RATE: "0.0%", MONEY: "#,##0.00"}
+
+
+def _cell_value(value: object, kind: str) -> object:
+    if value is None:
+        return None  # nothing was due: an empty cell, never a fake 0%
+    if kind == MONEY:
+        return decimal.Decimal(value)
+    return value
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31]
+    candidate, n = clean, 2
+    while candidate in used:
+        candidate = f"{clean[:28]}({n})"
+        n += 1
+    used.add(candidate)
+    return candidate
+
+
+def build(figures: Figures, *, commission: str, number: str, built_at: dt.datetime) -> bytes:
+    """The .xlsx bytes: a cover sheet, then one sheet per table."""
+    book = Workbook()
+    cover = book.active
+    cover.title = "说明"
+    for row in (("发文机关", commission), ("文号", number), ("统计周期", figures.label),
+                ("本周起", figures.start), ("本周止（不含）", figures.end), ("本年累计起", figures.ytd_start),
+                ("生成时间（UTC）", built_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))):
+        cover.append(row)
+    for item in figures.not_covered:
+        cover.append(("暂未统计", item))
+    cover.column_dimensions["A"].width, cover.column_dimensions["B"].width = 16, 60
+    used = {cover.title}
+    for table in figures.tables:
+        sheet = book.create_sheet(_sheet_name(table.sheet, used))
+        sheet.append(table.columns)
+        for cell in sheet[1]:
+            cell.font, cell.fill = Font(bold=True), HEADER_FILL
+            cell.alignment = Alignment(horizontal="center")
+        for row in table.rows:
+            sheet.append([_cell_value(v, k) for v, k in zip(row, table.kinds)])
+        for index, kind in enumerate(table.kinds, start=1):
+            letter = get_column_letter(index)
+            sheet.column_dimensions[letter].width = 26 if index == 1 else 13
+            if kind in FORMATS:
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.number_format = FORMATS[kind]
+        sheet.freeze_panes = "B2"
+        if table.note:
+            sheet.append([])
+            sheet.append(["注：" + table.note])
+    book.properties.title = figures.label
+    book.properties.creator = commission
+    stamp = built_at.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    book.properties.created = book.properties.modified = stamp
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -72,7 +72,8 @@ class Factory:
         county = self.county()
         fields.setdefault("township_id", county["townships"]["石桥镇"].id)
         data = service.IntakeData(text=text, **fields)
-        complaint = service.log_contact(session=self.db, data=data, user=user,
-                                        identity_key=self.app.config["IDENTITY_KEY"])
-        self.db.commit()
+        with self.app.app_context():  # triage and routing read the app's settings
+            complaint = service.log_contact(session=self.db, data=data, user=user,
+                                            identity_key=self.app.config["IDENTITY_KEY"])
+            self.db.commit()
         return complaint

@@ -127,7 +127,7 @@ def merge(*, session: Session, source: Complaint, target: Complaint, actor, reas
         deadlines.cancel(session, source_case)
         supervision.lift_all(session, source_case, actor, "并单")
         source_case.status, source_case.merged_into_case_id = CaseStatus.merged, target_case.id
-        source_case.closed_at, source_case.updated_at = now, now
+        source_case.updated_at = now
         session.add(source_case)
         event(session, source_case, actor, "merged_into", reason or None, into_case_id=target_case.id,
               into_complaint_id=target.id)

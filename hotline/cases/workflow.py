@@ -240,6 +240,18 @@ def recuse(*, session: Session, case: Case, reason: str, actor) -> Case:
     return case
 
 
+def extend(*, session: Session, case: Case, days, reason: str, actor):
+    """A supervisor approves an extension: the current deadline moves, with the reason."""
+    check(session, "extend", case, actor)
+    try:
+        ext = deadlines.extend(session=session, case=case, days=days, reason=reason, actor=actor)
+    except deadlines.DeadlineError as exc:
+        raise WorkflowError(str(exc)) from None
+    event(session, case, actor, "extended", ext.reason, days=ext.days, deadline_id=ext.deadline_id,
+          old_due_at=ext.old_due_at.isoformat(), new_due_at=ext.new_due_at.isoformat())
+    return ext
+
+
 # --- dispositions ---------------------------------------------------------------------------
 
 def propose(*, session: Session, case: Case, disposition: str, reason: str, actor) -> Case:

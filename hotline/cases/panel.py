@@ -1,0 +1,68 @@
+"""What the case panel on the complaint page shows: rule, deadlines, timeline, next actions."""
+from __future__ import annotations
+
+from flask_login import current_user
+from sqlmodel import select
+
+from hotline.cases import deadlines, duplicates, supervision, workflow
+from hotline.db import get_session
+from models.base import utcnow
+from models.cases import (DEADLINE_LABELS, DISPOSITION_LABELS, EXONERATION_CONDITION_LABELS,
+                          EXONERATION_LABELS, FINDING_LABELS, MEASURE_LABELS, SATISFACTION_LABELS, Case,
+                          CaseDeadline, CaseEvent, CaseFeedback, CaseMeasure, ReturnVisit, SupervisionReport)
+from models.offices import Office
+from models.users import Role, User
+
+EVENT_LABELS = {
+    "opened": "受理分流", "assigned": "分办", "assign_refused": "分办被拒（利害关系）", "sent_back": "退单",
+    "reassigned": "改派", "recused": "回避", "disposition_proposed": "提出处置意见",
+    "disposition_approved": "批准处置意见", "disposition_rejected": "退回处置意见", "filed": "立案审查调查",
+    "resumed": "恢复核实", "outcome_recorded": "登记办理结果", "closing_proposed": "提请办结", "closed": "办结",
+    "closing_rejected": "退回办结", "reopened": "重新办理", "extended": "延期", "supervised": "挂牌督办",
+    "supervision_lifted": "解除督办", "progress_reported": "报告督办进展", "feedback": "反馈举报人",
+    "return_visit": "回访", "merged_in": "并入重复举报", "merged_into": "并入其他线索",
+    "supervision_suggested": "建议挂牌督办", "remind": "催办", "escalate": "超期上报", "chase": "督办催报",
+}
+
+
+def case_panel(case: Case | None) -> dict:
+    """Everything cases/_panel.html needs for one case and the current user."""
+    if case is None:
+        return {}
+    db = get_session()
+    users = {u.id: u for u in db.exec(select(User)).all()}
+    offices = {o.id: o for o in db.exec(select(Office).order_by(Office.id)).all()}
+    now = utcnow()
+    cal = deadlines.calendar_for(db)
+    rows = db.exec(select(CaseDeadline).where(CaseDeadline.case_id == case.id).order_by(CaseDeadline.id)).all()
+    deadline_rows = [{"label": DEADLINE_LABELS[d.kind], "row": d, "overdue": deadlines.is_overdue(d, now),
+                      "left": cal.working_days_between(now, d.due_at) if d.met_at is None and d.cancelled_at is None
+                      else None} for d in rows]
+    events = db.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)).all()
+    actions = [name for name in workflow.ACTIONS if workflow.may(db, name, case, current_user)]
+    if case.status.value in ("assigned",) and "send_back" in actions and now > workflow.send_back_deadline(db, case):
+        actions.remove("send_back")
+    order = supervision.active_order(db, case)
+    can_report = order is not None and (current_user.role is Role.supervisor or (
+        current_user.role is Role.inspector and current_user.office_id == case.office_id))
+    inspectors = [u for u in users.values() if u.role is Role.inspector and u.active and u.office_id == case.office_id]
+    return {
+        "office": offices.get(case.office_id), "helpers": [offices[i] for i in case.helper_office_ids or [] if i in offices],
+        "assignee": users.get(case.assignee_id), "deadlines": deadline_rows, "events": events,
+        "event_labels": EVENT_LABELS, "users": users, "offices": offices, "actions": actions,
+        "inspectors": inspectors, "order": order, "can_report": can_report,
+        "reports": db.exec(select(SupervisionReport).where(SupervisionReport.case_id == case.id)
+                           .order_by(SupervisionReport.at)).all(),
+        "measures": db.exec(select(CaseMeasure).where(CaseMeasure.case_id == case.id)).all(),
+        "feedbacks": db.exec(select(CaseFeedback).where(CaseFeedback.case_id == case.id)).all(),
+        "visits": db.exec(select(ReturnVisit).where(ReturnVisit.case_id == case.id)).all(),
+        "merged": duplicates.merged_complaints(db, case),
+        "merged_into": db.get(Case, case.merged_into_case_id) if case.merged_into_case_id else None,
+        "named": workflow.named_complainant(db, case) is not None,
+        "feedback_missing": workflow.feedback_missing(db, case),
+        "can_merge": current_user.role in (Role.operator, Role.supervisor) and case.status.value not in ("closed", "merged"),
+        "labels": {"disposition": DISPOSITION_LABELS, "finding": FINDING_LABELS, "measure": MEASURE_LABELS,
+                   "exoneration": EXONERATION_LABELS, "condition": EXONERATION_CONDITION_LABELS,
+                   "satisfaction": SATISFACTION_LABELS},
+        "action_labels": {k: a.label for k, a in workflow.ACTIONS.items()},
+    }

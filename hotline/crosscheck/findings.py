@@ -1,0 +1,301 @@
+"""Findings: running the rules, keeping decisions across runs, and the inspector's workflow.
+
+A finding's fingerprint is the rule, the person (ID number, or name and village), the programme and
+what the evidence points at; a re-run updates the evidence of an existing finding but never its
+decision, so a dismissed finding stays dismissed.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from hotline import audit
+from hotline.crosscheck import values
+from hotline.crosscheck.kinds import KINDS
+from hotline.crosscheck.matching import MATCH_LABELS
+from hotline.crosscheck.rules import RULES, Hit, prepare
+from models.base import utcnow
+from models.complaints import Complaint
+from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
+from models.rolls import ROW_TABLES, RollRecipient
+
+MAX_EVIDENCE_ROWS = 20
+
+
+class FindingError(ValueError):
+    """The action cannot be done; the message says why, in Chinese."""
+
+
+def _chunks(items: list, size: int = 900):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _load_rows(session: Session, kind: str, ids: set[int]) -> dict[int, dict]:
+    table = ROW_TABLES[kind].__table__
+    out = {}
+    for chunk in _chunks(sorted(ids)):
+        for row in session.execute(sa.select(table).where(table.c.id.in_(chunk))).mappings():
+            out[row["id"]] = dict(row)
+    return out
+
+
+def _snapshot(kind: str, row: dict, role: str) -> dict:
+    """The evidence row as people read it: the roll's own column labels and values."""
+    fields = {}
+    for column in KINDS[kind].columns:
+        value = row.get(column.field)
+        if column.field == "id_number" and value is None:
+            value = row.get("id_raw") or ""
+            if row.get("id_error"):
+                value = f"{value}（{row['id_error']}）"
+        fields[column.label] = values.text(value) if value is not None else ""
+    return {"kind": kind, "kind_label": KINDS[kind].label, "role": role, "row_id": row["id"],
+            "import_id": row["import_id"], "row_no": row["row_no"], "fields": fields}
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
+
+
+def assemble(session: Session, hits: list[Hit], resolved: dict) -> list[dict]:
+    """Group hits into findings (one per fingerprint) with their evidence rows."""
+    recipients = _load_rows(session, "recipients", {rid for h in hits for rid in h.recipient_ids})
+    others: dict[str, set[int]] = defaultdict(set)
+    for hit in hits:
+        for kind, row_id, _role in hit.evidence:
+            others[kind].add(row_id)
+    loaded = {kind: _load_rows(session, kind, ids) for kind, ids in others.items()}
+    grouped: dict[str, dict] = {}
+    for hit in hits:
+        first = recipients[hit.recipient_ids[0]]
+        subject = (hit.subject_id or first["id_number"]
+                   or getattr(resolved.get(first["id"]), "id_number", None)
+                   or f"name:{first['name_key']}@{first['village'] or ''}")
+        fingerprint = _fingerprint(hit.rule, subject, first["programme"], hit.key)
+        item = grouped.get(fingerprint)
+        if item is None or hit.score > item["score"]:
+            previous = item
+            item = {"fingerprint": fingerprint, "rule": hit.rule, "id_number": subject if not subject.startswith("name:") else (first["id_raw"] or None),
+                    "name": first["name"], "name_key": first["name_key"], "programme": first["programme"],
+                    "program": first["program"], "township": first["township"], "village": first["village"],
+                    "score": hit.score, "match": hit.match, "reason": hit.reason,
+                    "rows": previous["rows"] if previous else {}, "other": previous["other"] if previous else {}}
+            grouped[fingerprint] = item
+        for rid in hit.recipient_ids:
+            if len(item["rows"]) < MAX_EVIDENCE_ROWS:
+                item["rows"].setdefault(("recipients", rid), "补助发放记录")
+        for kind, row_id, role in hit.evidence:
+            item["other"].setdefault((kind, row_id), role)
+    out = []
+    for item in grouped.values():
+        evidence = [_snapshot("recipients", recipients[rid], role) for (_k, rid), role in item.pop("rows").items()]
+        evidence += [_snapshot(kind, loaded[kind][row_id], role)
+                     for (kind, row_id), role in item.pop("other").items() if row_id in loaded.get(kind, {})]
+        item["evidence"] = evidence
+        out.append(item)
+    return out
+
+
+def _status_for(score: float, review_threshold: float) -> FindingStatus:
+    return FindingStatus.open if score >= review_threshold else FindingStatus.needs_review
+
+
+def run_rules(*, session: Session, rules: list[str] | None = None, user: object | None = None,
+              review_threshold: float = 0.9, min_score: float = 0.6,
+              age_limits: dict[str, list[int]] | None = None, today: dt.date | None = None) -> CrosscheckRun:
+    """Run the rules over all imported rolls and store their findings; the caller commits."""
+    codes = rules or list(RULES)
+    unknown = [c for c in codes if c not in RULES]
+    if unknown:
+        raise FindingError(f"未知的比对规则：{'、'.join(unknown)}（可选：{'、'.join(RULES)}）")
+    run = CrosscheckRun(started_at=utcnow(), rules=codes, stats={}, started_by_id=getattr(user, "id", None))
+    session.add(run)
+    session.flush()
+    started = time.perf_counter()
+    ctx = prepare(session)
+    ctx.age_limits = age_limits if age_limits is not None else {"education": [3, 30]}
+    ctx.today = today or dt.date.today()
+    stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved)}}
+    for code in codes:
+        began = time.perf_counter()
+        hits = [h for h in RULES[code].run(ctx) if h.score >= min_score]
+        items = assemble(session, hits, ctx.resolved)
+        new = _store(session, items, run, review_threshold)
+        stats[code] = {"found": len(items), "new": new, "seconds": round(time.perf_counter() - began, 3)}
+    for name in ("cc_members", "cc_resolved"):
+        session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    stats["_total"] = {"seconds": round(time.perf_counter() - started, 3)}
+    run.stats, run.finished_at = stats, utcnow()
+    session.add(run)
+    audit.record(session, actor=user, action="crosscheck.run", entity="crosscheck_run", entity_id=run.id,
+                 detail={code: s.get("found") for code, s in stats.items() if not code.startswith("_")})
+    return run
+
+
+def _store(session: Session, items: list[dict], run: CrosscheckRun, review_threshold: float) -> int:
+    """Insert new findings, refresh the evidence of known ones (their decisions stay)."""
+    existing: dict[str, Finding] = {}
+    prints = [i["fingerprint"] for i in items]
+    for chunk in _chunks(prints):
+        for finding in session.exec(select(Finding).where(Finding.fingerprint.in_(chunk))):
+            existing[finding.fingerprint] = finding
+    now = utcnow()
+    fresh = []
+    for item in items:
+        finding = existing.get(item["fingerprint"])
+        if finding is None:
+            fresh.append({**item, "status": _status_for(item["score"], review_threshold).value,
+                          "first_run_id": run.id, "last_run_id": run.id, "created_at": now, "updated_at": now})
+            continue
+        for key in ("score", "match", "reason", "evidence", "township", "village"):
+            setattr(finding, key, item[key])
+        finding.last_run_id, finding.updated_at = run.id, now
+        if finding.status in (FindingStatus.open, FindingStatus.needs_review):
+            finding.status = _status_for(item["score"], review_threshold)
+        session.add(finding)
+    if fresh:
+        session.execute(sa.insert(Finding.__table__), fresh)
+    session.flush()
+    return len(fresh)
+
+
+# --- the inspector's workflow ---------------------------------------------------------------
+
+def decide(*, session: Session, finding: Finding, action: str, reason: str, user: object) -> Finding:
+    """Confirm or dismiss a finding, with a reason; the caller commits."""
+    reason = (reason or "").strip()
+    if action not in ("confirm", "dismiss"):
+        raise FindingError("操作不正确")
+    if len(reason) < 2:
+        raise FindingError("请填写核查结论的理由（至少2个字）")
+    finding.status = FindingStatus.confirmed if action == "confirm" else FindingStatus.dismissed
+    finding.decision_reason, finding.decided_by_id, finding.decided_at = reason[:2000], user.id, utcnow()
+    finding.updated_at = utcnow()
+    session.add(finding)
+    audit.record(session, actor=user, action=f"finding.{action}", entity="finding", entity_id=finding.id,
+                 detail={"rule": finding.rule, "reason": reason[:200]})
+    return finding
+
+
+def links(session: Session, finding: Finding) -> list[tuple[FindingComplaint, Complaint]]:
+    return list(session.exec(select(FindingComplaint, Complaint)
+                             .join(Complaint, Complaint.id == FindingComplaint.complaint_id)
+                             .where(FindingComplaint.finding_id == finding.id)).all())
+
+
+def clue_text(finding: Finding) -> str:
+    rule = RULES[finding.rule]
+    lines = [f"【大数据比对】{rule.name}：{finding.name}（身份证号{finding.id_number or '不详'}），"
+             f"{finding.township or ''}{finding.village or ''}，项目：{finding.programme or '不详'}。",
+             finding.reason + "。",
+             f"匹配程度：{MATCH_LABELS.get(finding.match, finding.match)}（{finding.score:.2f}）。证据："]
+    for item in finding.evidence or []:
+        shown = "，".join(f"{k}：{v}" for k, v in item["fields"].items() if v)
+        lines.append(f"- {item['kind_label']}（第{item['import_id']}批第{item['row_no']}行，{item['role']}）{shown}")
+    if finding.decision_reason:
+        lines.append(f"核查意见：{finding.decision_reason}")
+    return "\n".join(lines)
+
+
+def make_clue(*, session: Session, finding: Finding, user: object, identity_key: bytes) -> Complaint:
+    """Turn a confirmed finding into a new clue (source 大数据比对), triaged and routed like any other."""
+    from hotline.intake.service import IntakeData, log_contact
+    from models.divisions import Township, Village
+
+    if finding.status is not FindingStatus.confirmed:
+        raise FindingError("只有已确认的疑点才能转为问题线索")
+    if any(link.kind == "clue" for link, _c in links(session, finding)):
+        raise FindingError("该疑点已转为问题线索，不能重复转办")
+    township = session.exec(select(Township).where(Township.name == (finding.township or ""))).first()
+    village = None
+    if finding.village:
+        stmt = select(Village).where(Village.name == finding.village)
+        if township is not None:
+            stmt = stmt.where(Village.township_id == township.id)
+        candidates = session.exec(stmt).all()
+        village = candidates[0] if len(candidates) == 1 else None
+    data = IntakeData(text=clue_text(finding), channel="crosscheck", source="crosscheck",
+                      township_id=township.id if township else None, village_id=village.id if village else None,
+                      program=finding.program if finding.program else "")
+    complaint = log_contact(session=session, data=data, user=user, identity_key=identity_key)
+    session.add(FindingComplaint(finding_id=finding.id, complaint_id=complaint.id, kind="clue",
+                                 created_by_id=user.id))
+    audit.record(session, actor=user, action="finding.clue", entity="finding", entity_id=finding.id,
+                 detail={"complaint_id": complaint.id})
+    return complaint
+
+
+def attach(*, session: Session, finding: Finding, complaint: Complaint, user: object) -> FindingComplaint:
+    """Attach a finding to an existing complaint as evidence for its case."""
+    if finding.status is FindingStatus.dismissed:
+        raise FindingError("已排除的疑点不能关联到问题线索")
+    if any(c.id == complaint.id for _link, c in links(session, finding)):
+        raise FindingError(f"该疑点已关联到线索{complaint.receipt_code}")
+    link = FindingComplaint(finding_id=finding.id, complaint_id=complaint.id, kind="attached", created_by_id=user.id)
+    session.add(link)
+    session.flush()
+    audit.record(session, actor=user, action="finding.attach", entity="finding", entity_id=finding.id,
+                 detail={"complaint_id": complaint.id})
+    return link
+
+
+# --- export ---------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("rule", "rule_name", "status", "id_number", "name", "programme", "township", "village",
+                  "score", "match", "reason", "evidence")
+
+
+def evidence_text(finding: Finding) -> str:
+    parts = []
+    for item in finding.evidence or []:
+        shown = "，".join(f"{k}={v}" for k, v in item["fields"].items() if v)
+        parts.append(f"{item['kind_label']}[批{item['import_id']}第{item['row_no']}行]{shown}")
+    return "；".join(parts)
+
+
+def export_rows(session: Session, *, rule: str | None = None, statuses: list[str] | None = None):
+    stmt = select(Finding).order_by(Finding.rule, Finding.township, Finding.id)
+    if rule:
+        stmt = stmt.where(Finding.rule == rule)
+    if statuses:
+        stmt = stmt.where(Finding.status.in_(statuses))
+    for finding in session.exec(stmt.execution_options(yield_per=2000)):
+        yield (finding.rule, RULES[finding.rule].name if finding.rule in RULES else finding.rule,
+               finding.status.value, finding.id_number or "", finding.name, finding.programme or "",
+               finding.township or "", finding.village or "", round(finding.score, 2), finding.match,
+               finding.reason, evidence_text(finding))
+
+
+def export(session: Session, path: Path, *, rule: str | None = None, statuses: list[str] | None = None) -> int:
+    """Write findings to CSV (UTF-8 with BOM, opens in Excel) or XLSX, chosen by the extension."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".xlsx"):
+        raise FindingError("导出文件须为 .csv 或 .xlsx")
+    count = 0
+    if suffix == ".csv":
+        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(EXPORT_COLUMNS)
+            for row in export_rows(session, rule=rule, statuses=statuses):
+                writer.writerow(row)
+                count += 1
+        return count
+    import openpyxl
+
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("比对疑点")
+    sheet.append(list(EXPORT_COLUMNS))
+    for row in export_rows(session, rule=rule, statuses=statuses):
+        sheet.append(list(row))
+        count += 1
+    book.save(path)
+    return count

@@ -1,0 +1,151 @@
+"""Who is who when an ID number is missing or mistyped: fuzzy identity with a score and a reason.
+
+A recipient row whose ID failed its check (or is empty) is matched, in this order, to:
+1. a valid ID one digit or one adjacent transposition away, held in any registry by a person of the
+   same name (same pinyin scores lower);
+2. the member of the same household (户编号) with the same name (or the same pinyin);
+3. the only person of that name (or pinyin) in the same village of the household registry.
+Ambiguous matches (two different people fit) are not used. Exact IDs score 1.0 and need no entry.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from hotline.crosscheck import values
+
+SCORES = {
+    "exact_id": 1.0,
+    "id_typo_name": 0.85,  # ID one digit/transposition from a registry ID, same name
+    "name_household": 0.8,  # ID missing/invalid, same name in the same household
+    "id_typo_pinyin": 0.75,  # ID one digit/transposition away, names sound the same
+    "name_village": 0.7,  # the only person of that name in the same village
+    "pinyin_household": 0.65,
+    "pinyin_village": 0.6,
+    "relative_name_village": 0.75,  # a cadre's relative listed by name only, same name and village
+    "relative_pinyin_village": 0.6,
+}
+MATCH_LABELS = {
+    "exact_id": "身份证号一致", "id_typo_name": "身份证号相差一位、姓名相同", "name_household": "同户同名",
+    "id_typo_pinyin": "身份证号相差一位、姓名同音", "name_village": "同村同名", "pinyin_household": "同户同音",
+    "pinyin_village": "同村同音", "relative_name_village": "亲属姓名一致且同村", "relative_pinyin_village": "亲属姓名同音且同村",
+}
+_ID_TABLES = ("roll_household_member", "roll_payroll", "roll_death", "roll_vehicle", "roll_business",
+              "roll_property", "roll_cadre", "roll_recipient")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    id_number: str
+    score: float
+    match: str
+    reason: str
+
+
+def _chunks(items: list, size: int = 900):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def resolve_recipients(session: Session) -> dict[int, Resolved]:
+    """Fuzzy identities for recipient rows without a valid ID: {recipient row id: Resolved}."""
+    rows = session.execute(sa.text(
+        "SELECT id, name, name_key, name_py, id_raw, id_error, household_no, township, village "
+        "FROM roll_recipient WHERE id_number IS NULL")).all()
+    if not rows:
+        return {}
+    resolved: dict[int, Resolved] = {}
+    by_typo = _by_id_typo(session, rows)
+    by_household = _by_household(session, [r for r in rows if r.id not in by_typo and r.household_no])
+    by_village = _by_village(session, [r for r in rows if r.id not in by_typo and r.id not in by_household
+                                        and r.village])
+    for found in (by_village, by_household, by_typo):  # later (stronger) methods win
+        resolved.update(found)
+    return resolved
+
+
+def _why_id(row) -> str:
+    return f"享受人身份证号“{row.id_raw or '空'}”无效（{row.id_error or '缺失'}）"
+
+
+def _by_id_typo(session: Session, rows) -> dict[int, Resolved]:
+    variants: dict[int, set[str]] = {}
+    for row in rows:
+        if row.id_raw and len(row.id_raw) == 18:
+            found = values.id_variants(row.id_raw)
+            if found:
+                variants[row.id] = found
+    wanted = sorted({v for vs in variants.values() for v in vs})
+    holders: dict[str, set[tuple[str, str]]] = defaultdict(set)  # id -> {(name_key, name_py)}
+    for table in _ID_TABLES:
+        for chunk in _chunks(wanted):
+            params = {f"p{i}": v for i, v in enumerate(chunk)}
+            marks = ", ".join(f":p{i}" for i in range(len(chunk)))
+            for number, key, py in session.execute(sa.text(
+                    f"SELECT id_number, name_key, name_py FROM {table} WHERE id_number IN ({marks})"), params):
+                holders[number].add((key, py))
+    out = {}
+    by_id = {r.id: r for r in rows}
+    for rid, found in variants.items():
+        row = by_id[rid]
+        exact = {v for v in found if any(k == row.name_key for k, _ in holders.get(v, ()))}
+        sounds = {v for v in found if any(p == row.name_py for _, p in holders.get(v, ()))} - exact
+        for pool, match, how in ((exact, "id_typo_name", "姓名相同"), (sounds, "id_typo_pinyin", "姓名同音")):
+            if len(pool) == 1:
+                number = next(iter(pool))
+                out[rid] = Resolved(number, SCORES[match], match,
+                                    f"{_why_id(row)}；与登记库中身份证号{number}{values.id_difference(row.id_raw, number)}，{how}")
+                break
+    return out
+
+
+def _by_household(session: Session, rows) -> dict[int, Resolved]:
+    out = {}
+    numbers = sorted({r.household_no for r in rows})
+    members: dict[str, list] = defaultdict(list)
+    for chunk in _chunks(numbers):
+        params = {f"p{i}": v for i, v in enumerate(chunk)}
+        marks = ", ".join(f":p{i}" for i in range(len(chunk)))
+        for m in session.execute(sa.text(
+                "SELECT household_no, id_number, name_key, name_py FROM roll_household_member "
+                f"WHERE id_number IS NOT NULL AND household_no IN ({marks})"), params):
+            members[m.household_no].append(m)
+    for row in rows:
+        people = members.get(row.household_no, [])
+        for match, pick, how in (("name_household", lambda m: m.name_key == row.name_key, "姓名相同"),
+                                 ("pinyin_household", lambda m: m.name_py == row.name_py, "姓名同音")):
+            ids = {m.id_number for m in people if pick(m)}
+            if len(ids) == 1:
+                number = next(iter(ids))
+                out[row.id] = Resolved(number, SCORES[match], match,
+                                       f"{_why_id(row)}；户籍登记同户（户编号{row.household_no}）成员{how}，身份证号{number}")
+                break
+    return out
+
+
+def _by_village(session: Session, rows) -> dict[int, Resolved]:
+    out = {}
+    villages = sorted({r.village for r in rows})
+    people: dict[str, list] = defaultdict(list)
+    for chunk in _chunks(villages):
+        params = {f"p{i}": v for i, v in enumerate(chunk)}
+        marks = ", ".join(f":p{i}" for i in range(len(chunk)))
+        for m in session.execute(sa.text(
+                "SELECT village, township, id_number, name_key, name_py FROM roll_household_member "
+                f"WHERE id_number IS NOT NULL AND village IN ({marks})"), params):
+            people[m.village].append(m)
+    for row in rows:
+        here = [m for m in people.get(row.village, []) if not row.township or not m.township
+                or m.township == row.township]
+        for match, pick, how in (("name_village", lambda m: m.name_key == row.name_key, "同名"),
+                                 ("pinyin_village", lambda m: m.name_py == row.name_py, "同音")):
+            ids = {m.id_number for m in here if pick(m)}
+            if len(ids) == 1:
+                number = next(iter(ids))
+                out[row.id] = Resolved(number, SCORES[match], match,
+                                       f"{_why_id(row)}；户籍登记中{row.village}仅有一人{how}，身份证号{number}")
+                break
+    return out

@@ -25,9 +25,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def identity_key(settings: Settings) -> bytes:
-    """The key for phone-number look-up hashes (derived from SECRET_KEY if none is set, in dev)."""
-    if settings.IDENTITY_KEY:
-        return base64.b64decode(settings.IDENTITY_KEY)
+    """The key of phone-number look-up hashes (app.config["IDENTITY_KEY"]); derived in dev."""
+    if settings.LOOKUP_KEY:
+        return base64.b64decode(settings.LOOKUP_KEY)
     return hashlib.sha256(b"identity:" + settings.SECRET_KEY.encode()).digest()
 
 
@@ -54,6 +54,9 @@ def _init_extensions(app: Flask) -> None:
     from hotline import access, db, errors, security
     from hotline.auth import login_manager
 
+    from hotline import vault
+
+    app.extensions["vault"] = vault.from_settings(app.config["SETTINGS"])
     db.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)

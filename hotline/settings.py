@@ -11,7 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "dev", "secret", "development-only-secret"}
 # Settings that may be given as NAME_FILE (the path of a file holding the secret).
-SECRET_NAMES = ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "IDENTITY_KEY", "DATABASE_URL")
+SECRET_NAMES = ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "IDENTITY_KEY", "IDENTITY_OLD_KEYS", "LOOKUP_KEY",
+                "DATABASE_URL")
 
 
 class SettingsError(RuntimeError):
@@ -48,8 +49,11 @@ class Settings(BaseSettings):
     SPOOL_DIR: Path | None = None
     SESSION_MINUTES: int = Field(default=30, ge=1)
     MAX_REPORT_CHARS: int = 20_000
-    # Keyed-hash and encryption key for complainant identity (base64 32 bytes).
+    # Complainant identity: IDENTITY_KEY encrypts (base64 of 32 bytes; rotate with
+    # IDENTITY_OLD_KEYS + `identity rotate`); LOOKUP_KEY keys the phone look-up hash (stable).
     IDENTITY_KEY: str = ""
+    IDENTITY_OLD_KEYS: str = ""
+    LOOKUP_KEY: str = ""
     TWILIO_ACCOUNT_SID: str = ""
     TWILIO_AUTH_TOKEN: str = ""
     TWILIO_FROM: str = ""
@@ -63,6 +67,11 @@ class Settings(BaseSettings):
     SMS_JOIN_MINUTES: int = Field(default=5, ge=0)
     SCHEDULER_IN_PROCESS: bool = True
     DEMO: bool = False
+    # The weekly bulletin: document number prefix (青纪热线〔2026〕47号), a CJK font file for its
+    # charts (found among system fonts when empty), how many typical cases it tells.
+    BULLETIN_NUMBER_PREFIX: str = "青纪热线"
+    BULLETIN_FONT: str = ""
+    BULLETIN_TYPICAL_CASES: int = Field(default=3, ge=0, le=10)
     # Cross-check (大数据比对): a match scoring below the review threshold is "needs review",
     # below the minimum it is not reported; age limits per programme are [min, max] years.
     CROSSCHECK_REVIEW_THRESHOLD: float = Field(default=0.9, ge=0, le=1)
@@ -100,8 +109,8 @@ class Settings(BaseSettings):
             raise SettingsError("SECRET_KEY is a placeholder: set SECRET_KEY or SECRET_KEY_FILE")
         if self.is_production and self.TWILIO_SKIP_SIGNATURE:
             raise SettingsError("TWILIO_SKIP_SIGNATURE may only be set in development")
-        if self.is_production and not self.IDENTITY_KEY:
-            raise SettingsError("IDENTITY_KEY is required in production")
+        if self.is_production and not (self.IDENTITY_KEY and self.LOOKUP_KEY):
+            raise SettingsError("IDENTITY_KEY and LOOKUP_KEY are required in production")
 
 
 def load_settings(overrides: dict | None = None, environ: dict[str, str] | None = None) -> Settings:

@@ -48,7 +48,8 @@ def test_it_keeps_the_identity_apart_from_the_complaint(factory, login, db):
     client.post("/intake/new", data=_form(county))
     complaint = db.exec(select(Complaint)).one()
     person = db.get(Complainant, complaint.complainant_id)
-    assert person.name == "李秀兰" and person.phone == "13812345678"
+    assert (person.name_masked, person.phone_masked) == ("李**", "138****5678")
+    assert "李秀兰" not in str(person.name_enc) and "13812345678" not in str(person.phone_enc)
     assert "李秀兰" not in complaint.text and "13812345678" not in complaint.text
     contact = db.exec(select(Contact)).one()
     assert contact.phone_hash and "13812345678" not in contact.phone_hash

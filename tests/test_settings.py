@@ -48,6 +48,7 @@ def test_signature_checks_cannot_be_skipped_in_production(monkeypatch):
     monkeypatch.setenv("HOTLINE_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "a-real-production-secret")
     monkeypatch.setenv("IDENTITY_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+    monkeypatch.setenv("LOOKUP_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
     monkeypatch.setenv("TWILIO_SKIP_SIGNATURE", "true")
     with pytest.raises(SettingsError, match="TWILIO_SKIP_SIGNATURE"):
         load_settings()
@@ -57,6 +58,7 @@ def test_production_cookies_are_secure(monkeypatch, tmp_path):
     from hotline import create_app
 
     monkeypatch.setenv("IDENTITY_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+    monkeypatch.setenv("LOOKUP_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
     app = create_app({"HOTLINE_ENV": "production", "SECRET_KEY": "a-real-production-secret",
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "INSTANCE_DIR": tmp_path})
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -171,9 +171,11 @@ def _unique_receipt_code(session: Session) -> str:
 
 
 def _complainant(cleaned: Cleaned, phone_hash: str | None) -> Complainant | None:
+    from hotline.intake.identity import seal_complainant
+
     if cleaned.anonymous or not (cleaned.name or cleaned.phone):
         return None
-    return Complainant(name=cleaned.name, phone=cleaned.phone, phone_hash=phone_hash)
+    return seal_complainant(name=cleaned.name, phone=cleaned.phone, phone_hash=phone_hash)
 
 
 def log_contact(*, session: Session, data: IntakeData, user: object | None, identity_key: bytes,

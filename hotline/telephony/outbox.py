@@ -20,6 +20,7 @@ from twilio.http import HttpClient
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from hotline.intake.identity import complainant_phone
 from hotline import phones
 from hotline.settings import Settings
 from hotline.telephony.common import e164, sending_enabled
@@ -85,7 +86,7 @@ def enqueue(*, session: Session, to_number: str | None = None, complainant_id: i
         return existing
     key = identity_key if identity_key is not None else _identity_key()
     person = session.get(Complainant, complainant_id) if complainant_id else None
-    number = phones.try_normalize(to_number) if to_number else (person.phone if person else None)
+    number = phones.try_normalize(to_number) if to_number else complainant_phone(session, complainant_id)
     number = phones.try_normalize(number) if number else None
     phone_hash = phones.lookup_hash(number, key) if number else None
     message = OutboxMessage(dedupe_key=dedupe_key, purpose=purpose[:40], to_number=number,

@@ -1,0 +1,1 @@
+"""Trust: identity encryption keys, retention, backups."""

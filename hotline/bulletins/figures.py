@@ -38,8 +38,10 @@ class Period:
     zone: str
 
     @classmethod
-    def of(cls, week: IsoWeek, zone: str) -> "Period":
-        return cls(week, week.start(zone), week.end(zone), week.year_start(zone), zone)
+    def of(cls, week: IsoWeek, zone: str, as_of: dt.datetime | None = None) -> "Period":
+        """The week's period; `as_of` cuts a week still running short at that moment (dashboard)."""
+        end = week.end(zone) if as_of is None else max(week.start(zone), min(week.end(zone), as_of))
+        return cls(week, week.start(zone), end, week.year_start(zone), zone)
 
     @property
     def ranges(self) -> list[tuple[dt.datetime, dt.datetime]]:
@@ -187,9 +189,10 @@ def trend_table(points: list[dict]) -> Table:
                  ["周次", "来电来信", "问题线索", "新办案件", "办结案件"], [TEXT, INT, INT, INT, INT], rows)
 
 
-def compute(session: Session, week: IsoWeek, *, zone: str, typical_limit: int = 3) -> Figures:
-    """All figures of the bulletin for `week` (and its year to date)."""
-    period = Period.of(week, zone)
+def compute(session: Session, week: IsoWeek, *, zone: str, typical_limit: int = 3,
+            as_of: dt.datetime | None = None) -> Figures:
+    """All figures of the bulletin for `week` (and its year to date), or up to `as_of` within it."""
+    period = Period.of(week, zone, as_of)
     tables = [contacts_by_channel(session, period), clues_by(session, period, "problem_type"),
               clues_by(session, period, "program"), clues_by(session, period, "township")]
     flow = workflow.compute(session, period, typical_limit=typical_limit)

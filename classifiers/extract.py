@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -356,11 +356,11 @@ _PRIORITY = {kind: rank for rank, kind in enumerate(
 )}
 
 
-def _word_boundaries(text: str) -> set[int]:
+def _word_boundaries(text: str, words: Sequence[str] | None) -> set[int]:
     from .segment import cut
 
     boundaries, position = {0}, 0
-    for word in cut(text):
+    for word in words if words is not None else cut(text):
         position += len(word)
         boundaries.add(position)
     return boundaries
@@ -415,12 +415,14 @@ def extract_entities(
     divisions: DivisionIndex | Iterable[str | Division] | None = None,
     *,
     normalized: bool = False,
+    words: Sequence[str] | None = None,
 ) -> list[Entity]:
     """Extract all entities from a complaint.
 
     `divisions` are the county's townships, villages and groups (names, `Division`s or a
     prebuilt `DivisionIndex`); names matched there are marked known. Pass `normalized=True`
-    when `text` is already the output of `normalize`, so spans are not computed twice.
+    when `text` is already the output of `normalize`, so spans are not computed twice, and
+    `words` when its jieba segmentation is at hand (the Triage object has it).
     """
     if not normalized:
         text = normalize(text)
@@ -430,7 +432,7 @@ def extract_entities(
     known = index.find(text)
     entities = (
         _ids(text) + _phones(text) + _dates(text) + _amounts(text) + _people(text)
-        + known + _unknown_places(text, _word_boundaries(text)) + _programs(text)
+        + known + _unknown_places(text, _word_boundaries(text, words)) + _programs(text)
         + _accused_levels(text)
     )
     return _resolve(entities)

@@ -8,8 +8,10 @@ the result. Every callable here is a module-level function so fitted pipelines p
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
-from typing import NamedTuple
+from itertools import chain, repeat
+from typing import Any, NamedTuple
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
@@ -110,3 +112,108 @@ class TextPreparer(TransformerMixin, BaseEstimator):
         tags.input_tags.two_d_array = False
         tags.input_tags.string = True
         return tags
+
+
+# --- serving fast path ---------------------------------------------------------------------
+# TfidfVectorizer.transform and FeatureUnion.transform validate input and dispatch through
+# joblib on every call: about a millisecond per complaint, several times the arithmetic. At
+# serving time the Triage object computes each analyzer's output once per batch (both
+# pipelines use the same analyzers) and applies the fitted vocabulary and idf weights here.
+# The result equals the scikit-learn transform (tests compare them); any configuration this
+# does not reproduce falls back to the scikit-learn call.
+
+def _fast_path_supported(vectorizer: object) -> bool:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return (
+        type(vectorizer) is TfidfVectorizer
+        and callable(vectorizer.analyzer)
+        and vectorizer.norm == "l2"
+        and vectorizer.use_idf
+        and not vectorizer.binary
+        and hasattr(vectorizer, "vocabulary_")
+    )
+
+
+def count_grams(grams_per_doc: Iterable[list[str]]) -> list[Counter[str]]:
+    """Each doc's n-gram counts (Counter counts in C; computed once per analyzer and batch)."""
+    return [Counter(grams) for grams in grams_per_doc]
+
+
+def tfidf_from_counts(vectorizer: Any, counts_per_doc: list[Counter[str]]) -> "sp.csr_matrix":
+    """What `vectorizer.transform(docs)` returns, given each doc's n-gram counts.
+
+    The vocabulary look-up runs as one `map` over the whole batch rather than a Python loop.
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    n_docs = len(counts_per_doc)
+    keys = list(chain.from_iterable(counts_per_doc))
+    dtype = vectorizer.dtype
+    values = np.fromiter(chain.from_iterable(c.values() for c in counts_per_doc), dtype=dtype, count=len(keys))
+    columns = np.fromiter(map(vectorizer.vocabulary_.get, keys, repeat(-1)), dtype=np.int64, count=len(keys))
+    rows = np.repeat(np.arange(n_docs), [len(c) for c in counts_per_doc])
+    known = columns >= 0
+    matrix = sp.csr_matrix(
+        (values[known], (rows[known], columns[known])), shape=(n_docs, len(vectorizer.vocabulary_)), dtype=dtype
+    )
+    matrix.sort_indices()
+    if vectorizer.sublinear_tf:
+        np.log(matrix.data, matrix.data)
+        matrix.data += 1.0
+    matrix.data *= vectorizer.idf_[matrix.indices].astype(dtype, copy=False)
+    # l2-normalise each row (rows without known n-grams stay zero)
+    row_of = np.repeat(np.arange(n_docs), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=matrix.data.astype(np.float64) ** 2, minlength=n_docs))
+    norms[norms == 0] = 1.0
+    matrix.data /= norms[row_of].astype(dtype, copy=False)
+    return matrix
+
+
+def union_transform(union: Any, docs: list[PreparedText], cache: dict[Any, list[Counter[str]]]) -> Any:
+    """`union.transform(docs)` for a FeatureUnion of TF-IDF vectorizers, sharing n-gram
+    counts through `cache` (keyed by analyzer) across pipelines."""
+    import scipy.sparse as sp
+    from sklearn.pipeline import FeatureUnion
+
+    if type(union) is not FeatureUnion or union.transformer_weights:
+        return union.transform(docs)
+    blocks = []
+    for _, vectorizer in union.transformer_list:
+        if vectorizer == "drop":
+            continue
+        if not _fast_path_supported(vectorizer):
+            blocks.append(vectorizer.transform(docs))
+            continue
+        counts = cache.get(vectorizer.analyzer)
+        if counts is None:
+            counts = cache[vectorizer.analyzer] = count_grams(vectorizer.analyzer(doc) for doc in docs)
+        blocks.append(tfidf_from_counts(vectorizer, counts))
+    return sp.hstack(blocks, format="csr")
+
+
+def same_features(first: Any, second: Any) -> bool:
+    """Whether two fitted feature steps produce identical matrices (same vocabularies, idf
+    weights and settings), e.g. both targets' pipelines trained on the same texts."""
+    import numpy as np
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    if isinstance(first, Pipeline) and isinstance(second, Pipeline):
+        if len(first) != 1 or len(second) != 1:
+            return False
+        first, second = first[0], second[0]
+    if type(first) is not FeatureUnion or type(second) is not FeatureUnion:
+        return False
+    if first.transformer_weights or second.transformer_weights:
+        return False
+    if len(first.transformer_list) != len(second.transformer_list):
+        return False
+    for (_, a), (_, b) in zip(first.transformer_list, second.transformer_list):
+        if not (_fast_path_supported(a) and _fast_path_supported(b)):
+            return False
+        if a.get_params() != b.get_params() or a.vocabulary_ != b.vocabulary_:
+            return False
+        if not np.array_equal(a.idf_, b.idf_):
+            return False
+    return True

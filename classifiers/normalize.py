@@ -32,6 +32,10 @@ _BLANK_LINES_RE = re.compile(r"\n\s*\n+")
 _REPEAT_PUNCT_RE = re.compile(r"([,，。.!！?？、~～…])\1+")
 
 _CHINESE_PUNCTUATION = frozenset("，！？：；（）")
+_HALFWIDTH_TABLE = {0x3000: " "} | {
+    code: chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F) if chr(code) not in _CHINESE_PUNCTUATION
+}
+_CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 _t2s_lock = threading.Lock()
 _t2s_converter = None
@@ -95,16 +99,7 @@ def to_halfwidth(text: str) -> str:
     """
     if text.isascii():
         return text
-    out = []
-    for char in text:
-        code = ord(char)
-        if code == 0x3000:
-            out.append(" ")
-        elif 0xFF01 <= code <= 0xFF5E and char not in _CHINESE_PUNCTUATION:
-            out.append(chr(code - 0xFEE0))
-        else:
-            out.append(char)
-    return "".join(out)
+    return text.translate(_HALFWIDTH_TABLE)
 
 
 def remove_fillers(text: str) -> str:
@@ -151,4 +146,4 @@ def normalize(text: object, *, max_chars: int = MAX_CHARS, fillers: bool = True)
 
 def count_cjk(text: str) -> int:
     """Number of CJK ideographs, used to judge whether a text can be classified at all."""
-    return sum(1 for char in text if "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf")
+    return len(_CJK_RE.findall(text))

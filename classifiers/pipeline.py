@@ -15,17 +15,16 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.calibration import CalibratedClassifierCV
+from sklearn.base import BaseEstimator, ClassifierMixin
+from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.multiclass import OneVsRestClassifier
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
-from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
 from .features import TextPreparer, char_1_3, word_ngrams
 from .labels import TARGETS
+from .linear import CalibratedLinearClassifier
 
 
 # Fewest positive (and negative) samples a label needs for its own calibrated model.
@@ -36,54 +35,59 @@ class PrimaryMultiLabelClassifier(ClassifierMixin, BaseEstimator):
     """Multi-label classifier that also names one primary label per sample.
 
     `fit` takes `y` as a list of label lists whose first element is the primary label.
-    Two models are learned on the same features: a multi-class model of the primary label
-    and one-vs-rest models of each label's presence. `predict` returns, per sample, the
-    primary label followed by the other labels whose presence probability reaches
-    `threshold`, most probable first.
+    Two kinds of calibrated linear models are learned on the same features: a multi-class
+    model of the primary label, and one binary model per label for its presence. `predict`
+    returns, per sample, the primary label followed by the other labels whose presence
+    probability reaches `threshold`, most probable first.
 
     Parameters
     ----------
-    primary_estimator : classifier with predict_proba
-        Cloned and fitted on the primary labels.
-    presence_estimator : binary classifier with predict_proba
-        Cloned once per label (one-vs-rest) and fitted on label presence.
+    C : float
+        Inverse regularisation strength of every linear SVM.
+    class_weight : "balanced" or None
+    cv : int
+        Folds for the calibration sigmoids.
     threshold : float
         Presence probability at which a secondary label is reported.
     """
 
     def __init__(
-        self,
-        primary_estimator: Any = None,
-        presence_estimator: Any = None,
-        threshold: float = 0.5,
+        self, C: float = 0.5, class_weight: str | None = "balanced", cv: int = 3, threshold: float = 0.5
     ) -> None:
-        self.primary_estimator = primary_estimator
-        self.presence_estimator = presence_estimator
+        self.C = C
+        self.class_weight = class_weight
+        self.cv = cv
         self.threshold = threshold
+
+    def _linear(self) -> CalibratedLinearClassifier:
+        return CalibratedLinearClassifier(C=self.C, class_weight=self.class_weight, cv=self.cv)
 
     def fit(self, X: Any, y: Sequence[Sequence[str]]) -> "PrimaryMultiLabelClassifier":
         """Learn the primary-label model and the per-label presence models."""
         label_lists = _check_label_lists(y)
         primary = [labels[0] for labels in label_lists]
         self.classes_ = np.array(sorted({label for labels in label_lists for label in labels}))
-        self.primary_estimator_ = clone(_or_default(self.primary_estimator)).fit(
-            X, primary
-        )
-        binarizer = MultiLabelBinarizer(classes=list(self.classes_))
-        presence = binarizer.fit_transform(label_lists)
+        self.primary_estimator_ = self._linear().fit(X, primary)
+        # Columns of the primary model's probabilities in self.classes_ order; a label seen
+        # only as a secondary label never wins the primary slot (its column stays zero).
+        self.primary_columns_ = np.searchsorted(self.classes_, self.primary_estimator_.classes_)
+
+        presence = MultiLabelBinarizer(classes=list(self.classes_)).fit_transform(label_lists)
         # Calibration cross-validates, so a label needs a few positives and negatives to get
         # its own presence model; rarer labels are reported through the primary model only.
         counts = presence.sum(axis=0)
         enough = (counts >= MIN_LABEL_COUNT) & (len(label_lists) - counts >= MIN_LABEL_COUNT)
         self.presence_columns_ = np.flatnonzero(enough)
-        self.presence_estimator_ = OneVsRestClassifier(
-            clone(_or_default(self.presence_estimator))
-        ).fit(X, presence[:, self.presence_columns_])
-        # Columns of the primary model's probabilities, in self.classes_ order; a label seen
-        # only as a secondary label never wins the primary slot (its column stays zero).
-        self._primary_columns_ = np.searchsorted(
-            self.classes_, self.primary_estimator_.classes_
+        binaries = [self._linear().fit(X, presence[:, j]) for j in self.presence_columns_]
+        # One matrix for all labels, so presence costs one sparse product per batch.
+        n_features = self.primary_estimator_.coef_.shape[1]
+        self.presence_coef_ = (
+            np.vstack([m.coef_ for m in binaries]) if binaries else np.zeros((0, n_features))
         )
+        self.presence_intercept_ = np.array([m.intercept_[0] for m in binaries])
+        self.presence_a_ = np.array([m.sigmoid_a_[0] for m in binaries])
+        self.presence_b_ = np.array([m.sigmoid_b_[0] for m in binaries])
+        self.n_features_in_ = n_features
         return self
 
     def predict_primary_proba(self, X: Any) -> np.ndarray:
@@ -91,19 +95,19 @@ class PrimaryMultiLabelClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self)
         proba = self.primary_estimator_.predict_proba(X)
         out = np.zeros((proba.shape[0], len(self.classes_)), dtype=float)
-        out[:, self._primary_columns_] = proba
+        out[:, self.primary_columns_] = proba
         return out
 
     def predict_proba(self, X: Any) -> np.ndarray:
-        """Probability that each label applies (independent per label, one-vs-rest).
+        """Probability that each label applies (independent per label).
 
         The primary model's probability is a lower bound: if a label is probably the primary
         one, it certainly applies.
         """
-        check_is_fitted(self)
         primary = self.predict_primary_proba(X)
+        scores = np.asarray(X @ self.presence_coef_.T) + self.presence_intercept_
         presence = np.zeros_like(primary)
-        presence[:, self.presence_columns_] = self.presence_estimator_.predict_proba(X)
+        presence[:, self.presence_columns_] = expit(-(self.presence_a_ * scores + self.presence_b_))
         return np.maximum(presence, primary)
 
     def predict(self, X: Any) -> list[list[str]]:
@@ -155,25 +159,6 @@ def _check_label_lists(y: Sequence[Sequence[str]]) -> list[list[str]]:
     return label_lists
 
 
-def _or_default(estimator: Any) -> Any:
-    return _default_linear() if estimator is None else estimator
-
-
-def _default_linear() -> CalibratedClassifierCV:
-    """A linear SVM with Platt-calibrated probabilities.
-
-    LinearSVC is the strongest fast linear model on sparse TF-IDF text; its scores are not
-    probabilities, so CalibratedClassifierCV fits sigmoids on cross-validated scores.
-    Class weights are balanced because the corpus is not.
-    """
-    return CalibratedClassifierCV(
-        LinearSVC(C=0.5, class_weight="balanced"),
-        method="sigmoid",
-        cv=3,
-        ensemble=False,
-    )
-
-
 def _features() -> FeatureUnion:
     """Jieba word unigrams+bigrams alongside character 1–3-grams, each TF-IDF weighted."""
     common = dict(sublinear_tf=True, dtype=np.float32, lowercase=False)
@@ -192,14 +177,13 @@ def build_pipeline(target: str) -> Pipeline:
     (primary first) and `predict` returns label lists; for "program", `y` is a list of
     programme codes.
     """
+    # LinearSVC is the strongest fast linear model on sparse TF-IDF text; its scores become
+    # probabilities through Platt sigmoids fitted on cross-validated scores. Class weights
+    # are balanced because the corpus is not.
     if target == "problem_type":
-        model: BaseEstimator = PrimaryMultiLabelClassifier(
-            primary_estimator=_default_linear(),
-            presence_estimator=_default_linear(),
-            threshold=0.5,
-        )
+        model: BaseEstimator = PrimaryMultiLabelClassifier(C=0.5, cv=3, threshold=0.5)
     elif target == "program":
-        model = _default_linear()
+        model = CalibratedLinearClassifier(C=0.5, cv=3)
     else:
         raise ValueError(f"Unknown target {target!r}; expected one of {TARGETS}.")
     return Pipeline(

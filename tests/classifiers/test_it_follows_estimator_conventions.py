@@ -1,11 +1,14 @@
 import pickle
 
+import numpy as np
+
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from classifiers import build_pipeline
 from classifiers.features import TextPreparer
+from classifiers.linear import CalibratedLinearClassifier
 from classifiers.pipeline import PrimaryMultiLabelClassifier
 
 TEXTS = ["村支书把低保给了亲戚", "危房改造补助被截留", "营养餐被克扣", "村会计吃拿卡要"] * 3
@@ -34,7 +37,7 @@ def test_it_rejects_an_unknown_target():
 
 def test_it_stores_only_parameters_in_init():
     model = PrimaryMultiLabelClassifier(threshold=0.3)
-    assert model.get_params() == {"primary_estimator": None, "presence_estimator": None, "threshold": 0.3}
+    assert model.get_params() == {"C": 0.5, "class_weight": "balanced", "cv": 3, "threshold": 0.3}
     assert not [name for name in vars(model) if name.endswith("_")]
     with pytest.raises(NotFittedError):
         model.predict_proba([[0.0]])
@@ -63,3 +66,20 @@ def test_it_prepares_text_without_fitting():
     assert "优亲厚友" in doc.words
     with pytest.raises(ValueError):
         TextPreparer().transform("a single string")
+
+
+def test_the_compact_linear_model_predicts_what_scikit_learn_predicts(models, split):
+    _, program = models
+    features = program[:-1]
+    X_train = features.transform([e.text for e in split.train])
+    X_test = features.transform([e.text for e in split.test])
+    y = [e.program for e in split.train]
+    ours = CalibratedLinearClassifier().fit(X_train, y)
+    reference = ours.calibrated_estimator().fit(X_train, y)
+    np.testing.assert_allclose(ours.predict_proba(X_test), reference.predict_proba(X_test), atol=1e-9)
+    binary = [int(label == "dibao") for label in y]
+    ours = CalibratedLinearClassifier().fit(X_train, binary)
+    reference = ours.calibrated_estimator().fit(X_train, binary)
+    np.testing.assert_allclose(ours.predict_proba(X_test), reference.predict_proba(X_test), atol=1e-9)
+    with pytest.raises(NotFittedError):
+        CalibratedLinearClassifier().predict_proba(X_test)

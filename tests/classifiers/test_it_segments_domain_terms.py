@@ -37,3 +37,10 @@ def test_it_builds_one_tokenizer_under_concurrent_first_use(monkeypatch):
 
 def test_it_returns_nothing_for_empty_text():
     assert segment.cut("") == []
+
+
+def test_the_fast_cut_gives_exactly_jiebas_words(split):
+    tokenizer = segment.get_tokenizer()
+    texts = [e.text for e in split.test] + ["abc 123 低保😀\r\n x", "ａｂ c", "3500元 2.5万", "\t"]
+    for text in texts:
+        assert segment.dag_cut(tokenizer, text) == tokenizer.lcut(text, HMM=False), text

@@ -1,0 +1,129 @@
+"""Classification speed and memory, side by side with jieba.lcut on the same texts.
+
+    .venv/bin/python bench/bench_classify.py [--models-dir DIR] [--repeat 3]
+
+Everything runs on one core (BLAS threads pinned to 1). Reports:
+- throughput (texts/s) of jieba.lcut alone (global tokenizer, default HMM=True);
+- throughput of Triage.classify_many in batches of 256 (classification + entity extraction)
+  and of classification alone;
+- p50/p99 latency of Triage.classify on one text;
+- memory: resident-set growth from loading the models, and the artifact size on disk.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import logging
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def rss_mb() -> float:
+    """Current resident set size in MiB (Linux /proc)."""
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def rate(function, texts, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function(texts)
+        best = min(best, time.perf_counter() - start)
+    return len(texts) / best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--models-dir", type=Path, default=None, help="use this artifact folder instead of training")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(1)
+    import jieba
+
+    from classifiers.artifact import load_artifact, train_artifact
+    from classifiers.corpus import load_corpus
+
+    texts = [e.text for e in load_corpus()]
+    models_dir = args.models_dir
+    if models_dir is None:
+        models_dir = Path(tempfile.mkdtemp(prefix="bench-models-"))
+        train_artifact(models_dir)
+    artifact_bytes = sum(p.stat().st_size for p in models_dir.glob("*/*.joblib")) / max(1, len(list(models_dir.glob("*/problem_type.joblib"))))
+
+    gc.collect()
+    before = rss_mb()
+    triage = load_artifact(models_dir)
+    triage.classify("预热")  # builds the tokenizer and the converters
+    gc.collect()
+    loaded = rss_mb() - before
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.lcut("预热")
+
+    def jieba_all(batch):
+        return [jieba.lcut(t) for t in batch]
+
+    def classify_all(batch):
+        for i in range(0, len(batch), 256):
+            triage.classify_many(batch[i : i + 256])
+
+    def classify_only(batch):
+        triage.extract = False
+        try:
+            classify_all(batch)
+        finally:
+            triage.extract = True
+
+    # Interleaved rounds, best of each: the machine is shared, so a slow moment should not
+    # fall on one side of the comparison only.
+    best = {"jieba": 0.0, "triage": 0.0, "classify_only": 0.0}
+    for _ in range(args.repeat):
+        for name, function in (("jieba", jieba_all), ("triage", classify_all), ("classify_only", classify_only)):
+            best[name] = max(best[name], rate(function, texts, 1))
+    jieba_rate, triage_rate, classify_only_rate = best["jieba"], best["triage"], best["classify_only"]
+
+    latencies = []
+    for text in texts:
+        start = time.perf_counter()
+        triage.classify(text)
+        latencies.append((time.perf_counter() - start) * 1000)
+    latencies.sort()
+    p99 = latencies[int(0.99 * (len(latencies) - 1))]
+
+    report = {
+        "texts": len(texts),
+        "mean_chars": round(statistics.mean(len(t) for t in texts), 1),
+        "jieba_lcut_texts_per_s": round(jieba_rate),
+        "triage_texts_per_s": round(triage_rate),
+        "triage_vs_jieba": round(triage_rate / jieba_rate, 2),
+        "classification_only_texts_per_s": round(classify_only_rate),
+        "single_text_ms_p50": round(latencies[len(latencies) // 2], 2),
+        "single_text_ms_p99": round(p99, 2),
+        "single_text_ms_max": round(latencies[-1], 2),
+        "models_rss_mib": round(loaded, 1),
+        "artifact_mib_on_disk": round(artifact_bytes / 2**20, 2),
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        for key, value in report.items():
+            print(f"{key:<34}{value}")
+
+
+if __name__ == "__main__":
+    main()

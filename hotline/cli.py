@@ -55,6 +55,19 @@ def demo_command() -> None:
     click.echo("演示县数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items()))
 
 
+@click.command("demo-code")
+@with_appcontext
+def demo_code_command() -> None:
+    """Print the current two-factor code of the demo supervisors and admins (demo mode only)."""
+    import pyotp
+
+    from hotline.demo.loader import DEMO_TOTP_SECRET
+
+    if not current_app.config["SETTINGS"].DEMO:
+        raise click.ClickException("仅演示模式（DEMO=1）可用")
+    click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
+
+
 @click.group("user")
 def user_group() -> None:
     """User accounts."""
@@ -136,7 +149,7 @@ def audit_verify() -> None:
 def run_command(host: str, port: int, no_scheduler: bool) -> None:
     """Run the development server with the scheduler in-process."""
     from hotline import scheduler
-    from hotline.demo.loader import DEMO_USERS
+    from hotline.demo.loader import DEMO_TOTP_SECRET, DEMO_USERS
 
     app = current_app._get_current_object()
     settings = app.config["SETTINGS"]
@@ -144,6 +157,8 @@ def run_command(host: str, port: int, no_scheduler: bool) -> None:
         click.echo("演示账号（仅演示模式有效）：")
         for username, _name, role, _office, password in DEMO_USERS:
             click.echo(f"  {role:<10} {username:<12} 密码 {password}")
+        click.echo("  督办领导和管理员登录需动态验证码：另开终端运行 `DEMO=1 .venv/bin/python -m hotline demo-code`，"
+                   f"或在验证器中添加密钥 {DEMO_TOTP_SECRET}")
     if settings.TWILIO_SKIP_SIGNATURE:
         click.secho("警告：TWILIO_SKIP_SIGNATURE 已开启，Twilio 签名校验已关闭（仅限开发）", fg="red", bold=True)
     if not no_scheduler and settings.SCHEDULER_IN_PROCESS:
@@ -163,7 +178,7 @@ def scheduler_command() -> None:
 
 def register(app: Flask) -> None:
     """Attach every command group to the app's CLI."""
-    for command in (db_group, demo_command, user_group, audit_group, run_command, scheduler_command):
+    for command in (db_group, demo_command, demo_code_command, user_group, audit_group, run_command, scheduler_command):
         app.cli.add_command(command)
     for module in _capability_commands():
         module.register(app)

@@ -42,6 +42,8 @@ class User(SQLModel, table=True):
     failed_logins: int = 0
     locked_until: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
     totp_secret: str | None = Field(default=None, max_length=64)
+    # The last accepted TOTP time step: a code is never accepted twice.
+    totp_last_step: int | None = None
     created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
     # Flask-Login needs these three.
     @property

@@ -11,6 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pyotp
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
@@ -125,6 +126,10 @@ class LoggedIn:
     def as_(self, user, password: str = Factory.PASSWORD):
         response = self.client.post("/login", data={"username": user.username, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)
+        if response.headers["Location"].endswith("/login/totp"):
+            code = pyotp.TOTP(user.totp_secret).now()
+            response = self.client.post("/login/totp", data={"code": code})
+            assert response.status_code == 302, response.get_data(as_text=True)
         return self.client
 
 

@@ -5,6 +5,7 @@ import itertools
 
 from sqlmodel import Session, select
 
+from hotline.auth import totp
 from hotline.auth.accounts import create_user
 from hotline.intake import service
 from models.divisions import Township, Village
@@ -64,6 +65,8 @@ class Factory:
         user = create_user(self.db, username=username or f"{role.value}{next(_seq)}",
                            full_name=f"测试{role.value}", role=role, password=self.PASSWORD,
                            office=office_row)
+        if totp.required(user):  # enrolled already, so logging in takes a code (see LoggedIn)
+            user.totp_secret = totp.new_secret()
         self.db.commit()
         return user
 

@@ -1,16 +1,20 @@
 """Login and logout."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from hotline import access, audit
+from hotline.auth import totp
 from hotline.auth.accounts import AccountError, authenticate
 from hotline.db import get_session
+from models.users import User
 
 bp = Blueprint("auth", __name__)
+PENDING_SECONDS = 300  # time allowed between the password and the second factor
 
 
 def _safe_next(target: str | None) -> str:
@@ -32,12 +36,62 @@ def login():
         user = authenticate(db, username, request.form.get("password", ""))
     except AccountError as exc:
         return render_template("auth/login.html", error=str(exc), username=username), 401
+    db.commit()
+    session.clear()
+    if totp.required(user):
+        # Password accepted; the session is not logged in until the second factor is.
+        session["pending_user_id"], session["pending_since"] = user.id, time.time()
+        session["pending_next"] = _safe_next(request.args.get("next"))
+        return redirect(url_for("auth.second_factor"))
+    return _complete_login(db, user, _safe_next(request.args.get("next")))
+
+
+def _complete_login(db, user: User, target: str):
     session.clear()
     session.permanent = True
     login_user(user)
     audit.record(db, actor=user, action="user.login", entity="user", entity_id=user.id)
     db.commit()
-    return redirect(_safe_next(request.args.get("next")))
+    return redirect(target)
+
+
+def _pending_user(db) -> User | None:
+    user_id, since = session.get("pending_user_id"), session.get("pending_since", 0)
+    if not user_id or time.time() - since > PENDING_SECONDS:
+        return None
+    return db.get(User, user_id)
+
+
+@bp.route("/login/totp", methods=["GET", "POST"])
+@access.public
+def second_factor():
+    """The second step for supervisors and admins: enrol an authenticator app, or give its code."""
+    db = get_session()
+    user = _pending_user(db)
+    if user is None:
+        session.clear()
+        flash("登录已超时，请重新输入用户名和密码")
+        return redirect(url_for("auth.login"))
+    enrolling = user.totp_secret is None
+    secret = session.setdefault("enrol_secret", totp.new_secret()) if enrolling else user.totp_secret
+    if request.method == "GET":
+        return _second_factor_page(user, secret, enrolling)
+    step = totp.check(user, secret, request.form.get("code", ""))
+    if step is None:
+        audit.record(db, actor=user, action="user.totp_failed", entity="user", entity_id=user.id)
+        db.commit()
+        return _second_factor_page(user, secret, enrolling, error="动态验证码不正确或已使用，请输入验证器上的最新6位数字"), 401
+    user.totp_secret, user.totp_last_step = secret, step
+    db.add(user)
+    if enrolling:
+        audit.record(db, actor=user, action="user.totp_enrolled", entity="user", entity_id=user.id)
+    return _complete_login(db, user, session.get("pending_next") or url_for("home.index"))
+
+
+def _second_factor_page(user: User, secret: str, enrolling: bool, error: str | None = None):
+    return render_template("auth/totp.html", enrolling=enrolling, error=error,
+                           secret=secret if enrolling else None,
+                           uri=totp.provisioning_uri(user, secret) if enrolling else None)
 
 
 @bp.route("/logout", methods=["POST"])

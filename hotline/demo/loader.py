@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
+from hotline.auth import totp
 from hotline.auth.accounts import create_user
 from hotline.demo.county import (COUNTY_CODE, DEMO_CALENDAR_DAYS, DEMO_USERS, FALLBACK_NOTES, OFFICES,
                                  ROUTING_RULES, TOWNSHIPS)
@@ -23,6 +24,8 @@ from models.users import User
 CORPUS_DIR = ROOT / "classifiers" / "corpus"
 SAMPLE_CONTACTS = 160
 SAMPLE_DAYS = 35
+# Demo supervisors and admins share this TOTP secret; demo only, never in production.
+DEMO_TOTP_SECRET = "DEMOHOTLINEQINGXICOUNTYSUPERVISE"
 
 
 def load_demo(session: Session, *, identity_key: bytes, now: dt.datetime | None = None) -> dict[str, int]:
@@ -76,8 +79,10 @@ def _users(session: Session, added: dict[str, int]) -> None:
     for username, full_name, role, office, password in DEMO_USERS:
         if username in existing:
             continue
-        create_user(session, username=username, full_name=full_name, role=role, password=password,
-                    office=offices.get(office) if office else None)
+        user = create_user(session, username=username, full_name=full_name, role=role, password=password,
+                           office=offices.get(office) if office else None)
+        if totp.required(user):
+            user.totp_secret = DEMO_TOTP_SECRET  # so `python -m hotline demo-code` can give the code
         added["用户"] += 1
 
 

@@ -1,0 +1,119 @@
+"""Roll rows and findings that match a complaint's extracted entities (the panel on the case page).
+
+"他父母都是老师，儿子张小明却领了助学金": the person 张小明 in the complaint's village is found on the
+grant roll, his household is found in the household registry, and the household's payroll rows
+are shown next to it, with the findings already raised about him.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from hotline.crosscheck import values
+from hotline.crosscheck.findings import _snapshot
+from models.divisions import Township, Village
+from models.findings import Finding
+from models.rolls import ROW_TABLES
+
+MAX_ROWS = 40
+_ASSET_KINDS = ("payroll", "deaths", "vehicles", "businesses", "property", "cadres")
+
+
+@dataclass
+class Matches:
+    people: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)  # evidence-style snapshots with a "why"
+    findings: list[Finding] = field(default_factory=list)
+    truncated: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.rows or self.findings)
+
+
+def _entity_terms(entities: list | None) -> tuple[set[str], set[str], set[str]]:
+    ids, names, programs = set(), set(), set()
+    for entity in entities or []:
+        kind, value = entity.get("kind"), entity.get("value")
+        if kind == "id_number" and value:
+            number, _c, error, _b = values.check_id(value)
+            if number:
+                ids.add(number)
+        elif kind == "person" and isinstance(value, str):
+            key = values.name_keys(value)[0]
+            if len(key) >= 2 and not key.endswith("某"):
+                names.add(key)
+        elif kind == "program" and value:
+            programs.add(str(value))
+    return ids, names, programs
+
+
+def complaint_matches(session: Session, complaint) -> Matches:
+    """Rows of every roll and findings that fit the complaint's IDs, names, place and programme."""
+    ids, names, programs = _entity_terms(getattr(complaint, "entities", None))
+    village = session.get(Village, complaint.village_id) if complaint.village_id else None
+    township = session.get(Township, complaint.township_id) if complaint.township_id else None
+    result = Matches(people=sorted(ids | names))
+    if not ids and not names:
+        return result
+    seen: set[tuple[str, int]] = set()
+
+    def add(kind: str, row: dict, why: str) -> None:
+        if (kind, row["id"]) in seen:
+            return
+        if len(result.rows) >= MAX_ROWS:
+            result.truncated = True
+            return
+        seen.add((kind, row["id"]))
+        item = _snapshot(kind, row, why)
+        result.rows.append(item)
+
+    people_ids = set(ids)
+    households: set[str] = set()
+    for kind in ("recipients", "households"):
+        table = ROW_TABLES[kind].__table__
+        clauses = []
+        if ids:
+            clauses.append(table.c.id_number.in_(ids))
+        if names:
+            by_name = table.c.name_key.in_(names)
+            if village is not None:
+                by_name = sa.and_(by_name, table.c.village == village.name)
+            elif township is not None:
+                by_name = sa.and_(by_name, table.c.township == township.name)
+            clauses.append(by_name)
+        stmt = sa.select(table).where(sa.or_(*clauses)).limit(MAX_ROWS)
+        if kind == "recipients" and programs:
+            stmt = stmt.order_by(sa.case((table.c.program.in_(programs), 0), else_=1), table.c.id)
+        for row in session.execute(stmt).mappings():
+            row = dict(row)
+            how = "身份证号一致" if row["id_number"] in ids else "姓名一致" + ("、同村" if village else "")
+            add(kind, row, f"与举报中的{row['name']}{how}")
+            if row["id_number"]:
+                people_ids.add(row["id_number"])
+            if row.get("household_no"):
+                households.add(row["household_no"])
+    if households:
+        table = ROW_TABLES["households"].__table__
+        for row in session.execute(sa.select(table).where(table.c.household_no.in_(sorted(households)[:50]))
+                                   .limit(MAX_ROWS)).mappings():
+            row = dict(row)
+            add("households", row, f"同户家庭成员（户编号{row['household_no']}）")
+            if row["id_number"]:
+                people_ids.add(row["id_number"])
+    if people_ids:
+        for kind in _ASSET_KINDS:
+            table = ROW_TABLES[kind].__table__
+            for row in session.execute(sa.select(table).where(table.c.id_number.in_(sorted(people_ids)[:500]))
+                                       .limit(MAX_ROWS)).mappings():
+                add(kind, dict(row), "举报所涉人员或其家庭成员")
+    clauses = []
+    if people_ids:
+        clauses.append(Finding.id_number.in_(sorted(people_ids)[:500]))
+    if names and village is not None:
+        clauses.append(sa.and_(Finding.name_key.in_(names), Finding.village == village.name))
+    if clauses:
+        result.findings = list(session.exec(select(Finding).where(sa.or_(*clauses))
+                                            .order_by(Finding.score.desc(), Finding.id).limit(30)).all())
+    return result

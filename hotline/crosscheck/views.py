@@ -1,0 +1,332 @@
+"""Cross-check screens: import rolls with a preview, run the rules, work the findings."""
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlmodel import select
+
+from hotline import access, audit
+from hotline.crosscheck import findings as service
+from hotline.crosscheck import importer
+from hotline.crosscheck.kinds import KINDS
+from hotline.crosscheck.lookup import complaint_matches
+from hotline.crosscheck.matching import MATCH_LABELS
+from hotline.crosscheck.readers import SUFFIXES
+from hotline.crosscheck.rules import RULES
+from hotline.db import get_session
+from hotline.intake.service import find_by_receipt
+from models.findings import FINDING_STATUS_LABELS, CrosscheckRun, Finding, FindingStatus
+from models.offices import OfficeJurisdiction
+from models.divisions import Township
+from models.rolls import RollImport
+from models.users import Role
+
+bp = Blueprint("crosscheck", __name__, url_prefix="/crosscheck")
+
+WORK_ROLES = (Role.inspector, Role.supervisor)
+IMPORT_ROLES = (Role.admin,)
+RUN_ROLES = (Role.supervisor, Role.admin)
+NAV = [("大数据比对", "crosscheck.index", WORK_ROLES), ("名册导入", "crosscheck.imports", IMPORT_ROLES)]
+PAGE = 50
+_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+
+
+@bp.before_request
+def _allow_large_uploads() -> None:
+    if request.endpoint == "crosscheck.upload":
+        request.max_content_length = current_app.config["SETTINGS"].CROSSCHECK_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def _settings():
+    return current_app.config["SETTINGS"]
+
+
+def _visible_townships() -> list[str] | None:
+    """An inspector of a township office sees that township's findings; None means all."""
+    if current_user.role is not Role.inspector or not current_user.office_id:
+        return None
+    db = get_session()
+    names = db.exec(select(Township.name).join(OfficeJurisdiction, OfficeJurisdiction.township_id == Township.id)
+                    .where(OfficeJurisdiction.office_id == current_user.office_id)).all()
+    return list(names) or None
+
+
+def _finding_or_404(finding_id: int) -> Finding:
+    finding = get_session().get(Finding, finding_id)
+    if finding is None:
+        abort(404)
+    visible = _visible_townships()
+    if visible is not None and finding.township not in visible:
+        abort(403)
+    return finding
+
+
+# --- findings -------------------------------------------------------------------------------
+
+@bp.route("/")
+@access.roles(*WORK_ROLES)
+def index():
+    """Findings by rule and township, filterable, with counts per rule and status."""
+    db = get_session()
+    rule, township = request.args.get("rule", ""), request.args.get("township", "")
+    status = request.args.get("status", "")
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    stmt = select(Finding)
+    counts_stmt = select(Finding.rule, Finding.status, sa.func.count()).group_by(Finding.rule, Finding.status)
+    visible = _visible_townships()
+    if visible is not None:
+        stmt = stmt.where(Finding.township.in_(visible))
+        counts_stmt = counts_stmt.where(Finding.township.in_(visible))
+    if rule:
+        stmt = stmt.where(Finding.rule == rule)
+    if township:
+        stmt = stmt.where(Finding.township == township)
+    if status:
+        stmt = stmt.where(Finding.status == status)
+    rows = db.exec(stmt.order_by(Finding.status, Finding.score.desc(), Finding.id)
+                   .offset((page - 1) * PAGE).limit(PAGE)).all()
+    counts: dict[str, dict[str, int]] = {}
+    for code, state, number in db.exec(counts_stmt).all():
+        counts.setdefault(code, {})[getattr(state, "value", state)] = number
+    townships = [t for t in db.exec(select(Finding.township).distinct()).all() if t]
+    last_run = db.exec(select(CrosscheckRun).order_by(CrosscheckRun.id.desc()).limit(1)).first()
+    return render_template("crosscheck/index.html", rows=rows, counts=counts, rules=RULES, rule=rule,
+                           township=township, status=status, page=page, townships=sorted(townships),
+                           statuses=FINDING_STATUS_LABELS, last_run=last_run, match_labels=MATCH_LABELS,
+                           can_run=access.has_role(*RUN_ROLES))
+
+
+@bp.route("/findings/<int:finding_id>")
+@access.roles(*WORK_ROLES)
+def finding(finding_id: int):
+    """One finding: the evidence rows side by side, the decision, the clue or complaint it went to."""
+    item = _finding_or_404(finding_id)
+    return _render_finding(item)
+
+
+def _render_finding(item: Finding, error: str = "", status: int = 200, values: dict | None = None):
+    db = get_session()
+    return render_template("crosscheck/finding.html", finding=item, rule=RULES.get(item.rule),
+                           links=service.links(db, item), statuses=FINDING_STATUS_LABELS,
+                           match_labels=MATCH_LABELS, error=error, values=values or {},
+                           threshold=_settings().CROSSCHECK_REVIEW_THRESHOLD), status
+
+
+@bp.route("/findings/<int:finding_id>/decide", methods=["POST"])
+@access.roles(*WORK_ROLES)
+def decide(finding_id: int):
+    """Confirm or dismiss a finding with a reason."""
+    db = get_session()
+    item = _finding_or_404(finding_id)
+    try:
+        service.decide(session=db, finding=item, action=request.form.get("action", ""),
+                       reason=request.form.get("reason", ""), user=current_user)
+    except service.FindingError as exc:
+        db.rollback()
+        return _render_finding(item, str(exc), 422, values=request.form)
+    db.commit()
+    flash("已确认该疑点" if item.status is FindingStatus.confirmed else "已排除该疑点，今后重新比对也不会再提示")
+    return redirect(url_for("crosscheck.finding", finding_id=item.id))
+
+
+@bp.route("/findings/<int:finding_id>/clue", methods=["POST"])
+@access.roles(*WORK_ROLES)
+def clue(finding_id: int):
+    """Turn a confirmed finding into a clue (source 大数据比对): triaged and routed like a call."""
+    db = get_session()
+    item = _finding_or_404(finding_id)
+    try:
+        complaint = service.make_clue(session=db, finding=item, user=current_user,
+                                      identity_key=current_app.config["IDENTITY_KEY"])
+    except service.FindingError as exc:
+        db.rollback()
+        return _render_finding(item, str(exc), 422)
+    db.commit()
+    flash(f"已转为问题线索 {complaint.receipt_code}")
+    return redirect(url_for("crosscheck.finding", finding_id=item.id))
+
+
+@bp.route("/findings/<int:finding_id>/attach", methods=["POST"])
+@access.roles(*WORK_ROLES)
+def attach(finding_id: int):
+    """Attach a finding to an existing complaint, found by its receipt code."""
+    db = get_session()
+    item = _finding_or_404(finding_id)
+    code = request.form.get("receipt_code", "")
+    complaint = find_by_receipt(db, code)
+    if complaint is None:
+        return _render_finding(item, "没有找到该受理编号的问题线索，请核对后重新输入", 422, values=request.form)
+    try:
+        service.attach(session=db, finding=item, complaint=complaint, user=current_user)
+    except service.FindingError as exc:
+        db.rollback()
+        return _render_finding(item, str(exc), 422, values=request.form)
+    db.commit()
+    flash(f"已关联到问题线索 {complaint.receipt_code}")
+    return redirect(url_for("crosscheck.finding", finding_id=item.id))
+
+
+@bp.route("/export")
+@access.roles(*WORK_ROLES)
+def export():
+    """Download the findings (CSV or XLSX) with the current rule and status filters."""
+    fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
+    rule = request.args.get("rule") or None
+    if rule is not None and rule not in RULES:
+        abort(400)
+    status = request.args.get("status") or None
+    handle = tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False)
+    handle.close()
+    path = Path(handle.name)
+    db = get_session()
+    count = service.export(db, path, rule=rule, statuses=[status] if status else None)
+    audit.record(db, actor=current_user, action="finding.export", entity="finding", detail={"rows": count, "rule": rule})
+    db.commit()
+    response = send_file(path, as_attachment=True, download_name=f"crosscheck-findings.{fmt}")
+    response.call_on_close(lambda: path.unlink(missing_ok=True))
+    return response
+
+
+@bp.route("/run", methods=["POST"])
+@access.roles(*RUN_ROLES)
+def run():
+    """Run every rule now (a supervisor or admin)."""
+    db = get_session()
+    settings = _settings()
+    result = service.run_rules(session=db, user=current_user, review_threshold=settings.CROSSCHECK_REVIEW_THRESHOLD,
+                               min_score=settings.CROSSCHECK_MIN_SCORE, age_limits=settings.CROSSCHECK_AGE_LIMITS)
+    db.commit()
+    found = sum(s.get("found", 0) for k, s in result.stats.items() if not k.startswith("_"))
+    new = sum(s.get("new", 0) for k, s in result.stats.items() if not k.startswith("_"))
+    flash(f"比对完成：共{found}条疑点，其中新增{new}条，用时{result.stats['_total']['seconds']:.1f}秒")
+    return redirect(url_for("crosscheck.index") if access.has_role(*WORK_ROLES) else url_for("crosscheck.imports"))
+
+
+# --- imports --------------------------------------------------------------------------------
+
+def _spool() -> Path:
+    path = Path(_settings().SPOOL_DIR) / "crosscheck"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _pending(token: str) -> tuple[Path, dict]:
+    if not _TOKEN.match(token or ""):
+        abort(404)
+    meta_path = _spool() / f"{token}.json"
+    if not meta_path.exists():
+        abort(404)
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    if meta.get("user_id") != current_user.id:
+        abort(403)
+    return _spool() / f"{token}{meta['suffix']}", meta
+
+
+def _discard(token: str, meta: dict) -> None:
+    (_spool() / f"{token}{meta['suffix']}").unlink(missing_ok=True)
+    (_spool() / f"{token}.json").unlink(missing_ok=True)
+
+
+def _imports_page(error: str = "", status: int = 200, values: dict | None = None):
+    db = get_session()
+    rows = db.exec(select(RollImport).order_by(RollImport.id.desc()).limit(100)).all()
+    return render_template("crosscheck/imports.html", rows=rows, kinds=KINDS, error=error, values=values or {},
+                           max_mb=_settings().CROSSCHECK_MAX_UPLOAD_MB, can_run=access.has_role(*RUN_ROLES)), status
+
+
+@bp.route("/imports")
+@access.roles(*IMPORT_ROLES)
+def imports():
+    """Imported rolls and the upload form."""
+    return _imports_page()
+
+
+@bp.route("/imports", methods=["POST"])
+@access.roles(*IMPORT_ROLES)
+def upload():
+    """Receive a roll file, validate every row, and show the preview (nothing is imported yet)."""
+    kind, programme = request.form.get("kind", ""), (request.form.get("programme") or "").strip()
+    upload_ = request.files.get("file")
+    form = {"kind": kind, "programme": programme}
+    if kind not in KINDS:
+        return _imports_page("请选择名册类型", 422, form)
+    if upload_ is None or not upload_.filename:
+        return _imports_page("请选择要导入的文件", 422, form)
+    suffix = Path(upload_.filename).suffix.lower()
+    if suffix not in SUFFIXES:
+        return _imports_page(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件", 422, form)
+    token = uuid.uuid4().hex
+    path = _spool() / f"{token}{suffix}"
+    upload_.save(path)  # werkzeug spools large uploads to disk; save copies in chunks
+    meta = {"kind": kind, "programme": programme, "filename": Path(upload_.filename).name, "suffix": suffix,
+            "user_id": current_user.id}
+    try:
+        report = importer.process(path, kind=kind, filename=meta["filename"], programme=programme or None)
+    except importer.RollImportError as exc:
+        path.unlink(missing_ok=True)
+        return _imports_page(str(exc), 422, form)
+    duplicate = importer.find_duplicate(get_session(), kind=kind, sha256=report.file_sha256,
+                                        content_hash=report.content_hash)
+    (_spool() / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    return render_template("crosscheck/preview.html", report=report, token=token, kind=KINDS[kind],
+                           duplicate=duplicate)
+
+
+@bp.route("/imports/<token>/commit", methods=["POST"])
+@access.roles(*IMPORT_ROLES)
+def commit(token: str):
+    """Import the previewed file in one transaction."""
+    path, meta = _pending(token)
+    db = get_session()
+    try:
+        report = importer.process(path, kind=meta["kind"], filename=meta["filename"],
+                                  programme=meta["programme"] or None, session=db, user=current_user)
+        audit.record(db, actor=current_user, action="roll.import", entity="roll_import", entity_id=report.import_id,
+                     detail={"kind": meta["kind"], "filename": meta["filename"], "rows": report.rows_imported})
+        db.commit()
+    except importer.RollImportError as exc:
+        db.rollback()
+        _discard(token, meta)
+        return _imports_page(str(exc), 409 if isinstance(exc, importer.DuplicateImport) else 422)
+    _discard(token, meta)
+    flash(f"已导入第{report.import_id}批{report.kind_label}：{report.summary()}")
+    return redirect(url_for("crosscheck.import_detail", import_id=report.import_id))
+
+
+@bp.route("/imports/<token>/cancel", methods=["POST"])
+@access.roles(*IMPORT_ROLES)
+def cancel(token: str):
+    """Drop a previewed file without importing it."""
+    _path, meta = _pending(token)
+    _discard(token, meta)
+    flash("已放弃导入，文件已删除")
+    return redirect(url_for("crosscheck.imports"))
+
+
+@bp.route("/imports/<int:import_id>")
+@access.roles(*IMPORT_ROLES)
+def import_detail(import_id: int):
+    """One imported roll: its counts and every problem row with the reason."""
+    record = get_session().get(RollImport, import_id)
+    if record is None:
+        abort(404)
+    return render_template("crosscheck/import.html", record=record, kind=KINDS.get(record.kind))
+
+
+# --- the case page panel --------------------------------------------------------------------
+
+def crosscheck_matches(complaint):
+    """Roll rows and findings matching a complaint (for inspectors and supervisors), or None."""
+    if complaint is None or not access.has_role(*WORK_ROLES):
+        return None
+    return complaint_matches(get_session(), complaint)
+
+
+TEMPLATE_GLOBALS = {"crosscheck_matches": crosscheck_matches}

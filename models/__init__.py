@@ -12,6 +12,7 @@ from models.divisions import Township, Village
 from models.jobruns import JobRun
 from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
 from models.offices import Office, OfficeJurisdiction, OfficeKind
+from models.open311 import Open311Client, Open311Request
 from models.telephony import OutboxMessage, PhoneCall, Recording, SmsMessage, SmsOptOut
 from models.rolls import (RollBusiness, RollCadre, RollDeath, RollHouseholdMember, RollImport, RollPayroll,
                           RollProperty, RollRecipient, RollVehicle)
@@ -30,4 +31,5 @@ __all__ = [
     "CrosscheckRun", "Finding", "FindingComplaint", "FindingStatus", "RollBusiness", "RollCadre",
     "RollDeath", "RollHouseholdMember", "RollImport", "RollPayroll", "RollProperty", "RollRecipient",
     "RollVehicle", "JobRun", "LabelCorrection",
+    "Open311Client", "Open311Request",
 ]

@@ -51,7 +51,7 @@ class Finding(SQLModel, table=True):
     township: str | None = Field(default=None, max_length=40, index=True)
     village: str | None = Field(default=None, max_length=40)
     score: float = 1.0
-    match: str = Field(default="exact_id", max_length=20)  # exact_id | id_typo | name_household | ...
+    match: str = Field(default="exact_id", max_length=30)  # exact_id | id_typo | name_household | ...
     reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))  # in Chinese, for people
     evidence: list | None = Field(default=None, sa_column=json_column())  # [{kind, row_id, fields}]
     status: FindingStatus = Field(default=FindingStatus.open, sa_column=enum_column(FindingStatus, index=True))

@@ -80,7 +80,14 @@ def may(session: Session, action: str, case: Case, actor) -> bool:
         check(session, action, case, actor)
     except WorkflowError:
         return False
+    if action == "reopen":
+        return not _visit_satisfied(session, case)
     return True
+
+
+def _visit_satisfied(session: Session, case: Case) -> bool:
+    visit = latest_visit(session, case)
+    return visit is not None and visit.satisfaction is not Satisfaction.unsatisfied
 
 
 def check(session: Session, action: str, case: Case, actor) -> Action:
@@ -478,8 +485,7 @@ def reopen(*, session: Session, case: Case, reason: str, actor) -> Case:
     """A supervisor reopens a closed case, when the complainant was not satisfied (or never asked)."""
     check(session, "reopen", case, actor)
     reason = _reason(reason, "重新办理")
-    visit = latest_visit(session, case)
-    if visit is not None and visit.satisfaction is not Satisfaction.unsatisfied:
+    if _visit_satisfied(session, case):
         raise WorkflowError("举报人回访表示满意，不能重新办理；如有新情况请作为新线索登记")
     case.reopen_count += 1
     case.closed_at = None

@@ -16,6 +16,7 @@ from models.open311 import Open311Client, Open311Request
 from models.telephony import OutboxMessage, PhoneCall, Recording, SmsMessage, SmsOptOut
 from models.rolls import (RollBusiness, RollCadre, RollDeath, RollHouseholdMember, RollImport, RollPayroll,
                           RollProperty, RollRecipient, RollVehicle)
+from models.retention import LegalHold, RetentionTombstone
 from models.routing import RoutingRule
 from models.triage import LabelCorrection
 from models.users import ApiToken, Role, User
@@ -30,6 +31,6 @@ __all__ = [
     "OutboxMessage", "PhoneCall", "Recording", "SmsMessage", "SmsOptOut",
     "CrosscheckRun", "Finding", "FindingComplaint", "FindingStatus", "RollBusiness", "RollCadre",
     "RollDeath", "RollHouseholdMember", "RollImport", "RollPayroll", "RollProperty", "RollRecipient",
-    "RollVehicle", "JobRun", "LabelCorrection",
+    "RollVehicle", "JobRun", "LabelCorrection", "LegalHold", "RetentionTombstone",
     "Open311Client", "Open311Request",
 ]

@@ -57,8 +57,10 @@ class PhoneCall(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     call_sid: str = Field(max_length=64, unique=True)
-    # The caller's number (identity: shown to operators only while they take the call).
-    from_number: str | None = Field(default=None, max_length=32)
+    # The caller's number, sealed by the identity vault (shown to operators while they take the
+    # call) and masked for lists.
+    from_number_enc: str | None = Field(default=None, max_length=255)
+    from_masked: str | None = Field(default=None, max_length=32)
     phone_hash: str | None = Field(default=None, max_length=64, index=True)
     state: CallState = Field(default=CallState.menu, sa_column=enum_column(CallState, index=True))
     twilio_status: str | None = Field(default=None, max_length=20)
@@ -117,7 +119,8 @@ class OutboxMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     dedupe_key: str = Field(max_length=120, unique=True)
     purpose: str = Field(max_length=40, index=True)  # receipt | feedback | reply ...
-    to_number: str | None = Field(default=None, max_length=32)
+    to_number_enc: str | None = Field(default=None, max_length=255)  # sealed by the identity vault
+    to_masked: str | None = Field(default=None, max_length=32)
     complainant_id: int | None = Field(default=None, foreign_key="complainant.id", index=True)
     phone_hash: str | None = Field(default=None, max_length=64, index=True)
     body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))

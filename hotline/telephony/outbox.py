@@ -24,6 +24,7 @@ from hotline.intake.identity import complainant_phone
 from hotline import phones
 from hotline.settings import Settings
 from hotline.telephony.common import e164, sending_enabled
+from hotline.vault import vault
 from models.base import utcnow
 from models.complainants import Complainant
 from models.telephony import OutboxMessage, OutboxStatus, SmsOptOut
@@ -89,7 +90,8 @@ def enqueue(*, session: Session, to_number: str | None = None, complainant_id: i
     number = phones.try_normalize(to_number) if to_number else complainant_phone(session, complainant_id)
     number = phones.try_normalize(number) if number else None
     phone_hash = phones.lookup_hash(number, key) if number else None
-    message = OutboxMessage(dedupe_key=dedupe_key, purpose=purpose[:40], to_number=number,
+    message = OutboxMessage(dedupe_key=dedupe_key, purpose=purpose[:40],
+                            to_number_enc=vault().seal(number, field="phone"), to_masked=phones.mask(number) or None,
                             complainant_id=complainant_id, phone_hash=phone_hash, body=body,
                             token=secrets.token_urlsafe(24), next_attempt_at=utcnow())
     if number is None:
@@ -173,7 +175,8 @@ def send_due(*, session: Session, settings: Settings, client: Client | None = No
 def _send_one(session, settings, client, message, status_callback, now, report) -> None:
     callback = f"{status_callback}?m={message.token}" if status_callback else None
     try:
-        result = client.messages.create(to=e164(message.to_number), from_=settings.TWILIO_FROM,
+        number = vault().open(message.to_number_enc, field="phone")
+        result = client.messages.create(to=e164(number), from_=settings.TWILIO_FROM,
                                         body=message.body, status_callback=callback)
     except TwilioRestException as exc:
         permanent = exc.code in PERMANENT_CODES or (400 <= exc.status < 500 and exc.status != 429)

@@ -1,6 +1,7 @@
 """The durable spool: raw Twilio requests kept on disk while the database is unavailable.
 
-Web workers append one JSON line per request to `inbound.jsonl` (under a lock file, fsynced).
+Web workers append one JSON line per request to `inbound.jsonl` (under a lock file, fsynced),
+sealed with the identity vault since it holds the sender's number and words.
 `replay` takes the file over by renaming it, ingests each line through the same code as the
 webhooks (idempotent by sid), and deletes the file once every line is in the database. A line
 that can never be ingested is moved to `rejected.jsonl` for a person to look at; a database
@@ -26,6 +27,7 @@ from werkzeug.datastructures import MultiDict
 from hotline.settings import Settings
 from hotline.telephony import inbound
 from hotline.telephony.sms import BadWebhook
+from hotline.vault import VaultError, vault
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +62,10 @@ def _locked(directory: Path, name: str = _LOCK, *, blocking: bool = True) -> Ite
 def append(directory: Path, *, kind: str, form, received_at: dt.datetime, path: str) -> None:
     """Keep one raw request on disk before answering Twilio (fsynced: it survives a crash)."""
     pairs = [[key, value] for key, values in form.lists() for value in values]
-    line = json.dumps({"v": 1, "kind": kind, "path": path, "received_at": received_at.isoformat(),
-                       "form": pairs}, ensure_ascii=False) + "\n"
+    payload = json.dumps({"kind": kind, "path": path, "received_at": received_at.isoformat(), "form": pairs},
+                         ensure_ascii=False)
+    # Sealed like any identity: a spooled SMS holds the sender's number and words.
+    line = json.dumps({"v": 2, "kind": kind, "sealed": vault().seal(payload, field="spool")}) + "\n"
     with _locked(directory):
         fd = os.open(directory / INBOX, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
@@ -129,13 +133,13 @@ def _replay_file(path: Path, directory: Path, engine, settings, identity_key, re
 
 def _replay_line(line: str, engine, settings, identity_key) -> str:
     try:
-        entry = json.loads(line)
+        entry = json.loads(vault().open(json.loads(line)["sealed"], field="spool"))
         kind = entry["kind"]
         form = MultiDict([(str(k), str(v)) for k, v in entry["form"]])
         received_at = dt.datetime.fromisoformat(entry["received_at"])
         if received_at.tzinfo is None:
             raise ValueError("naive timestamp")
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, VaultError) as exc:
         log.error("spool line unreadable, moved to %s: %s", REJECTED, exc)
         return "rejected"
     for attempt in range(2):  # a duplicate racing us: the second pass finds the existing rows

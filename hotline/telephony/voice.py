@@ -13,12 +13,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 from twilio.twiml.voice_response import VoiceResponse
 
-from hotline import receipts
+from hotline import phones, receipts
 from hotline.intake import service
 from hotline.settings import Settings
 from hotline.telephony import outbox
 from hotline.telephony.common import caller, status_line
 from hotline.telephony.sms import BadWebhook
+from hotline.vault import vault
 from models.complaints import Complaint
 from models.contacts import Contact
 from models.taxonomy import Channel
@@ -44,7 +45,9 @@ def _call(session: Session, form, identity_key: bytes, now: dt.datetime) -> Phon
     if call is not None:
         return call
     who = caller(form.get("From") or "", identity_key)
-    call = PhoneCall(call_sid=sid, from_number=who.number or (who.raw[:32] or None),
+    shown = who.number or who.raw[:32]
+    call = PhoneCall(call_sid=sid, from_number_enc=vault().seal(shown, field="phone"),
+                     from_masked=phones.mask(who.number) if who.number else shown[:32] or None,
                      phone_hash=who.hash if who.number else None, started_at=now)
     try:
         with session.begin_nested():
@@ -52,6 +55,11 @@ def _call(session: Session, form, identity_key: bytes, now: dt.datetime) -> Phon
     except IntegrityError:  # a retry of the same step racing this one
         call = session.exec(select(PhoneCall).where(PhoneCall.call_sid == sid)).one()
     return call
+
+
+def caller_number(call: PhoneCall) -> str | None:
+    """The caller's number, opened (for the receipt SMS and the operator taking the call)."""
+    return vault().open(call.from_number_enc, field="phone")
 
 
 def _digits_for_speech(code: str) -> str:
@@ -180,7 +188,7 @@ def _log_report(session: Session, call: PhoneCall, text: str, settings: Settings
     complaint = _existing_report(session, call.call_sid)
     if complaint is not None:
         return complaint
-    number = call.from_number if call.phone_hash else ""
+    number = caller_number(call) if call.phone_hash else ""
     data = service.IntakeData(text=text, channel=Channel.voice.value, phone=number or "",
                               external_id=call.call_sid, received_at=now)
     complaint = service.log_contact(session=session, data=data, user=None, identity_key=identity_key,

@@ -121,7 +121,7 @@ def http(app) -> CannedHttp:
 
 
 @pytest.fixture
-def database_down(app):
+def database_down(app, db):
     """Point the app at a database that refuses connections; yields a function to bring it back."""
     live = app.extensions["db_engine"]
     dead = make_engine(DEAD_DATABASE)

@@ -16,7 +16,8 @@ from hotline.db import get_session
 from hotline.intake import service
 from hotline.intake.identity import can_reveal
 from hotline.security import csrf
-from hotline.telephony import inbound, spool, voice
+from hotline.telephony import inbound, spool
+from hotline.telephony.voice import caller_number
 from hotline.telephony.common import sending_enabled
 from hotline.telephony.sms import BadWebhook
 from models.base import utcnow
@@ -197,7 +198,7 @@ def active_calls(current_sid: str = "") -> list[dict]:
         calls = ([current] if current else []) + list(calls)
     rows = []
     for call in calls:
-        number = voice.caller_number(call)
+        number = caller_number(call)
         history = (service.caller_history(db, phone=number, identity_key=current_app.config["IDENTITY_KEY"],
                                           limit=5) if call.phone_hash else [])
         logged = db.exec(select(Contact.id).where(Contact.channel == Channel.call,

@@ -55,6 +55,9 @@ def _init_extensions(app: Flask) -> None:
     from hotline.auth import login_manager
 
     from hotline import vault
+    from hotline.auth import passwords
+
+    passwords.use_profile(app.config["SETTINGS"].HOTLINE_ENV == "test")
 
     app.extensions["vault"] = vault.from_settings(app.config["SETTINGS"])
     db.init_app(app)

@@ -6,6 +6,14 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 _hasher = PasswordHasher()
 MIN_LENGTH = 10
+# Tests hash hundreds of passwords: a cheap profile, refused outside HOTLINE_ENV=test.
+_TEST_PROFILE = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+def use_profile(test_profile: bool) -> None:
+    """Switch between the standard RFC 9106 profile and the cheap test one (create_app calls this)."""
+    global _hasher
+    _hasher = PasswordHasher(**_TEST_PROFILE) if test_profile else PasswordHasher()
 
 
 class WeakPassword(ValueError):

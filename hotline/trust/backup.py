@@ -104,7 +104,7 @@ def _libpq(url: str) -> tuple[str, str | None]:
 
 
 def _major(text: str) -> int:
-    match = re.search(r"(\d+)(?:\.\d+)?", text)
+    match = re.search(r"\(PostgreSQL\)\s+(\d+)", text) or re.match(r"\s*(\d+)", text)
     if not match:
         raise BackupError(f"无法识别 PostgreSQL 版本：{text}")
     return int(match.group(1))
@@ -120,7 +120,7 @@ def _tool(name: str) -> str:
 def check_versions(url: str, tool: str) -> None:
     """pg_dump cannot read a newer server: the client's major version must be at least the server's."""
     client = _major(subprocess.run([_tool(tool), "--version"], capture_output=True, text=True,
-                                   check=True).stdout.rsplit(")", 1)[-1])
+                                   check=True).stdout)
     engine = make_engine(url)
     try:
         with engine.connect() as conn:

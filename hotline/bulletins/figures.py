@@ -50,7 +50,8 @@ class Period:
 
 def count_in_ranges(session: Session, stamp, ranges, *, group=None, where=(), distinct=None,
                     total=None) -> dict:
-    """{group value: [count in range 1, count in range 2, ...]} in one query (no group: key None).
+    """{group value: [count in range 1, count in range 2, ...]} in one query (no group: key None;
+    a tuple of columns: tuple keys).
 
     `distinct`: count distinct values of this column instead of rows; `total`: sum this column.
     """
@@ -62,14 +63,15 @@ def count_in_ranges(session: Session, stamp, ranges, *, group=None, where=(), di
         value = 1 if total is None else total
         sums = [sa.func.coalesce(sa.func.sum(sa.case((sa.and_(stamp >= a, stamp < b), value), else_=0)), 0)
                 for a, b in ranges]
-    columns = ([group] if group is not None else []) + sums
-    stmt = sa.select(*columns).where(stamp >= low, stamp < high, *where)
-    if group is not None:
-        stmt = stmt.group_by(group)
+    groups = [] if group is None else list(group) if isinstance(group, tuple) else [group]
+    stmt = sa.select(*groups, *sums).where(stamp >= low, stamp < high, *where)
+    if groups:
+        stmt = stmt.group_by(*groups)
     result: dict = {}
     for row in session.execute(stmt):
-        key = _plain(row[0]) if group is not None else None
-        counts = [_number(v) for v in (row[1:] if group is not None else row)]
+        head = tuple(_plain(v) for v in row[:len(groups)])
+        key = None if not groups else head if isinstance(group, tuple) else head[0]
+        counts = [_number(v) for v in row[len(groups):]]
         previous = result.get(key, [0] * len(ranges))
         result[key] = [a + b for a, b in zip(previous, counts)]
     return result
@@ -109,10 +111,10 @@ SHARE_KINDS = [INT, RATE, INT, RATE]
 
 def contacts_by_channel(session: Session, period: Period) -> Table:
     """Every contact (calls, texts, letters, follow-ups) received, by channel."""
-    counts = count_in_ranges(session, Contact.received_at, period.ranges, group=Contact.channel)
+    both = count_in_ranges(session, Contact.received_at, period.ranges, group=(Contact.channel, Contact.is_followup))
+    counts = marginal(both, 0)
+    followups = marginal(both, 1).get(True, [0, 0])
     labels = [(c.value, CHANNEL_LABELS[c]) for c in Channel]
-    followups = count_in_ranges(session, Contact.received_at, period.ranges,
-                                where=[Contact.is_followup.is_(True)]).get(None, [0, 0])
     return Table("channels", "表1 来电来信受理情况（按渠道）", "来电来信", ["渠道"] + SHARE_COLUMNS,
                  [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="其他渠道"),
                  note=f"其中查询、补充反映等跟进来电本周{followups[0]}件、本年累计{followups[1]}件。")
@@ -123,22 +125,36 @@ def _clue_filter():
     return [Complaint.merged_into_id.is_(None), Complaint.status != ComplaintStatus.merged]
 
 
-def clues_by(session: Session, period: Period, what: str) -> Table:
+def marginal(counts: dict, position: int) -> dict:
+    """Sum tuple-keyed counts down to one of the key's positions."""
+    result: dict = {}
+    for key, values in counts.items():
+        previous = result.get(key[position], [0] * len(values))
+        result[key[position]] = [a + b for a, b in zip(previous, values)]
+    return result
+
+
+def clue_counts(session: Session, period: Period) -> dict:
+    """Clues by (problem type, programme, township) in one pass; the tables take its marginals."""
+    return count_in_ranges(session, Complaint.received_at, period.ranges,
+                           group=(Complaint.problem_type, Complaint.program, Complaint.township_id),
+                           where=_clue_filter())
+
+
+def clues_by(session: Session, period: Period, what: str, joint: dict | None = None) -> Table:
     """Clues received, by primary problem type, programme or township."""
+    joint = clue_counts(session, period) if joint is None else joint
     if what == "problem_type":
-        counts = count_in_ranges(session, Complaint.received_at, period.ranges,
-                                 group=Complaint.problem_type, where=_clue_filter())
+        counts = marginal(joint, 0)
         labels = [(k.value, v) for k, v in PROBLEM_TYPE_LABELS.items()]
         return Table("problem_types", "表2 问题线索（按问题类型）", "线索-问题类型", ["问题类型"] + SHARE_COLUMNS,
                      [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label=UNCLASSIFIED))
     if what == "program":
-        counts = count_in_ranges(session, Complaint.received_at, period.ranges,
-                                 group=Complaint.program, where=_clue_filter())
+        counts = marginal(joint, 1)
         labels = [(k.value, v) for k, v in PROGRAM_LABELS.items()]
         return Table("programs", "表3 问题线索（按领域）", "线索-领域", ["领域"] + SHARE_COLUMNS,
                      [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="未明确领域"))
-    counts = count_in_ranges(session, Complaint.received_at, period.ranges,
-                             group=Complaint.township_id, where=_clue_filter())
+    counts = marginal(joint, 2)
     towns = session.exec(select(Township.id, Township.name).order_by(Township.code)).all()
     return Table("townships", "表4 问题线索（按乡镇）", "线索-乡镇", ["乡镇"] + SHARE_COLUMNS,
                  [TEXT] + SHARE_KINDS, _share_rows(counts, list(towns), other_label=NO_TOWNSHIP))
@@ -193,8 +209,9 @@ def compute(session: Session, week: IsoWeek, *, zone: str, typical_limit: int = 
             as_of: dt.datetime | None = None) -> Figures:
     """All figures of the bulletin for `week` (and its year to date), or up to `as_of` within it."""
     period = Period.of(week, zone, as_of)
-    tables = [contacts_by_channel(session, period), clues_by(session, period, "problem_type"),
-              clues_by(session, period, "program"), clues_by(session, period, "township")]
+    joint = clue_counts(session, period)
+    tables = [contacts_by_channel(session, period), clues_by(session, period, "problem_type", joint),
+              clues_by(session, period, "program", joint), clues_by(session, period, "township", joint)]
     flow = workflow.compute(session, period, typical_limit=typical_limit)
     tables.extend(flow.tables)
     tables.append(findings_by_rule(session, period))

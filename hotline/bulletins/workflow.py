@@ -63,14 +63,34 @@ def overdue_at(session: Session, moment, *, group=None) -> dict:
     return {(row[0] if group is not None else None): int(row[-1]) for row in session.execute(stmt)}
 
 
-def _deadlines_due(session, period, *, kinds=None, group=None) -> tuple[dict, dict]:
-    """(due, met on time) per group: deadlines falling due in each range, not cancelled by then."""
-    where = [sa.or_(CaseDeadline.cancelled_at.is_(None), CaseDeadline.cancelled_at > CaseDeadline.due_at)]
-    if kinds:
-        where.append(CaseDeadline.kind.in_(kinds))
-    due = _counts(session, CaseDeadline.due_at, period, group=group, where=where)
-    met = _counts(session, CaseDeadline.due_at, period, group=group,
-                  where=where + [CaseDeadline.met_at.is_not(None), CaseDeadline.met_at <= CaseDeadline.due_at])
+def deadline_stats(session, period) -> dict:
+    """{(office id, kind): [due in week, due in year, met on time in week, met on time in year]}.
+
+    Deadlines falling due in each range and not cancelled before they fell due; one query.
+    """
+    on_time = sa.and_(CaseDeadline.met_at.is_not(None), CaseDeadline.met_at <= CaseDeadline.due_at)
+    columns = []
+    for test in (sa.true(), on_time):
+        for a, b in period.ranges:
+            inside = sa.and_(CaseDeadline.due_at >= a, CaseDeadline.due_at < b, test)
+            columns.append(sa.func.coalesce(sa.func.sum(sa.case((inside, 1), else_=0)), 0))
+    stmt = (sa.select(CaseDeadline.office_id, CaseDeadline.kind, *columns)
+            .where(CaseDeadline.due_at >= period.ytd_start, CaseDeadline.due_at < period.end,
+                   sa.or_(CaseDeadline.cancelled_at.is_(None), CaseDeadline.cancelled_at > CaseDeadline.due_at))
+            .group_by(CaseDeadline.office_id, CaseDeadline.kind))
+    return {(row[0], getattr(row[1], "value", row[1])): [int(v) for v in row[2:]] for row in session.execute(stmt)}
+
+
+def _deadlines_due(stats: dict, *, kinds=None, by_office: bool = False) -> tuple[dict, dict]:
+    """(due, met on time) as {group: [week, year]}: one group (None) or one per office."""
+    due: dict = {}
+    met: dict = {}
+    for (office_id, kind), values in stats.items():
+        if kinds and kind not in {k.value for k in kinds}:
+            continue
+        key = office_id if by_office else None
+        due[key] = [a + b for a, b in zip(due.get(key, [0, 0]), values[:2])]
+        met[key] = [a + b for a, b in zip(met.get(key, [0, 0]), values[2:])]
     return due, met
 
 
@@ -94,9 +114,9 @@ def throughput(session: Session, period) -> tuple[Table, dict]:
     return table, key
 
 
-def rates(session: Session, period) -> tuple[Table, dict]:
+def rates(session: Session, period, stats: dict) -> tuple[Table, dict]:
     """Response, resolution, satisfaction and on-time rates, with what each is counted from."""
-    due, met = _deadlines_due(session, period, kinds=[DeadlineKind.assignment])
+    due, met = _deadlines_due(stats, kinds=[DeadlineKind.assignment])
     response = (_one(met), _one(due))
     closed = _one(_events(session, period, "closed"))
     resolved = _one(_counts(session, CaseEvent.at, period, distinct=CaseEvent.case_id,
@@ -104,7 +124,7 @@ def rates(session: Session, period) -> tuple[Table, dict]:
                                    Case.finding.in_(RESOLVED)]))
     visits = _one(_counts(session, ReturnVisit.at, period))
     happy = _one(_counts(session, ReturnVisit.at, period, where=[ReturnVisit.satisfaction.in_(SATISFIED)]))
-    all_due, all_met = _deadlines_due(session, period)
+    all_due, all_met = _deadlines_due(stats)
     on_time = (_one(all_met), _one(all_due))
     rows = []
     for name, (num, den) in (("响应率", response), ("解决率", (resolved, closed)), ("满意率", (happy, visits)),
@@ -121,13 +141,13 @@ def rates(session: Session, period) -> tuple[Table, dict]:
     return table, key
 
 
-def offices(session: Session, period) -> Table:
+def offices(session: Session, period, stats: dict) -> Table:
     """Per office: cases received, sent back, deadlines due and met, overdue at the week's end."""
     received = _counts(session, CaseEvent.at, period, group=CaseEvent.office_id,
                        where=[CaseEvent.kind.in_(RECEIVED_KINDS)])
     sent_back = _counts(session, CaseEvent.at, period, group=CaseEvent.office_id,
                         where=[CaseEvent.kind == "sent_back"])
-    due, met = _deadlines_due(session, period, group=CaseDeadline.office_id)
+    due, met = _deadlines_due(stats, by_office=True)
     overdue = overdue_at(session, period.end, group=CaseDeadline.office_id)
     rows = []
     zero = [0, 0]
@@ -261,9 +281,10 @@ def _typical(session: Session, case: Case, complaint: Complaint) -> dict:
 def compute(session: Session, period, *, typical_limit: int = 3) -> FlowFigures:
     flow = FlowFigures()
     cases_table, key = throughput(session, period)
-    rates_table, rate_key = rates(session, period)
+    stats = deadline_stats(session, period)
+    rates_table, rate_key = rates(session, period, stats)
     supervised_table, still_open = supervised(session, period)
-    flow.tables.extend([cases_table, rates_table, offices(session, period), supervised_table,
+    flow.tables.extend([cases_table, rates_table, offices(session, period, stats), supervised_table,
                         measures(session, period), recovered(session, period)])
     flow.key.update(key)
     flow.key.update(rate_key)

@@ -137,10 +137,11 @@ def as_division_index(divisions: DivisionIndex | Iterable[str | Division] | None
 
 
 # Places the app does not know: a short name (2-4 characters) ending in a division suffix.
-_PLACE_SUFFIX_RE = re.compile(r"街道|社区|[乡镇村屯寨县]")
+# Counties are left to the known-division list: "感谢县纪委" shows why.
+_PLACE_SUFFIX_RE = re.compile(r"街道|社区|[乡镇村屯寨]")
 _PLACE_STOP = set(
     "的地得我你他她它们在是了和与及跟到从去把被给向对这那该本全各每个同邻隔壁外里内有没无就都也还又"
-    "说讲叫住于自映报告举问找称属位整个附近两一，。、；：！？,.;:!?（）() \n\"'“”‘’《》0123456789"
+    "说讲叫住于自映报告举问找称属位整个附近两一副，。、；：！？,.;:!?（）() \n\"'“”‘’《》0123456789"
     "乡镇村县市区省组"
 )
 _PLACE_BAD_NAMES = {"农村", "乡村", "城乡", "新农村", "贫困村", "行政村", "自然村", "乡镇", "城镇", "村村"}
@@ -191,16 +192,17 @@ _TITLE_ALT = "|".join(sorted(map(re.escape, TITLE_LEVELS), key=len, reverse=True
 _NAME_STOP = set(
     "把的给在说是和跟让私收将家等他她也就都又还拿要向从对为被以一了着不没利用找带多去来开领扣贪挪截冒骗吃"
     "每亲女儿子老妻媳弟兄哥姐妹父母爸妈今前后年月日们曾已竟却才只便刚经通过上下里中与及或虽但而因所之其此这那"
-    "个位名户村镇乡县该书记主任会计长自硬私偷竟非擅以按替代帮负骗硬明强虚谎瞒多少很太最更再并早"
+    "个位名户村镇乡县该书记主任会计长自硬私偷竟非擅以按替代帮负骗虚谎瞒多少很太最更再并早"
     "，。、；：！？,.;:!?（）() \n\"'“”"
 )
 _MOU_NAME = rf"(?:{_SURNAME_ALT})(?:某某|某[甲乙丙丁]?|X+|x+|\*+|×+)"
+_SHORT_TITLES = "书记|支书|主任|会计|村长|镇长|乡长|所长|站长|局长|校长|老师|组长|队长|文书|专干|科长|股长|经理|医生|院长|老板|师傅"
 _PERSON_RE = re.compile(
     rf"(?P<title>{_TITLE_ALT})?(?P<name>{_MOU_NAME})"
-    rf"|(?P<title2>{_TITLE_ALT})(?P<full>(?:{_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}})"
+    rf"|(?P<title2>{_TITLE_ALT})(?P<full>(?:{_SURNAME_ALT})(?!{_SHORT_TITLES})[\u4e00-\u9fff]{{1,2}})"
     rf"|(?P<cue>叫|名叫|户主|村民|贫困户|低保户|老人|学生|家长|反映人|举报人|妻子|丈夫)"
     rf"(?P<cued>(?:{_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}})"
-    rf"|(?P<sur>{_SURNAME_ALT})(?P<title3>书记|支书|主任|会计|村长|镇长|乡长|所长|站长|局长|校长|老师|组长|队长|文书|专干|科长|股长|经理|医生|院长|老板|师傅)"
+    rf"|(?P<sur>{_SURNAME_ALT})(?P<title3>{_SHORT_TITLES})"
     rf"|(?P<old>老)(?P<oldsur>[{''.join(SURNAMES)}])(?=家|头|汉|太|婆|两口|一家|他|她|说|的|[，。,])"
 )
 
@@ -275,16 +277,20 @@ _ID_RE = re.compile(r"(?<![0-9A-Za-z])(?:\d{6}[ -]?\d{8}[ -]?\d{3}[0-9Xx]|\d{15}
 _MOBILE_RE = re.compile(r"(?<![0-9])(?:\+?86[- ]?)?1[3-9]\d(?:[- ]?\d{4}){2}(?![0-9])")
 _LANDLINE_RE = re.compile(r"(?<![0-9])(?:\(0\d{2,3}\)|0\d{2,3}[- ]?)[2-9]\d{6,7}(?![0-9])")
 _CN_NUM = "〇零一二三四五六七八九十"
+_RELATIVE = r"去年|今年|前年|明年|大前年|同年|当年|次年"
 _DATE_RES = (
     re.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![0-9])"),
     re.compile(
-        rf"(?P<rel>去年|今年|前年|明年|大前年)?(?P<y>(?:19|20)\d{{2}}|[一二][〇零九][{_CN_NUM}]{{2}})?年?"
+        rf"(?:(?P<rel>{_RELATIVE})|(?P<y>(?:19|20)\d{{2}}|[一二][〇零九][{_CN_NUM}]{{2}})年)?"
         rf"(?P<m>1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?"
         rf"(?:(?P<d>3[01]|[12]\d|0?[1-9]|[{_CN_NUM}]{{1,3}})[日号])?"
         rf"(?P<part>初|中旬|下旬|上旬|底|末)?"
     ),
     re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<part>初|底|末|上半年|下半年)?"),
-    re.compile(r"(?P<rel>去年|今年|前年|上个月|上月|这个月|本月|年初|年底|春节前后|春节前|春节后|国庆)"),
+    re.compile(
+        rf"(?P<rel>{_RELATIVE}|上个月|上月|这个月|本月)(?P<part>春节前后|春节前|春节后|年初|年底|年中)?"
+        r"|(?P<part2>春节前后|春节前|春节后|国庆节?前后|年初|年底)"
+    ),
 )
 
 

@@ -36,8 +36,10 @@ NOT_MONEY_AFTER = re.compile(
     r"组|层|栋|辆|台|份|张|本|所|条|项|批|期|届|分|秒|点|周|小时|棵|株|袋|箱|瓶|包|件|位|"
     r"匹|趟|处|座|片|级|倍|遍|步|样|种|成|%|％|度|寸|尺|里|克|kg|斤)"
 )
+_PAUSE_RE = re.compile(r"$|[，。,.;；!！?？、\s]")
+_MONEY_VERB_RE = re.compile(r"(?:交|给|收|扣|要|送|罚|花|拿|领|退|赔|凑|付)了?$")
 MONEY_CONTEXT = re.compile(
-    r"钱|款|金|资|费|补|助|给|收|交|扣|拿|要|领|贪|骗|罚|花|退|送|凑|赔|借|贷|工资|红包|现金|元|块"
+    r"钱|款|金|资|费|补|助|给|收|交|扣|拿|要|领|贪|骗|罚|花|退|送|凑|赔|借|贷|拨|发|付|欠|挣|亏|工资|红包|现金|元|块"
 )
 
 
@@ -89,11 +91,16 @@ def find_amounts(text: str) -> list[Amount]:
             continue
         has_magnitude = bool(re.search(r"[百千万亿佰仟萬億wWkK]", numeral + mult2))
         if not unit:
-            # Bare numbers are money only with a magnitude word and a money context; this
-            # keeps dates, counts and phone fragments out.
-            if not has_magnitude or not is_money_context(text, start, end):
-                continue
+            # A bare number is money when it has a magnitude word (三千五, 2.5万) and either
+            # money words just before it or a pause just after it ("应该三千六，只拿到两千"),
+            # or when it directly follows a money verb ("交300"). Dates, counts and phone
+            # fragments stay out.
             if len(numeral + mult2) == 1:
+                continue
+            if has_magnitude:
+                if not (is_money_context(text, start, end) or _PAUSE_RE.match(text, end)):
+                    continue
+            elif not (numeral.isdigit() and len(numeral) <= 6 and _MONEY_VERB_RE.search(text[max(0, start - 2) : start])):
                 continue
         if numeral.isdigit() and text[end : end + 1] in ("年", "-", "/") and not unit:
             continue

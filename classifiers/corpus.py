@@ -234,3 +234,30 @@ def label_distribution(examples: Iterable[Example]) -> dict[str, dict[str, int]]
         if example.program:
             program[example.program] += 1
     return {"primary": dict(primary), "any_type": dict(any_type), "program": dict(program)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m classifiers.corpus [--write-split]`: label counts; freeze the split."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Corpus statistics and the held-out split.")
+    parser.add_argument("--write-split", action="store_true", help="(re)write corpus/split.json")
+    args = parser.parse_args(argv)
+    examples = load_corpus()
+    if args.write_split:
+        test_ids = write_split(examples)
+        print(f"wrote {SPLIT_FILE} with {len(test_ids)} test ids")
+    split = split_corpus(examples)
+    print(json.dumps({
+        "examples": len(examples),
+        "corpus_hash": corpus_hash(examples),
+        "train": len(split.train),
+        "test": len(split.test),
+        "notes": split.notes,
+        "all": label_distribution(examples),
+        "test_split": label_distribution(split.test),
+    }, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from classifiers.artifact import fit_models, train_artifact
+from classifiers.artifact import load_artifact, train_artifact
 from classifiers.corpus import Split, load_corpus, split_corpus
 from classifiers.triage import Triage
 
@@ -24,9 +24,10 @@ def split() -> Split:
 
 
 @pytest.fixture(scope="session")
-def models(split: Split):
+def models(_trained_folder: Path):
     """(problem_type pipeline, program pipeline) fitted on the training side only."""
-    return fit_models(split.train)
+    triage = load_artifact(_trained_folder)
+    return triage.problem_type_model, triage.program_model
 
 
 @pytest.fixture(scope="session")

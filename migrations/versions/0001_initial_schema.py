@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 18:37:06.291687
+Create Date: 2026-11-29 19:03:34.194547
 """
 from alembic import op
 import sqlalchemy as sa
@@ -41,9 +41,11 @@ def upgrade() -> None:
     op.create_table('complainant',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('anonymous', sa.Boolean(), nullable=False),
-    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-    sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
-    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('name_enc', sa.Text(), nullable=True),
+    sa.Column('phone_enc', sa.Text(), nullable=True),
+    sa.Column('id_number_enc', sa.Text(), nullable=True),
+    sa.Column('name_masked', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('phone_masked', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
     sa.Column('phone_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
     sa.Column('sms_opt_out', sa.Boolean(), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
@@ -53,6 +55,16 @@ def upgrade() -> None:
     with op.batch_alter_table('complainant', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_complainant_phone_hash'), ['phone_hash'], unique=False)
 
+    op.create_table('jobrun',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('job', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('claimed_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('outcome', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('job', 'key', name='uq_jobrun_job_key')
+    )
     op.create_table('office',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
@@ -61,6 +73,27 @@ def upgrade() -> None:
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('name')
+    )
+    op.create_table('open311client',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('key_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('key_prefix', sqlmodel.sql.sqltypes.AutoString(length=12), nullable=False),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_used_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('key_hash'),
+    sa.UniqueConstraint('name')
+    )
+    op.create_table('telephony_opt_out',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('phone_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('changed_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('phone_hash')
     )
     op.create_table('township',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -77,6 +110,38 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['township_id'], ['township.id'], ),
     sa.PrimaryKeyConstraint('office_id', 'township_id')
     )
+    op.create_table('telephony_outbox',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('dedupe_key', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('purpose', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('to_number_enc', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('to_masked', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('complainant_id', sa.Integer(), nullable=True),
+    sa.Column('phone_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('status', sa.Enum('queued', 'sending', 'sent', 'delivered', 'undelivered', 'failed', 'uncertain', 'suppressed', name='outboxstatus', native_enum=False, length=30), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('claimed_until', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_error', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=True),
+    sa.Column('token', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('sid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['complainant_id'], ['complainant.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('dedupe_key'),
+    sa.UniqueConstraint('sid'),
+    sa.UniqueConstraint('token')
+    )
+    with op.batch_alter_table('telephony_outbox', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_telephony_outbox_complainant_id'), ['complainant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_outbox_next_attempt_at'), ['next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_outbox_phone_hash'), ['phone_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_outbox_purpose'), ['purpose'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_outbox_status'), ['status'], unique=False)
+
     op.create_table('village',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('township_id', sa.Integer(), nullable=False),
@@ -101,6 +166,7 @@ def upgrade() -> None:
     sa.Column('failed_logins', sa.Integer(), nullable=False),
     sa.Column('locked_until', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('totp_secret', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('totp_last_step', sa.Integer(), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['home_village_id'], ['village.id'], ),
     sa.ForeignKeyConstraint(['office_id'], ['office.id'], ),
@@ -126,6 +192,41 @@ def upgrade() -> None:
     with op.batch_alter_table('apitoken', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_apitoken_user_id'), ['user_id'], unique=False)
 
+    op.create_table('bulletin',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('week', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('number', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('status', sa.Enum('building', 'built', 'failed', name='bulletinstatus', native_enum=False, length=30), nullable=False),
+    sa.Column('trigger', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('schedule_key', sqlmodel.sql.sqltypes.AutoString(length=8), nullable=True),
+    sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('built_by_id', sa.Integer(), nullable=True),
+    sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('built_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('figures', models.base.JSONType(), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['built_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('schedule_key'),
+    sa.UniqueConstraint('week', 'version', name='uq_bulletin_week_version')
+    )
+    with op.batch_alter_table('bulletin', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bulletin_started_at'), ['started_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bulletin_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bulletin_week'), ['week'], unique=False)
+
+    op.create_table('calendarday',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('workday', sa.Boolean(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('day')
+    )
     op.create_table('complaint',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('receipt_code', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -172,6 +273,81 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_complaint_triage_state'), ['triage_state'], unique=False)
         batch_op.create_index(batch_op.f('ix_complaint_village_id'), ['village_id'], unique=False)
 
+    op.create_table('conflictdeclaration',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('person_name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('relation', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('village_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['village_id'], ['village.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('conflictdeclaration', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_conflictdeclaration_user_id'), ['user_id'], unique=False)
+
+    op.create_table('crosscheck_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('rules', models.base.JSONType(), nullable=True),
+    sa.Column('stats', models.base.JSONType(), nullable=True),
+    sa.Column('started_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['started_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    op.create_table('roll_import',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('programme', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('filename', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('file_sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('content_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('rows_read', sa.Integer(), nullable=False),
+    sa.Column('rows_imported', sa.Integer(), nullable=False),
+    sa.Column('rows_id_problem', sa.Integer(), nullable=False),
+    sa.Column('rows_rejected', sa.Integer(), nullable=False),
+    sa.Column('header_row', sa.Integer(), nullable=False),
+    sa.Column('columns', models.base.JSONType(), nullable=True),
+    sa.Column('problems', models.base.JSONType(), nullable=True),
+    sa.Column('imported_by_id', sa.Integer(), nullable=True),
+    sa.Column('imported_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['imported_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('kind', 'content_hash', name='uq_roll_import_content')
+    )
+    with op.batch_alter_table('roll_import', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_import_file_sha256'), ['file_sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_import_kind'), ['kind'], unique=False)
+
+    op.create_table('routingrule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('township_id', sa.Integer(), nullable=True),
+    sa.Column('village_id', sa.Integer(), nullable=True),
+    sa.Column('problem_type', sa.Enum('false_certificate', 'false_claim', 'favoritism', 'lowered_standard', 'embezzlement', 'misappropriation', 'extortion', 'formalism', 'other', name='problemtype', native_enum=False, length=30), nullable=True),
+    sa.Column('program', sa.Enum('housing', 'dibao', 'education', 'industry', 'relocation', 'medical', 'agri_subsidy', 'project_fund', 'employment', 'other', name='program', native_enum=False, length=30), nullable=True),
+    sa.Column('accused_level', sa.Enum('village_cadre', 'township_cadre', 'county_department', 'teacher_school', 'other', 'unknown', name='accusedlevel', native_enum=False, length=30), nullable=True),
+    sa.Column('min_amount_yuan', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('min_repeat_count', sa.Integer(), nullable=True),
+    sa.Column('lead_office_id', sa.Integer(), nullable=True),
+    sa.Column('lead_by_jurisdiction', sa.Enum('township_commission', 'supervision_office', 'resident_group', 'case_management', 'commission', 'hotline', name='officekind', native_enum=False, length=30), nullable=True),
+    sa.Column('helper_office_ids', models.base.JSONType(), nullable=True),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['lead_office_id'], ['office.id'], ),
+    sa.ForeignKeyConstraint(['township_id'], ['township.id'], ),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['village_id'], ['village.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('routingrule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_routingrule_position'), ['position'], unique=False)
+
     op.create_table('accusedperson',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
@@ -184,21 +360,54 @@ def upgrade() -> None:
     with op.batch_alter_table('accusedperson', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_accusedperson_complaint_id'), ['complaint_id'], unique=False)
 
+    op.create_table('bulletinfile',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('bulletin_id', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('sha256', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('content', sa.LargeBinary(), nullable=False),
+    sa.ForeignKeyConstraint(['bulletin_id'], ['bulletin.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('bulletin_id', 'name', name='uq_bulletin_file_name')
+    )
+    with op.batch_alter_table('bulletinfile', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bulletinfile_bulletin_id'), ['bulletin_id'], unique=False)
+
     op.create_table('case',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.Integer(), nullable=False),
     sa.Column('office_id', sa.Integer(), nullable=False),
     sa.Column('assignee_id', sa.Integer(), nullable=True),
-    sa.Column('status', sa.Enum('pending_assignment', 'assigned', 'sent_back', 'disposition_proposed', 'talk_inquiry', 'preliminary_verification', 'shelved', 'filed', 'concluded', 'closing_proposed', 'closed', name='casestatus', native_enum=False, length=30), nullable=False),
+    sa.Column('status', sa.Enum('pending_assignment', 'assigned', 'sent_back', 'disposition_proposed', 'talk_inquiry', 'preliminary_verification', 'shelved', 'filed', 'concluded', 'closing_proposed', 'closed', 'merged', name='casestatus', native_enum=False, length=30), nullable=False),
     sa.Column('routing_rule_id', sa.Integer(), nullable=True),
+    sa.Column('routing_rule_name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('helper_office_ids', models.base.JSONType(), nullable=True),
     sa.Column('priority', sa.Integer(), nullable=False),
     sa.Column('supervised', sa.Boolean(), nullable=False),
     sa.Column('opened_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('office_received_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('assigned_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('due_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('proposed_disposition', sa.Enum('talk_inquiry', 'preliminary_verification', 'shelved', 'dismissed', name='disposition', native_enum=False, length=30), nullable=True),
+    sa.Column('disposition', sa.Enum('talk_inquiry', 'preliminary_verification', 'shelved', 'dismissed', name='disposition', native_enum=False, length=30), nullable=True),
+    sa.Column('disposition_reason', sa.Text(), nullable=True),
+    sa.Column('disposed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('filed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finding', sa.Enum('unfounded', 'partly_true', 'true', name='finding', native_enum=False, length=30), nullable=True),
+    sa.Column('concluded_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('money_recovered_yuan', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('name_cleared', sa.Boolean(), nullable=False),
+    sa.Column('exoneration', sa.Enum('exonerated', 'reduced', name='exoneration', native_enum=False, length=30), nullable=True),
+    sa.Column('exoneration_condition', sa.Enum('not_forbidden', 'proper_procedure', 'no_private_gain', 'losses_remedied', 'authorised_pilot', 'policy_changed', name='exonerationcondition', native_enum=False, length=30), nullable=True),
     sa.Column('closed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('merged_into_case_id', sa.Integer(), nullable=True),
+    sa.Column('reopen_count', sa.Integer(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['merged_into_case_id'], ['case.id'], ),
     sa.ForeignKeyConstraint(['office_id'], ['office.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('complaint_id')
@@ -236,32 +445,714 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_contact_phone_hash'), ['phone_hash'], unique=False)
         batch_op.create_index(batch_op.f('ix_contact_received_at'), ['received_at'], unique=False)
 
+    op.create_table('crosscheck_finding',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('fingerprint', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('rule', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('programme', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('program', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('township', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('village', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('match', sqlmodel.sql.sqltypes.AutoString(length=30), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('evidence', models.base.JSONType(), nullable=True),
+    sa.Column('status', sa.Enum('open', 'needs_review', 'confirmed', 'dismissed', name='findingstatus', native_enum=False, length=30), nullable=False),
+    sa.Column('decision_reason', sa.Text(), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('first_run_id', sa.Integer(), nullable=True),
+    sa.Column('last_run_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['first_run_id'], ['crosscheck_run.id'], ),
+    sa.ForeignKeyConstraint(['last_run_id'], ['crosscheck_run.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('fingerprint')
+    )
+    with op.batch_alter_table('crosscheck_finding', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_last_run_id'), ['last_run_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_name'), ['name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_name_key'), ['name_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_program'), ['program'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_rule'), ['rule'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_township'), ['township'], unique=False)
+
+    op.create_table('labelcorrection',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('before', models.base.JSONType(), nullable=True),
+    sa.Column('after', models.base.JSONType(), nullable=True),
+    sa.Column('changed', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('labelcorrection', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_labelcorrection_complaint_id'), ['complaint_id'], unique=False)
+
+    op.create_table('roll_business',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('row_no', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('id_raw', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('id_error', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('business_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['roll_import.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('roll_business', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_business_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_business_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_business_name_key'), ['name_key'], unique=False)
+
+    op.create_table('roll_cadre',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('row_no', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('id_raw', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('id_error', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('title', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('village', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('relative_name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('relative_name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.Column('relative_id', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('relation', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.ForeignKeyConstraint(['import_id'], ['roll_import.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('roll_cadre', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_cadre_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_cadre_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_cadre_name_key'), ['name_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_cadre_relative_id'), ['relative_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_cadre_relative_name_key'), ['relative_name_key'], unique=False)
+
+    op.create_table('roll_death',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('row_no', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('id_raw', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('id_error', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('death_date', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['roll_import.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('roll_death', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_death_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_death_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_death_name_key'), ['name_key'], unique=False)
+
+    op.create_table('roll_household_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('row_no', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('id_raw', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('id_error', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('household_no', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('relation', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('township', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('village', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['import_id'], ['roll_import.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('roll_household_member', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_household_member_household_no'), ['household_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_household_member_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_household_member_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_household_member_name_key'), ['name_key'], unique=False)
+
+    op.create_table('roll_payroll',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('row_no', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('id_raw', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('id_error', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('unit', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=False),
+    sa.Column('post', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=True),
+    sa.ForeignKeyConstraint(['import_id'], ['roll_import.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('roll_payroll', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_payroll_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_payroll_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_payroll_name_key'), ['name_key'], unique=False)
+
+    op.create_table('roll_property',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('row_no', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('id_raw', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('id_error', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('location', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('usage', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['import_id'], ['roll_import.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('roll_property', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_property_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_property_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_property_name_key'), ['name_key'], unique=False)
+
+    op.create_table('roll_recipient',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('row_no', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('id_raw', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('id_error', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('programme', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('program', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=14, scale=2), nullable=True),
+    sa.Column('paid_on', sa.Date(), nullable=True),
+    sa.Column('household_no', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('head_id', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('township', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('village', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['import_id'], ['roll_import.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('roll_recipient', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_recipient_head_id'), ['head_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_recipient_household_no'), ['household_no'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_recipient_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_recipient_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_recipient_name_key'), ['name_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_recipient_program'), ['program'], unique=False)
+
+    op.create_table('roll_vehicle',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('import_id', sa.Integer(), nullable=False),
+    sa.Column('row_no', sa.Integer(), nullable=False),
+    sa.Column('name', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_key', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=False),
+    sa.Column('id_number', sqlmodel.sql.sqltypes.AutoString(length=18), nullable=True),
+    sa.Column('id_raw', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.Column('id_error', sqlmodel.sql.sqltypes.AutoString(length=120), nullable=True),
+    sa.Column('birth_date', sa.Date(), nullable=True),
+    sa.Column('plate', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('vehicle_type', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True),
+    sa.ForeignKeyConstraint(['import_id'], ['roll_import.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('roll_vehicle', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_roll_vehicle_id_number'), ['id_number'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_vehicle_import_id'), ['import_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_roll_vehicle_name_key'), ['name_key'], unique=False)
+
+    op.create_table('telephony_call',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('call_sid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('from_number_enc', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True),
+    sa.Column('from_masked', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
+    sa.Column('phone_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
+    sa.Column('state', sa.Enum('menu', 'reporting', 'querying', 'operator', 'after_hours', 'voicemail', 'completed', name='callstate', native_enum=False, length=30), nullable=False),
+    sa.Column('twilio_status', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=True),
+    sa.Column('duration_seconds', sa.Integer(), nullable=True),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('routed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ended_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('call_sid')
+    )
+    with op.batch_alter_table('telephony_call', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_telephony_call_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_call_phone_hash'), ['phone_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_call_started_at'), ['started_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_call_state'), ['state'], unique=False)
+
+    op.create_table('telephony_recording',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recording_sid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('call_sid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('url', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
+    sa.Column('duration_seconds', sa.Integer(), nullable=True),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('recording_sid')
+    )
+    with op.batch_alter_table('telephony_recording', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_telephony_recording_call_sid'), ['call_sid'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_recording_complaint_id'), ['complaint_id'], unique=False)
+
+    op.create_table('casedeadline',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('assignment', 'disposition', 'verification', 'investigation', 'feedback', name='deadlinekind', native_enum=False, length=30), nullable=False),
+    sa.Column('started_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('due_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('extended_days', sa.Integer(), nullable=False),
+    sa.Column('met_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['office_id'], ['office.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('casedeadline', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_casedeadline_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_casedeadline_due_at'), ['due_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_casedeadline_office_id'), ['office_id'], unique=False)
+
     op.create_table('caseevent',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('data', models.base.JSONType(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['office_id'], ['office.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('caseevent', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_caseevent_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_caseevent_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_caseevent_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_caseevent_office_id'), ['office_id'], unique=False)
+
+    op.create_table('casefeedback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('outbox_id', sa.Integer(), nullable=True),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('casefeedback', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_casefeedback_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_casefeedback_case_id'), ['case_id'], unique=False)
+
+    op.create_table('casemeasure',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('criticism', 'admonishing_talk', 'organisational', 'party_sanction', 'government_sanction', 'prosecution', name='measurekind', native_enum=False, length=30), nullable=False),
+    sa.Column('person_name', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('accused_person_id', sa.Integer(), nullable=True),
+    sa.Column('note', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['accused_person_id'], ['accusedperson.id'], ),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('casemeasure', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_casemeasure_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_casemeasure_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_casemeasure_kind'), ['kind'], unique=False)
+
+    op.create_table('casenotice',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('text', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('read_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('casenotice', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_casenotice_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_casenotice_user_id'), ['user_id'], unique=False)
+
+    op.create_table('casereminder',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('claim_key', sqlmodel.sql.sqltypes.AutoString(length=80), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('recipient_ids', models.base.JSONType(), nullable=True),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('claim_key')
+    )
+    with op.batch_alter_table('casereminder', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_casereminder_case_id'), ['case_id'], unique=False)
+
+    op.create_table('crosscheck_finding_complaint',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('finding_id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['finding_id'], ['crosscheck_finding.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('finding_id', 'complaint_id', name='uq_finding_complaint')
+    )
+    with op.batch_alter_table('crosscheck_finding_complaint', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_complaint_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_crosscheck_finding_complaint_finding_id'), ['finding_id'], unique=False)
+
+    op.create_table('open311request',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.Integer(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('service_code', sa.Enum('false_certificate', 'false_claim', 'favoritism', 'lowered_standard', 'embezzlement', 'misappropriation', 'extortion', 'formalism', 'other', name='problemtype', native_enum=False, length=30), nullable=False),
+    sa.Column('partner_id', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=True),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['client_id'], ['open311client.id'], ),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('client_id', 'partner_id', name='uq_open311request_client_partner'),
+    sa.UniqueConstraint('complaint_id')
+    )
+    with op.batch_alter_table('open311request', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_open311request_client_id'), ['client_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_open311request_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_open311request_service_code'), ['service_code'], unique=False)
+
+    op.create_table('retention_hold',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('placed_by_id', sa.Integer(), nullable=True),
+    sa.Column('placed_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('released_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('released_by_id', sa.Integer(), nullable=True),
+    sa.Column('release_reason', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['placed_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['released_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('retention_hold', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_retention_hold_case_id'), ['case_id'], unique=False)
+
+    op.create_table('retention_tombstone',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('complainant_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=True),
+    sa.Column('complaint_ids', models.base.JSONType(), nullable=True),
+    sa.Column('case_closed_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('retention_days', sa.Integer(), nullable=False),
+    sa.Column('removed', models.base.JSONType(), nullable=True),
+    sa.Column('purged_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['complainant_id'], ['complainant.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('complainant_id')
+    )
+    with op.batch_alter_table('retention_tombstone', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_retention_tombstone_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_retention_tombstone_purged_at'), ['purged_at'], unique=False)
+
+    op.create_table('returnvisit',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('satisfaction', sa.Enum('satisfied', 'basically_satisfied', 'unsatisfied', name='satisfaction', native_enum=False, length=30), nullable=False),
+    sa.Column('note', sa.Text(), nullable=True),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('returnvisit', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_returnvisit_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_returnvisit_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_returnvisit_satisfaction'), ['satisfaction'], unique=False)
+
+    op.create_table('supervisionorder',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('due_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('interval_days', sa.Integer(), nullable=False),
+    sa.Column('next_report_due_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('set_by_id', sa.Integer(), nullable=True),
+    sa.Column('set_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('lifted_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['set_by_id'], ['user.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('supervisionorder', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervisionorder_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervisionorder_next_report_due_at'), ['next_report_due_at'], unique=False)
+
+    op.create_table('telephony_sms',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('message_sid', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('from_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('kind', sa.Enum('report', 'part', 'query', 'opt_out', 'opt_in', 'invalid', name='smskind', native_enum=False, length=30), nullable=False),
+    sa.Column('reply', sa.Text(), nullable=False),
+    sa.Column('complaint_id', sa.Integer(), nullable=True),
+    sa.Column('contact_id', sa.Integer(), nullable=True),
+    sa.Column('received_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('replayed', sa.Boolean(), nullable=False),
+    sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
+    sa.ForeignKeyConstraint(['contact_id'], ['contact.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('message_sid')
+    )
+    with op.batch_alter_table('telephony_sms', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_telephony_sms_complaint_id'), ['complaint_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_sms_from_hash'), ['from_hash'], unique=False)
+        batch_op.create_index(batch_op.f('ix_telephony_sms_received_at'), ['received_at'], unique=False)
+
+    op.create_table('caseextension',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('deadline_id', sa.Integer(), nullable=False),
+    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('old_due_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('new_due_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('approved_by_id', sa.Integer(), nullable=True),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['approved_by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['deadline_id'], ['casedeadline.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('caseextension', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_caseextension_case_id'), ['case_id'], unique=False)
+
+    op.create_table('supervisionreport',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('progress', sa.Text(), nullable=False),
+    sa.Column('by_id', sa.Integer(), nullable=True),
+    sa.Column('at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['by_id'], ['user.id'], ),
+    sa.ForeignKeyConstraint(['case_id'], ['case.id'], ),
+    sa.ForeignKeyConstraint(['order_id'], ['supervisionorder.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('supervisionreport', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_supervisionreport_case_id'), ['case_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_supervisionreport_order_id'), ['order_id'], unique=False)
 
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('supervisionreport', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervisionreport_order_id'))
+        batch_op.drop_index(batch_op.f('ix_supervisionreport_case_id'))
+
+    op.drop_table('supervisionreport')
+    with op.batch_alter_table('caseextension', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_caseextension_case_id'))
+
+    op.drop_table('caseextension')
+    with op.batch_alter_table('telephony_sms', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_telephony_sms_received_at'))
+        batch_op.drop_index(batch_op.f('ix_telephony_sms_from_hash'))
+        batch_op.drop_index(batch_op.f('ix_telephony_sms_complaint_id'))
+
+    op.drop_table('telephony_sms')
+    with op.batch_alter_table('supervisionorder', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_supervisionorder_next_report_due_at'))
+        batch_op.drop_index(batch_op.f('ix_supervisionorder_case_id'))
+
+    op.drop_table('supervisionorder')
+    with op.batch_alter_table('returnvisit', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_returnvisit_satisfaction'))
+        batch_op.drop_index(batch_op.f('ix_returnvisit_case_id'))
+        batch_op.drop_index(batch_op.f('ix_returnvisit_at'))
+
+    op.drop_table('returnvisit')
+    with op.batch_alter_table('retention_tombstone', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_retention_tombstone_purged_at'))
+        batch_op.drop_index(batch_op.f('ix_retention_tombstone_case_id'))
+
+    op.drop_table('retention_tombstone')
+    with op.batch_alter_table('retention_hold', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_retention_hold_case_id'))
+
+    op.drop_table('retention_hold')
+    with op.batch_alter_table('open311request', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_open311request_service_code'))
+        batch_op.drop_index(batch_op.f('ix_open311request_created_at'))
+        batch_op.drop_index(batch_op.f('ix_open311request_client_id'))
+
+    op.drop_table('open311request')
+    with op.batch_alter_table('crosscheck_finding_complaint', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_complaint_finding_id'))
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_complaint_complaint_id'))
+
+    op.drop_table('crosscheck_finding_complaint')
+    with op.batch_alter_table('casereminder', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_casereminder_case_id'))
+
+    op.drop_table('casereminder')
+    with op.batch_alter_table('casenotice', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_casenotice_user_id'))
+        batch_op.drop_index(batch_op.f('ix_casenotice_case_id'))
+
+    op.drop_table('casenotice')
+    with op.batch_alter_table('casemeasure', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_casemeasure_kind'))
+        batch_op.drop_index(batch_op.f('ix_casemeasure_case_id'))
+        batch_op.drop_index(batch_op.f('ix_casemeasure_at'))
+
+    op.drop_table('casemeasure')
+    with op.batch_alter_table('casefeedback', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_casefeedback_case_id'))
+        batch_op.drop_index(batch_op.f('ix_casefeedback_at'))
+
+    op.drop_table('casefeedback')
     with op.batch_alter_table('caseevent', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_caseevent_office_id'))
+        batch_op.drop_index(batch_op.f('ix_caseevent_kind'))
         batch_op.drop_index(batch_op.f('ix_caseevent_case_id'))
         batch_op.drop_index(batch_op.f('ix_caseevent_at'))
 
     op.drop_table('caseevent')
+    with op.batch_alter_table('casedeadline', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_casedeadline_office_id'))
+        batch_op.drop_index(batch_op.f('ix_casedeadline_due_at'))
+        batch_op.drop_index(batch_op.f('ix_casedeadline_case_id'))
+
+    op.drop_table('casedeadline')
+    with op.batch_alter_table('telephony_recording', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_telephony_recording_complaint_id'))
+        batch_op.drop_index(batch_op.f('ix_telephony_recording_call_sid'))
+
+    op.drop_table('telephony_recording')
+    with op.batch_alter_table('telephony_call', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_telephony_call_state'))
+        batch_op.drop_index(batch_op.f('ix_telephony_call_started_at'))
+        batch_op.drop_index(batch_op.f('ix_telephony_call_phone_hash'))
+        batch_op.drop_index(batch_op.f('ix_telephony_call_complaint_id'))
+
+    op.drop_table('telephony_call')
+    with op.batch_alter_table('roll_vehicle', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_vehicle_name_key'))
+        batch_op.drop_index(batch_op.f('ix_roll_vehicle_import_id'))
+        batch_op.drop_index(batch_op.f('ix_roll_vehicle_id_number'))
+
+    op.drop_table('roll_vehicle')
+    with op.batch_alter_table('roll_recipient', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_recipient_program'))
+        batch_op.drop_index(batch_op.f('ix_roll_recipient_name_key'))
+        batch_op.drop_index(batch_op.f('ix_roll_recipient_import_id'))
+        batch_op.drop_index(batch_op.f('ix_roll_recipient_id_number'))
+        batch_op.drop_index(batch_op.f('ix_roll_recipient_household_no'))
+        batch_op.drop_index(batch_op.f('ix_roll_recipient_head_id'))
+
+    op.drop_table('roll_recipient')
+    with op.batch_alter_table('roll_property', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_property_name_key'))
+        batch_op.drop_index(batch_op.f('ix_roll_property_import_id'))
+        batch_op.drop_index(batch_op.f('ix_roll_property_id_number'))
+
+    op.drop_table('roll_property')
+    with op.batch_alter_table('roll_payroll', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_payroll_name_key'))
+        batch_op.drop_index(batch_op.f('ix_roll_payroll_import_id'))
+        batch_op.drop_index(batch_op.f('ix_roll_payroll_id_number'))
+
+    op.drop_table('roll_payroll')
+    with op.batch_alter_table('roll_household_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_household_member_name_key'))
+        batch_op.drop_index(batch_op.f('ix_roll_household_member_import_id'))
+        batch_op.drop_index(batch_op.f('ix_roll_household_member_id_number'))
+        batch_op.drop_index(batch_op.f('ix_roll_household_member_household_no'))
+
+    op.drop_table('roll_household_member')
+    with op.batch_alter_table('roll_death', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_death_name_key'))
+        batch_op.drop_index(batch_op.f('ix_roll_death_import_id'))
+        batch_op.drop_index(batch_op.f('ix_roll_death_id_number'))
+
+    op.drop_table('roll_death')
+    with op.batch_alter_table('roll_cadre', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_cadre_relative_name_key'))
+        batch_op.drop_index(batch_op.f('ix_roll_cadre_relative_id'))
+        batch_op.drop_index(batch_op.f('ix_roll_cadre_name_key'))
+        batch_op.drop_index(batch_op.f('ix_roll_cadre_import_id'))
+        batch_op.drop_index(batch_op.f('ix_roll_cadre_id_number'))
+
+    op.drop_table('roll_cadre')
+    with op.batch_alter_table('roll_business', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_business_name_key'))
+        batch_op.drop_index(batch_op.f('ix_roll_business_import_id'))
+        batch_op.drop_index(batch_op.f('ix_roll_business_id_number'))
+
+    op.drop_table('roll_business')
+    with op.batch_alter_table('labelcorrection', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_labelcorrection_complaint_id'))
+
+    op.drop_table('labelcorrection')
+    with op.batch_alter_table('crosscheck_finding', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_township'))
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_status'))
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_rule'))
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_program'))
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_name_key'))
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_name'))
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_last_run_id'))
+        batch_op.drop_index(batch_op.f('ix_crosscheck_finding_id_number'))
+
+    op.drop_table('crosscheck_finding')
     with op.batch_alter_table('contact', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_contact_received_at'))
         batch_op.drop_index(batch_op.f('ix_contact_phone_hash'))
@@ -279,10 +1170,28 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_assignee_id'))
 
     op.drop_table('case')
+    with op.batch_alter_table('bulletinfile', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bulletinfile_bulletin_id'))
+
+    op.drop_table('bulletinfile')
     with op.batch_alter_table('accusedperson', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_accusedperson_complaint_id'))
 
     op.drop_table('accusedperson')
+    with op.batch_alter_table('routingrule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_routingrule_position'))
+
+    op.drop_table('routingrule')
+    with op.batch_alter_table('roll_import', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_roll_import_kind'))
+        batch_op.drop_index(batch_op.f('ix_roll_import_file_sha256'))
+
+    op.drop_table('roll_import')
+    op.drop_table('crosscheck_run')
+    with op.batch_alter_table('conflictdeclaration', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_conflictdeclaration_user_id'))
+
+    op.drop_table('conflictdeclaration')
     with op.batch_alter_table('complaint', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complaint_village_id'))
         batch_op.drop_index(batch_op.f('ix_complaint_triage_state'))
@@ -294,6 +1203,13 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_complaint_complainant_id'))
 
     op.drop_table('complaint')
+    op.drop_table('calendarday')
+    with op.batch_alter_table('bulletin', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bulletin_week'))
+        batch_op.drop_index(batch_op.f('ix_bulletin_status'))
+        batch_op.drop_index(batch_op.f('ix_bulletin_started_at'))
+
+    op.drop_table('bulletin')
     with op.batch_alter_table('apitoken', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_apitoken_user_id'))
 
@@ -307,9 +1223,20 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_village_township_id'))
 
     op.drop_table('village')
+    with op.batch_alter_table('telephony_outbox', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_telephony_outbox_status'))
+        batch_op.drop_index(batch_op.f('ix_telephony_outbox_purpose'))
+        batch_op.drop_index(batch_op.f('ix_telephony_outbox_phone_hash'))
+        batch_op.drop_index(batch_op.f('ix_telephony_outbox_next_attempt_at'))
+        batch_op.drop_index(batch_op.f('ix_telephony_outbox_complainant_id'))
+
+    op.drop_table('telephony_outbox')
     op.drop_table('officejurisdiction')
     op.drop_table('township')
+    op.drop_table('telephony_opt_out')
+    op.drop_table('open311client')
     op.drop_table('office')
+    op.drop_table('jobrun')
     with op.batch_alter_table('complainant', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_complainant_phone_hash'))
 

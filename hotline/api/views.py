@@ -72,8 +72,8 @@ def create_complaint():
         village_id=body.get("village_id"), accused_name=str(body.get("accused_name") or ""),
         accused_title=str(body.get("accused_title") or ""),
         accused_level=str(body.get("accused_level") or ""), program=str(body.get("program") or ""),
-        amount=str(body.get("amount") or ""), external_id=(str(body["external_id"])[:64]
-                                                           if body.get("external_id") else None),
+        amount=str(body.get("amount") or ""),
+        external_id=service._CONTROL.sub("", str(body.get("external_id") or "")).strip()[:64] or None,
     )
     db = get_session()
     if data.external_id:
@@ -93,7 +93,10 @@ def create_complaint():
 
 def _existing_by_external_id(data: service.IntakeData) -> Complaint | None:
     from models.contacts import Contact
+    from models.taxonomy import Channel
 
+    if data.channel not in {c.value for c in Channel}:
+        return None  # validation refuses the channel in Chinese
     db = get_session()
     contact = db.exec(select(Contact).where(Contact.channel == data.channel,
                                             Contact.external_id == data.external_id)).first()

@@ -89,9 +89,10 @@ def _as_int(value: object) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(str(value))
+        number = int(str(value))
     except ValueError:
         return None
+    return number if -2**63 <= number < 2**63 else None  # beyond a database integer: no such row
 
 
 def _clean_text(data: IntakeData, max_chars: int, errors: dict[str, str]) -> str:
@@ -141,14 +142,14 @@ def validate(session: Session, data: IntakeData, *, max_chars: int) -> Cleaned:
             phone = phones.normalize(data.phone)
         except phones.PhoneError as exc:
             errors["phone"] = str(exc)
-    name = (data.name or "").strip() or None
+    name = _CONTROL.sub("", data.name or "").strip() or None
     if name and len(name) > MAX_NAME:
         errors["name"] = f"姓名过长（最多{MAX_NAME}字）"
     township, village = _clean_places(session, data, errors)
     level = _choice(AccusedLevel, data.accused_level, "accused_level", "被反映人层级不正确", errors)
     program = _choice(Program, data.program, "program", "所涉领域不正确", errors)
-    accused_name = (data.accused_name or "").strip()[:MAX_NAME] or None
-    accused_title = (data.accused_title or "").strip()[:60] or None
+    accused_name = _CONTROL.sub("", data.accused_name or "").strip()[:MAX_NAME] or None
+    accused_title = _CONTROL.sub("", data.accused_title or "").strip()[:60] or None
     amount = None
     if (data.amount or "").strip():
         try:

@@ -53,6 +53,10 @@ class Entity:
     end: int
     value: Any
     attrs: Mapping[str, Any] = field(default_factory=dict)
+    # The span in the text as received (before normalisation), when the caller asked for it
+    # (Triage does): that is what the app stores and highlights.
+    raw_start: int | None = None
+    raw_end: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-friendly form used by the CLI and the app."""
@@ -60,6 +64,7 @@ class Entity:
             "kind": self.kind,
             "text": self.text,
             "span": [self.start, self.end],
+            "raw_span": None if self.raw_start is None else [self.raw_start, self.raw_end],
             "value": self.value,
             "attrs": dict(self.attrs),
         }
@@ -454,3 +459,23 @@ def summarize_accused_level(entities: Iterable[Entity]) -> str | None:
         elif entity.kind == "accused_level":
             counts[entity.value] = counts.get(entity.value, 0) + 1
     return max(counts, key=lambda level: counts[level]) if counts else None
+
+
+def with_raw_spans(entities: list[Entity], raw_text: str, normalized_text: str, *, max_chars: int | None = None) -> list[Entity]:
+    """The entities with `raw_start`/`raw_end` set: their span in the text as received."""
+    import dataclasses
+
+    from .normalize import MAX_CHARS, normalize_with_offsets, raw_span
+
+    if not entities:
+        return entities
+    if raw_text == normalized_text:
+        return [dataclasses.replace(e, raw_start=e.start, raw_end=e.end) for e in entities]
+    text, offsets = normalize_with_offsets(raw_text, max_chars=max_chars or MAX_CHARS)
+    if text != normalized_text:  # not the same normalisation: leave raw spans unknown
+        return entities
+    out = []
+    for entity in entities:
+        start, end = raw_span(offsets, entity.start, entity.end)
+        out.append(dataclasses.replace(entity, raw_start=start, raw_end=end))
+    return out

@@ -147,3 +147,94 @@ def normalize(text: object, *, max_chars: int = MAX_CHARS, fillers: bool = True)
 def count_cjk(text: str) -> int:
     """Number of CJK ideographs, used to judge whether a text can be classified at all."""
     return len(_CJK_RE.findall(text))
+
+
+# --- offsets back into the raw text ----------------------------------------------------------
+# Entity spans index the normalised text. The app stores and shows what the caller said, so
+# it needs each span in the raw text too. Normalisation only maps characters one to one
+# (half-width, most t2s conversions) or deletes/collapses them (whitespace, fillers), so the
+# same steps are replayed here while carrying, for each character, its raw index.
+
+_CRLF_RE = re.compile(r"\r\n?")
+
+
+def _replay_sub(
+    pattern: re.Pattern[str], replacement: str | None, text: str, offsets: list[int]
+) -> tuple[str, list[int]]:
+    """`pattern.sub` that also maps offsets. `replacement` None keeps a match's first char."""
+    pieces: list[str] = []
+    mapped: list[int] = []
+    cursor = 0
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        pieces.append(text[cursor:start])
+        mapped.extend(offsets[cursor:start])
+        kept = text[start] if replacement is None else replacement
+        pieces.append(kept)
+        mapped.extend([offsets[start]] * len(kept))
+        cursor = end
+    pieces.append(text[cursor:])
+    mapped.extend(offsets[cursor:])
+    return "".join(pieces), mapped
+
+
+def _realign(old: str, new: str, offsets: list[int]) -> list[int]:
+    """Offsets for `new` when a step changed lengths (rare: NFC, a few t2s phrases)."""
+    import difflib
+
+    mapped: list[int] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for _, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(j2 - j1):
+            source = min(i1 + k, i2 - 1) if i2 > i1 else min(i1, len(old) - 1)
+            mapped.append(offsets[source] if offsets else 0)
+    return mapped
+
+
+def _replay_clean_whitespace(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    text, offsets = _replay_sub(_CRLF_RE, "\n", text, offsets)
+    text, offsets = _replay_sub(_SPACE_RE, " ", text, offsets)
+    text, offsets = _replay_sub(_BLANK_LINES_RE, "\n", text, offsets)
+    text, offsets = _replay_sub(_REPEAT_PUNCT_RE, None, text, offsets)
+    lead = len(text) - len(text.lstrip())
+    stripped = text.strip()
+    return stripped, offsets[lead : lead + len(stripped)]
+
+
+def normalize_with_offsets(
+    text: object, *, max_chars: int = MAX_CHARS, fillers: bool = True
+) -> tuple[str, list[int]]:
+    """`normalize(text)` and, for each of its characters, the index it came from in `text`."""
+    if text is None:
+        return "", []
+    if not isinstance(text, str):
+        text = str(text)
+    text = text[: max_chars * 2]
+    offsets = list(range(len(text)))
+    composed = unicodedata.normalize("NFC", text)
+    if composed != text:
+        offsets = _realign(text, composed, offsets) if len(composed) != len(text) else offsets
+        text = composed
+    text = to_halfwidth(text)  # one to one
+    simplified = to_simplified(text)
+    if len(simplified) != len(text):
+        offsets = _realign(text, simplified, offsets)
+    text = simplified
+    text, offsets = _replay_clean_whitespace(text, offsets)
+    if fillers:
+        previous = None
+        for _ in range(3):
+            if previous == text:
+                break
+            previous = text
+            text, offsets = _replay_sub(_FILLER_RE, "", text, offsets)
+        text, offsets = _replay_clean_whitespace(text, offsets)
+    return text[:max_chars], offsets[:max_chars]
+
+
+def raw_span(offsets: list[int], start: int, end: int) -> tuple[int, int]:
+    """The raw-text span of the normalised span [start, end)."""
+    if end <= start or not offsets:
+        position = offsets[start] if offsets and start < len(offsets) else 0
+        return position, position
+    return offsets[start], offsets[end - 1] + 1

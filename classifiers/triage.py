@@ -19,7 +19,14 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
-from .extract import Division, DivisionIndex, Entity, extract_entities, summarize_accused_level
+from .extract import (
+    Division,
+    DivisionIndex,
+    Entity,
+    extract_entities,
+    summarize_accused_level,
+    with_raw_spans,
+)
 from .features import PreparedText, same_features, union_transform
 from .normalize import count_cjk
 
@@ -167,6 +174,7 @@ class Triage:
         return [
             self._result(
                 doc,
+                raw=texts[i],
                 primary_label=pt_classes[best_primary[i]],
                 primary_probability=primary_max[i],
                 presence={pt_classes[j]: presence_rounded[i][j] for j in presence_order[i]},
@@ -181,6 +189,7 @@ class Triage:
         self,
         doc: PreparedText,
         *,
+        raw: object,
         primary_label: str,
         primary_probability: float,
         presence: dict[str, float],
@@ -188,11 +197,13 @@ class Triage:
         programs: dict[str, float],
         program_probability: float,
     ) -> TriageResult:
-        entities = (
-            extract_entities(doc.text, self.divisions, normalized=True, words=doc.words)
-            if self.extract
-            else []
-        )
+        entities: list[Entity] = []
+        if self.extract:
+            entities = extract_entities(doc.text, self.divisions, normalized=True, words=doc.words)
+            raw_text = raw if isinstance(raw, str) else ("" if raw is None else str(raw))
+            entities = with_raw_spans(
+                entities, raw_text, doc.text, max_chars=self.problem_type_model[0].max_chars
+            )
         accused = summarize_accused_level(entities)
         if count_cjk(doc.text) < MIN_CJK_CHARS:
             return TriageResult(

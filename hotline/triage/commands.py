@@ -120,7 +120,14 @@ def model_train(models_dir: Path | None, no_extra: bool, no_promote: bool) -> No
     """Train on the corpus (+ confirmed labels) and write a versioned artifact."""
     from classifiers.artifact import train_artifact
 
-    extra = [] if no_extra or not has_app_context() else confirmed_examples()
+    extra: list[dict] = []
+    if not no_extra and has_app_context():
+        try:
+            extra = confirmed_examples()
+        except Exception as error:  # a missing or unmigrated database: say so, do not guess
+            raise click.ClickException(
+                f"读取纪检干部确认的标注失败（{type(error).__name__}）；可加 --no-extra 仅用语料训练"
+            ) from error
     result = train_artifact(resolve_models_dir(models_dir), extra, promote_if_not_worse=not no_promote)
     split = result.metadata["split"]
     click.echo(f"模型版本 {result.version} 已写入 {result.path}")

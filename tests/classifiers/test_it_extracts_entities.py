@@ -1,5 +1,7 @@
 import pytest
 
+from classifiers.normalize import normalize
+
 from classifiers.extract import Division, DivisionIndex, extract_entities, summarize_accused_level
 
 
@@ -111,3 +113,23 @@ def test_spans_never_cross():
 
 def test_it_returns_nothing_for_empty_text():
     assert extract_entities("") == []
+
+
+def test_offsets_map_the_normalised_text_back_to_the_raw_text():
+    from classifiers.normalize import normalize_with_offsets
+
+    for raw in ("嗯，那个，村支書王某扣了三千五。。。", "  低保\r\n\r\n\t问题 ", "e\u0301低保", "", "😀１２３"):
+        text, offsets = normalize_with_offsets(raw)
+        assert text == normalize(raw)
+        assert len(offsets) == len(text)
+        assert offsets == sorted(offsets)
+
+
+def test_triage_entities_carry_their_span_in_the_raw_text(triage):
+    raw = "嗯，那个，村支書王某扣了三千五，電話１３８１２３４５６７８"
+    result = triage.classify(raw)
+    spans = {e.kind: raw[e.raw_start:e.raw_end] for e in result.entities}
+    assert spans["person"] == "村支書王某"
+    assert spans["phone"] == "１３８１２３４５６７８"
+    assert spans["amount"] == "三千五"
+    assert result.entities[0].to_dict()["raw_span"] == [e for e in result.entities][0].to_dict()["raw_span"]

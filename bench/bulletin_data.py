@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-import sqlalchemy as sa
 from sqlmodel import SQLModel
 
 from models.cases import DeadlineKind, Finding, MeasureKind, Satisfaction

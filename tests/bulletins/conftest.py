@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from models.cases import (Case, CaseDeadline, CaseEvent, CaseMeasure, DeadlineKind, Finding, MeasureKind,
+from models.cases import (Case, CaseDeadline, CaseEvent, CaseMeasure, Finding, MeasureKind,
                           ReturnVisit, Satisfaction, SupervisionOrder, SupervisionReport)
 from models.complaints import AccusedPerson, Complaint, ComplaintStatus
 from models.contacts import Contact

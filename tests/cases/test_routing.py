@@ -59,3 +59,17 @@ def test_an_inactive_rule_is_skipped(factory, county, staff, db):
     db.commit()
     complaint = factory.complaint("红旗村村支书优亲厚友", accused_level="village_cadre", township_id=None)
     assert case_for(db, complaint).office_id == county["offices"]["案件监督管理室"].id
+
+
+def test_the_admin_edits_a_rule_through_the_web(county, staff, as_user, db):
+    client = as_user(staff.admin)
+    page = client.get("/cases/rules").get_data(as_text=True)
+    assert "反映村干部的转属地乡镇纪委" in page
+    rule = db.exec(select(RoutingRule).where(RoutingRule.name == "反映村干部的转属地乡镇纪委")).one()
+    response = client.post(f"/cases/rules/{rule.id}", data={
+        "name": "村干部转属地乡镇纪委（修订）", "accused_level": "village_cadre",
+        "lead_by_jurisdiction": "township_commission", "active": "on"})
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(RoutingRule, rule.id).name == "村干部转属地乡镇纪委（修订）"
+    assert as_user(staff.inspector).get("/cases/rules").status_code == 403

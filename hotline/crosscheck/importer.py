@@ -6,6 +6,7 @@ PostgreSQL, executemany on SQLite) inside the caller's transaction: an error mid
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,6 +90,7 @@ class ImportReport:
         return text
 
 
+@functools.lru_cache(maxsize=4096)
 def program_code(programme: str) -> str:
     """The programme area of a roll's 项目 text ('2026年春季普通高中国家助学金' → education)."""
     text = (programme or "").strip()

@@ -1,0 +1,214 @@
+"""Generate a province-scale set of rolls with planted anomalies, decoys and the truth.
+
+    .venv/bin/python -m bench.crosscheck.generate OUT_DIR [--scale 1.0] [--seed 7]
+
+Scale 1.0: 1,000,000 recipient rows, ~2,000,000 household members, 200,000 payroll, 100,000 deaths,
+300,000 vehicles (plus 50,000 businesses, 50,000 properties, 20,000 cadre rows). The background is
+clean by construction (payroll, deaths, vehicles... belong to people outside recipient households);
+anomalies are planted and written to truth.csv as (rule, recipient ID, how: exact|fuzzy). Decoys that
+must NOT be flagged: agricultural vehicles and homes in recipient households, deaths after the last
+payment, the same person in two programmes in one month, a cadre's relative in another village,
+namesakes of payroll staff in other villages.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import random
+from pathlib import Path
+
+from classifiers.idnumber import check_character
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红梅建国志文斌辉宇浩鹏飞云龙海波林燕春花德福贵山水"
+TRAD = {"张": "張", "刘": "劉", "陈": "陳", "杨": "楊", "黄": "黃", "赵": "趙", "吴": "吳", "国": "國", "华": "華",
+        "兰": "蘭", "红": "紅", "建": "建", "伟": "偉", "丽": "麗", "军": "軍", "艳": "艷", "涛": "濤", "龙": "龍"}
+PROGRAMMES = ("农村低保", "耕地地力保护补贴", "危房改造补助", "医疗救助")
+EDU = "普通高中国家助学金"
+
+
+class Gen:
+    def __init__(self, scale: float, seed: int):
+        self.r = random.Random(seed)
+        self.scale = scale
+        self.used: set[str] = set()
+
+    def n(self, full: int) -> int:
+        return max(1, int(full * self.scale))
+
+    def pid(self, born: dt.date) -> str:
+        while True:
+            first17 = f"51{self.r.randint(1, 39):02d}{self.r.randint(1, 30):02d}{born:%Y%m%d}{self.r.randint(0, 999):03d}"
+            number = first17 + check_character(first17)
+            if number not in self.used:
+                self.used.add(number)
+                return number
+
+    def name(self) -> str:
+        return self.r.choice(SURNAMES) + "".join(self.r.choice(GIVEN) for _ in range(self.r.choice((1, 2, 2))))
+
+    def born(self, lo: int, hi: int) -> dt.date:
+        return dt.date(self.r.randint(lo, hi), self.r.randint(1, 12), self.r.randint(1, 28))
+
+
+def _writer(out: Path, name: str, header: list[str], encoding: str = "utf-8"):
+    handle = open(out / name, "w", encoding=encoding, newline="")
+    w = csv.writer(handle)
+    w.writerow(header)
+    return handle, w
+
+
+def typo(number: str, r: random.Random) -> str:
+    i = r.randint(6, 16)
+    return number[:i] + str((int(number[i]) + r.randint(1, 9)) % 10) + number[i + 1:]
+
+
+def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
+    g = Gen(scale, seed)
+    r = g.r
+    out.mkdir(parents=True, exist_ok=True)
+    towns = [f"第{t}镇" for t in range(g.n(2000) // 10 + 2)]
+    truth: list[tuple[str, str, str]] = []
+    hh_f, hh = _writer(out, "households.csv", ["户编号", "姓名", "身份证号", "与户主关系", "乡镇", "村"])
+    rec_f, rec = _writer(out, "recipients.csv", ["姓名", "身份证号", "项目", "金额", "发放日期", "户编号",
+                                                 "户主身份证号", "乡镇", "村"])
+    pay_f, pay = _writer(out, "payroll.csv", ["姓名", "身份证号", "单位", "岗位"])
+    dth_f, dth = _writer(out, "deaths.csv", ["姓名", "身份证号", "死亡日期"])
+    veh_f, veh = _writer(out, "vehicles.csv", ["所有人", "身份证号", "号牌号码", "车辆类型"])
+    bus_f, bus = _writer(out, "businesses.csv", ["经营者", "身份证号", "名称"])
+    pro_f, pro = _writer(out, "property.csv", ["权利人", "身份证号", "坐落", "用途"])
+    cad_f, cad = _writer(out, "cadres.csv", ["姓名", "身份证号", "职务", "村", "亲属姓名", "亲属身份证号", "关系"])
+    counts = dict.fromkeys(("households", "recipients", "payroll", "deaths", "vehicles", "businesses",
+                            "property", "cadres"), 0)
+    target_members, target_recipients = g.n(2_000_000), g.n(1_000_000)
+    members = recipients = hno = 0
+    while members < target_members or recipients < target_recipients:
+        hno += 1
+        town = r.choice(towns)
+        village = f"{town}{r.randint(1, 10)}村"
+        head = (g.name(), g.pid(g.born(1950, 1985)))
+        people = [(head[0], head[1], "户主", 1970)]
+        for k in range(r.choice((0, 1, 1, 2, 2, 3))):
+            born = g.born(2005, 2016) if k else g.born(1950, 1985)
+            people.append((g.name(), g.pid(born), "子女" if k else "配偶", born.year))
+        for name, number, rel, _y in people:
+            hh.writerow([f"H{hno:08d}", name, number, rel, town, village])
+        members += len(people)
+        counts["households"] += len(people)
+        rows = []
+        if recipients < target_recipients:
+            for name, number, rel, year in people:
+                if r.random() < 0.6:
+                    prog = EDU if rel == "子女" else r.choice(PROGRAMMES)
+                    rows.append([name, number, prog, r.choice(("1,000元", "300", "1500.00")), "2026-03-01"])
+            if rows and r.random() < 0.05:  # decoy: the head in a second programme in the same month
+                have = {row[2] for row in rows if row[1] == head[1]}
+                extra = next(p for p in PROGRAMMES if p not in have)
+                rows.append([head[0], head[1], extra, "200", "2026-03-05"])
+        kind = r.random()
+        if rows and kind < 0.02:  # plant: a household member on the payroll
+            member = r.choice(people)
+            pay.writerow([member[0], member[1], "县第一中学", "教师"])
+            counts["payroll"] += 1
+            truth += [("payroll_household", row[1], "exact") for row in rows]
+        elif rows and kind < 0.03:
+            member = r.choice(people)
+            veh.writerow([member[0], member[1], f"川A{r.randint(10000, 99999)}", "小型轿车"])
+            counts["vehicles"] += 1
+            truth += [("vehicle_owner", row[1], "exact") for row in rows]
+        elif rows and kind < 0.035:
+            member = r.choice(people)
+            bus.writerow([member[0], member[1], f"{village}{member[0]}商店"])
+            counts["businesses"] += 1
+            truth += [("business_owner", row[1], "exact") for row in rows]
+        elif rows and kind < 0.04:
+            member = r.choice(people)
+            pro.writerow([member[0], member[1], f"{town}商业街{r.randint(1, 999)}号", "商业"])
+            counts["property"] += 1
+            truth += [("property_owner", row[1], "exact") for row in rows]
+        elif rows and kind < 0.05:  # decoys in a recipient household: farm vehicle, a home
+            member = r.choice(people)
+            veh.writerow([member[0], member[1], f"川A{r.randint(10000, 99999)}", "拖拉机"])
+            pro.writerow([member[0], member[1], f"{village}1组", "住宅"])
+            counts["vehicles"] += 1
+            counts["property"] += 1
+        for row in rows:
+            name, number = row[0], row[1]
+            plant = r.random()
+            written_id = number
+            if plant < 0.004:  # paid after death
+                dth.writerow([name, number, "2025-12-01"])
+                counts["deaths"] += 1
+                truth.append(("deceased_recipient", number, "exact"))
+            elif plant < 0.005:  # paid after death, ID mistyped on the roll
+                dth.writerow([name, number, "2025-12-01"])
+                counts["deaths"] += 1
+                written_id = typo(number, r)
+                truth.append(("deceased_recipient", number, "fuzzy"))
+            elif plant < 0.007:  # decoy: died after the payment
+                dth.writerow([name, number, "2026-05-01"])
+                counts["deaths"] += 1
+            elif plant < 0.009:  # paid twice in one month
+                rec.writerow([name, number, row[2], row[3], "2026-03-15", f"H{hno:08d}", head[1], town, village])
+                recipients += 1
+                counts["recipients"] += 1
+                truth.append(("duplicate_payment", number, "exact"))
+            elif plant < 0.010:  # in two townships
+                other = r.choice(towns)
+                if other != town:
+                    rec.writerow([name, number, row[2], row[3], "2026-04-01", "", "", other, f"{other}1村"])
+                    recipients += 1
+                    counts["recipients"] += 1
+                    truth.append(("duplicate_payment", number, "exact"))
+            elif plant < 0.011 and row[2] == EDU:  # cadre relative, by ID
+                cad.writerow([g.name(), g.pid(g.born(1960, 1975)), "村主任", village, name, number, "侄子"])
+                counts["cadres"] += 1
+                truth.append(("cadre_relative", number, "exact"))
+            elif plant < 0.012:  # cadre relative by name only, in traditional characters
+                trad = "".join(TRAD.get(c, c) for c in name)
+                cad.writerow([g.name(), g.pid(g.born(1960, 1975)), "村支书", village, trad, "", "外甥"])
+                counts["cadres"] += 1
+                truth.append(("cadre_relative", number, "fuzzy"))
+            elif plant < 0.013:  # decoy: a relative of a cadre of another village
+                cad.writerow([g.name(), g.pid(g.born(1960, 1975)), "村主任", f"{town}99村", name, number, "表亲"])
+                counts["cadres"] += 1
+            rec.writerow([name, written_id, row[2], row[3], row[4], f"H{hno:08d}", head[1], town, village])
+            recipients += 1
+            counts["recipients"] += 1
+        if rows and kind >= 0.05 and r.random() < 0.004:  # an education grant far past school age
+            rec.writerow([head[0], head[1], EDU, "1000", "2026-03-01", f"H{hno:08d}", head[1], town, village])
+            recipients += 1
+            counts["recipients"] += 1
+            truth.append(("age_ineligible", head[1], "exact"))
+    # Background: registries of people outside every recipient household (clean by construction).
+    fill = {"payroll": (g.n(200_000), pay, lambda n, i: [n, i, "县直机关", "科员"]),
+            "deaths": (g.n(100_000), dth, lambda n, i: [n, i, "2024-06-01"]),
+            "vehicles": (g.n(300_000), veh, lambda n, i: [n, i, f"川B{r.randint(10000, 99999)}", "小型轿车"]),
+            "businesses": (g.n(50_000), bus, lambda n, i: [n, i, f"{n}商贸有限公司"]),
+            "property": (g.n(50_000), pro, lambda n, i: [n, i, "县城商业街", "商业"]),
+            "cadres": (g.n(20_000), cad, lambda n, i: [n, i, "村委委员", "无此村", "", "", ""])}
+    for kind, (target, w, make) in fill.items():
+        while counts[kind] < target:
+            w.writerow(make(g.name(), g.pid(g.born(1940, 1995))))
+            counts[kind] += 1
+    for handle in (hh_f, rec_f, pay_f, dth_f, veh_f, bus_f, pro_f, cad_f):
+        handle.close()
+    with open(out / "truth.csv", "w", encoding="utf-8", newline="") as handle:
+        w = csv.writer(handle)
+        w.writerow(["rule", "id_number", "how"])
+        w.writerows(sorted(set(truth)))
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    print(generate(args.out, args.scale, args.seed))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,156 @@
+"""Benchmark the roll import and the cross-check rules; compare with DuckDB over the same files.
+
+    .venv/bin/python -m bench.crosscheck.generate /tmp/ccb --scale 1.0
+    .venv/bin/python -m bench.crosscheck.run /tmp/ccb --db sqlite:////tmp/ccb/bench.sqlite3
+    .venv/bin/python -m bench.crosscheck.run /tmp/ccb --db postgresql://postgres@127.0.0.1:5432/test
+    .venv/bin/python -m bench.crosscheck.run /tmp/ccb --duckdb
+
+The database gets a fresh schema (PostgreSQL: schema `bench_crosscheck`; SQLite: the file is
+replaced). Prints rows/s per file, seconds per rule, peak memory (max RSS of this process), and
+precision/recall against truth.csv, split into exact-ID and fuzzy cases.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import time
+from pathlib import Path
+
+KINDS = ("households", "payroll", "deaths", "vehicles", "businesses", "property", "cadres", "recipients")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def database(url: str):
+    import sqlalchemy as sa
+    from sqlmodel import SQLModel
+
+    import models  # noqa: F401
+    from hotline.db import make_engine
+
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[1])
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    else:
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS bench_crosscheck CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA bench_crosscheck"))
+        engine.dispose()
+        url += ("&" if "?" in url else "?") + "options=-csearch_path%3Dbench_crosscheck"
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    return engine
+
+
+def run_db(folder: Path, url: str) -> None:
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    from hotline.crosscheck import findings, importer
+
+    engine = database(url)
+    total_rows, total_seconds = 0, 0.0
+    print(f"{'file':<16}{'rows':>10}{'seconds':>10}{'rows/s':>10}")
+    for kind in KINDS:
+        path = folder / f"{kind}.csv"
+        with Session(engine) as session:
+            began = time.perf_counter()
+            report = importer.process(path, kind=kind, filename=path.name, session=session)
+            session.commit()
+            seconds = time.perf_counter() - began
+        total_rows += report.rows_imported
+        total_seconds += seconds
+        print(f"{kind:<16}{report.rows_imported:>10}{seconds:>10.2f}{report.rows_imported / seconds:>10.0f}")
+    print(f"{'all':<16}{total_rows:>10}{total_seconds:>10.2f}{total_rows / total_seconds:>10.0f}"
+          f"   peak memory {peak_mb():.0f} MB")
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            for table in ("roll_recipient", "roll_household_member", "roll_payroll", "roll_death", "roll_vehicle",
+                          "roll_business", "roll_property", "roll_cadre"):
+                conn.execute(sa.text(f"ANALYZE {table}"))
+    with Session(engine) as session:
+        run = findings.run_rules(session=session)
+        session.commit()
+        for code, stat in run.stats.items():
+            print(f"  {code:<22}{stat.get('found', ''):>8}{stat['seconds']:>8.2f}s")
+        found = session.execute(sa.text("SELECT rule, id_number, match FROM crosscheck_finding")).all()
+    print(f"peak memory {peak_mb():.0f} MB")
+    score(folder, found)
+
+
+def score(folder: Path, found) -> None:
+    with open(folder / "truth.csv", encoding="utf-8") as handle:
+        truth = [(r["rule"], r["id_number"], r["how"]) for r in csv.DictReader(handle)]
+    # An exact-ID finding about a planted person is right even if that person was planted as fuzzy
+    # (another row of theirs carries the correct ID): precision counts against every planted pair.
+    planted = {(rule, pid) for rule, pid, _h in truth}
+    for how in ("exact", "fuzzy"):
+        want = {(rule, pid) for rule, pid, h in truth if h == how}
+        got = {(rule, pid) for rule, pid, match in found if (match == "exact_id") == (how == "exact")}
+        anything = {(rule, pid) for rule, pid, _m in found}
+        for rule in sorted({r for r, _ in want | got}):
+            w = {p for r, p in want if r == rule}
+            g = {p for r, p in got if r == rule}
+            right = len({p for p in g if (rule, p) in planted})
+            recall_hits = len({p for p in w if (rule, p) in anything})
+            precision = right / len(g) if g else 1.0
+            recall = recall_hits / len(w) if w else 1.0
+            print(f"  {how:<6}{rule:<22} planted {len(w):>6} flagged {len(g):>6} "
+                  f"precision {precision:.3f} recall {recall:.3f}")
+
+
+DUCK_RULES = {
+    "payroll_household": """
+        WITH hh AS (SELECT DISTINCT r.rid, h.户编号 AS hno FROM r JOIN h ON h.户编号 = r.户编号),
+        m AS (SELECT hh.rid, h.身份证号 AS pid FROM hh JOIN h ON h.户编号 = hh.hno UNION ALL SELECT rid, 身份证号 FROM r)
+        SELECT count(DISTINCT m.rid) FROM m JOIN p ON p.身份证号 = m.pid""",
+    "vehicle_owner": """
+        WITH m AS (SELECT r.rid, h.身份证号 AS pid FROM r JOIN h ON h.户编号 = r.户编号)
+        SELECT count(DISTINCT m.rid) FROM m JOIN v ON v.身份证号 = m.pid WHERE v.车辆类型 NOT LIKE '%拖拉机%'""",
+    "deceased_recipient": "SELECT count(*) FROM r JOIN d ON d.身份证号 = r.身份证号 WHERE r.发放日期 > d.死亡日期",
+    "duplicate_payment": """SELECT count(*) FROM (SELECT 身份证号, 项目, substr(发放日期, 1, 7) FROM r
+                             GROUP BY ALL HAVING count(*) > 1)""",
+    "cadre_relative": "SELECT count(*) FROM r JOIN c ON c.亲属身份证号 = r.身份证号 AND c.村 = r.村",
+}
+
+
+def run_duckdb(folder: Path) -> None:
+    import duckdb
+
+    con = duckdb.connect()
+    began = time.perf_counter()
+    for alias, name in (("r", "recipients"), ("h", "households"), ("p", "payroll"), ("d", "deaths"),
+                        ("v", "vehicles"), ("c", "cadres")):
+        con.execute(f"CREATE TABLE {alias} AS SELECT row_number() OVER () AS rid, * FROM "
+                    f"read_csv('{folder / (name + '.csv')}', all_varchar = true, header = true)")
+    print(f"duckdb load (no validation) {time.perf_counter() - began:.2f}s")
+    total = 0.0
+    for code, sql in DUCK_RULES.items():
+        began = time.perf_counter()
+        count = con.execute(sql).fetchone()[0]
+        seconds = time.perf_counter() - began
+        total += seconds
+        print(f"  {code:<22}{count:>8}{seconds:>8.2f}s")
+    print(f"  total {total:.2f}s   peak memory {peak_mb():.0f} MB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", ""))
+    parser.add_argument("--duckdb", action="store_true")
+    args = parser.parse_args()
+    if args.duckdb:
+        run_duckdb(args.folder)
+    if args.db:
+        run_db(args.folder, args.db)
+
+
+if __name__ == "__main__":
+    main()

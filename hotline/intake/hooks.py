@@ -1,4 +1,4 @@
-"""What happens to a complaint right after intake: triage, then routing into a case.
+"""What happens to a complaint at intake: triage before it is stored, routing into a case after.
 
 Each step is owned by its capability; a failing classifier never loses a report
 (the complaint simply stays unclassified), so triage errors are contained here.
@@ -9,27 +9,26 @@ import logging
 
 from sqlmodel import Session
 
-from models.complaints import Complaint
-from models.contacts import Contact
+from models.complaints import Complaint, TriageState
 
 log = logging.getLogger(__name__)
 
 
-def after_intake(*, session: Session, complaint: Complaint, contact: Contact, user: object | None) -> None:
-    """Triage (best effort) and open the case."""
-    from hotline.cases.opening import open_case
-
-    _triage(session, complaint)
-    open_case(session=session, complaint=complaint, actor=user)
-
-
-def _triage(session: Session, complaint: Complaint) -> None:
+def classify(*, session: Session, complaint: Complaint) -> None:
+    """Triage a complaint not yet stored (best effort: on failure it stays unclassified)."""
     try:
         from hotline.triage.service import triage_complaint
     except ImportError:
         return
     try:
-        with session.begin_nested():
-            triage_complaint(session=session, complaint=complaint)
+        triage_complaint(session=session, complaint=complaint)
     except Exception:  # the report matters more than its labels: keep it, unclassified
-        log.exception("triage failed for complaint %s; left unclassified", complaint.id)
+        log.exception("triage failed; the complaint is left unclassified")
+        complaint.triage_state = TriageState.unclassified
+
+
+def route(*, session: Session, complaint: Complaint, user: object | None) -> None:
+    """Open the complaint's case in the office the routing table chooses."""
+    from hotline.cases.opening import open_case
+
+    open_case(session=session, complaint=complaint, actor=user)

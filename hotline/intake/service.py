@@ -183,11 +183,15 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
                 max_chars: int = 20_000) -> Complaint:
     """Validate and store one contact as a new complaint; the caller commits.
 
-    The complaint is triaged and routed by the hooks in `hotline.intake.hooks`.
+    The complaint is triaged and routed by the hooks in `hotline.intake.hooks`. Triage runs
+    before the first write, so no database lock is held while the classifier works.
     """
     from hotline.intake import hooks  # late: hooks import the capabilities that build on intake
 
     cleaned = validate(session, data, max_chars=max_chars)
+    draft = Complaint(receipt_code="", text=cleaned.text, program=cleaned.program,
+                      received_at=data.received_at or utcnow())
+    hooks.classify(session=session, complaint=draft)
     now = utcnow()
     received_at = data.received_at or now
     phone_hash = phones.lookup_hash(cleaned.phone, identity_key) if cleaned.phone else None
@@ -195,13 +199,13 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
     if complainant is not None:
         session.add(complainant)
         session.flush()
-    complaint = Complaint(
-        receipt_code=_unique_receipt_code(session), text=cleaned.text,
-        complainant_id=complainant.id if complainant else None, source=data.source,
-        township_id=cleaned.township.id if cleaned.township else None,
-        village_id=cleaned.village.id if cleaned.village else None, amount_yuan=cleaned.amount,
-        program=cleaned.program, received_at=received_at, created_by_id=getattr(user, "id", None),
-    )
+    complaint = draft
+    complaint.receipt_code = _unique_receipt_code(session)
+    complaint.complainant_id = complainant.id if complainant else None
+    complaint.source, complaint.amount_yuan, complaint.received_at = data.source, cleaned.amount, received_at
+    complaint.township_id = cleaned.township.id if cleaned.township else None
+    complaint.village_id = cleaned.village.id if cleaned.village else None
+    complaint.created_by_id = getattr(user, "id", None)
     session.add(complaint)
     session.flush()
     if cleaned.accused_name or cleaned.accused_level is not AccusedLevel.unknown:
@@ -217,7 +221,7 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
                  entity_id=complaint.id, detail={"channel": cleaned.channel.value,
                                                  "contact_id": contact.id,
                                                  "anonymous": complainant is None})
-    hooks.after_intake(session=session, complaint=complaint, contact=contact, user=user)
+    hooks.route(session=session, complaint=complaint, user=user)
     return complaint
 
 

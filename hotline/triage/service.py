@@ -66,7 +66,6 @@ def triage_complaint(*, session: Session, complaint: Complaint) -> bool:
     complaint.model_version = result.model_version
     complaint.entities = [entity.to_dict() for entity in result.entities]
     complaint.triage_state = TriageState.needs_review if result.low_confidence else TriageState.classified
-    session.add(complaint)
     return True
 
 

@@ -92,7 +92,8 @@ def find(session: Session, *, client: Open311Client, query: Query) -> list[dict]
         elif query.statuses == ["open"]:
             stmt = stmt.where(effective != ComplaintStatus.closed)
     rows = session.exec(stmt.order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(MAX_RESULTS)).all()
-    return [describe(session, request, complaint) for request, complaint in rows]
+    context = _Context.load(session, [complaint for _request, complaint in rows])
+    return [context.describe(request, complaint) for request, complaint in rows]
 
 
 def find_one(session: Session, *, client: Open311Client, request_id: str) -> dict | None:
@@ -108,34 +109,56 @@ def _iso(value: dt.datetime | None, zone: ZoneInfo) -> str | None:
     return value.astimezone(zone).isoformat(timespec="seconds") if value else None
 
 
-def describe(session: Session, request: Open311Request, complaint: Complaint, zone: ZoneInfo | None = None) -> dict:
-    """A request as GeoReport v2 shows it. A merged complaint reports the case that absorbed it."""
-    from flask import current_app, has_app_context
+@dataclass
+class _Context:
+    """What describing a page of requests needs, read in a handful of queries (not per row)."""
 
-    zone = zone or ZoneInfo(current_app.config["SETTINGS"].TIMEZONE if has_app_context() else "Asia/Shanghai")
-    handled = session.get(Complaint, complaint.merged_into_id) if complaint.merged_into_id else complaint
-    handled = handled or complaint
-    case = session.exec(select(Case).where(Case.complaint_id == handled.id)).first()
-    office = session.get(Office, case.office_id) if case else None
-    town = session.get(Township, complaint.township_id) if complaint.township_id else None
-    village = session.get(Village, complaint.village_id) if complaint.village_id else None
-    notes = STAGE_NOTES.get(handled.status, "")
-    if handled is not complaint:
-        notes = f"{MERGED_NOTE}；{notes}"
-    updated = max(t for t in (complaint.updated_at, handled.updated_at, complaint.received_at) if t)
-    return {
-        "service_request_id": complaint.receipt_code,
-        "status": "closed" if handled.status is ComplaintStatus.closed else "open",
-        "status_notes": notes,
-        "service_name": PROBLEM_TYPE_LABELS[request.service_code],
-        "service_code": request.service_code.value,
-        "agency_responsible": OFFICE_KIND_LABELS[office.kind] if office else None,
-        "service_notice": None,
-        "requested_datetime": _iso(complaint.received_at, zone),
-        "updated_datetime": _iso(updated, zone),
-        "expected_datetime": None,
-        "address": ((town.name if town else "") + (village.name if village else "")) or None,
-        "address_id": village.code if village else (town.code if town else None),
-        "zipcode": None, "lat": None, "long": None, "media_url": None,
-        "external_id": request.partner_id,
-    }
+    handled: dict[int, Complaint]  # complaint id → the complaint whose case handles it
+    cases: dict[int, Case]  # complaint id → case
+    offices: dict[int, Office]
+    towns: dict[int, Township]
+    villages: dict[int, Village]
+    zone: ZoneInfo
+
+    @classmethod
+    def load(cls, session: Session, complaints: list[Complaint]) -> "_Context":
+        from flask import current_app, has_app_context
+
+        targets = {c.merged_into_id for c in complaints if c.merged_into_id}
+        merged = {c.id: c for c in session.exec(select(Complaint).where(Complaint.id.in_(targets))).all()} \
+            if targets else {}
+        handled = {c.id: merged.get(c.merged_into_id, c) for c in complaints}
+        ids = {h.id for h in handled.values()}
+        cases = {c.complaint_id: c for c in session.exec(select(Case).where(Case.complaint_id.in_(ids))).all()} \
+            if ids else {}
+        zone = ZoneInfo(current_app.config["SETTINGS"].TIMEZONE if has_app_context() else "Asia/Shanghai")
+        return cls(handled, cases, {o.id: o for o in session.exec(select(Office)).all()},
+                   {t.id: t for t in session.exec(select(Township)).all()},
+                   {v.id: v for v in session.exec(select(Village)).all()}, zone)
+
+    def describe(self, request: Open311Request, complaint: Complaint) -> dict:
+        """A request as GeoReport v2 shows it. A merged complaint reports the case that absorbed it."""
+        handled = self.handled.get(complaint.id, complaint)
+        case = self.cases.get(handled.id)
+        office = self.offices.get(case.office_id) if case else None
+        town, village = self.towns.get(complaint.township_id), self.villages.get(complaint.village_id)
+        notes = STAGE_NOTES.get(handled.status, "")
+        if handled is not complaint:
+            notes = f"{MERGED_NOTE}；{notes}"
+        updated = max(t for t in (complaint.updated_at, handled.updated_at, complaint.received_at) if t)
+        return {
+            "service_request_id": complaint.receipt_code,
+            "status": "closed" if handled.status is ComplaintStatus.closed else "open",
+            "status_notes": notes,
+            "service_name": PROBLEM_TYPE_LABELS[request.service_code],
+            "service_code": request.service_code.value,
+            "agency_responsible": OFFICE_KIND_LABELS[office.kind] if office else None,
+            "service_notice": None,
+            "requested_datetime": _iso(complaint.received_at, self.zone),
+            "updated_datetime": _iso(updated, self.zone),
+            "expected_datetime": None,
+            "address": ((town.name if town else "") + (village.name if village else "")) or None,
+            "address_id": village.code if village else (town.code if town else None),
+            "zipcode": None, "lat": None, "long": None, "media_url": None,
+            "external_id": request.partner_id,
+        }

@@ -38,7 +38,7 @@ def try_normalize(raw: str | None) -> str | None:
 
 def lookup_hash(number: str, key: bytes) -> str:
     """A keyed hash of a normalised number: finds a caller's history without storing the number."""
-    return hmac.new(key, number.encode("ascii"), hashlib.sha256).hexdigest()
+    return hmac.new(key, number.encode("utf-8"), hashlib.sha256).hexdigest()  # ASCII for real numbers
 
 
 def mask(number: str | None) -> str:

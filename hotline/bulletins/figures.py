@@ -161,12 +161,10 @@ def clues_by(session: Session, period: Period, what: str, joint: dict | None = N
 
 
 def _rule_labels() -> dict[str, str]:
-    """Chinese names of the cross-check rules, when that capability provides them."""
-    try:
-        from hotline.crosscheck import rules
-    except ImportError:
-        return {}
-    return dict(getattr(rules, "RULE_LABELS", {}))
+    """Chinese names of the cross-check rules."""
+    from hotline.crosscheck.rules import RULES
+
+    return {code: rule.name for code, rule in RULES.items()}
 
 
 def findings_by_rule(session: Session, period: Period) -> Table:

@@ -85,3 +85,8 @@ def test_a_named_caller_is_sealed_as_the_complainant_and_never_echoed(post, db, 
     shown = client.get(f"{BASE}/requests/{code}.json", query_string={"api_key": partner.key}).get_data(as_text=True)
     for secret in ("李秀兰", "秀兰", "13912345678", "5678"):
         assert secret not in response.get_data(as_text=True) and secret not in shown
+
+
+def test_posts_need_no_csrf_token_even_with_csrf_protection_on(app, post):
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert post().status_code == 201

@@ -4,13 +4,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlmodel import select
 
 from hotline.cases import workflow
 from hotline.cases.duplicates import merge
 from models.base import utcnow
 from models.cases import CaseStatus
-from models.complaints import Complaint
 from models.offices import Office
 from models.users import Role
 

@@ -250,6 +250,7 @@ def load_artifact(
     folder = _artifact_dir(models_dir, version)
     problem_type = joblib.load(folder / "problem_type.joblib")
     program = joblib.load(folder / "program.joblib")
+    _share_features(problem_type, program)
     return Triage(
         problem_type,
         program,
@@ -257,6 +258,15 @@ def load_artifact(
         low_confidence_threshold=meta.get("low_confidence_threshold", 0.5),
         version=version,
     )
+
+
+def _share_features(problem_type: Any, program: Any) -> None:
+    """When both pipelines learned identical features (the usual case: same training texts),
+    let them hold one copy: the vocabularies are most of a loaded model's memory."""
+    from .features import same_features
+
+    if len(problem_type) == len(program) == 3 and same_features(problem_type[1:-1], program[1:-1]):
+        program.steps[1] = (program.steps[1][0], problem_type[1])
 
 
 def current_version(models_dir: Path | str) -> str | None:

@@ -153,13 +153,16 @@ _PLACE_BAD_NAMES = {"农村", "乡村", "城乡", "新农村", "贫困村", "行
 _GROUP_RE = re.compile(r"(?<![\u4e00-\u9fff])?([一二三四五六七八九十]{1,3}|\d{1,2})(?:组|社)(?!长|织|成|建|员|合)")
 
 
-def _unknown_places(text: str, boundaries: set[int]) -> list[Entity]:
+def _unknown_places(text: str, words: Sequence[str] | None) -> list[Entity]:
     found = []
+    boundaries: set[int] | None = None  # jieba word starts, computed only if needed
     for match in _PLACE_SUFFIX_RE.finditer(text):
         suffix_start, end = match.start(), match.end()
         start = suffix_start
         while start > 0 and suffix_start - start < 4 and text[start - 1] not in _PLACE_STOP:
             start -= 1
+        if suffix_start - start > 2 and boundaries is None:
+            boundaries = _word_boundaries(text, words)
         if suffix_start - start > 2 and start not in boundaries:
             # Prefer a start on a word boundary ("反映石桥镇" → 石桥镇), keeping ≥ 2 chars.
             for candidate in range(start + 1, suffix_start - 1):
@@ -202,14 +205,26 @@ _NAME_STOP = set(
 )
 _MOU_NAME = rf"(?:{_SURNAME_ALT})(?:某某|某[甲乙丙丁]?|X+|x+|\*+|×+)"
 _SHORT_TITLES = "书记|支书|主任|会计|村长|镇长|乡长|所长|站长|局长|校长|老师|组长|队长|文书|专干|科长|股长|经理|医生|院长|老板|师傅"
-_PERSON_RE = re.compile(
-    rf"(?P<title>{_TITLE_ALT})?(?P<name>{_MOU_NAME})"
-    rf"|(?P<title2>{_TITLE_ALT})(?P<full>(?:{_SURNAME_ALT})(?!{_SHORT_TITLES})[\u4e00-\u9fff]{{1,2}})"
-    rf"|(?P<cue>叫|名叫|户主|村民|贫困户|低保户|老人|学生|家长|反映人|举报人|妻子|丈夫)"
-    rf"(?P<cued>(?:{_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}})"
-    rf"|(?P<sur>{_SURNAME_ALT})(?P<title3>{_SHORT_TITLES})"
-    rf"|(?P<old>老)(?P<oldsur>[{''.join(SURNAMES)}])(?=家|头|汉|太|婆|两口|一家|他|她|说|的|[，。,])"
+# One regex per way a person is written. Each starts with a small set of characters, which
+# lets the regex engine skip most positions (one alternation starting with "any surname"
+# tried every branch at every common character). Matches are then merged left to right
+# in this order, as one alternation would.
+_PERSON_RES = (
+    # 村支书王某 / 张某某 (only texts containing 某, X or * need this one)
+    ("mou", re.compile(rf"(?:(?P<title>{_TITLE_ALT}))?(?P<name>{_MOU_NAME})")),
+    # 村主任李德福
+    ("full", re.compile(rf"(?P<title>{_TITLE_ALT})(?P<name>(?:{_SURNAME_ALT})(?!{_SHORT_TITLES})[\u4e00-\u9fff]{{1,2}})")),
+    # 我叫张桂兰
+    ("cued", re.compile(
+        rf"(?:叫|名叫|户主|村民|贫困户|低保户|老人|学生|家长|反映人|举报人|妻子|丈夫)"
+        rf"(?P<name>(?:{_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}})"
+    )),
+    # 王书记
+    ("surname_title", re.compile(rf"(?P<name>{_SURNAME_ALT})(?P<title>{_SHORT_TITLES})")),
+    # 老周家
+    ("old", re.compile(rf"老(?P<name>[{''.join(SURNAMES)}])(?=家|头|汉|太|婆|两口|一家|他|她|说|的|[，。,])")),
 )
+_MOU_MARKS = ("某", "X", "x", "*", "×")
 
 
 def _trim_given_name(full: str) -> str:
@@ -221,33 +236,40 @@ def _trim_given_name(full: str) -> str:
     return full
 
 
+def _person_matches(text: str) -> list[tuple[int, int, str, re.Match[str]]]:
+    """Matches of every person pattern, merged left to right without overlaps."""
+    candidates = []
+    for order, (form, regex) in enumerate(_PERSON_RES):
+        if form == "mou" and not any(mark in text for mark in _MOU_MARKS):
+            continue
+        for match in regex.finditer(text):
+            candidates.append((match.start(), order, form, match))
+    candidates.sort(key=lambda c: (c[0], c[1]))
+    chosen, taken_until = [], 0
+    for start, _, form, match in candidates:
+        if start >= taken_until:
+            chosen.append((start, match.end(), form, match))
+            taken_until = match.end()
+    return chosen
+
+
 def _people(text: str) -> list[Entity]:
     found = []
-    for match in _PERSON_RE.finditer(text):
-        start, end = match.start(), match.end()
-        if match.group("name"):
-            title = match.group("title")
-            name = match.group("name")
-        elif match.group("full"):
-            title = match.group("title2")
-            name = _trim_given_name(match.group("full"))
+    for start, end, form, match in _person_matches(text):
+        title = match.groupdict().get("title")
+        name = match.group("name")
+        if form in ("full", "cued"):
+            name = _trim_given_name(name)
             if not name:
                 continue
-            end = match.start("full") + len(name)
-        elif match.group("cued"):
-            title = None
-            name = _trim_given_name(match.group("cued"))
-            if not name:
-                continue
-            start, end = match.start("cued"), match.start("cued") + len(name)
-        elif match.group("sur"):
-            title = match.group("title3")
-            name = match.group("sur")
-            if start > 0 and text[start - 1] in "副正老":
-                start -= 1 if text[start - 1] != "老" else 0
-        else:
-            title = None
-            name = "老" + match.group("oldsur")
+            end = match.start("name") + len(name)
+            if form == "cued":
+                start = match.start("name")
+        elif form == "surname_title":
+            if start > 0 and text[start - 1] in "副正":
+                start -= 1
+        elif form == "old":
+            name = "老" + name
         attrs = {"title": title, "level": TITLE_LEVELS.get(title) if title else None}
         found.append(Entity("person", text[start:end], start, end, name, attrs))
     return found
@@ -299,6 +321,12 @@ _DATE_RES = (
 )
 
 
+# What a text must contain for each date pattern to match (None: a digit), checked first
+# because `in` is far cheaper than running the pattern.
+_DATE_NEEDS = (None, ("月",), ("年",), ("年", "月", "春节", "国庆"))
+_DIGIT_RE = re.compile(r"\d")
+
+
 def _ids(text: str) -> list[Entity]:
     found = []
     for match in _ID_RE.finditer(text):
@@ -341,7 +369,10 @@ def _cn_int(text: str | None) -> int | None:
 def _dates(text: str) -> list[Entity]:
     found: list[Entity] = []
     taken: list[tuple[int, int]] = []
-    for regex in _DATE_RES:
+    has_digit = _DIGIT_RE.search(text) is not None
+    for regex, needs in zip(_DATE_RES, _DATE_NEEDS):
+        if needs is None and not has_digit or needs and not any(word in text for word in needs):
+            continue
         for match in regex.finditer(text):
             start, end = match.span()
             if end - start < 2 or any(s < end and start < e for s, e in taken):
@@ -441,9 +472,11 @@ def extract_entities(
         return []
     index = as_division_index(divisions)
     known = index.find(text)
+    # IDs and phone numbers need at least 7 digits; most complaints have none.
+    numbers = _ids(text) + _phones(text) if sum(map(str.isdigit, text)) >= 7 else []
     entities = (
-        _ids(text) + _phones(text) + _dates(text) + _amounts(text) + _people(text)
-        + known + _unknown_places(text, _word_boundaries(text, words)) + _programs(text)
+        numbers + _dates(text) + _amounts(text) + _people(text)
+        + known + _unknown_places(text, words) + _programs(text)
         + _accused_levels(text)
     )
     return _resolve(entities)
@@ -470,7 +503,7 @@ def with_raw_spans(entities: list[Entity], raw_text: str, normalized_text: str, 
     if not entities:
         return entities
     if raw_text == normalized_text:
-        return [dataclasses.replace(e, raw_start=e.start, raw_end=e.end) for e in entities]
+        return [Entity(e.kind, e.text, e.start, e.end, e.value, e.attrs, e.start, e.end) for e in entities]
     text, offsets = normalize_with_offsets(raw_text, max_chars=max_chars or MAX_CHARS)
     if text != normalized_text:  # not the same normalisation: leave raw spans unknown
         return entities

@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from itertools import chain, repeat
+from operator import add
 from typing import Any, NamedTuple
 
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -29,7 +30,6 @@ class PreparedText(NamedTuple):
 # Runs of characters that carry content for character n-grams: CJK ideographs, letters and
 # digits. Punctuation and spaces break a run so n-grams never straddle a sentence boundary.
 _CONTENT_RUN_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]+")
-_DIGITS_RE = re.compile(r"^[0-9.,]+$")
 _WORD_RE = re.compile(r"[\u3400-\u9fff\uf900-\ufaffA-Za-z0-9]")
 
 
@@ -43,9 +43,13 @@ def _word_tokens(words: Iterable[str]) -> list[str]:
     """Keep content words; collapse numbers into one token so amounts do not fragment."""
     tokens = []
     for word in words:
-        if not _WORD_RE.search(word):
-            continue
-        tokens.append("<num>" if _DIGITS_RE.match(word) else word.lower())
+        if word.isalnum():  # CJK words, letters, digits: almost every token
+            if word.isascii():
+                tokens.append("<num>" if word.isdigit() else word.lower())
+            else:
+                tokens.append(word)
+        elif _WORD_RE.search(word):
+            tokens.append(word.lower())
     return tokens
 
 
@@ -63,11 +67,15 @@ def char_ngrams(doc: PreparedText, min_n: int = 1, max_n: int = 3) -> list[str]:
     """
     grams: list[str] = []
     for run in _CONTENT_RUN_RE.findall(doc.text.lower()):
-        length = len(run)
-        for n in range(min_n, max_n + 1):
-            if n > length:
+        # n-grams of a run, built by concatenating shifted copies (C loops, not Python)
+        shifted = run
+        for n in range(1, max_n + 1):
+            if n > len(run):
                 break
-            grams.extend(run[i : i + n] for i in range(length - n + 1))
+            if n > 1:
+                shifted = list(map(add, shifted, run[n - 1 :]))
+            if n >= min_n:
+                grams.extend(shifted)
     return grams
 
 

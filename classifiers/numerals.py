@@ -23,7 +23,7 @@ _UNIT = r"(?:元钱|元|块钱|块|圆|rmb|RMB)"
 # is only accepted as money when the context says so (see is_money_context).
 AMOUNT_RE = re.compile(
     rf"(?P<num>(?:{_ARABIC})(?:{_MULTIPLIER}(?:[0-9一二三四五六七八九])?)*"
-    rf"|[{CN_DIGITS}]*[{CN_DIGITS}]+)"
+    rf"|[{CN_DIGITS}]+)"
     rf"(?P<approx>{_APPROX}?)"
     rf"(?P<mult2>万|千)?"
     rf"(?P<approx2>{_APPROX}?)"
@@ -79,11 +79,11 @@ def find_amounts(text: str) -> list[Amount]:
     found: list[Amount] = []
     for match in AMOUNT_RE.finditer(text):
         numeral = match.group("num")
-        if not numeral or not any(c.isdigit() or c in CN_DIGITS for c in numeral):
-            continue
-        start, end = match.start(), match.end()
         unit = match.group("unit")
         mult2 = match.group("mult2") or ""
+        if not numeral or (not unit and len(numeral) + len(mult2) == 1):
+            continue  # the commonest candidate by far: 一 in 一个, 一直 ...
+        start, end = match.start(), match.end()
         approximate = bool(match.group("approx") or match.group("approx2"))
         if NOT_MONEY_AFTER.match(text[end : end + 2]) and not unit:
             continue
@@ -95,8 +95,6 @@ def find_amounts(text: str) -> list[Amount]:
             # money words just before it or a pause just after it ("应该三千六，只拿到两千"),
             # or when it directly follows a money verb ("交300"). Dates, counts and phone
             # fragments stay out.
-            if len(numeral + mult2) == 1:
-                continue
             if has_magnitude:
                 if not (is_money_context(text, start, end) or _PAUSE_RE.match(text, end)):
                     continue

@@ -113,22 +113,25 @@ def _cut_block(sentence: str, freq: dict[str, int], log_total: float, words: lis
     n = len(sentence)
     score = [0.0] * (n + 1)
     end = [0] * (n + 1)
+    lookup = freq.get
     for start in range(n - 1, -1, -1):
         best: float | None = None
         best_end = start
         stop = start
         fragment = sentence[start]
         # Every prefix of a dictionary word is in FREQ (with 0 if it is not a word itself).
-        while stop < n and fragment in freq:
-            count = freq[fragment]
-            if count:
-                candidate = log(count) - log_total + score[stop + 1]
-                if best is None or candidate >= best:  # ties go to the longer word, as jieba
-                    best, best_end = candidate, stop
+        while stop < n:
+            count = lookup(fragment)
+            if count is None:
+                break
             stop += 1
+            if count:
+                candidate = log(count) - log_total + score[stop]
+                if best is None or candidate >= best:  # ties go to the longer word, as jieba
+                    best, best_end = candidate, stop - 1
             fragment = sentence[start : stop + 1]
         if best is None:
-            best = log(freq.get(sentence[start]) or 1) - log_total + score[start + 1]
+            best = log(lookup(sentence[start]) or 1) - log_total + score[start + 1]
         score[start] = best
         end[start] = best_end
     position, buffer = 0, ""

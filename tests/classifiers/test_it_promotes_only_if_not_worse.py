@@ -1,4 +1,3 @@
-import os
 import time
 
 from classifiers import artifact
@@ -26,7 +25,7 @@ def save_weak_candidate(models_dir, split):
 def test_it_refuses_a_candidate_that_is_worse(models_dir, split):
     before = current_version(models_dir)
     weak = save_weak_candidate(models_dir, split)
-    decision = promote(models_dir, weak, holdout=split.test)
+    decision = promote(models_dir, weak, holdout=split.test[::4])
     assert decision.promoted is False
     assert "worse" in decision.reason
     assert current_version(models_dir) == before
@@ -35,11 +34,11 @@ def test_it_refuses_a_candidate_that_is_worse(models_dir, split):
 def test_it_promotes_a_candidate_that_is_not_worse(models_dir, split):
     before = current_version(models_dir)
     twin = new_version_id()
-    os.symlink  # the same models under a new version id: equal scores are "not worse"
+    # the same models under a new version id: equal scores are "not worse"
     (models_dir / twin).mkdir()
     for name in ("problem_type.joblib", "program.joblib", "metadata.json"):
         (models_dir / twin / name).write_bytes((models_dir / before / name).read_bytes())
-    decision = promote(models_dir, twin, holdout=split.test)
+    decision = promote(models_dir, twin, holdout=split.test[::4])
     assert decision.promoted is True
     assert current_version(models_dir) == twin
     assert decision.candidate == decision.current
@@ -47,7 +46,7 @@ def test_it_promotes_a_candidate_that_is_not_worse(models_dir, split):
 
 def test_it_promotes_the_first_model_and_can_be_forced(models_dir, split):
     weak = save_weak_candidate(models_dir, split)
-    assert promote(models_dir, weak, holdout=split.test, force=True).promoted
+    assert promote(models_dir, weak, holdout=split.test[::4], force=True).promoted
     assert current_version(models_dir) == weak
 
 
@@ -58,7 +57,7 @@ def test_the_store_picks_up_a_promoted_model_without_restart(models_dir, split):
     assert store.get() is first  # unchanged pointer: no reload
     weak = save_weak_candidate(models_dir, split)
     time.sleep(0.01)
-    promote(models_dir, weak, holdout=split.test, force=True)
+    promote(models_dir, weak, holdout=split.test[::4], force=True)
     assert store.get().version == weak
 
 

@@ -163,6 +163,38 @@ def validate(session: Session, data: IntakeData, *, max_chars: int) -> Cleaned:
                    level or AccusedLevel.unknown, program, amount)
 
 
+def accused_from_entities(complaint: Complaint, limit: int = 3) -> list[AccusedPerson]:
+    """Accused persons named with a title in the text (村支书王某, 会计刘某), as triage found them."""
+    found, seen = [], set()
+    for entity in complaint.entities or []:
+        attrs = entity.get("attrs") or {}
+        if entity.get("kind") != "person" or not attrs.get("title") or entity.get("value") in seen:
+            continue
+        seen.add(entity.get("value"))
+        try:
+            level = AccusedLevel(attrs.get("level") or "unknown")
+        except ValueError:
+            level = AccusedLevel.unknown
+        found.append(AccusedPerson(complaint_id=complaint.id, name=str(entity.get("value"))[:MAX_NAME],
+                                   title=str(attrs["title"])[:60], level=level))
+    return found[:limit]
+
+
+def _place_from_entities(session: Session, complaint: Complaint) -> None:
+    """Township and village from a known place the text names, when nobody chose one."""
+    for entity in complaint.entities or []:
+        attrs = entity.get("attrs") or {}
+        if entity.get("kind") != "place" or not attrs.get("known") or attrs.get("ref") is None:
+            continue
+        if attrs.get("level") == "village" and complaint.village_id is None:
+            village = session.get(Village, attrs["ref"])
+            if village is not None:
+                complaint.village_id, complaint.township_id = village.id, village.township_id
+                return
+        if attrs.get("level") == "township" and complaint.township_id is None:
+            complaint.township_id = attrs["ref"] if session.get(Township, attrs["ref"]) else None
+
+
 def _unique_receipt_code(session: Session) -> str:
     for _ in range(10):
         code = receipts.new_code()
@@ -211,6 +243,10 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
     if cleaned.accused_name or cleaned.accused_level is not AccusedLevel.unknown:
         session.add(AccusedPerson(complaint_id=complaint.id, name=cleaned.accused_name or "不详",
                                   title=cleaned.accused_title, level=cleaned.accused_level))
+    else:  # an SMS or a terse note: take the accused from the text, so routing can use them
+        session.add_all(accused_from_entities(complaint))
+    if complaint.township_id is None:
+        _place_from_entities(session, complaint)
     contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=received_at,
                       raw_text=cleaned.text, complainant_id=complaint.complainant_id,
                       phone_hash=phone_hash, complaint_id=complaint.id,

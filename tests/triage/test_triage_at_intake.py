@@ -70,3 +70,16 @@ def test_an_invalid_id_number_is_flagged_in_the_text(factory, login):
     complaint = factory.complaint("村会计刘某用身份证号110101199003070000冒领了低保金三千五百元。")
     page = login.as_(factory.user(Role.supervisor)).get(f"/complaints/{complaint.id}").get_data(as_text=True)
     assert "ent-id_number" in page and "无效" in page
+
+
+def test_an_sms_without_fields_gets_its_accused_and_place_from_the_text(factory, db):
+    from models.complaints import AccusedPerson
+
+    county = factory.county()
+    complaint = factory.complaint("下湾村村支书王某把低保给了他弟弟，会计刘某也分了一份", channel="sms",
+                                  township_id=None)
+    accused = db.exec(select(AccusedPerson).where(AccusedPerson.complaint_id == complaint.id)).all()
+    assert {(a.name, a.title, a.level.value) for a in accused} == {
+        ("王某", "村支书", "village_cadre"), ("刘某", "会计", "village_cadre")}
+    assert complaint.village_id == county["villages"]["下湾村"].id
+    assert complaint.township_id == county["townships"]["石桥镇"].id

@@ -164,7 +164,10 @@ def run_command(host: str, port: int, no_scheduler: bool) -> None:
     if not no_scheduler and settings.SCHEDULER_IN_PROCESS:
         scheduler.start_background(app)
     click.echo(f"热线系统已启动：http://{host}:{port}/")
-    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+    # Flask ignores app.run() inside its own CLI, so serve with Werkzeug directly.
+    from werkzeug.serving import run_simple
+
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 @click.command("scheduler")
@@ -189,7 +192,8 @@ def _capability_commands():
     import importlib
 
     for name in ("hotline.triage.commands", "hotline.telephony.commands", "hotline.crosscheck.commands",
-                 "hotline.cases.commands", "hotline.bulletins.commands", "hotline.trust.commands"):
+                 "hotline.cases.commands", "hotline.bulletins.commands", "hotline.trust.commands",
+                 "hotline.open311.commands"):
         try:
             yield importlib.import_module(name)
         except ModuleNotFoundError as exc:

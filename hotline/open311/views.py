@@ -26,13 +26,6 @@ MAX_BODY_BYTES = 512 * 1024  # a 20,000-character report, percent-encoded, fits 
 FMT = "<any(json,xml):fmt>"
 
 
-@bp.record_once
-def _commands(state) -> None:
-    from hotline.open311.commands import register
-
-    register(state.app)
-
-
 @bp.before_request
 def _limit_body() -> None:
     request.max_content_length = MAX_BODY_BYTES

@@ -27,6 +27,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 XSS_PROBE = "<script>window.__xss=1</script><img src=x onerror=\"window.__xss=1\">"
+XSS_SHORT = "<img src=x onerror=\"window.__xss=1\">"  # fits 40-character name fields
 
 
 @pytest.fixture(scope="session")

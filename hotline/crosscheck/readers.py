@@ -40,10 +40,15 @@ class RowSource:
         return self._fraction
 
     def __iter__(self) -> Iterator[tuple[int, list]]:
-        reader = {".csv": self._csv, ".xlsx": self._xlsx, ".xls": self._xls}[self.suffix]
-        for row_no, cells in reader():
-            if any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
-                yield row_no, cells
+        if self.suffix == ".csv":  # every cell is text: one join tells a blank row
+            for row_no, cells in self._csv():
+                if "".join(cells).strip():
+                    yield row_no, cells
+        else:
+            reader = self._xlsx if self.suffix == ".xlsx" else self._xls
+            for row_no, cells in reader():
+                if any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
+                    yield row_no, cells
         self._fraction = 1.0
 
     # --- CSV -------------------------------------------------------------------------------

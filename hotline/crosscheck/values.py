@@ -205,12 +205,88 @@ def _char(ch: str) -> tuple[str, str]:
     return simple, pinyin
 
 
+_CHARS: dict[str, tuple[str, str]] = {}
+
+
 def name_keys(name: str) -> tuple[str, str]:
     """(name_key, name_py): '張 三' → ('张三', 'zhangsan')."""
-    stripped = _NAME_JUNK.sub("", name)
-    simple, pinyin = [], []
-    for ch in stripped:
-        s, p = _char(ch)
-        simple.append(s)
-        pinyin.append(p)
-    return "".join(simple), " ".join(pinyin)
+    stripped = name if name.isalpha() else _NAME_JUNK.sub("", name)
+    try:
+        pairs = [_CHARS[ch] for ch in stripped]
+    except KeyError:
+        pairs = [_CHARS.get(ch) or _CHARS.setdefault(ch, _char(ch)) for ch in stripped]
+    return "".join([p[0] for p in pairs]), " ".join([p[1] for p in pairs])
+
+
+# --- ID numbers, a column at a time ---------------------------------------------------------
+def _vector_tables():
+    import numpy as np
+
+    provinces = np.zeros(100, dtype=bool)
+    for code in idnumber._PROVINCES:
+        provinces[int(code)] = True
+    check = np.frombuffer(_CHECK.encode("ascii"), dtype=np.uint8)
+    return np, provinces, check, np.array(_WEIGHTS, dtype=np.int64)
+
+
+_VECTOR = None
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def check_ids(cells: list) -> tuple[list, list, list, list]:
+    """`check_id` over a column: (numbers, cleaned, errors, birth dates as 'YYYY-MM-DD').
+
+    The common case (18 ASCII characters) is checked for the whole column at once with numpy
+    (province, birth date, MOD 11-2 check character); every other cell, and every cell the fast
+    check refuses, goes through `check_id`, so the results and messages are exactly its own.
+    """
+    global _VECTOR
+    if _VECTOR is None:
+        _VECTOR = _vector_tables()
+    np, provinces, check, weights = _VECTOR
+    raw = [v.strip().lstrip("'") if type(v) is str else id_cell(v) for v in cells]
+    n = len(raw)
+    numbers: list = [None] * n
+    cleaned: list = [""] * n
+    errors: list = [None] * n
+    born: list = [None] * n
+    fast = [i for i, s in enumerate(raw) if len(s) == 18 and s.isascii()]
+    if fast:
+        text_ = "".join([raw[i] for i in fast]).upper()
+        grid = np.frombuffer(text_.encode("ascii"), dtype=np.uint8).reshape(-1, 18)
+        d = grid.astype(np.int64) - 48
+        ok = ((d[:, :17] >= 0) & (d[:, :17] <= 9)).all(axis=1) & (d[:, 0] > 0)
+        ok &= ((d[:, 17] >= 0) & (d[:, 17] <= 9)) | (grid[:, 17] == 88)
+        dd = np.where(ok[:, None], d, 0)
+        ok &= provinces[dd[:, 0] * 10 + dd[:, 1]]
+        year = dd[:, 6] * 1000 + dd[:, 7] * 100 + dd[:, 8] * 10 + dd[:, 9]
+        month = dd[:, 10] * 10 + dd[:, 11]
+        day = dd[:, 12] * 10 + dd[:, 13]
+        leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+        days = np.array(_MONTH_DAYS)[np.clip(month, 0, 12)] + ((month == 2) & leap)
+        ymd = year * 10000 + month * 100 + day
+        today = _TODAY.year * 10000 + _TODAY.month * 100 + _TODAY.day
+        ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= days) & (ymd >= 19000101) & (ymd <= today)
+        ok &= check[(dd[:, :17] @ weights) % 11] == grid[:, 17]
+        okl = ok.tolist()
+        ids18 = [text_[k:k + 18] for k in range(0, 18 * len(fast), 18)]
+        dates = np.empty((len(fast), 10), dtype=np.uint8)  # 'YYYY-MM-DD' built as bytes, decoded at once
+        dates[:, 0:4], dates[:, 5:7], dates[:, 8:10] = grid[:, 6:10], grid[:, 10:12], grid[:, 12:14]
+        dates[:, 4] = dates[:, 7] = 45
+        births = dates.view("S10").ravel().astype("U10").tolist()
+        if len(fast) == n and all(okl):  # every cell a valid 18-character ID: the common case
+            return ids18, list(ids18), errors, births
+        good = set()
+        for j, i in enumerate(fast):
+            if okl[j]:
+                numbers[i] = cleaned[i] = ids18[j]
+                born[i] = births[j]
+                good.add(i)
+        slow = [i for i in range(n) if i not in good]
+    else:
+        slow = range(n)
+    for i in slow:
+        number, clean, error, birth = check_id(raw[i])
+        numbers[i], cleaned[i], errors[i] = number, clean, error
+        born[i] = birth.isoformat() if birth is not None else None
+    return numbers, cleaned, errors, born

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -153,6 +154,39 @@ _PLACE_BAD_NAMES = {"农村", "乡村", "城乡", "新农村", "贫困村", "行
 _GROUP_RE = re.compile(r"(?<![\u4e00-\u9fff])?([一二三四五六七八九十]{1,3}|\d{1,2})(?:组|社)(?!长|织|成|建|员|合)")
 
 
+# Words that never end a place name ("事后村支书", "道路由村里", "导致相关乡镇"): jieba's
+# dictionary tags them as adverbs, prepositions, conjunctions, particles, pronouns, time
+# words, verbs ... Loaded on first use from jieba's own dict.txt (about 17,000 short words).
+_FUNCTION_TAGS = frozenset("d p c u ug uj ul uv uz r t v vn vd ad a an m q y e o l i".split())
+# Single characters are judged by a short list instead: 东/西/南/北/上/下 end many names.
+_FUNCTION_CHARS = frozenset("的地得了着过和与及或但而由从在于向对把被给将让后里内外间某该本每各其这那哪谁都也又就才还再")
+_function_words: frozenset[str] | None = None
+
+
+def _load_function_words() -> frozenset[str]:
+    global _function_words
+    if _function_words is None:
+        import jieba
+
+        words = set()
+        path = Path(jieba.__file__).with_name("dict.txt")
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                parts = line.split()
+                if len(parts) == 3 and 2 <= len(parts[0]) <= 3 and parts[2] in _FUNCTION_TAGS:
+                    words.add(parts[0])
+        _function_words = frozenset(words)
+    return _function_words
+
+
+def _ends_like_a_word(name: str) -> bool:
+    """Whether the place-name candidate ends in a function word, so it is not a name."""
+    if name[-1] in _FUNCTION_CHARS:
+        return True
+    function_words = _load_function_words()
+    return name[-2:] in function_words or name[-3:] in function_words
+
+
 def _unknown_places(text: str, words: Sequence[str] | None) -> list[Entity]:
     found = []
     boundaries: set[int] | None = None  # jieba word starts, computed only if needed
@@ -173,6 +207,8 @@ def _unknown_places(text: str, words: Sequence[str] | None) -> list[Entity]:
         if suffix_start - start < 2 and not (suffix_start - start == 1 and match.group() in "乡镇"):
             continue
         if suffix_start - start < 1 or name in _PLACE_BAD_NAMES:
+            continue
+        if _ends_like_a_word(text[start:suffix_start]):
             continue
         if match.group() == "村" and text[end : end + 1] in ("民", "里", "委", "部", "干", "级"):
             # 某某村民 / 村里 / 村委会: the character is not a place suffix here
@@ -204,6 +240,8 @@ _NAME_STOP = set(
     "，。、；：！？,.;:!?（）() \n\"'“”"
 )
 _MOU_NAME = rf"(?:{_SURNAME_ALT})(?:某某|某[甲乙丙丁]?|X+|x+|\*+|×+)"
+# Surnames that are also everyday words (学生和农户, 村主任于是...): only trusted with 某.
+_AMBIGUOUS_SURNAMES = "和于向时成全应常连安明文高从"
 _SHORT_TITLES = "书记|支书|主任|会计|村长|镇长|乡长|所长|站长|局长|校长|老师|组长|队长|文书|专干|科长|股长|经理|医生|院长|老板|师傅"
 # One regex per way a person is written. Each starts with a small set of characters, which
 # lets the regex engine skip most positions (one alternation starting with "any surname"
@@ -213,10 +251,13 @@ _PERSON_RES = (
     # 村支书王某 / 张某某 (only texts containing 某, X or * need this one)
     ("mou", re.compile(rf"(?:(?P<title>{_TITLE_ALT}))?(?P<name>{_MOU_NAME})")),
     # 村主任李德福
-    ("full", re.compile(rf"(?P<title>{_TITLE_ALT})(?P<name>(?:{_SURNAME_ALT})(?!{_SHORT_TITLES})[\u4e00-\u9fff]{{1,2}})")),
+    ("full", re.compile(
+        rf"(?P<title>{_TITLE_ALT})(?![{_AMBIGUOUS_SURNAMES}])"
+        rf"(?P<name>(?:{_SURNAME_ALT})(?!{_SHORT_TITLES})[\u4e00-\u9fff]{{1,2}})"
+    )),
     # 我叫张桂兰
     ("cued", re.compile(
-        rf"(?:叫|名叫|户主|村民|贫困户|低保户|老人|学生|家长|反映人|举报人|妻子|丈夫)"
+        rf"(?:叫|名叫|户主|村民|贫困户|低保户|老人|学生|家长|反映人|举报人|妻子|丈夫)(?![{_AMBIGUOUS_SURNAMES}])"
         rf"(?P<name>(?:{_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}})"
     )),
     # 王书记

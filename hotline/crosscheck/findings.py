@@ -14,13 +14,14 @@ from collections import defaultdict
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
 from hotline import audit
 from hotline.crosscheck import values
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.matching import MATCH_LABELS
-from hotline.crosscheck.rules import RULES, Hit, prepare
+from hotline.crosscheck.rules import RULES, TEMP_TABLES, Hit, prepare, prepare_households
 from models.base import utcnow
 from models.complaints import Complaint
 from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
@@ -41,6 +42,13 @@ def _chunks(items: list, size: int = 900):
 def _load_rows(session: Session, kind: str, ids: set[int]) -> dict[int, dict]:
     table = ROW_TABLES[kind].__table__
     out = {}
+    if not ids:
+        return out
+    if session.get_bind().dialect.name == "postgresql":  # one query, the IDs as one array parameter
+        stmt = sa.select(table).where(table.c.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.Integer))))
+        for row in session.execute(stmt, {"ids": sorted(ids)}).mappings():
+            out[row["id"]] = dict(row)
+        return out
     for chunk in _chunks(sorted(ids)):
         for row in session.execute(sa.select(table).where(table.c.id.in_(chunk))).mappings():
             out[row["id"]] = dict(row)
@@ -121,6 +129,7 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     session.flush()
     started = time.perf_counter()
     ctx = prepare(session)
+    prepare_households(ctx, codes)
     ctx.age_limits = age_limits if age_limits is not None else {"education": [3, 30]}
     ctx.today = today or dt.date.today()
     stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved)}}
@@ -130,7 +139,7 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
         items = assemble(session, hits, ctx.resolved)
         new = _store(session, items, run, review_threshold)
         stats[code] = {"found": len(items), "new": new, "seconds": round(time.perf_counter() - began, 3)}
-    for name in ("cc_members", "cc_resolved"):
+    for name in TEMP_TABLES:
         session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     stats["_total"] = {"seconds": round(time.perf_counter() - started, 3)}
     run.stats, run.finished_at = stats, utcnow()

@@ -68,42 +68,74 @@ IDENT = ("SELECT id AS rid, id_number AS pid FROM roll_recipient WHERE id_number
 
 
 def prepare(session: Session) -> Context:
-    """Resolve fuzzy identities and build the household-member table the rules share."""
+    """Resolve fuzzy identities into the temporary table `cc_resolved` the rules join with."""
     ctx = Context(session=session)
     conn = session.connection()
-    for name in ("cc_members", "cc_resolved"):
-        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_resolved")
     conn.exec_driver_sql("CREATE TEMPORARY TABLE cc_resolved (rid INTEGER NOT NULL, id_number VARCHAR(18) NOT NULL)")
     ctx.resolved = resolve_recipients(session)
     if ctx.resolved:
         session.execute(sa.text("INSERT INTO cc_resolved (rid, id_number) VALUES (:rid, :pid)"),
                         [{"rid": rid, "pid": r.id_number} for rid, r in ctx.resolved.items()])
-    # how: 0 = the household came from the roll's own 户编号/户主身份证号 (no fuzzy step), 1 = via identity
-    conn.exec_driver_sql(f"""
-        CREATE TEMPORARY TABLE cc_members AS
-        WITH ident AS ({IDENT}),
-        hh AS (
-            SELECT id AS rid, household_no AS hno, 0 AS how FROM roll_recipient WHERE household_no IS NOT NULL
-            UNION SELECT r.id, h.household_no, 0 FROM roll_recipient r
-                  JOIN roll_household_member h ON h.id_number = r.head_id
-            UNION SELECT i.rid, h.household_no, 1 FROM ident i
-                  JOIN roll_household_member h ON h.id_number = i.pid)
-        SELECT hh.rid AS rid, m.id AS via_row, m.id_number AS pid, hh.how AS how
-          FROM hh JOIN roll_household_member m ON m.household_no = hh.hno WHERE m.id_number IS NOT NULL
-        UNION ALL SELECT rid, NULL, pid, 1 FROM ident
-        UNION ALL SELECT id, NULL, head_id, 0 FROM roll_recipient WHERE head_id IS NOT NULL""")
+    conn.exec_driver_sql("CREATE INDEX cc_resolved_pid ON cc_resolved (id_number)")
     if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ANALYZE cc_members")
-    else:
-        conn.exec_driver_sql("CREATE INDEX cc_members_pid ON cc_members (pid)")
+        conn.exec_driver_sql("ANALYZE cc_resolved")
     return ctx
 
 
-def _household_rule(code: str, table: str, kind: str, role: str, what: str, where: str = "") -> Callable:
+# The household rules start from the registries (the small side) and walk to the recipients, all
+# registries in one pass (built once per run in `prepare`, in the temporary table `cc_household`):
+# registry people found in the household registry (cc_hm), every ID of those households (cc_hids),
+# then the recipients linked to such a household by 户编号, by 户主身份证号 or by their own (resolved)
+# ID, plus recipients who are, or whose 户主 is, the registry person.
+# how: 0 = linked by the roll's own 户编号/户主身份证号 (no fuzzy step), 1 = via the recipient's identity.
+HOUSEHOLD_STEPS = (
+    """CREATE TEMPORARY TABLE cc_hm AS
+       SELECT x.kind, x.tid, x.tpid, m.id AS via_row, m.household_no AS hno
+         FROM ({registry}) x JOIN roll_household_member m ON m.id_number = x.tpid""",
+    "CREATE INDEX cc_hm_hno ON cc_hm (hno)",
+    """CREATE TEMPORARY TABLE cc_hids AS
+       SELECT DISTINCT hm.kind, hm.tid, hm.tpid, hm.via_row, m.id_number AS pid
+         FROM cc_hm hm JOIN roll_household_member m ON m.household_no = hm.hno WHERE m.id_number IS NOT NULL""",
+    "CREATE INDEX cc_hids_pid ON cc_hids (pid)",
+    """CREATE TEMPORARY TABLE cc_household AS
+       SELECT hm.kind, r.id AS rid, hm.via_row, 0 AS how, hm.tid, hm.tpid
+         FROM cc_hm hm JOIN roll_recipient r ON r.household_no = hm.hno
+       UNION ALL SELECT h.kind, r.id, h.via_row, 0, h.tid, h.tpid FROM cc_hids h JOIN roll_recipient r ON r.head_id = h.pid
+       UNION ALL SELECT h.kind, r.id, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN roll_recipient r ON r.id_number = h.pid
+       UNION ALL SELECT h.kind, c.rid, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN cc_resolved c ON c.id_number = h.pid
+       UNION ALL SELECT x.kind, r.id, NULL, 1, x.tid, x.tpid FROM ({registry}) x JOIN roll_recipient r ON r.id_number = x.tpid
+       UNION ALL SELECT x.kind, c.rid, NULL, 1, x.tid, x.tpid FROM ({registry}) x JOIN cc_resolved c ON c.id_number = x.tpid
+       UNION ALL SELECT x.kind, r.id, NULL, 0, x.tid, x.tpid FROM ({registry}) x JOIN roll_recipient r ON r.head_id = x.tpid""",
+    "CREATE INDEX cc_household_kind ON cc_household (kind)",
+)
+TEMP_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_resolved", "cc_relative")
+
+
+def prepare_households(ctx: Context, codes: list[str]) -> None:
+    """Build `cc_household` for the household rules among `codes` (one pass over the big tables)."""
+    conn = ctx.session.connection()
+    for name in ("cc_household", "cc_hids", "cc_hm"):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    parts = []
+    for code in codes:
+        if code in HOUSEHOLD_RULES:
+            table, kind, where = HOUSEHOLD_RULES[code]
+            parts.append(f"SELECT '{kind}' AS kind, t.id AS tid, t.id_number AS tpid FROM {table} t "
+                         f"WHERE t.id_number IS NOT NULL{' AND ' + where if where else ''}")
+    if not parts:
+        parts.append("SELECT 'none' AS kind, 0 AS tid, '' AS tpid WHERE 1 = 0")
+    registry = " UNION ALL ".join(parts)
+    postgres = conn.dialect.name == "postgresql"
+    for step in HOUSEHOLD_STEPS:
+        ctx.session.execute(sa.text(step.format(registry=registry)))  # text(): the LIKE patterns hold '%'
+        if postgres and step.startswith("CREATE INDEX"):
+            conn.exec_driver_sql(f"ANALYZE {step.split(' ON ')[1].split(' ')[0]}")
+
+
+def _household_rule(code: str, kind: str, role: str, what: str) -> Callable:
     def run(ctx: Context) -> Iterator[Hit]:
-        rows = ctx.all(f"""
-            SELECT mb.rid, mb.via_row, mb.how, t.id AS tid, t.id_number AS tpid
-              FROM cc_members mb JOIN {table} t ON t.id_number = mb.pid {where}""")
+        rows = ctx.all("SELECT DISTINCT rid, via_row, how, tid, tpid FROM cc_household WHERE kind = :k", k=kind)
         for rid, via_row, how, tid, tpid in rows:
             score, match, why = ctx.person(rid, how_exact=(how == 0))
             evidence = [(kind, tid, role)]
@@ -125,10 +157,13 @@ def _any_words(column: str, words: tuple[str, ...]) -> str:
 
 
 def deceased_recipient(ctx: Context) -> Iterator[Hit]:
-    rows = ctx.all(f"""
-        WITH ident AS ({IDENT})
-        SELECT i.rid, d.id, d.id_number, d.death_date, r.paid_on
-          FROM ident i JOIN roll_recipient r ON r.id = i.rid JOIN roll_death d ON d.id_number = i.pid
+    rows = ctx.all("""
+        SELECT r.id, d.id, d.id_number, d.death_date, r.paid_on
+          FROM roll_death d JOIN roll_recipient r ON r.id_number = d.id_number
+         WHERE d.id_number IS NOT NULL AND r.paid_on > d.death_date
+        UNION ALL
+        SELECT r.id, d.id, d.id_number, d.death_date, r.paid_on
+          FROM roll_death d JOIN cc_resolved c ON c.id_number = d.id_number JOIN roll_recipient r ON r.id = c.rid
          WHERE r.paid_on > d.death_date""")
     for rid, did, pid, died, paid in rows:
         score, match, why = ctx.person(rid)
@@ -174,9 +209,12 @@ def duplicate_payment(ctx: Context) -> Iterator[Hit]:
 def cadre_relative(ctx: Context) -> Iterator[Hit]:
     same_village = "(c.village IS NULL OR r.village IS NULL OR c.village = r.village)"
     rows = ctx.all(f"""
-        WITH ident AS ({IDENT})
-        SELECT i.rid, c.id, c.name, c.title, c.relation, i.pid FROM ident i
-          JOIN roll_cadre c ON c.relative_id = i.pid JOIN roll_recipient r ON r.id = i.rid
+        SELECT r.id, c.id, c.name, c.title, c.relation, r.id_number FROM roll_cadre c
+          JOIN roll_recipient r ON r.id_number = c.relative_id
+         WHERE c.relative_id IS NOT NULL AND {same_village}
+        UNION ALL
+        SELECT r.id, c.id, c.name, c.title, c.relation, cr.id_number FROM roll_cadre c
+          JOIN cc_resolved cr ON cr.id_number = c.relative_id JOIN roll_recipient r ON r.id = cr.rid
          WHERE {same_village}""")
     for rid, cid, cadre, title, relation, pid in rows:
         score, match, why = ctx.person(rid)
@@ -184,29 +222,35 @@ def cadre_relative(ctx: Context) -> Iterator[Hit]:
         yield Hit("cadre_relative", [rid], [("cadres", cid, "村干部及亲属登记")], key=f"cadre:{cid}",
                   score=score, match=match, reason=f"{why}；{text}" if why else text, subject_id=pid)
     # Relatives listed by name only: same name (after traditional→simplified) or same pinyin, same village.
-    named = ctx.all("""SELECT id, name, title, relation, relative_name, relative_name_key, village FROM roll_cadre
+    named = ctx.all("""SELECT id, relative_name FROM roll_cadre
                         WHERE relative_id IS NULL AND relative_name_key IS NOT NULL AND village IS NOT NULL""")
-    by_village: dict[str, list] = {}
-    for row in named:
-        by_village.setdefault(row.village, []).append(row)
-    for chunk_start in range(0, len(by_village), 500):
-        villages = list(by_village)[chunk_start:chunk_start + 500]
-        marks = ", ".join(f":v{i}" for i in range(len(villages)))
-        people = ctx.all(f"SELECT id, name_key, name_py, village FROM roll_recipient WHERE village IN ({marks})",
-                         **{f"v{i}": v for i, v in enumerate(villages)})
-        for person in people:
-            for cadre in by_village[person.village]:
-                rel_py = values.name_keys(cadre.relative_name)[1]
-                if person.name_key == cadre.relative_name_key:
-                    match, how = "relative_name_village", "姓名一致（繁简转换后）" if person.name_key != cadre.relative_name else "姓名一致"
-                elif person.name_py == rel_py:
-                    match, how = "relative_pinyin_village", "姓名同音"
-                else:
-                    continue
-                text = (f"村干部及亲属登记中{cadre.name}（{cadre.title}）的{cadre.relation or '亲属'}“{cadre.relative_name}”"
-                        f"无身份证号，与享受人{how}且同村（{person.village}）")
-                yield Hit("cadre_relative", [person.id], [("cadres", cadre.id, "村干部及亲属登记")],
-                          key=f"cadre:{cadre.id}", score=SCORES[match], match=match, reason=text)
+    if not named:
+        return
+    conn = ctx.session.connection()
+    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_relative")
+    conn.exec_driver_sql("CREATE TEMPORARY TABLE cc_relative (cid INTEGER NOT NULL, name_py VARCHAR(240) NOT NULL)")
+    ctx.session.execute(sa.text("INSERT INTO cc_relative (cid, name_py) VALUES (:cid, :py)"),
+                        [{"cid": cid, "py": values.name_keys(name)[1]} for cid, name in named])
+    rows = ctx.all("""
+        SELECT r.id, r.village, c.id AS cid, c.name, c.title, c.relation, c.relative_name, 0 AS sound
+          FROM roll_cadre c JOIN roll_recipient r ON r.name_key = c.relative_name_key AND r.village = c.village
+         WHERE c.relative_id IS NULL AND c.relative_name_key IS NOT NULL AND c.village IS NOT NULL
+        UNION ALL
+        SELECT r.id, r.village, c.id, c.name, c.title, c.relation, c.relative_name, 1
+          FROM cc_relative x JOIN roll_cadre c ON c.id = x.cid
+          JOIN roll_recipient r ON r.name_py = x.name_py AND r.village = c.village
+         WHERE r.name_key <> c.relative_name_key""")
+    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_relative")
+    for rid, village, cid, cadre, title, relation, relative_name, sound in rows:
+        if sound:
+            match, how = "relative_pinyin_village", "姓名同音"
+        else:
+            match = "relative_name_village"
+            how = "姓名一致（繁简转换后）" if values.name_keys(relative_name)[0] != relative_name else "姓名一致"
+        text = (f"村干部及亲属登记中{cadre}（{title}）的{relation or '亲属'}“{relative_name}”"
+                f"无身份证号，与享受人{how}且同村（{village}）")
+        yield Hit("cadre_relative", [rid], [("cadres", cid, "村干部及亲属登记")],
+                  key=f"cadre:{cid}", score=SCORES[match], match=match, reason=text)
 
 
 def age_ineligible(ctx: Context) -> Iterator[Hit]:
@@ -217,7 +261,7 @@ def age_ineligible(ctx: Context) -> Iterator[Hit]:
         last = max(_as_date(last) or ctx.today, ctx.today)
         # A superset in SQL (over `high` on the latest date, under `low` on the earliest), exact in Python.
         rows = ctx.all("""SELECT id, birth_date, paid_on, programme FROM roll_recipient
-                           WHERE program = :p AND birth_date IS NOT NULL
+                           WHERE program = :p AND birth_date IS NOT NULL AND id_number IS NOT NULL
                              AND (birth_date <= :old OR birth_date > :young)""",
                        p=program, old=_years_before(last, high + 1), young=_years_before(first, low))
         for rid, born, paid, programme in rows:
@@ -246,18 +290,24 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 RULES: dict[str, Rule] = {r.code: r for r in (
     Rule("payroll_household", "家庭成员财政供养",
          "享受人所在家庭（按户编号或户主身份证号）有成员在财政供养人员名单中，如教师、公务员家庭领取助学金或低保",
-         _household_rule("payroll_household", "roll_payroll", "payroll", "财政供养人员", "在财政供养人员名单中")),
+         _household_rule("payroll_household", "payroll", "财政供养人员", "在财政供养人员名单中")),
     Rule("deceased_recipient", "死亡后仍发放", "发放日期晚于死亡火化记录中的死亡日期", deceased_recipient),
     Rule("vehicle_owner", "家庭有车辆", "享受人家庭成员名下登记有非农用车辆（拖拉机、农用三轮车等除外）",
-         _household_rule("vehicle_owner", "roll_vehicle", "vehicles", "车辆登记", "名下登记有非农用车辆",
-                         "WHERE " + _not_words("t.vehicle_type", AGRICULTURAL_VEHICLE_WORDS, keep_null=True))),
+         _household_rule("vehicle_owner", "vehicles", "车辆登记", "名下登记有非农用车辆")),
     Rule("business_owner", "家庭有工商登记", "享受人家庭成员是工商登记的经营者",
-         _household_rule("business_owner", "roll_business", "businesses", "工商登记", "是工商登记的经营者")),
+         _household_rule("business_owner", "businesses", "工商登记", "是工商登记的经营者")),
     Rule("property_owner", "家庭有商业用房", "享受人家庭成员名下登记有商业、办公等经营性不动产",
-         _household_rule("property_owner", "roll_property", "property", "不动产登记", "名下有经营性不动产",
-                         "WHERE " + _any_words("t.usage", COMMERCIAL_USAGE_WORDS))),
+         _household_rule("property_owner", "property", "不动产登记", "名下有经营性不动产")),
     Rule("duplicate_payment", "重复享受", "同一人同一项目同一期重复发放，或在两个以上乡镇享受同一项目", duplicate_payment),
     Rule("cadre_relative", "村干部亲属享受", "享受人是同村村干部的亲属（按亲属身份证号，缺号时按姓名同村匹配）", cadre_relative),
     Rule("age_ineligible", "年龄不符", "按身份证号中的出生日期，享受人年龄不符合项目条件（如超龄领取教育资助）",
          age_ineligible),
 )}
+
+# code -> (registry table, evidence kind, extra condition on the registry row `t`)
+HOUSEHOLD_RULES = {
+    "payroll_household": ("roll_payroll", "payroll", ""),
+    "vehicle_owner": ("roll_vehicle", "vehicles", _not_words("t.vehicle_type", AGRICULTURAL_VEHICLE_WORDS, keep_null=True)),
+    "business_owner": ("roll_business", "businesses", ""),
+    "property_owner": ("roll_property", "property", _any_words("t.usage", COMMERCIAL_USAGE_WORDS)),
+}

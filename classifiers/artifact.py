@@ -251,13 +251,15 @@ def load_artifact(
     problem_type = joblib.load(folder / "problem_type.joblib")
     program = joblib.load(folder / "program.joblib")
     _share_features(problem_type, program)
-    return Triage(
+    triage = Triage(
         problem_type,
         program,
         divisions=divisions,
         low_confidence_threshold=meta.get("low_confidence_threshold", 0.5),
         version=version,
     )
+    triage.warm_up()  # here, in the loader (a background poll), not in someone's request
+    return triage
 
 
 def _share_features(problem_type: Any, program: Any) -> None:

@@ -105,6 +105,14 @@ class Triage:
         if divisions is not None:
             self.set_divisions(divisions)
 
+    def warm_up(self) -> None:
+        """Build what the first complaint would otherwise wait for (about a second): the
+        jieba dictionary, the opencc tables, the word list behind place recognition."""
+        from .extract import _load_function_words
+
+        _load_function_words()
+        self.classify("村支書王某把低保金扣了三千五，電話13800000000，身份证11010519491231002X")
+
     def set_divisions(self, divisions: DivisionIndex | Iterable[str | Division]) -> None:
         """Use the county's townships and villages for place recognition and segmentation."""
         from .segment import add_words

@@ -2,9 +2,10 @@
 
 A hit names the recipient row, the rows that show the problem, and how sure the person match is.
 `hotline.crosscheck.findings` turns hits into findings with their evidence. The joins are plain
-SQL that SQLite and PostgreSQL both run; the rules share two temporary tables built once per run:
-`cc_resolved` (fuzzy identities of recipients without a valid ID) and `cc_members` (every person
-of each recipient's household, by 户编号, 户主身份证号 or the recipient's own household record).
+SQL that SQLite and PostgreSQL both run, starting from the smaller side (the registry) and using
+the indexes of the big rolls. The rules share temporary tables built once per run: `cc_resolved`
+(fuzzy identities of recipients without a valid ID) and `cc_household` (registry people found in
+a recipient's household, by 户编号, 户主身份证号 or the recipient's own household record).
 """
 from __future__ import annotations
 
@@ -62,9 +63,6 @@ class Context:
             return 1.0, "exact_id", ""
         return found.score, found.match, found.reason
 
-
-IDENT = ("SELECT id AS rid, id_number AS pid FROM roll_recipient WHERE id_number IS NOT NULL "
-         "UNION ALL SELECT rid, id_number AS pid FROM cc_resolved")
 
 
 def prepare(session: Session) -> Context:
@@ -174,33 +172,31 @@ def deceased_recipient(ctx: Context) -> Iterator[Hit]:
 
 def duplicate_payment(ctx: Context) -> Iterator[Hit]:
     period = "COALESCE(substr(CAST(r.paid_on AS VARCHAR(10)), 1, 7), '')"
+    # Every payment with its person (valid or resolved ID), grouped in one pass; the rows of a group
+    # come back aggregated (no join back over the whole roll).
+    payments = f"""SELECT r.id AS rid, r.id_number AS pid, r.programme, {period} AS period, r.township
+                     FROM roll_recipient r WHERE r.id_number IS NOT NULL
+                   UNION ALL
+                   SELECT r.id, c.id_number, r.programme, {period}, r.township
+                     FROM cc_resolved c JOIN roll_recipient r ON r.id = c.rid"""
+    agg = "string_agg" if ctx.session.get_bind().dialect.name == "postgresql" else "group_concat"
     same_period = ctx.all(f"""
-        WITH ident AS ({IDENT}),
-        p AS (SELECT i.rid, i.pid, r.programme, {period} AS period FROM ident i JOIN roll_recipient r ON r.id = i.rid),
-        g AS (SELECT pid, programme, period FROM p GROUP BY pid, programme, period HAVING COUNT(*) > 1)
-        SELECT p.rid, p.pid, p.programme, p.period FROM p
-          JOIN g ON g.pid = p.pid AND g.programme = p.programme AND g.period = p.period""")
-    groups: dict[tuple, list[int]] = {}
-    for rid, pid, programme, when in same_period:
-        groups.setdefault((pid, programme, when), []).append(rid)
-    for (pid, programme, when), rids in groups.items():
+        SELECT pid, programme, period, {agg}(CAST(rid AS VARCHAR(20)), ',') FROM ({payments}) p
+         GROUP BY pid, programme, period HAVING COUNT(*) > 1""")
+    for pid, programme, when, rids in same_period:
+        rids = sorted(int(r) for r in rids.split(","))
         score, match, why = min((ctx.person(r) for r in rids), key=lambda p: p[0])
         text = f"同一人同一项目（{programme}）在{when or '同一批次'}发放{len(rids)}次"
         yield Hit("duplicate_payment", rids, [], key=f"period:{when}", score=score, match=match,
                   reason=f"{why}；{text}" if why else text, subject_id=pid)
     towns = ctx.all(f"""
-        WITH ident AS ({IDENT}),
-        p AS (SELECT i.rid, i.pid, r.programme, r.township FROM ident i JOIN roll_recipient r ON r.id = i.rid
-               WHERE r.township IS NOT NULL),
-        g AS (SELECT pid, programme FROM p GROUP BY pid, programme HAVING COUNT(DISTINCT township) > 1)
-        SELECT p.rid, p.pid, p.programme, p.township FROM p JOIN g ON g.pid = p.pid AND g.programme = p.programme""")
-    groups = {}
-    for rid, pid, programme, town in towns:
-        groups.setdefault((pid, programme), []).append((rid, town))
-    for (pid, programme), items in groups.items():
-        rids = [r for r, _ in items]
+        SELECT pid, programme, {agg}(CAST(rid AS VARCHAR(20)), ','), {agg}(township, :sep) FROM ({payments}) p
+         WHERE township IS NOT NULL
+         GROUP BY pid, programme HAVING COUNT(DISTINCT township) > 1""", sep="\x1f")
+    for pid, programme, rids, names in towns:
+        rids = sorted(int(r) for r in rids.split(","))
         score, match, why = min((ctx.person(r) for r in rids), key=lambda p: p[0])
-        names = "、".join(sorted({t for _, t in items}))
+        names = "、".join(sorted(set(names.split("\x1f"))))
         text = f"同一人同一项目（{programme}）在{names}两地以上享受"
         yield Hit("duplicate_payment", rids, [], key="townships", score=score, match=match,
                   reason=f"{why}；{text}" if why else text, subject_id=pid)

@@ -13,11 +13,13 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.svm import LinearSVC
-from sklearn.utils.validation import check_is_fitted
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 
 class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
@@ -49,6 +51,8 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any) -> "CalibratedLinearClassifier":
         """Fit the SVM and its calibration, then keep only the arrays needed to predict."""
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=[np.float64, np.float32])
+        check_classification_targets(y)
         fitted = self.calibrated_estimator().fit(X, y)
         (calibrated,) = fitted.calibrated_classifiers_
         svm = calibrated.estimator
@@ -59,17 +63,20 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
         self.sigmoid_b_ = np.array([c.b_ for c in calibrated.calibrators], dtype=np.float64)
         # Column of each SVM output among self.classes_ (scikit-learn's pos_class_indices).
         self.columns_ = np.searchsorted(self.classes_, svm.classes_)
-        self.n_features_in_ = self.coef_.shape[1]
         return self
 
-    def decision_function(self, X: Any) -> np.ndarray:
-        """SVM scores, one column per SVM output (one column for two classes)."""
-        check_is_fitted(self)
+    def _scores(self, X: Any) -> np.ndarray:
+        """SVM scores, one column per SVM output (one column for two classes).
+
+        Not exposed as `decision_function`: like CalibratedClassifierCV, this estimator's
+        decisions come from the calibrated probabilities, whose argmax can differ.
+        """
+        X = checked_input(self, X)
         return np.asarray(X @ self.coef_.T) + self.intercept_
 
     def predict_proba(self, X: Any) -> np.ndarray:
         """Calibrated class probabilities; rows sum to 1 (as CalibratedClassifierCV)."""
-        scores = self.decision_function(X)
+        scores = self._scores(X)
         calibrated = expit(-(self.sigmoid_a_ * scores + self.sigmoid_b_))
         n_classes = len(self.classes_)
         if n_classes == 2:
@@ -85,4 +92,29 @@ class CalibratedLinearClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X: Any) -> np.ndarray:
         """The most probable class of each row."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def checked_input(estimator: BaseEstimator, X: Any) -> Any:
+    """Validate prediction input, with a fast path for our own feature matrices.
+
+    A float CSR matrix of the fitted width (what the TF-IDF step produces) is used as is:
+    full validation costs more than the prediction. Anything else goes through
+    scikit-learn's `validate_data` (types, NaN, shape).
+    """
+    check_is_fitted(estimator)
+    if (
+        sp.issparse(X)
+        and X.format == "csr"
+        and X.dtype in (np.float32, np.float64)
+        and X.ndim == 2
+        and X.shape[1] == estimator.n_features_in_
+    ):
+        return X
+    return validate_data(estimator, X, accept_sparse="csr", reset=False, dtype=[np.float64, np.float32])

@@ -20,11 +20,10 @@ from scipy.special import expit
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
-from sklearn.utils.validation import check_is_fitted
 
 from .features import TextPreparer, char_1_3, word_ngrams
 from .labels import TARGETS
-from .linear import CalibratedLinearClassifier
+from .linear import CalibratedLinearClassifier, checked_input
 
 
 # Fewest positive (and negative) samples a label needs for its own calibrated model.
@@ -92,7 +91,7 @@ class PrimaryMultiLabelClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_primary_proba(self, X: Any) -> np.ndarray:
         """Probability that each label is the primary one (rows sum to 1)."""
-        check_is_fitted(self)
+        X = checked_input(self, X)
         proba = self.primary_estimator_.predict_proba(X)
         out = np.zeros((proba.shape[0], len(self.classes_)), dtype=float)
         out[:, self.primary_columns_] = proba
@@ -104,6 +103,7 @@ class PrimaryMultiLabelClassifier(ClassifierMixin, BaseEstimator):
         The primary model's probability is a lower bound: if a label is probably the primary
         one, it certainly applies.
         """
+        X = checked_input(self, X)
         primary = self.predict_primary_proba(X)
         scores = np.asarray(X @ self.presence_coef_.T) + self.presence_intercept_
         presence = np.zeros_like(primary)

@@ -128,3 +128,10 @@ def no_script_ran(page) -> None:
     assert page.evaluate("typeof window.__xss") == "undefined", page.url
     assert page.locator('img[src="x"]').count() == 0, page.url
     assert page.evaluate("[...document.scripts].some(s => s.text.includes('__xss'))") is False, page.url
+
+
+@pytest.fixture(autouse=True)
+def _clean_factory_session(live):
+    """A journey that failed half-way must not leave the shared factory session in a transaction."""
+    yield
+    live.session.rollback()

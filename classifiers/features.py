@@ -12,11 +12,14 @@ from collections import Counter
 from collections.abc import Iterable
 from itertools import chain, repeat
 from operator import add
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
 from .normalize import MAX_CHARS, normalize
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 from .segment import cut
 
 
@@ -148,7 +151,7 @@ def count_grams(grams_per_doc: Iterable[list[str]]) -> list[Counter[str]]:
     return [Counter(grams) for grams in grams_per_doc]
 
 
-def tfidf_from_counts(vectorizer: Any, counts_per_doc: list[Counter[str]]) -> "sp.csr_matrix":
+def tfidf_from_counts(vectorizer: Any, counts_per_doc: list[Counter[str]]) -> sp.csr_matrix:
     """What `vectorizer.transform(docs)` returns, given each doc's n-gram counts.
 
     The vocabulary look-up runs as one `map` over the whole batch rather than a Python loop.

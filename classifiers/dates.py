@@ -44,14 +44,14 @@ def _cn_int(text: str | None) -> int | None:
 
 def _dates(text: str) -> list[Entity]:
     found: list[Entity] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # characters already inside a date (O(1) overlap checks)
     has_digit = _DIGIT_RE.search(text) is not None
     for regex, needs in zip(_DATE_RES, _DATE_NEEDS):
         if needs is None and not has_digit or needs and not any(word in text for word in needs):
             continue
         for match in regex.finditer(text):
             start, end = match.span()
-            if end - start < 2 or any(s < end and start < e for s, e in taken):
+            if end - start < 2 or any(taken[start:end]):
                 continue
             groups = match.groupdict()
             year, month, day = _cn_int(groups.get("y")), _cn_int(groups.get("m")), _cn_int(groups.get("d"))
@@ -62,7 +62,7 @@ def _dates(text: str) -> list[Entity]:
                 value = f"{year:04d}" + (f"-{month:02d}" if month else "") + (f"-{day:02d}" if month and day else "")
             attrs = {"relative": groups.get("rel"), "month": month, "day": day}
             found.append(Entity("date", match.group(), start, end, value, attrs))
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
     return found
 
 

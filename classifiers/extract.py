@@ -90,6 +90,10 @@ def _amounts(text: str) -> list[Entity]:
 
 # --- assembly ------------------------------------------------------------------------------
 
+# At most this many entities per complaint (real ones have a few dozen at most).
+MAX_ENTITIES = 300
+MAX_CANDIDATES = 2 * MAX_ENTITIES
+
 # Where two entities would cross, the earlier kind in this list wins.
 _PRIORITY = {kind: rank for rank, kind in enumerate(
     ("id_number", "phone", "date", "amount", "place", "person", "program", "accused_level")
@@ -166,7 +170,11 @@ def extract_entities(
         + find_places(text, index, words) + _programs(text)
         + _accused_levels(text)
     )
-    return _resolve(entities)
+    if len(entities) > MAX_CANDIDATES:
+        # Hostile input ("王某" 25,000 times) must not make resolution quadratic in time or
+        # flood the case page: keep the candidates that come first in the text.
+        entities = sorted(entities, key=lambda e: e.start)[:MAX_CANDIDATES]
+    return _resolve(entities)[:MAX_ENTITIES]
 
 
 def summarize_accused_level(entities: Iterable[Entity]) -> str | None:

@@ -43,3 +43,9 @@ def test_it_gives_probabilities_that_sum_to_one_for_the_programme(triage):
     assert sum(result.program_probabilities.values()) == pytest.approx(1.0, abs=1e-3)
     assert set(result.problem_types) >= {result.problem_type}
     assert 0.0 <= result.confidence <= 1.0
+
+
+@pytest.mark.parametrize("text", ["王某" * 25_000, "12月" * 20_000, "一" * 50_000, "\n" * 50_000])
+def test_it_stays_fast_and_bounded_on_repetitive_input(triage, text):
+    result = triage.classify(text)
+    assert len(result.entities) <= 300

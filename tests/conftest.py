@@ -6,6 +6,7 @@ every table of a schema private to the pytest worker.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
@@ -83,6 +84,24 @@ def database_url(database_template, tmp_path) -> str:
     path = tmp_path / "hotline.sqlite3"
     shutil.copy(database_template["path"], path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def trained_models(tmp_path_factory) -> Path:
+    """A models folder holding one promoted artifact trained on the corpus.
+
+    Training takes seconds, so it happens once per test run: the first xdist worker trains
+    into the run's shared temporary folder while the others wait on a lock, then reuse it.
+    """
+    from classifiers.artifact import current_version, train_artifact
+
+    shared = tmp_path_factory.getbasetemp().parent
+    folder = shared / "trained-models"
+    with open(shared / "trained-models.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if current_version(folder) is None:
+            train_artifact(folder)
+    return folder
 
 
 @pytest.fixture

@@ -5,14 +5,6 @@ import shutil
 
 import pytest
 
-from classifiers.artifact import train_artifact
-
-
-@pytest.fixture(scope="session")
-def trained_models(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("trained")
-    train_artifact(folder)
-    return folder
 
 
 @pytest.fixture

@@ -25,13 +25,17 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def database(url: str):
+def database(url: str, fresh: bool = True):
     import sqlalchemy as sa
     from sqlmodel import SQLModel
 
     import models  # noqa: F401
     from hotline.db import make_engine
 
+    if not fresh:
+        if not url.startswith("sqlite"):
+            url += ("&" if "?" in url else "?") + "options=-csearch_path%3Dbench_crosscheck"
+        return make_engine(url)
     if url.startswith("sqlite"):
         path = Path(url.split("///", 1)[1])
         for suffix in ("", "-wal", "-shm"):
@@ -48,13 +52,25 @@ def database(url: str):
     return engine
 
 
-def run_db(folder: Path, url: str) -> None:
+def run_db(folder: Path, url: str, rules_only: bool = False, runs: int = 1, dump: Path | None = None) -> None:
+    from hotline.crosscheck import importer
+
+    engine = database(url, fresh=not rules_only)
+    if not rules_only:
+        import_all(folder, engine, importer)
+    else:  # the first run measured is a first run: no findings yet
+        import sqlalchemy as sa
+
+        with engine.begin() as conn:
+            for table in ("crosscheck_finding_complaint", "crosscheck_finding", "crosscheck_run"):
+                conn.execute(sa.text(f"DELETE FROM {table}"))
+    run_rules(folder, engine, runs, dump)
+
+
+def import_all(folder: Path, engine, importer) -> None:
     import sqlalchemy as sa
     from sqlmodel import Session
 
-    from hotline.crosscheck import findings, importer
-
-    engine = database(url)
     total_rows, total_seconds = 0, 0.0
     print(f"{'file':<16}{'rows':>10}{'seconds':>10}{'rows/s':>10}")
     for kind in KINDS:
@@ -74,14 +90,45 @@ def run_db(folder: Path, url: str) -> None:
             for table in ("roll_recipient", "roll_household_member", "roll_payroll", "roll_death", "roll_vehicle",
                           "roll_business", "roll_property", "roll_cadre"):
                 conn.execute(sa.text(f"ANALYZE {table}"))
-    with Session(engine) as session:
-        run = findings.run_rules(session=session)
-        session.commit()
-        for code, stat in run.stats.items():
-            print(f"  {code:<22}{stat.get('found', ''):>8}{stat['seconds']:>8.2f}s")
-        found = session.execute(sa.text("SELECT rule, id_number, match FROM crosscheck_finding")).all()
+
+
+def run_rules(folder: Path, engine, runs: int, dump: Path | None = None) -> None:
+    """Run all rules `runs` times (the second run is the re-run path: findings exist already)."""
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    from hotline.crosscheck import findings
+
+    for number in range(runs):
+        with Session(engine) as session:
+            run = findings.run_rules(session=session)
+            session.commit()
+            print(f"rules, run {number + 1}:    found     new   seconds")
+            for code, stat in run.stats.items():
+                print(f"  {code:<22}{stat.get('found', ''):>8}{stat.get('new', ''):>8}{stat['seconds']:>8.2f}s")
+            found = session.execute(sa.text("SELECT rule, id_number, match FROM crosscheck_finding")).all()
     print(f"peak memory {peak_mb():.0f} MB")
     score(folder, found)
+    if dump:
+        dump_findings(engine, dump)
+
+
+def dump_findings(engine, path: Path) -> None:
+    """Every finding as one JSON line, sorted by fingerprint: to compare two versions' output."""
+    import json
+
+    import sqlalchemy as sa
+
+    from models.findings import Finding
+
+    table = Finding.__table__
+    keep = ("fingerprint", "rule", "id_number", "name", "name_key", "programme", "program", "township",
+            "village", "score", "match", "reason", "evidence", "status")
+    with engine.connect() as conn, open(path, "w", encoding="utf-8") as handle:
+        for row in conn.execute(sa.select(*[table.c[k] for k in keep]).order_by(table.c.fingerprint)).mappings():
+            item = {k: row[k] for k in keep}
+            item["status"] = getattr(item["status"], "value", item["status"])
+            handle.write(json.dumps(item, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def score(folder: Path, found) -> None:
@@ -145,11 +192,15 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", ""))
     parser.add_argument("--duckdb", action="store_true")
+    parser.add_argument("--rules-only", action="store_true",
+                        help="keep the imported rolls (and findings) of an earlier run; run the rules only")
+    parser.add_argument("--runs", type=int, default=1, help="run the rules this many times (2: the re-run path)")
+    parser.add_argument("--dump", type=Path, help="write every finding as a JSON line (sorted) to this file")
     args = parser.parse_args()
     if args.duckdb:
         run_duckdb(args.folder)
     if args.db:
-        run_db(args.folder, args.db)
+        run_db(args.folder, args.db, rules_only=args.rules_only, runs=args.runs, dump=args.dump)
 
 
 if __name__ == "__main__":

@@ -45,13 +45,27 @@ class Resolved:
     reason: str
 
 
-def _chunks(items: list, size: int = 900):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def bulk_insert(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert plain rows into a (temporary) table: COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
 def resolve_recipients(session: Session) -> dict[int, Resolved]:
-    """Fuzzy identities for recipient rows without a valid ID: {recipient row id: Resolved}."""
+    """Fuzzy identities for recipient rows without a valid ID: {recipient row id: Resolved}.
+
+    The candidates are gathered with three joins (ID variants via a temporary table, household,
+    village); the choice among them is made here, strongest method first.
+    """
     rows = session.execute(sa.text(
         "SELECT id, name, name_key, name_py, id_raw, id_error, household_no, township, village "
         "FROM roll_recipient WHERE id_number IS NULL")).all()
@@ -78,21 +92,29 @@ def _by_id_typo(session: Session, rows) -> dict[int, Resolved]:
             found = values.id_variants(row.id_raw)
             if found:
                 variants[row.id] = found
-    wanted = sorted({v for vs in variants.values() for v in vs})
-    holders: dict[str, set[tuple[str, str]]] = defaultdict(set)  # id -> {(name_key, name_py)}
-    for table in _ID_TABLES:
-        for chunk in _chunks(wanted):
-            params = {f"p{i}": v for i, v in enumerate(chunk)}
-            marks = ", ".join(f":p{i}" for i in range(len(chunk)))
-            for number, key, py in session.execute(sa.text(
-                    f"SELECT id_number, name_key, name_py FROM {table} WHERE id_number IN ({marks})"), params):
-                holders[number].add((key, py))
+    if not variants:
+        return {}
+    # One join of every (row, variant) pair against every roll's ID index, instead of IN lists.
+    conn = session.connection()
+    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_variant")
+    conn.exec_driver_sql("CREATE TEMPORARY TABLE cc_variant (rid INTEGER NOT NULL, id_number VARCHAR(18) NOT NULL)")
+    bulk_insert(session, "cc_variant", ("rid", "id_number"),
+                [(rid, v) for rid, found in variants.items() for v in sorted(found)])
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE cc_variant")
+    holders_sql = " UNION ALL ".join(
+        f"SELECT v.rid, v.id_number, t.name_key, t.name_py FROM cc_variant v JOIN {table} t ON t.id_number = v.id_number"
+        for table in _ID_TABLES)
+    holders: dict[int, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    for rid, number, key, py in session.execute(sa.text(holders_sql)):
+        holders[rid][number].add((key, py))
+    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_variant")
     out = {}
     by_id = {r.id: r for r in rows}
-    for rid, found in variants.items():
+    for rid, found in holders.items():
         row = by_id[rid]
-        exact = {v for v in found if any(k == row.name_key for k, _ in holders.get(v, ()))}
-        sounds = {v for v in found if any(p == row.name_py for _, p in holders.get(v, ()))} - exact
+        exact = {v for v, people in found.items() if any(k == row.name_key for k, _ in people)}
+        sounds = {v for v, people in found.items() if any(p == row.name_py for _, p in people)} - exact
         for pool, match, how in ((exact, "id_typo_name", "姓名相同"), (sounds, "id_typo_pinyin", "姓名同音")):
             if len(pool) == 1:
                 number = next(iter(pool))
@@ -104,15 +126,14 @@ def _by_id_typo(session: Session, rows) -> dict[int, Resolved]:
 
 def _by_household(session: Session, rows) -> dict[int, Resolved]:
     out = {}
-    numbers = sorted({r.household_no for r in rows})
+    if not rows:
+        return out
     members: dict[str, list] = defaultdict(list)
-    for chunk in _chunks(numbers):
-        params = {f"p{i}": v for i, v in enumerate(chunk)}
-        marks = ", ".join(f":p{i}" for i in range(len(chunk)))
-        for m in session.execute(sa.text(
-                "SELECT household_no, id_number, name_key, name_py FROM roll_household_member "
-                f"WHERE id_number IS NOT NULL AND household_no IN ({marks})"), params):
-            members[m.household_no].append(m)
+    for m in session.execute(sa.text(
+            "SELECT DISTINCT m.household_no, m.id_number, m.name_key, m.name_py FROM roll_household_member m "
+            "WHERE m.id_number IS NOT NULL AND m.household_no IN "
+            "(SELECT household_no FROM roll_recipient WHERE id_number IS NULL AND household_no IS NOT NULL)")):
+        members[m.household_no].append(m)
     for row in rows:
         people = members.get(row.household_no, [])
         for match, pick, how in (("name_household", lambda m: m.name_key == row.name_key, "姓名相同"),
@@ -128,15 +149,23 @@ def _by_household(session: Session, rows) -> dict[int, Resolved]:
 
 def _by_village(session: Session, rows) -> dict[int, Resolved]:
     out = {}
-    villages = sorted({r.village for r in rows})
+    if not rows:
+        return out
+    # Only people who share a name (or its pinyin) with a recipient of the same village can decide.
     people: dict[str, list] = defaultdict(list)
-    for chunk in _chunks(villages):
-        params = {f"p{i}": v for i, v in enumerate(chunk)}
-        marks = ", ".join(f":p{i}" for i in range(len(chunk)))
-        for m in session.execute(sa.text(
-                "SELECT village, township, id_number, name_key, name_py FROM roll_household_member "
-                f"WHERE id_number IS NOT NULL AND village IN ({marks})"), params):
-            people[m.village].append(m)
+    for m in session.execute(sa.text("""
+            SELECT m.village, m.township, m.id_number, m.name_key, m.name_py FROM roll_household_member m
+              JOIN (SELECT DISTINCT village, name_key FROM roll_recipient
+                     WHERE id_number IS NULL AND village IS NOT NULL) r
+                ON r.village = m.village AND r.name_key = m.name_key
+             WHERE m.id_number IS NOT NULL
+            UNION
+            SELECT m.village, m.township, m.id_number, m.name_key, m.name_py FROM roll_household_member m
+              JOIN (SELECT DISTINCT village, name_py FROM roll_recipient
+                     WHERE id_number IS NULL AND village IS NOT NULL) r
+                ON r.village = m.village AND r.name_py = m.name_py
+             WHERE m.id_number IS NOT NULL""")):
+        people[m.village].append(m)
     for row in rows:
         here = [m for m in people.get(row.village, []) if not row.township or not m.township
                 or m.township == row.township]

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from hotline.crosscheck import values
-from hotline.crosscheck.matching import SCORES, Resolved, resolve_recipients
+from hotline.crosscheck.matching import SCORES, Resolved, bulk_insert, resolve_recipients
 
 AGRICULTURAL_VEHICLE_WORDS = ("拖拉机", "农用", "三轮", "低速", "收割", "插秧", "农机")
 COMMERCIAL_USAGE_WORDS = ("商业", "商服", "商铺", "商用", "门面", "店铺", "办公", "写字楼", "酒店", "宾馆", "厂房",
@@ -72,9 +72,7 @@ def prepare(session: Session) -> Context:
     conn.exec_driver_sql("DROP TABLE IF EXISTS cc_resolved")
     conn.exec_driver_sql("CREATE TEMPORARY TABLE cc_resolved (rid INTEGER NOT NULL, id_number VARCHAR(18) NOT NULL)")
     ctx.resolved = resolve_recipients(session)
-    if ctx.resolved:
-        session.execute(sa.text("INSERT INTO cc_resolved (rid, id_number) VALUES (:rid, :pid)"),
-                        [{"rid": rid, "pid": r.id_number} for rid, r in ctx.resolved.items()])
+    bulk_insert(session, "cc_resolved", ("rid", "id_number"), [(rid, r.id_number) for rid, r in ctx.resolved.items()])
     conn.exec_driver_sql("CREATE INDEX cc_resolved_pid ON cc_resolved (id_number)")
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("ANALYZE cc_resolved")
@@ -107,7 +105,7 @@ HOUSEHOLD_STEPS = (
        UNION ALL SELECT x.kind, r.id, NULL, 0, x.tid, x.tpid FROM ({registry}) x JOIN roll_recipient r ON r.head_id = x.tpid""",
     "CREATE INDEX cc_household_kind ON cc_household (kind)",
 )
-TEMP_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_resolved", "cc_relative")
+TEMP_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_resolved", "cc_relative", "cc_variant")
 
 
 def prepare_households(ctx: Context, codes: list[str]) -> None:

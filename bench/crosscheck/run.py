@@ -103,9 +103,12 @@ def run_rules(folder: Path, engine, runs: int, dump: Path | None = None) -> None
         with Session(engine) as session:
             run = findings.run_rules(session=session)
             session.commit()
-            print(f"rules, run {number + 1}:    found     new   seconds")
-            for code, stat in run.stats.items():
-                print(f"  {code:<22}{stat.get('found', ''):>8}{stat.get('new', ''):>8}{stat['seconds']:>8.2f}s")
+            print(f"rules, run {number + 1}:    found     new refreshed  seconds")
+            order = ["_prepare", *[c for c in findings.RULES if c in run.stats], "_total"]
+            for code in order:
+                stat = run.stats[code]
+                print(f"  {code:<22}{stat.get('found', ''):>8}{stat.get('new', ''):>8}{stat.get('refreshed', ''):>10}"
+                      f"{stat['seconds']:>8.2f}s")
             found = session.execute(sa.text("SELECT rule, id_number, match FROM crosscheck_finding")).all()
     print(f"peak memory {peak_mb():.0f} MB")
     score(folder, found)

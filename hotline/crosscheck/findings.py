@@ -137,8 +137,9 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
         began = time.perf_counter()
         hits = [h for h in RULES[code].run(ctx) if h.score >= min_score]
         items = assemble(session, hits, ctx.resolved)
-        new = _store(session, items, run, review_threshold)
-        stats[code] = {"found": len(items), "new": new, "seconds": round(time.perf_counter() - began, 3)}
+        new, refreshed = _store(session, items, run, review_threshold)
+        stats[code] = {"found": len(items), "new": new, "refreshed": refreshed,
+                       "seconds": round(time.perf_counter() - began, 3)}
     for name in TEMP_TABLES:
         session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     stats["_total"] = {"seconds": round(time.perf_counter() - started, 3)}
@@ -149,31 +150,81 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     return run
 
 
-def _store(session: Session, items: list[dict], run: CrosscheckRun, review_threshold: float) -> int:
-    """Insert new findings, refresh the evidence of known ones (their decisions stay)."""
-    existing: dict[str, Finding] = {}
-    prints = [i["fingerprint"] for i in items]
-    for chunk in _chunks(prints):
-        for finding in session.exec(select(Finding).where(Finding.fingerprint.in_(chunk))):
-            existing[finding.fingerprint] = finding
+_REFRESHED = ("score", "match", "reason", "evidence", "township", "village")
+_INSERTED = ("fingerprint", "rule", "id_number", "name", "name_key", "programme", "program", "township", "village",
+             "score", "match", "reason", "evidence", "status", "first_run_id", "last_run_id", "created_at",
+             "updated_at")
+
+
+def _existing(session: Session, prints: list[str]) -> dict[str, dict]:
+    """The stored findings among these fingerprints: what a re-run may refresh."""
+    table = Finding.__table__
+    columns = [table.c.id, table.c.fingerprint, table.c.status, *[table.c[k] for k in _REFRESHED]]
+    out: dict[str, dict] = {}
+    if not prints:
+        return out
+    if session.get_bind().dialect.name == "postgresql":
+        batches = [prints]  # one query, the fingerprints as one array parameter
+        where = lambda batch: table.c.fingerprint == sa.func.any(sa.literal(batch, ARRAY(sa.String)))  # noqa: E731
+    else:
+        batches = list(_chunks(prints))
+        where = lambda batch: table.c.fingerprint.in_(batch)  # noqa: E731
+    for batch in batches:
+        for row in session.execute(sa.select(*columns).where(where(batch))).mappings():
+            out[row["fingerprint"]] = dict(row)
+    return out
+
+
+def _store(session: Session, items: list[dict], run: CrosscheckRun, review_threshold: float) -> tuple[int, int]:
+    """Insert new findings, refresh known ones whose content changed (their decisions stay).
+
+    Returns (new, refreshed). Every finding seen gets this run as its last run (one statement);
+    only a finding whose score, match, reason, evidence or place changed is rewritten. New findings
+    go in with COPY on PostgreSQL.
+    """
+    existing = _existing(session, [i["fingerprint"] for i in items])
     now = utcnow()
-    fresh = []
+    fresh, changed, seen = [], [], []
     for item in items:
-        finding = existing.get(item["fingerprint"])
-        if finding is None:
+        known = existing.get(item["fingerprint"])
+        if known is None:
             fresh.append({**item, "status": _status_for(item["score"], review_threshold).value,
                           "first_run_id": run.id, "last_run_id": run.id, "created_at": now, "updated_at": now})
             continue
-        for key in ("score", "match", "reason", "evidence", "township", "village"):
-            setattr(finding, key, item[key])
-        finding.last_run_id, finding.updated_at = run.id, now
-        if finding.status in (FindingStatus.open, FindingStatus.needs_review):
-            finding.status = _status_for(item["score"], review_threshold)
-        session.add(finding)
+        status = FindingStatus(known["status"])
+        if status in (FindingStatus.open, FindingStatus.needs_review):
+            status = _status_for(item["score"], review_threshold)
+        if status.value != FindingStatus(known["status"]).value or any(item[k] != known[k] for k in _REFRESHED):
+            changed.append({**{k: item[k] for k in _REFRESHED}, "status": status, "last_run_id": run.id,
+                            "updated_at": now, "b_id": known["id"]})
+        else:
+            seen.append(known["id"])
+    table = Finding.__table__
     if fresh:
-        session.execute(sa.insert(Finding.__table__), fresh)
-    session.flush()
-    return len(fresh)
+        _insert(session, fresh)
+    if changed:
+        session.execute(table.update().where(table.c.id == sa.bindparam("b_id")), changed)
+    if seen:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(table.update().where(table.c.id == sa.func.any(sa.literal(seen, ARRAY(sa.Integer))))
+                            .values(last_run_id=run.id))
+        else:
+            for chunk in _chunks(seen):
+                session.execute(table.update().where(table.c.id.in_(chunk)).values(last_run_id=run.id))
+    return len(fresh), len(changed)
+
+
+def _insert(session: Session, rows: list[dict]) -> None:
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        session.execute(sa.insert(Finding.__table__), rows)
+        return
+    from psycopg.types.json import Jsonb
+
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor, cursor.copy(f"COPY {Finding.__tablename__} ({', '.join(_INSERTED)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([Jsonb(row[k]) if k == "evidence" else row[k] for k in _INSERTED])
 
 
 # --- the inspector's workflow ---------------------------------------------------------------

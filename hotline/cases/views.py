@@ -12,6 +12,7 @@ from hotline import access
 from hotline.cases import (calendar as workcal, conflicts, deadlines, duplicates, feedback, queues, routing,
                            supervision, workflow)
 from hotline.cases.panel import case_panel
+from hotline.cases.scope import visible_office_ids
 from hotline.db import get_session
 from hotline.errors import error_response
 from models.base import utcnow
@@ -34,12 +35,7 @@ TEMPLATE_GLOBALS = {"case_panel": case_panel}
 
 
 def _visible_office_ids() -> set[int] | None:
-    """Inspectors see their own office only; supervisors the offices they act for."""
-    if current_user.role is Role.inspector:
-        return {current_user.office_id} if current_user.office_id else set()
-    if current_user.role is Role.supervisor:
-        return workflow.supervised_office_ids(get_session(), current_user)
-    return None
+    return visible_office_ids(get_session(), current_user)
 
 
 def _case_or_404(case_id: int) -> Case:

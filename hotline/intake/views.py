@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from hotline import access, audit, phones
+from hotline.cases.scope import visible_office_ids
 from hotline.db import get_session
 from hotline.intake import service
 from hotline.intake.identity import can_reveal, reveal_identity
@@ -102,10 +103,7 @@ def history():
 
 
 def _visible_office_ids() -> set[int] | None:
-    """Inspectors see their own office's complaints; None means no restriction."""
-    if current_user.role is Role.inspector:
-        return {current_user.office_id} if current_user.office_id else set()
-    return None
+    return visible_office_ids(get_session(), current_user)
 
 
 @bp.route("/complaints")

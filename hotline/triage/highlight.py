@@ -7,10 +7,31 @@ KIND_LABELS = {"person": "人名", "place": "地点", "amount": "金额", "id_nu
                "phone": "电话", "program": "项目", "date": "日期", "accused_level": "层级"}
 
 
+def _raw_span(text: str, entity: dict) -> tuple[int, int] | None:
+    """Where the entity stands in the text as typed (triage maps it back through normalisation)."""
+    span = entity.get("raw_span")
+    if isinstance(span, (list, tuple)) and len(span) == 2 and all(isinstance(i, int) for i in span):
+        start, end = span
+        if 0 <= start < end <= len(text):
+            return start, end
+    return None
+
+
 def _spans(text: str, entities: list[dict]) -> list[tuple[int, int, dict]]:
-    """Non-overlapping spans of the entities' surface text in the original text, longest first."""
+    """Non-overlapping spans of the entities in the original text, longest first.
+
+    The mapped raw span is used where triage gave one; otherwise the surface text is searched
+    (entities stored before raw spans existed).
+    """
     taken: list[tuple[int, int, dict]] = []
-    for entity in sorted(entities or [], key=lambda e: -len(e.get("text") or "")):
+    searched = []
+    for entity in entities or []:
+        span = _raw_span(text, entity)
+        if span is None:
+            searched.append(entity)
+        elif all(span[1] <= s or span[0] >= e for s, e, _ in taken):
+            taken.append((*span, entity))
+    for entity in sorted(searched, key=lambda e: -len(e.get("text") or "")):
         needle = entity.get("text") or ""
         if len(needle) < 2:
             continue

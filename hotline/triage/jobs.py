@@ -36,8 +36,14 @@ def retrain(app: Flask, now: dt.datetime | None = None) -> str | None:
 
 
 def catch_up(app: Flask) -> int:
-    """Classify complaints that arrived while no model was available."""
-    return service.retry_unclassified(get_session())
+    """Classify complaints that arrived while no model was available.
+
+    Also keeps the model loaded: after a promotion the scheduler, not a caller's request,
+    pays the second or two of loading.
+    """
+    session = get_session()
+    service.model_store(session).get()
+    return service.retry_unclassified(session)
 
 
 JOBS = [

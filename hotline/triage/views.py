@@ -1,7 +1,7 @@
 """Triage screens: the review and unclassified queues, and confirming or correcting labels."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from hotline import access

@@ -83,3 +83,9 @@ def test_an_sms_without_fields_gets_its_accused_and_place_from_the_text(factory,
         ("王某", "村支书", "village_cadre"), ("刘某", "会计", "village_cadre")}
     assert complaint.village_id == county["villages"]["下湾村"].id
     assert complaint.township_id == county["townships"]["石桥镇"].id
+
+
+def test_entities_are_highlighted_where_they_stand_even_in_traditional_characters(factory, login):
+    complaint = factory.complaint("村支書王某把低保給了他弟弟。")
+    page = login.as_(factory.user(Role.supervisor)).get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    assert '<mark class="ent ent-person" title="人名">村支書王某</mark>' in page

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from classifiers.artifact import load_artifact, train_artifact
+from classifiers.artifact import load_artifact
 from classifiers.corpus import Split, load_corpus, split_corpus
 from classifiers.triage import Triage
 
@@ -37,10 +37,9 @@ def triage(models) -> Triage:
 
 
 @pytest.fixture(scope="session")
-def _trained_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("models")
-    train_artifact(folder)
-    return folder
+def _trained_folder(trained_models: Path) -> Path:
+    """The run's shared trained artifact (tests/conftest.py trains it once for all workers)."""
+    return trained_models
 
 
 @pytest.fixture

@@ -87,32 +87,33 @@ def prepare(session: Session) -> Context:
 # ID, plus recipients who are, or whose 户主 is, the registry person.
 # how: 0 = linked by the roll's own 户编号/户主身份证号 (no fuzzy step), 1 = via the recipient's identity.
 HOUSEHOLD_STEPS = (
+    "CREATE TEMPORARY TABLE cc_reg AS {registry}",
     """CREATE TEMPORARY TABLE cc_hm AS
        SELECT x.kind, x.tid, x.tpid, m.id AS via_row, m.household_no AS hno
-         FROM ({registry}) x JOIN roll_household_member m ON m.id_number = x.tpid""",
+         FROM cc_reg x JOIN roll_household_member m ON m.id_number = x.tpid""",
     "CREATE INDEX cc_hm_hno ON cc_hm (hno)",
+    # Every ID that counts for a registry person: the members of their households (via_row: the
+    # household row that placed them there) and the person themself (via_row NULL).
     """CREATE TEMPORARY TABLE cc_hids AS
        SELECT DISTINCT hm.kind, hm.tid, hm.tpid, hm.via_row, m.id_number AS pid
-         FROM cc_hm hm JOIN roll_household_member m ON m.household_no = hm.hno WHERE m.id_number IS NOT NULL""",
+         FROM cc_hm hm JOIN roll_household_member m ON m.household_no = hm.hno WHERE m.id_number IS NOT NULL
+       UNION ALL SELECT x.kind, x.tid, x.tpid, NULL, x.tpid FROM cc_reg x""",
     "CREATE INDEX cc_hids_pid ON cc_hids (pid)",
     """CREATE TEMPORARY TABLE cc_household AS
        SELECT hm.kind, r.id AS rid, hm.via_row, 0 AS how, hm.tid, hm.tpid
          FROM cc_hm hm JOIN roll_recipient r ON r.household_no = hm.hno
        UNION ALL SELECT h.kind, r.id, h.via_row, 0, h.tid, h.tpid FROM cc_hids h JOIN roll_recipient r ON r.head_id = h.pid
        UNION ALL SELECT h.kind, r.id, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN roll_recipient r ON r.id_number = h.pid
-       UNION ALL SELECT h.kind, c.rid, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN cc_resolved c ON c.id_number = h.pid
-       UNION ALL SELECT x.kind, r.id, NULL, 1, x.tid, x.tpid FROM ({registry}) x JOIN roll_recipient r ON r.id_number = x.tpid
-       UNION ALL SELECT x.kind, c.rid, NULL, 1, x.tid, x.tpid FROM ({registry}) x JOIN cc_resolved c ON c.id_number = x.tpid
-       UNION ALL SELECT x.kind, r.id, NULL, 0, x.tid, x.tpid FROM ({registry}) x JOIN roll_recipient r ON r.head_id = x.tpid""",
+       UNION ALL SELECT h.kind, c.rid, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN cc_resolved c ON c.id_number = h.pid""",
     "CREATE INDEX cc_household_kind ON cc_household (kind)",
 )
-TEMP_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_resolved", "cc_relative", "cc_variant")
+TEMP_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_reg", "cc_resolved", "cc_relative", "cc_variant")
 
 
 def prepare_households(ctx: Context, codes: list[str]) -> None:
     """Build `cc_household` for the household rules among `codes` (one pass over the big tables)."""
     conn = ctx.session.connection()
-    for name in ("cc_household", "cc_hids", "cc_hm"):
+    for name in ("cc_household", "cc_hids", "cc_hm", "cc_reg"):
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     parts = []
     for code in codes:
@@ -128,6 +129,8 @@ def prepare_households(ctx: Context, codes: list[str]) -> None:
         ctx.session.execute(sa.text(step.format(registry=registry)))  # text(): the LIKE patterns hold '%'
         if postgres and step.startswith("CREATE INDEX"):
             conn.exec_driver_sql(f"ANALYZE {step.split(' ON ')[1].split(' ')[0]}")
+        elif postgres and step.startswith("CREATE TEMPORARY TABLE cc_reg "):
+            conn.exec_driver_sql("ANALYZE cc_reg")
 
 
 def _household_rule(code: str, kind: str, role: str, what: str) -> Callable:

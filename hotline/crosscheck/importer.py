@@ -280,6 +280,7 @@ class _Writer:
         self.postgres = self.connection.dialect.name == "postgresql"
         self.written = 0
         self.dropped: list = []
+        self.foreign_keys: list = []  # (name, definition) dropped for a large import, added back in finish()
         self._copy = None
         self._stack: contextlib.ExitStack | None = None
         if not self.postgres:
@@ -337,6 +338,21 @@ class _Writer:
         self.dropped = [index for index in self.table.indexes]
         for index in self.dropped:
             index.drop(self.connection)
+        if self.postgres:
+            self._drop_foreign_keys()
+
+    def _drop_foreign_keys(self) -> None:
+        """Drop the table's foreign keys (import_id → roll_import) until `finish`.
+
+        A foreign key checks every COPYed row with a trigger (a lookup in roll_import per row);
+        adding it back at the end validates all rows with one join. Each constraint is re-created
+        from its own definition under its own name (whatever the migration called it).
+        """
+        self.foreign_keys = self.connection.exec_driver_sql(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %(t)s::regclass AND contype = 'f'", {"t": self.table.name}).all()
+        for name, _definition in self.foreign_keys:
+            self.connection.exec_driver_sql(f'ALTER TABLE {self.table.name} DROP CONSTRAINT "{name}"')
 
     def _table_rows(self) -> int:
         if self.postgres:
@@ -353,6 +369,9 @@ class _Writer:
         for index in self.dropped:
             index.create(self.connection)
         self.dropped = []
+        for name, definition in self.foreign_keys:
+            self.connection.exec_driver_sql(f'ALTER TABLE {self.table.name} ADD CONSTRAINT "{name}" {definition}')
+        self.foreign_keys = []
         if self.written >= ANALYZE_ABOVE:
             if not self.postgres:
                 self.connection.exec_driver_sql("PRAGMA analysis_limit = 1000")

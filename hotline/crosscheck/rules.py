@@ -126,10 +126,14 @@ def prepare_households(ctx: Context, codes: list[str]) -> None:
     registry = " UNION ALL ".join(parts)
     postgres = conn.dialect.name == "postgresql"
     for step in HOUSEHOLD_STEPS:
+        if step.startswith("CREATE INDEX"):
+            # PostgreSQL hash-joins these small tables and only needs their statistics; SQLite
+            # (nested loops only) needs the index.
+            if postgres:
+                conn.exec_driver_sql(f"ANALYZE {step.split(' ON ')[1].split(' ')[0]}")
+                continue
         ctx.session.execute(sa.text(step.format(registry=registry)))  # text(): the LIKE patterns hold '%'
-        if postgres and step.startswith("CREATE INDEX"):
-            conn.exec_driver_sql(f"ANALYZE {step.split(' ON ')[1].split(' ')[0]}")
-        elif postgres and step.startswith("CREATE TEMPORARY TABLE cc_reg "):
+        if postgres and step.startswith("CREATE TEMPORARY TABLE cc_reg "):
             conn.exec_driver_sql("ANALYZE cc_reg")
 
 

@@ -44,10 +44,13 @@ def _load_rows(session: Session, kind: str, ids: set[int]) -> dict[int, dict]:
     out = {}
     if not ids:
         return out
-    if session.get_bind().dialect.name == "postgresql":  # one query, the IDs as one array parameter
-        stmt = sa.select(table).where(table.c.id == sa.func.any(sa.bindparam("ids", type_=ARRAY(sa.Integer))))
-        for row in session.execute(stmt, {"ids": sorted(ids)}).mappings():
-            out[row["id"]] = dict(row)
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":  # one query, the IDs as one array parameter, plain tuples
+        result = conn.exec_driver_sql(f"SELECT * FROM {table.name} WHERE id = ANY(%(ids)s)", {"ids": sorted(ids)})
+        names = list(result.keys())
+        for row in result:
+            item = dict(zip(names, row))
+            out[item["id"]] = item
         return out
     for chunk in _chunks(sorted(ids)):
         for row in session.execute(sa.select(table).where(table.c.id.in_(chunk))).mappings():
@@ -55,16 +58,36 @@ def _load_rows(session: Session, kind: str, ids: set[int]) -> dict[int, dict]:
     return out
 
 
-def _snapshot(kind: str, row: dict, role: str) -> dict:
-    """The evidence row as people read it: the roll's own column labels and values."""
+_SNAPSHOT_COLUMNS = {code: tuple((c.label, c.field) for c in kind.columns) for code, kind in KINDS.items()}
+
+
+def _fields(kind: str, row: dict) -> dict:
+    """The row's columns under the roll's own labels, as text."""
     fields = {}
-    for column in KINDS[kind].columns:
-        value = row.get(column.field)
-        if column.field == "id_number" and value is None:
-            value = row.get("id_raw") or ""
-            if row.get("id_error"):
-                value = f"{value}（{row['id_error']}）"
-        fields[column.label] = values.text(value) if value is not None else ""
+    for label, name in _SNAPSHOT_COLUMNS[kind]:
+        value = row.get(name)
+        if value is None:
+            if name == "id_number":
+                value = row.get("id_raw") or ""
+                if row.get("id_error"):
+                    value = f"{value}（{row['id_error']}）"
+                fields[label] = values.text(value)
+            else:
+                fields[label] = ""
+        else:
+            fields[label] = value.strip() if type(value) is str else values.text(value)
+    return fields
+
+
+def _snapshot(kind: str, row: dict, role: str, cache: dict | None = None) -> dict:
+    """The evidence row as people read it: the roll's own column labels and values."""
+    if cache is None:
+        fields = _fields(kind, row)
+    else:  # a registry row is evidence in many findings: its fields are worked out once
+        fields = cache.get((kind, row["id"]))
+        if fields is None:
+            fields = cache[(kind, row["id"])] = _fields(kind, row)
+        fields = dict(fields)
     return {"kind": kind, "kind_label": KINDS[kind].label, "role": role, "row_id": row["id"],
             "import_id": row["import_id"], "row_no": row["row_no"], "fields": fields}
 
@@ -103,9 +126,11 @@ def assemble(session: Session, hits: list[Hit], resolved: dict) -> list[dict]:
         for kind, row_id, role in hit.evidence:
             item["other"].setdefault((kind, row_id), role)
     out = []
+    cache: dict = {}
     for item in grouped.values():
-        evidence = [_snapshot("recipients", recipients[rid], role) for (_k, rid), role in item.pop("rows").items()]
-        evidence += [_snapshot(kind, loaded[kind][row_id], role)
+        evidence = [_snapshot("recipients", recipients[rid], role, cache)
+                    for (_k, rid), role in item.pop("rows").items()]
+        evidence += [_snapshot(kind, loaded[kind][row_id], role, cache)
                      for (kind, row_id), role in item.pop("other").items() if row_id in loaded.get(kind, {})]
         item["evidence"] = evidence
         out.append(item)

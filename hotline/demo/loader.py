@@ -5,40 +5,65 @@ import datetime as dt
 import decimal
 import json
 import random
+import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlmodel import Session, select
 
 from hotline.auth import totp
 from hotline.auth.accounts import create_user
+from hotline import audit
+from hotline.auth.passwords import hash_password
+from hotline.demo import stories
 from hotline.demo.county import (COUNTY_CODE, DEMO_CALENDAR_DAYS, DEMO_USERS, FALLBACK_NOTES, OFFICES,
-                                 ROUTING_RULES, TOWNSHIPS)
-from hotline.intake import service
+                                 ROUTING_RULES, STAFF_NAMES, STAFF_OFFICE_KINDS, TOWNSHIPS)
+from hotline.demo.timeline import ZONE, at_local
 from hotline.settings import ROOT
 from models.base import utcnow
 from models.contacts import Contact
 from models.divisions import Township, Village
 from models.offices import Office, OfficeJurisdiction, OfficeKind
-from models.users import User
+from models.users import Role, User
 
 CORPUS_DIR = ROOT / "classifiers" / "corpus"
 SAMPLE_CONTACTS = 160
 SAMPLE_DAYS = 35
+TEACHER_ID = "demo-teacher"
 # Demo supervisors and admins share this TOTP secret; demo only, never in production.
 DEMO_TOTP_SECRET = "DEMOHOTLINEQINGXICOUNTYSUPERVISE"
 
 
+@dataclass
+class ContactSpec:
+    """A demo contact to log at its moment: who called, about where, and which story it starts."""
+
+    external_id: str
+    channel: str
+    text: str
+    received: dt.datetime
+    village: Village
+    phone: str
+    name: str
+    operator: str
+    kind: str = "sample"  # sample | teacher (the teacher-household letter) | repeat (merged into it)
+
+
 def load_demo(session: Session, *, identity_key: bytes, now: dt.datetime | None = None) -> dict[str, int]:
-    """Divisions, offices, users and sample contacts; returns what was added."""
-    added = {"乡镇": 0, "村": 0, "机构": 0, "用户": 0, "来电来信": 0}
+    """Divisions, offices, users, then the county's last five weeks played through the real
+    workflow (see hotline.demo.past); returns what was added."""
+    from hotline.demo import past
+
+    now = now or utcnow()
+    added = {"乡镇": 0, "村": 0, "机构": 0, "用户": 0}
     _divisions(session, added)
     _offices(session, added)
     _users(session, added)
+    _staff(session, added)
     added["分办规则"] = load_routing(session)
     added["节假日"] = load_calendar_days(session)
     session.commit()
-    _contacts(session, identity_key, now or utcnow(), added)
-    session.commit()
+    added.update(past.play(session, identity_key=identity_key, now=now, specs=_contact_specs(session, now)))
     return added
 
 
@@ -83,6 +108,31 @@ def _users(session: Session, added: dict[str, int]) -> None:
                            office=offices.get(office) if office else None)
         if totp.required(user):
             user.totp_secret = DEMO_TOTP_SECRET  # so `python -m hotline demo-code` can give the code
+        added["用户"] += 1
+
+
+def _staff(session: Session, added: dict[str, int]) -> None:
+    """An inspector for every office without a demo one. They share one hash of a random secret
+    nobody knows (hashing is slow on purpose): no login until an admin sets a password."""
+    offices = session.exec(select(Office).order_by(Office.id)).all()
+    covered = set(session.exec(select(User.office_id).where(User.role == Role.inspector)).all())
+    existing = {u.username for u in session.exec(select(User)).all()}
+    shared_hash = None
+    names = iter(STAFF_NAMES)
+    for office in offices:
+        if office.kind.value not in STAFF_OFFICE_KINDS or office.id in covered:
+            continue
+        full_name = next(names, None)
+        username = f"staff{office.id:02d}"
+        if full_name is None or username in existing:
+            continue
+        shared_hash = shared_hash or hash_password(secrets.token_urlsafe(24))
+        user = User(username=username, full_name=full_name, role=Role.inspector, office_id=office.id,
+                    password_hash=shared_hash)
+        session.add(user)
+        session.flush()
+        audit.record(session, actor=None, action="user.create", entity="user", entity_id=user.id,
+                     detail={"username": username, "role": "inspector", "office_id": office.id, "demo_staff": True})
         added["用户"] += 1
 
 
@@ -147,25 +197,37 @@ def _sample_texts() -> list[tuple[str, str]]:
     return notes[:SAMPLE_CONTACTS]
 
 
-def _contacts(session: Session, identity_key: bytes, now: dt.datetime, added: dict[str, int]) -> None:
+def _contact_specs(session: Session, now: dt.datetime) -> list[ContactSpec]:
+    """The sample contacts not yet logged (drawn as the first demo always drew them), and the
+    teacher-household letter with its two repeats."""
     rng = random.Random(2026)
-    operator = session.exec(select(User).where(User.username == "operator")).first()
-    villages = session.exec(select(Village)).all()
-    channel_map = {"call": "call", "sms": "sms", "letter": "letter", "web": "web"}
+    villages = session.exec(select(Village).order_by(Village.id)).all()
+    existing = set(session.exec(select(Contact.external_id).where(Contact.external_id.startswith("demo-"))).all())
+    specs = []
     for index, (channel, text) in enumerate(_sample_texts()):
-        external_id = f"demo-{index:04d}"
-        if session.exec(select(Contact.id).where(Contact.external_id == external_id)).first():
-            continue
         village = rng.choice(villages)
         received = now - dt.timedelta(days=rng.uniform(0.2, SAMPLE_DAYS))
         received = received.replace(hour=rng.randint(0, 9) if rng.random() < 0.8 else received.hour)
         anonymous = rng.random() < 0.35
-        data = service.IntakeData(
-            text=text, channel=channel_map.get(channel, "call"),
-            phone="" if anonymous else f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}",
-            name="" if anonymous else rng.choice("张王李赵刘陈杨黄周吴") + rng.choice(["秀兰", "建华", "国强", "桂英", "志明", "玉梅", "德福"]),
-            anonymous=anonymous, township_id=village.township_id, village_id=village.id,
-            external_id=external_id, received_at=received,
-        )
-        service.log_contact(session=session, data=data, user=operator, identity_key=identity_key)
-        added["来电来信"] += 1
+        phone = "" if anonymous else f"1{rng.choice('3589')}{rng.randint(0, 999999999):09d}"
+        name = "" if anonymous else rng.choice("张王李赵刘陈杨黄周吴") + rng.choice(
+            ["秀兰", "建华", "国强", "桂英", "志明", "玉梅", "德福"])
+        specs.append(ContactSpec(f"demo-{index:04d}", channel, text, min(received, now), village, phone, name,
+                                 "operator" if index % 3 else "operator2"))
+    village = _village(session, stories.TEACHER_LETTER[1], stories.TEACHER_LETTER[2])
+    if village is not None:
+        day = now.astimezone(ZONE).date()
+        specs.append(ContactSpec(TEACHER_ID, stories.TEACHER_LETTER[0], stories.TEACHER_LETTER[3],
+                                 at_local(day - dt.timedelta(days=16), 10, 20), village, "13990871234", "赵建华",
+                                 "operator", kind="teacher"))
+        for n, ((channel, text), days, hour) in enumerate(zip(stories.TEACHER_REPEATS, (9, 4), (15, 9)), start=1):
+            specs.append(ContactSpec(f"{TEACHER_ID}-repeat-{n}", channel, text,
+                                     at_local(day - dt.timedelta(days=days), hour, 40), village,
+                                     "" if channel == "sms" else "13890562211", "" if channel == "sms" else "钱玉梅",
+                                     "operator2", kind="repeat"))
+    return [s for s in specs if s.external_id not in existing]
+
+
+def _village(session: Session, township: str, village: str) -> Village | None:
+    return session.exec(select(Village).join(Township, Township.id == Village.township_id)
+                        .where(Township.name == township, Village.name == village)).first()

@@ -129,3 +129,12 @@ def test_findings_below_the_minimum_score_are_not_reported(rolls, db):
     rolls.load("cadres", [["姓名", "身份证号", "职务", "村", "亲属姓名"],
                           ["张支书", make_id("19600101", 13), "村支书", "红旗村", "張小明"]])
     assert "cadre_relative" not in _run(db, rules=["cadre_relative"], min_score=0.8)
+
+
+def test_evidence_keeps_backslashes_tabs_and_quotes_exactly(rolls, db):
+    _county(rolls)
+    odd = "县\\第一中学\t“分校”"
+    rolls.load("payroll", [["姓名", "身份证号", "单位", "岗位"], ["刘芳", MOTHER, odd, "教师"]], name="payroll2.csv")
+    found = _run(db, rules=["payroll_household"])["payroll_household"]
+    units = {e["fields"].get("单位") for f in found for e in f.evidence if e["kind"] == "payroll"}
+    assert odd in units

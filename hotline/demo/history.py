@@ -138,7 +138,7 @@ class Director:
             disposition = "preliminary_verification"
         if disposition == "talk_inquiry":
             t = self.later(t, rng.randint(4, 8), rng)
-            outcome = self._outcome("light")
+            outcome = self._outcome("light", t)
         else:
             begun = self.later(t, 1, rng)
             done = self.later(begun, rng.randint(15, 20), rng)
@@ -146,7 +146,7 @@ class Director:
                 self.step(begun, "挂牌督办", story, supervision.supervise, case_id=cid, days=25, interval_days=5,
                           reason=stories.SUPERVISE_REASON, actor=self.supervisor)
                 self._progress(story, cid, begun, done, inspector, rng)
-                t, outcome = done, self._outcome("full")
+                t, outcome = done, self._outcome("full", done)
             else:
                 t, outcome = self._verification(story, cid, t, boss, rng)
         self.step(t, "登记办理结果", story, workflow.record_outcome, case_id=cid,
@@ -159,13 +159,13 @@ class Director:
         filed_done = self.later(t, rng.randint(8, 12), rng)
         ongoing = self.past(t) and not self.past(filed_done)
         if not (self.take("file", ongoing) or self.take("file_old", self.past(filed_done))):
-            return t, self._outcome("full")
+            return t, self._outcome("full", t)
         self.step(t, "立案审查调查", story, workflow.file_case, case_id=cid, reason=stories.FILE_REASON, actor=boss)
         extended = self.later(t, 2, rng)
         if self.take("extend", self.past(extended) and ongoing):
             self.step(extended, "批准延期", story, workflow.extend, case_id=cid, days=10,
                       reason=stories.EXTEND_REASON, actor=boss)
-        return filed_done, self._outcome("serious")
+        return filed_done, self._outcome("serious", filed_done)
 
     def _teacher(self, story: Story, cid: int, t, inspector: User, boss: User, rng: random.Random) -> None:
         """The teacher-household letter: in preliminary verification, supervised once merged (see past)."""
@@ -230,9 +230,12 @@ class Director:
             return "preliminary_verification"
         return "shelved"
 
-    def _outcome(self, pool: str) -> tuple:
-        """The next outcome of the pool (light: talk inquiries; full: verifications; serious: formal cases)."""
+    def _outcome(self, pool: str, when) -> tuple:
+        """The next outcome of the pool (light: talk inquiries; full: verifications; serious: formal cases).
+        Only outcomes recorded by `now` take their turn, so the played ones show the whole pool."""
         outcomes = stories.OUTCOMES[pool]
+        if not self.past(when):
+            return outcomes[0]
         while True:  # exonerations are rare: each one once
             chosen = outcomes[self.outcome_no[pool] % len(outcomes)]
             self.outcome_no[pool] += 1

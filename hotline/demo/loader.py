@@ -16,6 +16,7 @@ from hotline.auth.accounts import create_user
 from hotline import audit
 from hotline.auth.passwords import hash_password
 from hotline.demo import stories
+from hotline.demo.clock import simulated
 from hotline.demo.county import (COUNTY_CODE, DEMO_CALENDAR_DAYS, DEMO_USERS, FALLBACK_NOTES, OFFICES,
                                  ROUTING_RULES, STAFF_NAMES, STAFF_OFFICE_KINDS, TOWNSHIPS)
 from hotline.demo.timeline import ZONE, at_local
@@ -56,13 +57,15 @@ def load_demo(session: Session, *, identity_key: bytes, now: dt.datetime | None 
 
     now = now or utcnow()
     added = {"乡镇": 0, "村": 0, "机构": 0, "用户": 0}
-    _divisions(session, added)
-    _offices(session, added)
-    _users(session, added)
-    _staff(session, added)
-    added["分办规则"] = load_routing(session)
-    added["节假日"] = load_calendar_days(session)
-    session.commit()
+    with simulated() as clock:  # the county was set up before its five weeks (the audit trail reads in order)
+        clock.set(now - dt.timedelta(days=SAMPLE_DAYS + 2))
+        _divisions(session, added)
+        _offices(session, added)
+        _users(session, added)
+        _staff(session, added)
+        added["分办规则"] = load_routing(session)
+        added["节假日"] = load_calendar_days(session)
+        session.commit()
     added.update(past.play(session, identity_key=identity_key, now=now, specs=_contact_specs(session, now)))
     return added
 

@@ -74,7 +74,7 @@ class Past:
         if target.repeat_count >= 3 and not surviving.supervised:
             cal, rng = self.director.cal, random.Random("teacher-supervision")
             at = office_time(cal, self.timeline.clock.at, 0, rng)
-            inspector = self.users["inspector3"]
+            inspector = self.director.inspectors.get(surviving.office_id, self.users["inspector3"])
             self.timeline.add(at, "挂牌督办", lambda: supervision.supervise(
                 session=self.session, case=self.session.get(Case, surviving.id), days=20, interval_days=3,
                 reason="同一问题被反复举报，" + stories.SUPERVISE_REASON, actor=self.users["supervisor"]),
@@ -110,12 +110,14 @@ class Past:
             return self.session.exec(select(Finding).where(Finding.rule == rule, Finding.id_number == pid)
                                      .order_by(Finding.id)).first()
 
-        teacher = finding("payroll_household", generated.teacher["son"][1])
-        findings.decide(session=self.session, finding=teacher, action="confirm", user=self.users["inspector3"],
-                        reason="经核实，张国华、李红梅系县第二中学在编教师，其子张浩然不符合助学金资助条件")
         complaint = self.teacher_complaint()
-        if complaint is not None:
-            findings.attach(session=self.session, finding=teacher, complaint=complaint, user=self.users["inspector3"])
+        for teacher in self.session.exec(select(Finding).where(  # one finding per parent on the payroll
+                Finding.rule == "payroll_household", Finding.id_number == generated.teacher["son"][1])).all():
+            findings.decide(session=self.session, finding=teacher, action="confirm", user=self.users["inspector3"],
+                            reason="经核实，张国华、李红梅系县第二中学在编教师，其子张浩然不符合助学金资助条件")
+            if complaint is not None:
+                findings.attach(session=self.session, finding=teacher, complaint=complaint,
+                                user=self.users["inspector3"])
         car = finding("vehicle_owner", generated.car_owner[1])
         findings.decide(session=self.session, finding=car, action="dismiss", user=self.users["supervisor"],
                         reason="经核实，该车辆已于去年转让他人，车管登记未及时变更")

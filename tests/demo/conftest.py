@@ -1,0 +1,73 @@
+"""One demo county for the tests of this folder: loading it takes seconds, and they only read it.
+
+The database is private to the package (a SQLite file, or a PostgreSQL schema of its own), so the
+per-test fixtures of other modules never touch it. The demo is loaded at a fixed moment (a
+Wednesday), so the stories and the weeks of the bulletins are the same on every run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, func, select
+
+from hotline.db import make_engine
+from tests.conftest import PG_URL, TEST_SECRET, pg_schema_url, reset_pg_schema
+
+NOW = dt.datetime(2026, 11, 25, 6, 30, tzinfo=dt.timezone.utc)  # Wednesday 14:30 in 青溪县
+
+
+@pytest.fixture(scope="package")
+def demo_url(tmp_path_factory):
+    if PG_URL:
+        schema = f"demo_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
+        reset_pg_schema(PG_URL, schema)
+        url = pg_schema_url(PG_URL, schema)
+        engine = make_engine(url)
+        SQLModel.metadata.create_all(engine)
+        engine.dispose()
+        yield url
+        admin = make_engine(PG_URL)
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+        return
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    yield f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="package")
+def demo_app(demo_url, trained_models, tmp_path_factory):
+    from hotline import create_app
+
+    app = create_app({"HOTLINE_ENV": "test", "SECRET_KEY": TEST_SECRET, "DATABASE_URL": demo_url,
+                      "INSTANCE_DIR": tmp_path_factory.mktemp("demo-instance"), "MODELS_DIR": trained_models,
+                      "SCHEDULER_IN_PROCESS": False, "DEMO": True})
+    app.config["WTF_CSRF_ENABLED"] = False
+    yield app
+    app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="package")
+def demo(demo_app):
+    """The summary of loading the demo county at NOW."""
+    from hotline.db import get_session
+    from hotline.demo.loader import load_demo
+
+    with demo_app.app_context():
+        return load_demo(get_session(), identity_key=demo_app.config["IDENTITY_KEY"], now=NOW)
+
+
+@pytest.fixture
+def session(demo, demo_app):
+    with Session(demo_app.extensions["db_engine"], expire_on_commit=False) as session:
+        yield session
+
+
+def count(session: Session, model, *where) -> int:
+    return session.exec(select(func.count()).select_from(model).where(*where)).one()

@@ -97,7 +97,7 @@ def test_hostile_message_sids_are_refused_or_stored_exactly(post, db, sid, sende
 @HYPOTHESIS
 @given(step=st.sampled_from(["", "/menu", "/report", "/recorded", "/query", "/dialed", "/nowhere"]),
        sender=SENDERS, digits=st.one_of(_text(30), st.sampled_from(["1", "2", "0", "9", "#", ""])),
-       speech=TEXT, duration=st.one_of(_text(8), st.integers(-10, 10**12).map(str)), extra=EXTRA)
+       speech=TEXT, duration=st.one_of(_text(8), st.integers(-10, 2**31 - 1).map(str)), extra=EXTRA)
 def test_any_signed_voice_step_is_answered_without_a_server_error(post, db, step, sender, digits, speech,
                                                                   duration, extra):
     sid = f"CA{next(_sids):032x}"
@@ -135,3 +135,13 @@ def test_a_nul_byte_in_a_webhook_is_stored_not_spooled(post, db, field):
               "Body": "石桥镇低保被冒领"}
     params[field] = params[field][:10] + "\x00" + params[field][10:]
     assert post("/twilio/sms", params).status_code in (200, 400)
+
+
+@pytest.mark.xfail(bool(PG_URL), strict=True, reason="known bug for telephony: a RecordingDuration beyond a 32-bit "
+                   "integer overflows telephony_recording.duration_seconds on PostgreSQL, so the webhook spools the "
+                   "request and replay can never ingest it; clamp it in voice.recorded. Remove this marker once fixed.")
+def test_a_recording_duration_beyond_an_integer_is_stored_not_spooled(post):
+    n = next(_sids)
+    post("/twilio/voice/recorded", {"CallSid": f"CA{n:032x}", "AccountSid": ACCOUNT, "From": "+8613812345678",
+                                     "To": "+8610690000", "RecordingSid": f"RE{n:032x}", "RecordingDuration": "2147483648",
+                                     "RecordingUrl": "https://api.twilio.com/x"})

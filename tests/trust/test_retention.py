@@ -187,3 +187,11 @@ def test_a_purged_complaint_still_shows_to_a_custodian(closed, db, factory, logi
     page = client.get(f"/complaints/{case.complaint_id}")
     assert page.status_code == 200 and "13812345678" not in page.get_data(as_text=True)
 
+
+
+def test_the_period_comes_from_retention_days(closed, db, runner, monkeypatch):
+    monkeypatch.setenv("RETENTION_DAYS", "30")
+    old, recent = closed.case(days_ago=31), closed.case(days_ago=29, recording=False)
+    result = runner.invoke(args=["retention", "purge"])
+    assert result.exit_code == 0 and "保存期限 30 天" in result.output
+    assert _person(db, old).phone_enc is None and _person(db, recent).phone_enc is not None

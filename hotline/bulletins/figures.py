@@ -11,6 +11,9 @@ import decimal
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, select
 
 from hotline.bulletins import workflow
@@ -48,6 +51,117 @@ class Period:
         return [(self.start, self.end), (self.ytd_start, self.end)]
 
 
+# A range at least this long is counted by reading the table through rather than through an
+# index: on SQLite an index scan costs a B-tree seek per row, several times a sequential read, once
+# the range holds much of the table (a year to date does), and without ANALYZE statistics SQLite
+# even walks a whole table through an index on a GROUP BY column. So for wide scans every indexed
+# term is written `+term` on SQLite (its documented way to keep a term off the indexes).
+# PostgreSQL's planner makes this choice itself from its statistics: there the SQL is unchanged.
+WIDE_SPAN = dt.timedelta(days=31)
+
+
+class _Unindexed(ColumnElement):
+    """An expression SQLite must not answer from an index (rendered `+(expr)`); unchanged elsewhere."""
+
+    inherit_cache = True
+    _traverse_internals = [("element", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, element):
+        self.element = element
+        self.type = element.type
+
+    @property
+    def _from_objects(self):
+        return self.element._from_objects
+
+
+@compiles(_Unindexed)
+def _compile_unindexed(element, compiler, **kw):
+    return "(" + compiler.process(element.element, **kw) + ")"
+
+
+@compiles(_Unindexed, "sqlite")
+def _compile_unindexed_sqlite(element, compiler, **kw):
+    return "+(" + compiler.process(element.element, **kw) + ")"
+
+
+def unindexed(expression, wide: bool = True):
+    """`expression`, kept off SQLite's indexes when `wide`."""
+    return _Unindexed(expression) if wide else expression
+
+
+def is_wide(low, high) -> bool:
+    return low is None or high is None or high - low >= WIDE_SPAN
+
+
+def in_span(stamp, low, high=None):
+    """`low <= stamp < high` (high None: no upper bound; low None: no lower bound) for a WHERE
+    clause, read through the table on SQLite when the span is wide or open."""
+    column = unindexed(stamp, is_wide(low, high))
+    tests = ([] if low is None else [column >= low]) + ([] if high is None else [column < high])
+    return sa.and_(*tests)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """One family of columns of a grouped scan: a value for each range of `stamp`.
+
+    Counts rows by default; `value`: sums this expression; `distinct`: counts distinct values of
+    it. `when`: conditions this tally alone adds (other tallies of the same scan ignore them).
+    """
+
+    name: str
+    stamp: object
+    ranges: tuple
+    when: tuple = ()
+    value: object = None
+    distinct: object = None
+
+    def columns(self) -> list:
+        result = []
+        for a, b in self.ranges:
+            inside = sa.and_(self.stamp >= a, self.stamp < b, *self.when)
+            if self.distinct is not None:
+                result.append(sa.func.count(sa.distinct(sa.case((inside, self.distinct), else_=None))))
+            else:
+                value = 1 if self.value is None else self.value
+                result.append(sa.func.coalesce(sa.func.sum(sa.case((inside, value), else_=0)), 0))
+        return result
+
+
+def tally(session: Session, tallies: list[Tally], *, group=None, where=()) -> dict:
+    """{group value: {tally name: [value in range 1, ...]}} from one scan of one table (no group:
+    key None; a tuple of columns: tuple keys). Rows outside every tally's ranges are not read."""
+    spans: list[list] = []  # [stamp, lowest start, highest end] per timestamp column
+    for t in tallies:
+        low, high = min(r[0] for r in t.ranges), max(r[1] for r in t.ranges)
+        span = next((s for s in spans if s[0] is t.stamp), None)
+        if span is None:
+            spans.append([t.stamp, low, high])
+        else:
+            span[1], span[2] = min(span[1], low), max(span[2], high)
+    reach = sa.or_(*(in_span(stamp, low, high) for stamp, low, high in spans))
+    wide = any(is_wide(low, high) for _stamp, low, high in spans)
+    groups = [] if group is None else list(group) if isinstance(group, tuple) else [group]
+    groups = [unindexed(g, wide) for g in groups]
+    columns = [column for t in tallies for column in t.columns()]
+    stmt = sa.select(*groups, *columns).where(reach, *(unindexed(w, wide) for w in where))
+    if groups:
+        stmt = stmt.group_by(*groups)
+    result: dict = {}
+    for row in session.execute(stmt):
+        head = tuple(_plain(v) for v in row[:len(groups)])
+        key = None if not groups else head if isinstance(group, tuple) else head[0]
+        values = [_number(v) for v in row[len(groups):]]
+        entry = result.setdefault(key, {t.name: [0] * len(t.ranges) for t in tallies})
+        position = 0
+        for t in tallies:
+            part = values[position:position + len(t.ranges)]
+            entry[t.name] = [a + b for a, b in zip(entry[t.name], part)]
+            position += len(t.ranges)
+    return result
+
+
 def count_in_ranges(session: Session, stamp, ranges, *, group=None, where=(), distinct=None,
                     total=None) -> dict:
     """{group value: [count in range 1, count in range 2, ...]} in one query (no group: key None;
@@ -55,25 +169,16 @@ def count_in_ranges(session: Session, stamp, ranges, *, group=None, where=(), di
 
     `distinct`: count distinct values of this column instead of rows; `total`: sum this column.
     """
-    low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
-    if distinct is not None:
-        sums = [sa.func.count(sa.distinct(sa.case((sa.and_(stamp >= a, stamp < b), distinct), else_=None)))
-                for a, b in ranges]
-    else:
-        value = 1 if total is None else total
-        sums = [sa.func.coalesce(sa.func.sum(sa.case((sa.and_(stamp >= a, stamp < b), value), else_=0)), 0)
-                for a, b in ranges]
-    groups = [] if group is None else list(group) if isinstance(group, tuple) else [group]
-    stmt = sa.select(*groups, *sums).where(stamp >= low, stamp < high, *where)
-    if groups:
-        stmt = stmt.group_by(*groups)
-    result: dict = {}
-    for row in session.execute(stmt):
-        head = tuple(_plain(v) for v in row[:len(groups)])
-        key = None if not groups else head if isinstance(group, tuple) else head[0]
-        counts = [_number(v) for v in row[len(groups):]]
-        previous = result.get(key, [0] * len(ranges))
-        result[key] = [a + b for a, b in zip(previous, counts)]
+    counts = tally(session, [Tally("n", stamp, tuple(ranges), value=total, distinct=distinct)], group=group,
+                   where=where)
+    return {key: values["n"] for key, values in counts.items()}
+
+
+def totals(counts: dict, name: str, size: int) -> list:
+    """A tally summed over every group."""
+    result = [0] * size
+    for values in counts.values():
+        result = [a + b for a, b in zip(result, values[name])]
     return result
 
 
@@ -109,9 +214,24 @@ SHARE_COLUMNS = ["本周", "本周占比", "本年累计", "本年占比"]
 SHARE_KINDS = [INT, RATE, INT, RATE]
 
 
-def contacts_by_channel(session: Session, period: Period) -> Table:
+def trend_weeks(period: Period, weeks: int = TREND_WEEKS) -> tuple[list[IsoWeek], tuple]:
+    """The `weeks` weeks ending with the reported one (oldest first) and their ranges."""
+    series = [period.week.previous(n) for n in range(weeks - 1, -1, -1)]
+    return series, tuple((w.start(period.zone), w.end(period.zone)) for w in series)
+
+
+def contact_counts(session: Session, period: Period, trend_ranges: tuple = ()) -> dict:
+    """Contacts by (channel, follow-up): "period" [week, year] and, with trend ranges, "trend"; one scan."""
+    tallies = [Tally("period", Contact.received_at, tuple(period.ranges))]
+    if trend_ranges:
+        tallies.append(Tally("trend", Contact.received_at, trend_ranges))
+    return tally(session, tallies, group=(Contact.channel, Contact.is_followup))
+
+
+def contacts_by_channel(session: Session, period: Period, counts: dict | None = None) -> Table:
     """Every contact (calls, texts, letters, follow-ups) received, by channel."""
-    both = count_in_ranges(session, Contact.received_at, period.ranges, group=(Contact.channel, Contact.is_followup))
+    counts = contact_counts(session, period) if counts is None else counts
+    both = {key: values["period"] for key, values in counts.items()}
     counts = marginal(both, 0)
     followups = marginal(both, 1).get(True, [0, 0])
     labels = [(c.value, CHANNEL_LABELS[c]) for c in Channel]
@@ -134,16 +254,20 @@ def marginal(counts: dict, position: int) -> dict:
     return result
 
 
-def clue_counts(session: Session, period: Period) -> dict:
-    """Clues by (problem type, programme, township) in one pass; the tables take its marginals."""
-    return count_in_ranges(session, Complaint.received_at, period.ranges,
-                           group=(Complaint.problem_type, Complaint.program, Complaint.township_id),
-                           where=_clue_filter())
+def clue_counts(session: Session, period: Period, trend_ranges: tuple = ()) -> dict:
+    """Clues by (problem type, programme, township) in one pass: "period" [week, year] and, with
+    trend ranges, "trend"; the tables take its marginals."""
+    tallies = [Tally("period", Complaint.received_at, tuple(period.ranges))]
+    if trend_ranges:
+        tallies.append(Tally("trend", Complaint.received_at, trend_ranges))
+    return tally(session, tallies, group=(Complaint.problem_type, Complaint.program, Complaint.township_id),
+                 where=_clue_filter())
 
 
 def clues_by(session: Session, period: Period, what: str, joint: dict | None = None) -> Table:
     """Clues received, by primary problem type, programme or township."""
     joint = clue_counts(session, period) if joint is None else joint
+    joint = {key: values["period"] for key, values in joint.items()}
     if what == "problem_type":
         counts = marginal(joint, 0)
         labels = [(k.value, v) for k, v in PROBLEM_TYPE_LABELS.items()]
@@ -171,9 +295,12 @@ def findings_by_rule(session: Session, period: Period) -> Table:
     """Cross-check suspicions raised (by when first found) and confirmed (by when decided), per rule."""
     from models.findings import Finding, FindingStatus
 
-    raised = count_in_ranges(session, Finding.created_at, period.ranges, group=Finding.rule)
-    confirmed = count_in_ranges(session, Finding.decided_at, period.ranges, group=Finding.rule,
-                                where=[Finding.status == FindingStatus.confirmed])
+    ranges = tuple(period.ranges)
+    counts = tally(session, [Tally("raised", Finding.created_at, ranges),
+                             Tally("confirmed", Finding.decided_at, ranges,
+                                   when=(Finding.status == FindingStatus.confirmed,))], group=Finding.rule)
+    raised = {rule: values["raised"] for rule, values in counts.items() if any(values["raised"])}
+    confirmed = {rule: values["confirmed"] for rule, values in counts.items() if any(values["confirmed"])}
     names = _rule_labels()
     rows = []
     for rule in sorted(set(raised) | set(confirmed) | set(names)):
@@ -187,12 +314,15 @@ def findings_by_rule(session: Session, period: Period) -> Table:
 
 def trend(session: Session, period: Period, weeks: int = TREND_WEEKS) -> list[dict]:
     """Weekly counts for the last `weeks` weeks ending with the reported one (oldest first)."""
-    series = [period.week.previous(n) for n in range(weeks - 1, -1, -1)]
-    ranges = [(w.start(period.zone), w.end(period.zone)) for w in series]
-    contacts = count_in_ranges(session, Contact.received_at, ranges).get(None, [0] * weeks)
-    clues = count_in_ranges(session, Complaint.received_at, ranges, where=_clue_filter()).get(None, [0] * weeks)
-    opened = count_in_ranges(session, Case.opened_at, ranges).get(None, [0] * weeks)
-    closed = count_in_ranges(session, Case.closed_at, ranges).get(None, [0] * weeks)
+    series, ranges = trend_weeks(period, weeks)
+    counted = tally(session, [Tally("trend", Contact.received_at, ranges)])
+    contacts = totals(counted, "trend", weeks)
+    clues = totals(tally(session, [Tally("trend", Complaint.received_at, ranges)], where=_clue_filter()), "trend", weeks)
+    cases = tally(session, [Tally("opened", Case.opened_at, ranges), Tally("closed", Case.closed_at, ranges)])
+    return trend_points(series, contacts, clues, totals(cases, "opened", weeks), totals(cases, "closed", weeks))
+
+
+def trend_points(series: list[IsoWeek], contacts: list, clues: list, opened: list, closed: list) -> list[dict]:
     return [{"week": str(w), "contacts": contacts[i], "clues": clues[i], "cases_opened": opened[i],
              "cases_closed": closed[i]} for i, w in enumerate(series)]
 
@@ -205,15 +335,21 @@ def trend_table(points: list[dict]) -> Table:
 
 def compute(session: Session, week: IsoWeek, *, zone: str, typical_limit: int = 3,
             as_of: dt.datetime | None = None) -> Figures:
-    """All figures of the bulletin for `week` (and its year to date), or up to `as_of` within it."""
+    """All figures of the bulletin for `week` (and its year to date), or up to `as_of` within it.
+
+    One scan per table gives the week, the year to date and the 12-week trend together.
+    """
     period = Period.of(week, zone, as_of)
-    joint = clue_counts(session, period)
-    tables = [contacts_by_channel(session, period), clues_by(session, period, "problem_type", joint),
+    series, ranges = trend_weeks(period)
+    contacts = contact_counts(session, period, ranges)
+    joint = clue_counts(session, period, ranges)
+    tables = [contacts_by_channel(session, period, contacts), clues_by(session, period, "problem_type", joint),
               clues_by(session, period, "program", joint), clues_by(session, period, "township", joint)]
-    flow = workflow.compute(session, period, typical_limit=typical_limit)
+    flow = workflow.compute(session, period, typical_limit=typical_limit, trend_ranges=ranges)
     tables.extend(flow.tables)
     tables.append(findings_by_rule(session, period))
-    points = trend(session, period)
+    points = trend_points(series, totals(contacts, "trend", len(series)), totals(joint, "trend", len(series)),
+                          flow.trend["cases_opened"], flow.trend["cases_closed"])
     tables.append(trend_table(points))
     for number, table in enumerate(tables, start=1):
         table.title = _renumber(table.title, number)

@@ -33,34 +33,73 @@ class FlowFigures:
     key: dict = field(default_factory=dict)
     typical_cases: list[dict] = field(default_factory=list)
     not_covered: list[str] = field(default_factory=list)
-
-
-def _counts(session, stamp, period, **kwargs) -> dict:
-    from hotline.bulletins.figures import count_in_ranges
-
-    return count_in_ranges(session, stamp, period.ranges, **kwargs)
+    trend: dict = field(default_factory=dict)
 
 
 def _one(result: dict, n: int = 2) -> list:
     return result.get(None, [0] * n)
 
 
-def _events(session, period, kind: str, *, group=None) -> dict:
-    """Distinct cases with an event of this kind in the week / the year to date."""
-    return _counts(session, CaseEvent.at, period, group=group, where=[CaseEvent.kind == kind],
-                   distinct=CaseEvent.case_id)
+EVENT_KINDS = ("assigned", "disposition_approved", "filed", "outcome_recorded", "closed")
 
 
-def overdue_at(session: Session, moment, *, group=None) -> dict:
-    """Distinct cases with a deadline passed and neither met nor cancelled at `moment`."""
-    columns = ([group] if group is not None else []) + [sa.func.count(sa.distinct(CaseDeadline.case_id))]
-    stmt = sa.select(*columns).where(
-        CaseDeadline.due_at < moment,
-        sa.or_(CaseDeadline.met_at.is_(None), CaseDeadline.met_at >= moment),
-        sa.or_(CaseDeadline.cancelled_at.is_(None), CaseDeadline.cancelled_at >= moment))
-    if group is not None:
-        stmt = stmt.group_by(group)
-    return {(row[0] if group is not None else None): int(row[-1]) for row in session.execute(stmt)}
+def event_counts(session: Session, period) -> dict:
+    """{kind: [week, year]}: distinct cases with an event of each kind in EVENT_KINDS, and
+    "resolved": distinct cases closed (event) whose finding settles the matter; one scan."""
+    from hotline.bulletins.figures import Tally, tally
+
+    ranges = tuple(period.ranges)
+    tallies = [Tally(kind, CaseEvent.at, ranges, when=(CaseEvent.kind == kind,), distinct=CaseEvent.case_id)
+               for kind in EVENT_KINDS]
+    resolved_cases = sa.select(Case.id).where(Case.finding.in_(RESOLVED))
+    tallies.append(Tally("resolved", CaseEvent.at, ranges, distinct=CaseEvent.case_id,
+                         when=(CaseEvent.kind == "closed", CaseEvent.case_id.in_(resolved_cases))))
+    counts = tally(session, tallies, where=[CaseEvent.kind.in_(EVENT_KINDS)])
+    return counts.get(None) or {t.name: [0, 0] for t in tallies}
+
+
+def office_event_counts(session: Session, period) -> dict:
+    """{office id: {"received": [week, year], "sent_back": [week, year]}}: event rows, one scan."""
+    from hotline.bulletins.figures import Tally, tally
+
+    ranges = tuple(period.ranges)
+    return tally(session, [Tally("received", CaseEvent.at, ranges, when=(CaseEvent.kind.in_(RECEIVED_KINDS),)),
+                           Tally("sent_back", CaseEvent.at, ranges, when=(CaseEvent.kind == "sent_back",))],
+                 group=CaseEvent.office_id, where=[CaseEvent.kind.in_(RECEIVED_KINDS + ("sent_back",))])
+
+
+def case_counts(session: Session, period, trend_ranges: tuple = ()) -> dict:
+    """One scan of the case table: "opened" (merged cases left out), "money" recovered and
+    "money_cases" (by when the outcome was recorded) for [week, year]; with trend ranges also
+    "trend_opened" and "trend_closed" (every case opened / closed in each trend week)."""
+    from hotline.bulletins.figures import Tally, tally
+
+    ranges = tuple(period.ranges)
+    has_money = Case.money_recovered_yuan.is_not(None)
+    tallies = [Tally("opened", Case.opened_at, ranges, when=(Case.merged_into_case_id.is_(None),)),
+               Tally("money", Case.concluded_at, ranges, when=(has_money,), value=Case.money_recovered_yuan),
+               Tally("money_cases", Case.concluded_at, ranges, when=(has_money, Case.money_recovered_yuan > 0))]
+    if trend_ranges:
+        tallies += [Tally("trend_opened", Case.opened_at, trend_ranges),
+                    Tally("trend_closed", Case.closed_at, trend_ranges)]
+    counts = tally(session, tallies)
+    return counts.get(None) or {t.name: [0] * len(t.ranges) for t in tallies}
+
+
+def overdue_at(session: Session, moment) -> tuple[int, dict]:
+    """(cases, {office id: cases}): distinct cases with a deadline passed and neither met nor
+    cancelled at `moment`, overall and per office that owns the deadline; one scan."""
+    from hotline.bulletins.figures import in_span, unindexed
+
+    stmt = (sa.select(unindexed(CaseDeadline.office_id), unindexed(CaseDeadline.case_id)).distinct().where(
+        in_span(CaseDeadline.due_at, None, moment),
+        unindexed(sa.or_(CaseDeadline.met_at.is_(None), CaseDeadline.met_at >= moment)),
+        unindexed(sa.or_(CaseDeadline.cancelled_at.is_(None), CaseDeadline.cancelled_at >= moment))))
+    cases, by_office = set(), {}
+    for office_id, case_id in session.execute(stmt):
+        cases.add(case_id)
+        by_office[office_id] = by_office.get(office_id, 0) + 1
+    return len(cases), by_office
 
 
 def deadline_stats(session, period) -> dict:
@@ -68,16 +107,21 @@ def deadline_stats(session, period) -> dict:
 
     Deadlines falling due in each range and not cancelled before they fell due; one query.
     """
+    from hotline.bulletins.figures import in_span, is_wide, unindexed
+
+    wide = is_wide(period.ytd_start, period.end)
     on_time = sa.and_(CaseDeadline.met_at.is_not(None), CaseDeadline.met_at <= CaseDeadline.due_at)
     columns = []
     for test in (sa.true(), on_time):
         for a, b in period.ranges:
             inside = sa.and_(CaseDeadline.due_at >= a, CaseDeadline.due_at < b, test)
             columns.append(sa.func.coalesce(sa.func.sum(sa.case((inside, 1), else_=0)), 0))
-    stmt = (sa.select(CaseDeadline.office_id, CaseDeadline.kind, *columns)
-            .where(CaseDeadline.due_at >= period.ytd_start, CaseDeadline.due_at < period.end,
-                   sa.or_(CaseDeadline.cancelled_at.is_(None), CaseDeadline.cancelled_at > CaseDeadline.due_at))
-            .group_by(CaseDeadline.office_id, CaseDeadline.kind))
+    office, kind = unindexed(CaseDeadline.office_id, wide), unindexed(CaseDeadline.kind, wide)
+    stmt = (sa.select(office, kind, *columns)
+            .where(in_span(CaseDeadline.due_at, period.ytd_start, period.end),
+                   unindexed(sa.or_(CaseDeadline.cancelled_at.is_(None),
+                                    CaseDeadline.cancelled_at > CaseDeadline.due_at), wide))
+            .group_by(office, kind))
     return {(row[0], getattr(row[1], "value", row[1])): [int(v) for v in row[2:]] for row in session.execute(stmt)}
 
 
@@ -94,15 +138,11 @@ def _deadlines_due(stats: dict, *, kinds=None, by_office: bool = False) -> tuple
     return due, met
 
 
-def throughput(session: Session, period) -> tuple[Table, dict]:
+def throughput(cases: dict, events: dict, overdue: int) -> tuple[Table, dict]:
     """New, assigned, disposed, concluded, closed cases; overdue at the week's end."""
-    opened = _one(_counts(session, Case.opened_at, period, where=[Case.merged_into_case_id.is_(None)]))
-    assigned = _one(_events(session, period, "assigned"))
-    disposed = _one(_events(session, period, "disposition_approved"))
-    filed = _one(_events(session, period, "filed"))
-    concluded = _one(_events(session, period, "outcome_recorded"))
-    closed = _one(_events(session, period, "closed"))
-    overdue = overdue_at(session, period.end).get(None, 0)
+    opened, closed = cases["opened"], events["closed"]
+    assigned, disposed = events["assigned"], events["disposition_approved"]
+    filed, concluded = events["filed"], events["outcome_recorded"]
     rows = [["新受理案件", opened[0], opened[1]], ["已分办", assigned[0], assigned[1]],
             ["已作出处置", disposed[0], disposed[1]], ["立案审查调查", filed[0], filed[1]],
             ["已出结论", concluded[0], concluded[1]], ["已办结", closed[0], closed[1]],
@@ -114,16 +154,23 @@ def throughput(session: Session, period) -> tuple[Table, dict]:
     return table, key
 
 
-def rates(session: Session, period, stats: dict) -> tuple[Table, dict]:
+def visit_counts(session: Session, period) -> dict:
+    """{"visits": [week, year], "satisfied": [week, year]}: return visits made, one scan."""
+    from hotline.bulletins.figures import Tally, tally
+
+    ranges = tuple(period.ranges)
+    counts = tally(session, [Tally("visits", ReturnVisit.at, ranges),
+                             Tally("satisfied", ReturnVisit.at, ranges,
+                                   when=(ReturnVisit.satisfaction.in_(SATISFIED),))])
+    return counts.get(None) or {"visits": [0, 0], "satisfied": [0, 0]}
+
+
+def rates(stats: dict, events: dict, visit: dict) -> tuple[Table, dict]:
     """Response, resolution, satisfaction and on-time rates, with what each is counted from."""
     due, met = _deadlines_due(stats, kinds=[DeadlineKind.assignment])
     response = (_one(met), _one(due))
-    closed = _one(_events(session, period, "closed"))
-    resolved = _one(_counts(session, CaseEvent.at, period, distinct=CaseEvent.case_id,
-                            where=[CaseEvent.kind == "closed", CaseEvent.case_id == Case.id,
-                                   Case.finding.in_(RESOLVED)]))
-    visits = _one(_counts(session, ReturnVisit.at, period))
-    happy = _one(_counts(session, ReturnVisit.at, period, where=[ReturnVisit.satisfaction.in_(SATISFIED)]))
+    closed, resolved = events["closed"], events["resolved"]
+    visits, happy = visit["visits"], visit["satisfied"]
     all_due, all_met = _deadlines_due(stats)
     on_time = (_one(all_met), _one(all_due))
     rows = []
@@ -141,23 +188,20 @@ def rates(session: Session, period, stats: dict) -> tuple[Table, dict]:
     return table, key
 
 
-def offices(session: Session, period, stats: dict) -> Table:
+def offices(session: Session, period, stats: dict, overdue: dict) -> Table:
     """Per office: cases received, sent back, deadlines due and met, overdue at the week's end."""
-    received = _counts(session, CaseEvent.at, period, group=CaseEvent.office_id,
-                       where=[CaseEvent.kind.in_(RECEIVED_KINDS)])
-    sent_back = _counts(session, CaseEvent.at, period, group=CaseEvent.office_id,
-                        where=[CaseEvent.kind == "sent_back"])
+    events = office_event_counts(session, period)
     due, met = _deadlines_due(stats, by_office=True)
-    overdue = overdue_at(session, period.end, group=CaseDeadline.office_id)
     rows = []
     zero = [0, 0]
-    for office in session.exec(select(Office).order_by(Office.id)).all():
-        got, back = received.get(office.id, zero), sent_back.get(office.id, zero)
-        d, m = due.get(office.id, zero), met.get(office.id, zero)
-        if not any(got + back + d) and not overdue.get(office.id):
+    for office_id, name in session.execute(sa.select(Office.id, Office.name).order_by(Office.id)):
+        counts = events.get(office_id, {})
+        got, back = counts.get("received", zero), counts.get("sent_back", zero)
+        d, m = due.get(office_id, zero), met.get(office_id, zero)
+        if not any(got + back + d) and not overdue.get(office_id):
             continue
-        rows.append([office.name, got[0], back[0], rate(back[0], got[0]), d[0], m[0], rate(m[0], d[0]),
-                     rate(back[1], got[1]), rate(m[1], d[1]), overdue.get(office.id, 0)])
+        rows.append([name, got[0], back[0], rate(back[0], got[0]), d[0], m[0], rate(m[0], d[0]),
+                     rate(back[1], got[1]), rate(m[1], d[1]), overdue.get(office_id, 0)])
     return Table("offices", "表{n} 各单位按期办理率和退单率", "各单位",
                  ["单位", "本周收案", "本周退单", "本周退单率", "本周到期", "本周按期", "本周按期率",
                   "本年退单率", "本年按期率", "逾期未办"],
@@ -210,18 +254,18 @@ def _zone(period):
 
 def measures(session: Session, period) -> Table:
     """People handled, by measure (人次: one row per person per measure)."""
-    counts = _counts(session, CaseMeasure.at, period, group=CaseMeasure.kind)
+    from hotline.bulletins.figures import count_in_ranges
+
+    counts = count_in_ranges(session, CaseMeasure.at, period.ranges, group=CaseMeasure.kind)
     rows = [[MEASURE_LABELS[k], *counts.get(k.value, [0, 0])] for k in MeasureKind]
     rows.append(["合计", sum(r[1] for r in rows), sum(r[2] for r in rows)])
     return Table("measures", "表{n} 处理人员情况（按措施）", "处理人员", ["措施", "本周（人次）", "本年累计（人次）"],
                  [TEXT, INT, INT], rows)
 
 
-def recovered(session: Session, period) -> Table:
+def recovered(counts: dict) -> Table:
     """Money recovered or returned, counted when the outcome was recorded."""
-    where = [Case.money_recovered_yuan.is_not(None)]
-    sums = _one(_counts(session, Case.concluded_at, period, where=where, total=Case.money_recovered_yuan))
-    cases = _one(_counts(session, Case.concluded_at, period, where=where + [Case.money_recovered_yuan > 0]))
+    sums, cases = counts["money"], counts["money_cases"]
     rows = [["追缴、退还资金", money(sums[0]), money(sums[1]), cases[0], cases[1]]]
     return Table("recovered", "表{n} 追缴退还资金", "追缴资金",
                  ["项目", "本周（元）", "本年累计（元）", "本周涉及案件", "本年涉及案件"], [TEXT, MONEY, MONEY, INT, INT], rows)
@@ -278,17 +322,23 @@ def _typical(session: Session, case: Case, complaint: Complaint) -> dict:
             "finding": FINDING_LABELS[case.finding], "township": town.name if town else ""}
 
 
-def compute(session: Session, period, *, typical_limit: int = 3) -> FlowFigures:
+def compute(session: Session, period, *, typical_limit: int = 3, trend_ranges: tuple = ()) -> FlowFigures:
+    """The case tables; with `trend_ranges`, also the weekly new and closed cases (flow.trend)."""
     flow = FlowFigures()
-    cases_table, key = throughput(session, period)
+    cases = case_counts(session, period, trend_ranges)
+    events = event_counts(session, period)
+    overdue, overdue_by_office = overdue_at(session, period.end)
+    cases_table, key = throughput(cases, events, overdue)
     stats = deadline_stats(session, period)
-    rates_table, rate_key = rates(session, period, stats)
+    rates_table, rate_key = rates(stats, events, visit_counts(session, period))
     supervised_table, still_open = supervised(session, period)
-    flow.tables.extend([cases_table, rates_table, offices(session, period, stats), supervised_table,
-                        measures(session, period), recovered(session, period)])
+    flow.tables.extend([cases_table, rates_table, offices(session, period, stats, overdue_by_office),
+                        supervised_table, measures(session, period), recovered(cases)])
     flow.key.update(key)
     flow.key.update(rate_key)
     flow.key["supervised_open"] = still_open
     flow.key["recovered_week"] = flow.tables[-1].rows[0][1]
     flow.typical_cases = typical_cases(session, period, typical_limit)
+    if trend_ranges:
+        flow.trend = {"cases_opened": cases["trend_opened"], "cases_closed": cases["trend_closed"]}
     return flow

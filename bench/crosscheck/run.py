@@ -101,19 +101,46 @@ def run_rules(folder: Path, engine, runs: int, dump: Path | None = None) -> None
 
     for number in range(runs):
         with Session(engine) as session:
+            backend = _backend_pid(session)
+            cpu = _cpu_seconds(backend)
             run = findings.run_rules(session=session)
             session.commit()
+            client, server = (after - before for after, before in zip(_cpu_seconds(backend), cpu))
             print(f"rules, run {number + 1}:    found     new refreshed  seconds")
             order = ["_prepare", *[c for c in findings.RULES if c in run.stats], "_total"]
             for code in order:
                 stat = run.stats[code]
                 print(f"  {code:<22}{stat.get('found', ''):>8}{stat.get('new', ''):>8}{stat.get('refreshed', ''):>10}"
                       f"{stat['seconds']:>8.2f}s")
+            # CPU time is what the machine's load does not change much: this process and its backend.
+            print(f"  cpu seconds: this process {client:.2f}, database backend "
+                  f"{'n/a' if server is None else f'{server:.2f}'}; load average {os.getloadavg()[0]:.1f}")
             found = session.execute(sa.text("SELECT rule, id_number, match FROM crosscheck_finding")).all()
     print(f"peak memory {peak_mb():.0f} MB")
     score(folder, found)
     if dump:
         dump_findings(engine, dump)
+
+
+def _backend_pid(session) -> int | None:
+    import sqlalchemy as sa
+
+    if session.get_bind().dialect.name != "postgresql":
+        return None
+    return session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+
+
+def _cpu_seconds(backend: int | None) -> tuple[float, float | None]:
+    """(user+system CPU of this process, of the PostgreSQL backend if on this machine and readable)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    server = None
+    if backend is not None:
+        try:
+            fields = Path(f"/proc/{backend}/stat").read_text().rsplit(")", 1)[1].split()
+            server = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, IndexError, ValueError):
+            server = None
+    return own.ru_utime + own.ru_stime, server
 
 
 def dump_findings(engine, path: Path) -> None:

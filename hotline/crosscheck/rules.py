@@ -139,15 +139,21 @@ def prepare_households(ctx: Context, codes: list[str]) -> None:
 
 def _household_rule(code: str, kind: str, role: str, what: str) -> Callable:
     def run(ctx: Context) -> Iterator[Hit]:
-        rows = ctx.all("SELECT DISTINCT rid, via_row, how, tid, tpid FROM cc_household WHERE kind = :k", k=kind)
-        for rid, via_row, how, tid, tpid in rows:
+        # One hit per recipient row and registry row: the household rows that link them come
+        # aggregated, and the link is exact if any of its paths is (how 0).
+        agg = "string_agg" if ctx.session.get_bind().dialect.name == "postgresql" else "group_concat"
+        rows = ctx.all(f"""SELECT rid, tid, tpid, MIN(how), {agg}(CAST(via_row AS VARCHAR(20)), ',')
+                             FROM (SELECT DISTINCT rid, via_row, how, tid, tpid FROM cc_household WHERE kind = :k) h
+                            GROUP BY rid, tid, tpid ORDER BY rid, tid""", k=kind)  # ordered: a stable first row
+        text = f"享受人家庭成员（身份证号{{}}）{what}"
+        for rid, tid, tpid, how, vias in rows:
             score, match, why = ctx.person(rid, how_exact=(how == 0))
-            evidence = [(kind, tid, role)]
-            if via_row is not None:
-                evidence.insert(0, ("households", via_row, "家庭成员（户籍登记）"))
-            text = f"享受人家庭成员（身份证号{tpid}）{what}"
+            evidence = [("households", v, "家庭成员（户籍登记）") for v in sorted({int(v) for v in vias.split(",")})] \
+                if vias else []
+            evidence.append((kind, tid, role))
+            reason = text.format(tpid)
             yield Hit(code, [rid], evidence, key=f"{kind}:{tpid}", score=score, match=match,
-                      reason=f"{why}；{text}" if why else text)
+                      reason=f"{why}；{reason}" if why else reason)
     return run
 
 

@@ -55,12 +55,17 @@ def demo_app(demo_url, trained_models, tmp_path_factory):
 
 @pytest.fixture(scope="package")
 def demo(demo_app):
-    """The summary of loading the demo county at NOW."""
+    """The summary of loading the demo county at NOW (and the last audit row it wrote)."""
     from hotline.db import get_session
     from hotline.demo.loader import load_demo
 
+    from models.audit import AuditEntry
+
     with demo_app.app_context():
-        return load_demo(get_session(), identity_key=demo_app.config["IDENTITY_KEY"], now=NOW)
+        summary = load_demo(get_session(), identity_key=demo_app.config["IDENTITY_KEY"], now=NOW)
+        # Logins in the page tests append to the trail later; the demo's own rows end here.
+        summary["audit_last_id"] = get_session().exec(select(func.max(AuditEntry.id))).one()
+        return summary
 
 
 @pytest.fixture

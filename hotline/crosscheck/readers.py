@@ -41,9 +41,8 @@ class RowSource:
 
     def __iter__(self) -> Iterator[tuple[int, list]]:
         if self.suffix == ".csv":  # every cell is text: one join tells a blank row
-            for row_no, cells in self._csv():
-                if "".join(cells).strip():
-                    yield row_no, cells
+            for start, block in self._csv_blocks():
+                yield from [(start + i, cells) for i, cells in enumerate(block, 1) if "".join(cells).strip()]
         else:
             reader = self._xlsx if self.suffix == ".xlsx" else self._xls
             for row_no, cells in reader():
@@ -52,24 +51,32 @@ class RowSource:
         self._fraction = 1.0
 
     # --- CSV -------------------------------------------------------------------------------
-    def _csv(self) -> Iterator[tuple[int, list]]:
+    def _csv_blocks(self, size: int = 4096) -> Iterator[tuple[int, list[list[str]]]]:
+        """(row number before the block, rows) a block at a time: no generator step per row."""
         with open(self.path, "rb") as raw:
             sample = raw.read(_SAMPLE)
             self.encoding = detect_encoding(sample)
             raw.seek(0)
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
             dialect = _sniff(sample, self.encoding)
-            row_no = 0
+            row_no, block = 0, []
+            append = block.append
             try:
-                for row_no, cells in enumerate(csv.reader(text, dialect), start=1):
-                    if row_no % 4096 == 0:
+                for cells in csv.reader(text, dialect):
+                    append(cells)
+                    if len(block) == size:
                         self._fraction = raw.tell() / self.size
-                    yield row_no, cells
+                        yield row_no, block
+                        row_no += size
+                        block = []
+                        append = block.append
+                if block:
+                    yield row_no, block
             except UnicodeDecodeError as exc:
-                raise ReadError(f"第{row_no + 1}行附近有无法按{_ENCODING_NAMES.get(self.encoding, self.encoding)}"
+                raise ReadError(f"第{row_no + len(block) + 1}行附近有无法按{_ENCODING_NAMES.get(self.encoding, self.encoding)}"
                                 f"解码的字符：文件编码前后不一致，请另存为UTF-8后重试") from exc
             except csv.Error as exc:
-                raise ReadError(f"第{row_no + 1}行CSV格式错误：{exc}") from exc
+                raise ReadError(f"第{row_no + len(block) + 1}行CSV格式错误：{exc}") from exc
 
     # --- xlsx ------------------------------------------------------------------------------
     def _xlsx(self) -> Iterator[tuple[int, list]]:

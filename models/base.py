@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,9 +12,24 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.types import TypeDecorator
 
 
+# A replacement clock for the current context (the demo plays a county's past with it).
+_clock: ContextVar[Callable[[], dt.datetime] | None] = ContextVar("hotline_clock", default=None)
+
+
 def utcnow() -> dt.datetime:
-    """Now, timezone-aware in UTC: the only clock the models use."""
-    return dt.datetime.now(dt.timezone.utc)
+    """Now, timezone-aware in UTC: the only clock the models and the workflow use."""
+    override = _clock.get()
+    return override() if override is not None else dt.datetime.now(dt.timezone.utc)
+
+
+@contextmanager
+def clock_override(now: Callable[[], dt.datetime]) -> Iterator[None]:
+    """Within the block, utcnow() answers `now()` (in this context only: other threads keep real time)."""
+    token = _clock.set(now)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

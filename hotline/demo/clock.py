@@ -3,13 +3,13 @@
 The workflow stamps every step with `models.base.utcnow()` (the only clock the models use). To
 give the demo county a believable past (cases assigned the day after the call, closed weeks
 later, last Monday's bulletin built last Monday) the demo plays its history in time order and
-moves that clock to each step's moment. Nothing outside the demo loader uses this.
+moves that clock to each step's moment, through `models.base.clock_override` (a context
+variable: other threads and requests keep real time). Nothing outside the demo loader uses this.
 """
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import types
 from collections.abc import Iterator
 
 import models.base
@@ -29,21 +29,11 @@ class SimulatedClock:
 
 @contextlib.contextmanager
 def simulated() -> Iterator[SimulatedClock]:
-    """Install a simulated clock for models.base.utcnow() (single-threaded callers: the demo command)."""
+    """Move models.base.utcnow() to the clock's moment while the block runs (real time until set)."""
     clock = SimulatedClock()
-    real = models.base.dt
 
-    class _DateTime(dt.datetime):
-        @classmethod
-        def now(cls, tz=None):  # noqa: ANN001 - the signature of datetime.now
-            if clock.at is None:
-                return dt.datetime.now(tz)
-            return clock.at if tz is None or tz is dt.timezone.utc else clock.at.astimezone(tz)
+    def now() -> dt.datetime:
+        return clock.at if clock.at is not None else dt.datetime.now(dt.timezone.utc)
 
-    shim = types.SimpleNamespace(**{name: getattr(dt, name) for name in dir(dt) if not name.startswith("__")})
-    shim.datetime = _DateTime
-    models.base.dt = shim
-    try:
+    with models.base.clock_override(now):
         yield clock
-    finally:
-        models.base.dt = real

@@ -491,6 +491,9 @@ def reopen(*, session: Session, case: Case, reason: str, actor) -> Case:
     case.closed_at = None
     case.finding = case.proposed_disposition = case.disposition = None
     case.concluded_at = case.disposed_at = None
+    # The conclusion is decided again, and with it what depended on it. Money already recovered
+    # and measures already applied stay: they happened, and the timeline keeps the old outcome.
+    case.name_cleared, case.exoneration, case.exoneration_condition = False, None, None
     if case.assignee_id:
         deadlines.start(session, case, DeadlineKind.disposition)
         _set(session, case, S.assigned)

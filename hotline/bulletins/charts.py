@@ -5,6 +5,7 @@ without one we refuse to draw rather than print empty boxes in a leader's docume
 """
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import Path
 
@@ -127,6 +128,12 @@ def _text_width(text: str) -> float:
     return sum(1.0 if ord(ch) > 0x2E80 else 0.55 for ch in text)
 
 
+@functools.lru_cache(maxsize=4)
+def drawer(font_path: str | None = None) -> Charts:
+    """A Charts for this font setting, made once per process (finding the font lists the system's fonts)."""
+    return Charts(font_path)
+
+
 def _breakdown(figures: Figures, key: str) -> tuple[list[str], list[int], list[int]]:
     table = figures.table(key)
     rows = [row for row in table.rows if row[0] != "合计"]
@@ -139,7 +146,7 @@ CHARTS = (("channels", "来电来信渠道分布"), ("problem_types", "问题线
 
 def draw_all(figures: Figures, *, font_path: str | Path | None = None) -> dict[str, bytes]:
     """{chart name: PNG bytes} for every chart in the bulletin."""
-    charts = Charts(font_path)
+    charts = drawer(str(font_path) if font_path else None)
     images = {}
     for key, title in CHARTS:
         if key == "trend":

@@ -5,6 +5,7 @@ Red issuing-body header with a red rule under it, document number, title, number
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 
@@ -23,8 +24,27 @@ HEADER_FONT, TITLE_FONT = "方正小标宋简体", "方正小标宋简体"
 BODY_FONT, HEADING_FONT, TABLE_FONT = "仿宋_GB2312", "黑体", "宋体"
 
 
+_RUN_PROPERTIES: dict[tuple, object] = {}  # (font, size, bold, colour) -> a finished <w:rPr> to copy
+
+
 def _font(run, name: str, size: float, *, bold: bool = False, color: RGBColor | None = None) -> None:
-    """Set a run's Latin and East Asian font (Word needs w:eastAsia for Chinese)."""
+    """Set a run's Latin and East Asian font (Word needs w:eastAsia for Chinese).
+
+    The first run of each kind is formatted through python-docx; later ones get a copy of its
+    <w:rPr> (the same XML, without python-docx's per-child ordering searches: a bulletin has
+    some 800 runs)."""
+    key = (name, size, bold, str(color))
+    plain = run._r.rPr is None
+    finished = _RUN_PROPERTIES.get(key)
+    if finished is not None and plain:
+        run._r.insert(0, copy.deepcopy(finished))
+        return
+    _format(run, name, size, bold=bold, color=color)
+    if plain:
+        _RUN_PROPERTIES.setdefault(key, copy.deepcopy(run._r.rPr))
+
+
+def _format(run, name: str, size: float, *, bold: bool, color: RGBColor | None) -> None:
     run.font.name = name
     run.font.size = Pt(size)
     run.font.bold = bold

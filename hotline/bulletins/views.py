@@ -6,7 +6,8 @@ from flask_login import current_user
 from sqlmodel import select
 
 from hotline import access
-from hotline.bulletins import archive, charts, figures as figures_mod
+from hotline.bulletins import archive, charts
+from hotline.bulletins import dashboard as dashboard_mod
 from hotline.bulletins.tables import Figures, show
 from hotline.bulletins.weeks import IsoWeek, WeekError, last_complete_week
 from hotline.db import get_session
@@ -102,34 +103,44 @@ def download(bulletin_id: int, name: str):
     return response
 
 
-def _dashboard_figures() -> tuple[Figures, Figures]:
-    """This week so far, and last week complete (for the rates, which need due dates passed)."""
-    settings, now, db = _settings(), utcnow(), get_session()
-    this_week = IsoWeek.containing(now, settings.TIMEZONE)
-    current = figures_mod.compute(db, this_week, zone=settings.TIMEZONE, typical_limit=0, as_of=now)
-    previous = figures_mod.compute(db, this_week.previous(), zone=settings.TIMEZONE, typical_limit=0)
-    return current, previous
-
-
 @bp.route("/dashboard")
 @access.roles(*READERS)
 def dashboard():
     """This week's key figures and the last 12 weeks' trends."""
-    current, previous = _dashboard_figures()
-    return render_template("bulletins/dashboard.html", current=current, previous=previous, show=show,
-                           trend=current.table("trend"))
+    board = dashboard_mod.compute(get_session(), now=utcnow(), zone=_settings().TIMEZONE)
+    return render_template("bulletins/dashboard.html", board=board, show=show, trend=board.trend_table)
 
 
 @bp.route("/dashboard/trend.png")
 @access.roles(*READERS)
 def dashboard_trend():
-    """The 12-week trend chart of the dashboard, drawn now."""
-    settings, now = _settings(), utcnow()
-    week = IsoWeek.containing(now, settings.TIMEZONE)
-    period = figures_mod.Period.of(week, settings.TIMEZONE, now)
-    points = figures_mod.trend(get_session(), period)
-    try:
-        image = charts.Charts(settings.BULLETIN_FONT or None).trend("近12周趋势", points)
-    except charts.FontMissing:
-        abort(503)
-    return Response(image, mimetype="image/png", headers={"Cache-Control": "private, max-age=300"})
+    """The 12-week trend chart of the dashboard, drawn once per distinct series.
+
+    The page names the image by its series digest (`?v=`): a digest already drawn is served from the
+    cache without a query, and the browser may keep it (a new series is a new URL). Otherwise the
+    series is computed now and drawn (or found) under its own digest.
+    """
+    settings = _settings()
+    font = settings.BULLETIN_FONT or None
+    requested = request.args.get("v", "")
+    key = f"{font}:{requested}"
+    image = dashboard_mod.TREND_CHARTS.get(key) if requested else None
+    if image is None:
+        board = dashboard_mod.compute(get_session(), now=utcnow(), zone=settings.TIMEZONE)
+        digest = board.trend_key
+        key = f"{font}:{digest}"
+        image = dashboard_mod.TREND_CHARTS.get(key)
+        if image is None:
+            try:
+                image = charts.drawer(font).trend("近12周趋势", board.trend)
+            except charts.FontMissing:
+                abort(503)
+            dashboard_mod.TREND_CHARTS.put(key, image)
+        requested_matches = digest == requested
+    else:
+        digest, requested_matches = requested, True
+    response = Response(image, mimetype="image/png")
+    response.set_etag(digest)
+    # Versioned URL: the bytes under it never change. Unversioned: revalidate by ETag each time.
+    response.headers["Cache-Control"] = "private, max-age=86400" if requested_matches else "private, no-cache"
+    return response.make_conditional(request)

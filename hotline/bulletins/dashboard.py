@@ -1,0 +1,119 @@
+"""The dashboard's figures: this week's cards, last week's rates and the 12-week trend, nothing more.
+
+Computed with the bulletin's own functions (so each card equals the figure of the same name in
+`figures.compute`) but over the weeks the page shows only: no year-to-date columns, no tables it
+does not show; one scan per table, each over a range of at most twelve weeks.
+The trend chart is drawn once per distinct series and kept in a small in-process cache.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from hotline.bulletins import workflow
+from hotline.bulletins.figures import (Period, Tally, _clue_filter, tally, totals, trend_points, trend_table,
+                                       trend_weeks)
+from hotline.bulletins.tables import Table
+from hotline.bulletins.weeks import IsoWeek
+from models.complaints import Complaint
+from models.contacts import Contact
+
+RATE_KEYS = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate")
+
+
+@dataclass(frozen=True)
+class _Ranges:
+    """Stands in for a Period where a function reads only `.ranges`."""
+
+    ranges: list
+
+
+@dataclass
+class Dashboard:
+    week: str
+    label: str
+    current: dict  # this week so far: contacts_week, clues_week, cases_opened_week, cases_closed_week, overdue, supervised_open
+    previous: dict  # last week complete: the same counts and the four rates
+    trend: list[dict] = field(default_factory=list)
+
+    @property
+    def trend_table(self) -> Table:
+        return trend_table(self.trend)
+
+    @property
+    def trend_key(self) -> str:
+        """A short digest of the trend series: names the chart image drawn from it."""
+        return series_key(self.trend)
+
+
+def series_key(points: list[dict]) -> str:
+    return hashlib.sha256(json.dumps(points, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def compute(session: Session, *, now: dt.datetime, zone: str) -> Dashboard:
+    """The dashboard at `now`: this week up to now, last week whole, the 12 weeks ending with this one."""
+    this_week = IsoWeek.containing(now, zone)
+    current = Period.of(this_week, zone, now)
+    last = Period.of(this_week.previous(), zone)
+    both = _Ranges([(last.start, last.end), (current.start, current.end)])  # index 0 last week, 1 this week
+    series, ranges = trend_weeks(current)
+
+    contacts = tally(session, [Tally("cards", Contact.received_at, tuple(both.ranges)),
+                               Tally("trend", Contact.received_at, ranges)])
+    clues = tally(session, [Tally("cards", Complaint.received_at, tuple(both.ranges)),
+                            Tally("trend", Complaint.received_at, ranges)], where=_clue_filter())
+    cases = workflow.case_counts(session, both, ranges)
+    events = workflow.event_counts(session, both)
+    contact_cards, clue_cards = totals(contacts, "cards", 2), totals(clues, "cards", 2)
+
+    week_only = Period(last.week, last.start, last.end, last.start, zone)  # "year" columns = the week
+    _table, rates = workflow.rates(workflow.deadline_stats(session, week_only), events,
+                                   workflow.visit_counts(session, both))
+    overdue, _by_office = workflow.overdue_at(session, current.end)
+    _supervised, still_open = workflow.supervised(session, current)
+
+    def cards(i: int) -> dict:
+        return {"contacts_week": contact_cards[i], "clues_week": clue_cards[i],
+                "cases_opened_week": cases["opened"][i], "cases_closed_week": events["closed"][i]}
+
+    points = trend_points(series, totals(contacts, "trend", len(series)), totals(clues, "trend", len(series)),
+                          cases["trend_opened"], cases["trend_closed"])
+    return Dashboard(week=str(this_week), label=this_week.label(),
+                     current={**cards(1), "overdue": overdue, "supervised_open": still_open},
+                     previous={**cards(0), **{k: rates[k] for k in RATE_KEYS}}, trend=points)
+
+
+class ChartCache:
+    """The last few trend charts drawn, by series digest (a bounded LRU shared by the process's threads)."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            image = self._items.get(key)
+            if image is not None:
+                self._items.move_to_end(key)
+            return image
+
+    def put(self, key: str, image: bytes) -> None:
+        with self._lock:
+            self._items[key] = image
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+TREND_CHARTS = ChartCache()

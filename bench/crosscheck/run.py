@@ -71,20 +71,27 @@ def import_all(folder: Path, engine, importer) -> None:
     import sqlalchemy as sa
     from sqlmodel import Session
 
-    total_rows, total_seconds = 0, 0.0
-    print(f"{'file':<16}{'rows':>10}{'seconds':>10}{'rows/s':>10}")
+    total_rows, total_seconds, total_client, total_server = 0, 0.0, 0.0, 0.0
+    print(f"{'file':<16}{'rows':>10}{'seconds':>10}{'rows/s':>10}{'cpu: own':>10}{'backend':>9}{'load':>6}")
     for kind in KINDS:
         path = folder / f"{kind}.csv"
         with Session(engine) as session:
+            backend = _backend_pid(session)
+            cpu = _cpu_seconds(backend)
             began = time.perf_counter()
             report = importer.process(path, kind=kind, filename=path.name, session=session)
             session.commit()
             seconds = time.perf_counter() - began
+            client, server = (after - before if before is not None else 0.0
+                              for after, before in zip(_cpu_seconds(backend), cpu))
         total_rows += report.rows_imported
         total_seconds += seconds
-        print(f"{kind:<16}{report.rows_imported:>10}{seconds:>10.2f}{report.rows_imported / seconds:>10.0f}")
+        total_client += client
+        total_server += server
+        print(f"{kind:<16}{report.rows_imported:>10}{seconds:>10.2f}{report.rows_imported / seconds:>10.0f}"
+              f"{client:>10.2f}{server:>9.2f}{os.getloadavg()[0]:>6.1f}")
     print(f"{'all':<16}{total_rows:>10}{total_seconds:>10.2f}{total_rows / total_seconds:>10.0f}"
-          f"   peak memory {peak_mb():.0f} MB")
+          f"{total_client:>10.2f}{total_server:>9.2f}   peak memory {peak_mb():.0f} MB")
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             for table in ("roll_recipient", "roll_household_member", "roll_payroll", "roll_death", "roll_vehicle",

@@ -154,6 +154,8 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     session.add(run)
     session.flush()
     started = time.perf_counter()
+    if session.get_bind().dialect.name == "postgresql":  # room for the run's groupings and hashes
+        session.connection().exec_driver_sql("SET LOCAL work_mem = '64MB'")
     ctx = prepare(session)
     prepare_households(ctx, codes)
     ctx.age_limits = age_limits if age_limits is not None else {"education": [3, 30]}
@@ -208,7 +210,9 @@ def _store(session: Session, items: list[dict], run: CrosscheckRun, review_thres
     only a finding whose score, match, reason, evidence or place changed is rewritten. New findings
     go in with COPY on PostgreSQL.
     """
-    existing = _existing(session, [i["fingerprint"] for i in items])
+    known_rule = session.execute(sa.select(Finding.__table__.c.id).where(
+        Finding.__table__.c.rule == items[0]["rule"]).limit(1)).first() if items else None
+    existing = _existing(session, [i["fingerprint"] for i in items]) if known_rule else {}
     now = utcnow()
     fresh, changed, seen = [], [], []
     for item in items:

@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     SMS_JOIN_MINUTES: int = Field(default=5, ge=0)
     SCHEDULER_IN_PROCESS: bool = True
     DEMO: bool = False
+    # Identity of complainants in cases closed longer than this is purged (legal holds excepted).
+    RETENTION_DAYS: int = Field(default=1826, ge=1)
     # The weekly bulletin: document number prefix (青纪热线〔2026〕47号), a CJK font file for its
     # charts (found among system fonts when empty), how many typical cases it tells.
     BULLETIN_NUMBER_PREFIX: str = "青纪热线"

@@ -11,7 +11,6 @@ The report text and the case's record stay: they are the commission's file, not 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -28,7 +27,6 @@ from models.contacts import Contact
 from models.retention import LegalHold, RetentionTombstone
 from models.telephony import OutboxMessage, PhoneCall, Recording, SmsMessage
 
-DEFAULT_DAYS = 1826  # five years
 MAX_REASON = 500
 COMPLAINANT_FIELDS = ("name_enc", "phone_enc", "id_number_enc", "name_masked", "phone_masked", "phone_hash")
 
@@ -38,12 +36,8 @@ class RetentionError(ValueError):
 
 
 def retention_days(settings) -> int:
-    """RETENTION_DAYS from the settings (or the environment until Settings declares it)."""
-    value = getattr(settings, "RETENTION_DAYS", None) or os.environ.get("RETENTION_DAYS") or DEFAULT_DAYS
-    days = int(value)
-    if days < 1:
-        raise ValueError("RETENTION_DAYS must be at least 1")
-    return days
+    """The retention period in days (settings.RETENTION_DAYS, validated at start)."""
+    return settings.RETENTION_DAYS
 
 
 # --- legal holds ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 19:15:34.295128
+Create Date: 2026-11-29 20:07:08.692863
 """
 from alembic import op
 import sqlalchemy as sa

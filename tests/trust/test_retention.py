@@ -189,8 +189,8 @@ def test_a_purged_complaint_still_shows_to_a_custodian(closed, db, factory, logi
 
 
 
-def test_the_period_comes_from_retention_days(closed, db, runner, monkeypatch):
-    monkeypatch.setenv("RETENTION_DAYS", "30")
+def test_the_period_comes_from_retention_days(closed, db, runner, app):
+    app.config["SETTINGS"].RETENTION_DAYS = 30
     old, recent = closed.case(days_ago=31), closed.case(days_ago=29, recording=False)
     result = runner.invoke(args=["retention", "purge"])
     assert result.exit_code == 0 and "保存期限 30 天" in result.output

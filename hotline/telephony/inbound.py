@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 
 from sqlmodel import Session
+from werkzeug.datastructures import MultiDict
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -34,9 +36,20 @@ def kind_of_fallback(form) -> str:
     raise BadWebhook("无法识别的 Twilio 请求：缺少 MessageSid 或 CallSid")
 
 
+# C0 control characters (tab and newlines aside): a database text column cannot hold NUL
+# (PostgreSQL) and none of them belongs in a report, a sid or a number.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_form(form) -> MultiDict:
+    """The request's fields without control characters (after the signature check, which needs them)."""
+    return MultiDict([(_CONTROL.sub("", key), _CONTROL.sub("", value)) for key, value in form.items(multi=True)])
+
+
 def process(kind: str, form, *, session: Session, settings: Settings, identity_key: bytes,
             received_at: dt.datetime, replayed: bool = False) -> str:
     """Handle one request; returns the TwiML (or '' for a status callback). Caller commits."""
+    form = clean_form(form)
     if kind == "sms":
         reply = sms.handle_sms(session=session, form=form, settings=settings, identity_key=identity_key,
                                received_at=received_at, replayed=replayed)

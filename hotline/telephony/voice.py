@@ -31,6 +31,10 @@ QUEUE_NAME = "operators"
 VOICEMAIL_TEXT = "【语音留言】来电未能转写为文字，请收听录音（{seconds}秒）。"
 
 
+# Twilio caps a recording at a few hours; anything larger is a forged or broken value.
+MAX_RECORDING_SECONDS = 24 * 3600
+
+
 def _sid(form, name: str = "CallSid") -> str:
     sid = (form.get(name) or "").strip()
     if not sid or len(sid) > 64:
@@ -244,7 +248,7 @@ def recorded(*, session: Session, form, settings: Settings, identity_key: bytes,
     if existing is not None and existing.complaint_id:
         return _receipt_said(session.get(Complaint, existing.complaint_id))
     try:
-        seconds = max(0, int(form.get("RecordingDuration") or 0))
+        seconds = min(max(0, int(form.get("RecordingDuration") or 0)), MAX_RECORDING_SECONDS)
     except ValueError:
         seconds = 0
     complaint = _log_report(session, call, VOICEMAIL_TEXT.format(seconds=seconds), settings, identity_key, now)

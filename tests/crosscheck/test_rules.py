@@ -138,3 +138,19 @@ def test_evidence_keeps_backslashes_tabs_and_quotes_exactly(rolls, db):
     found = _run(db, rules=["payroll_household"])["payroll_household"]
     units = {e["fields"].get("单位") for f in found for e in f.evidence if e["kind"] == "payroll"}
     assert odd in units
+
+
+def test_a_rerun_rewrites_only_the_findings_whose_evidence_changed(rolls, db):
+    _county(rolls)
+    first = findings.run_rules(session=db, rules=["payroll_household"], today=dt.date(2026, 6, 1))
+    db.commit()
+    again = findings.run_rules(session=db, rules=["payroll_household"], today=dt.date(2026, 6, 1))
+    db.commit()
+    assert first.stats["payroll_household"]["new"] == 2
+    assert again.stats["payroll_household"] | {"seconds": 0} == {"found": 2, "new": 0, "refreshed": 0, "seconds": 0}
+    assert {f.last_run_id for f in db.exec(select(Finding)).all()} == {again.id}
+    rolls.load("payroll", [["姓名", "身份证号", "单位", "岗位"], ["刘芳", MOTHER, "县第二中学", "兼职教师"]],
+               name="payroll2.csv")
+    third = findings.run_rules(session=db, rules=["payroll_household"], today=dt.date(2026, 6, 1))
+    db.commit()
+    assert third.stats["payroll_household"]["refreshed"] == 1 and third.stats["payroll_household"]["new"] == 0

@@ -29,9 +29,7 @@ import os
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path

@@ -6,10 +6,12 @@ every table of a schema private to the pytest worker.
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyotp
@@ -48,28 +50,43 @@ def reset_pg_schema(base_url: str, schema: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def database_template(tmp_path_factory):
-    """Build the schema once per session: a template SQLite file, or a worker's PG schema."""
-    if PG_URL:
-        # A schema per test process, so parallel workers (and parallel runs) never meet.
-        schema = f"t_{_worker()}_{os.getpid()}"
-        reset_pg_schema(PG_URL, schema)
-        url = pg_schema_url(PG_URL, schema)
+@contextlib.contextmanager
+def private_database(tmp_path_factory, prefix: str) -> Iterator[str]:
+    """A database with the full schema, private to this test process: a new SQLite file, or a
+    PostgreSQL schema named for the process (so parallel workers and parallel runs never meet),
+    dropped afterwards."""
+    if not PG_URL:
+        url = f"sqlite:///{tmp_path_factory.mktemp(prefix) / 'hotline.sqlite3'}"
         engine = make_engine(url)
         SQLModel.metadata.create_all(engine)
-        yield {"url": url, "engine": engine}
         engine.dispose()
+        yield url
+        return
+    schema = f"{prefix}_{_worker()}_{os.getpid()}"
+    reset_pg_schema(PG_URL, schema)
+    url = pg_schema_url(PG_URL, schema)
+    engine = make_engine(url)
+    SQLModel.metadata.create_all(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
         admin = make_engine(PG_URL)
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
-        return
-    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    yield {"path": path}
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """The schema built once per session, copied (SQLite) or emptied (PostgreSQL) for each test."""
+    with private_database(tmp_path_factory, "t") as url:
+        if PG_URL:
+            engine = make_engine(url)
+            yield {"url": url, "engine": engine}
+            engine.dispose()
+        else:
+            yield {"path": url[len("sqlite:///"):]}
 
 
 @pytest.fixture

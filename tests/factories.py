@@ -8,6 +8,7 @@ from sqlmodel import Session, select
 from hotline.auth import totp
 from hotline.auth.accounts import create_user
 from hotline.intake import service
+from models.complaints import Complaint
 from models.divisions import Township, Village
 from models.offices import Office, OfficeJurisdiction, OfficeKind
 from models.users import Role, User
@@ -71,7 +72,7 @@ class Factory:
         return user
 
     def complaint(self, text: str = "石桥镇红旗村村支书王某把低保给了自己亲戚。", *, user: User | None = None,
-                  **fields) -> "models.complaints.Complaint":  # noqa: F821
+                  **fields) -> Complaint:
         county = self.county()
         fields.setdefault("township_id", county["townships"]["石桥镇"].id)
         data = service.IntakeData(text=text, **fields)

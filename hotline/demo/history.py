@@ -88,7 +88,7 @@ class Director:
         """Write the case's story from its intake on."""
         story = Story(f"线索{complaint.receipt_code}")
         t = case.office_received_at or case.opened_at
-        office, cid, now = self.offices[case.office_id], case.id, self.timeline.now
+        office, cid = self.offices[case.office_id], case.id
         if office.kind is OfficeKind.case_management:
             office = self.office_by_name.get(DISPATCH_BY_PROGRAM.get(getattr(complaint.program, "value", ""), ""),
                                              self.office_by_name["第一监督检查室"])

@@ -14,13 +14,10 @@ from pathlib import Path
 
 import pyotp
 import pytest
-import sqlalchemy as sa
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 from werkzeug.serving import make_server
 
-import models  # noqa: F401  (registers every table)
-from hotline.db import make_engine
-from tests.conftest import PG_URL, TEST_SECRET, pg_schema_url, reset_pg_schema
+from tests.conftest import TEST_SECRET, private_database
 from tests.factories import Factory
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -49,21 +46,8 @@ def chromium():
 @pytest.fixture(scope="session")
 def browser_database(tmp_path_factory) -> Iterator[str]:
     """A database for the browser session: a SQLite file, or a PostgreSQL schema of its own."""
-    if PG_URL:
-        schema = f"b_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
-        reset_pg_schema(PG_URL, schema)
-        url = pg_schema_url(PG_URL, schema)
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'hotline.sqlite3'}"
-    engine = make_engine(url)
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    yield url
-    if PG_URL:
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with private_database(tmp_path_factory, "b") as url:
+        yield url
 
 
 class Live:

@@ -7,38 +7,19 @@ Wednesday), so the stories and the weeks of the bulletins are the same on every 
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
-import sqlalchemy as sa
-from sqlmodel import Session, SQLModel, func, select
+from sqlmodel import Session, func, select
 
-from hotline.db import make_engine
-from tests.conftest import PG_URL, TEST_SECRET, pg_schema_url, reset_pg_schema
+from tests.conftest import TEST_SECRET, private_database
 
 NOW = dt.datetime(2026, 11, 25, 6, 30, tzinfo=dt.timezone.utc)  # Wednesday 14:30 in 青溪县
 
 
 @pytest.fixture(scope="package")
 def demo_url(tmp_path_factory):
-    if PG_URL:
-        schema = f"demo_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
-        reset_pg_schema(PG_URL, schema)
-        url = pg_schema_url(PG_URL, schema)
-        engine = make_engine(url)
-        SQLModel.metadata.create_all(engine)
-        engine.dispose()
+    with private_database(tmp_path_factory, "demo") as url:
         yield url
-        admin = make_engine(PG_URL)
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
-        return
-    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    SQLModel.metadata.create_all(engine)
-    engine.dispose()
-    yield f"sqlite:///{path}"
 
 
 @pytest.fixture(scope="package")

@@ -14,7 +14,6 @@ from twilio.request_validator import RequestValidator
 
 from hotline.telephony import spool
 from models.telephony import PhoneCall, SmsMessage
-from tests.conftest import PG_URL
 
 TOKEN = "hostile-twilio-auth-token-0123456"
 BASE = "https://hotline.example.cn"

@@ -112,7 +112,8 @@ def run_rules(folder: Path, engine, runs: int, dump: Path | None = None) -> None
             cpu = _cpu_seconds(backend)
             run = findings.run_rules(session=session)
             session.commit()
-            client, server = (after - before for after, before in zip(_cpu_seconds(backend), cpu))
+            client, server = (after - before if before is not None else None
+                              for after, before in zip(_cpu_seconds(backend), cpu))
             print(f"rules, run {number + 1}:    found     new refreshed  seconds")
             order = ["_prepare", *[c for c in findings.RULES if c in run.stats], "_total"]
             for code in order:

@@ -56,6 +56,16 @@ class Factory:
             "offices": {o.name: o for o in self.db.exec(select(Office)).all()},
         }
 
+    def routed_county(self) -> dict:
+        """The small county with the demo routing table and the admin-entered holidays."""
+        from hotline.demo.loader import load_calendar_days, load_routing
+
+        county = self.county()
+        load_routing(self.db)
+        load_calendar_days(self.db)
+        self.db.commit()
+        return county
+
     def office(self, name: str) -> Office:
         return self.county()["offices"][name]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from hotline.demo.loader import load_calendar_days, load_routing
 from models.cases import Case
 from models.users import Role, User
 
@@ -17,12 +16,8 @@ def app_context(app):
 
 
 @pytest.fixture
-def county(factory, db):
-    county = factory.county()
-    load_routing(db)
-    load_calendar_days(db)
-    db.commit()
-    return county
+def county(factory):
+    return factory.routed_county()
 
 
 _HASH: list[str] = []

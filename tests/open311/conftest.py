@@ -6,7 +6,6 @@ from dataclasses import dataclass
 import pytest
 from sqlmodel import select
 
-from hotline.demo.loader import load_calendar_days, load_routing
 from hotline.open311.clients import add_client
 from models.cases import Case
 from models.complaints import Complaint
@@ -22,12 +21,8 @@ class Partner:
 
 
 @pytest.fixture
-def county(factory, db):
-    county = factory.county()
-    load_routing(db)
-    load_calendar_days(db)
-    db.commit()
-    return county
+def county(factory):
+    return factory.routed_county()
 
 
 def _partner(db, name: str) -> Partner:

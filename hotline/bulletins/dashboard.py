@@ -68,7 +68,7 @@ def compute(session: Session, *, now: dt.datetime, zone: str) -> Dashboard:
                                Tally("trend", Contact.received_at, ranges)])
     clues = tally(session, [Tally("cards", Complaint.received_at, tuple(both.ranges)),
                             Tally("trend", Complaint.received_at, ranges)], where=_clue_filter())
-    cases = workflow.case_counts(session, both, ranges)
+    cases = workflow.case_counts(session, both, ranges, money=False)
     events = workflow.event_counts(session, both)
     contact_cards, clue_cards = totals(contacts, "cards", 2), totals(clues, "cards", 2)
 

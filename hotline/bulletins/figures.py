@@ -51,12 +51,13 @@ class Period:
         return [(self.start, self.end), (self.ytd_start, self.end)]
 
 
-# A range at least this long is counted by reading the table through rather than through an
-# index: on SQLite an index scan costs a B-tree seek per row, several times a sequential read, once
-# the range holds much of the table (a year to date does), and without ANALYZE statistics SQLite
-# even walks a whole table through an index on a GROUP BY column. So for wide scans every indexed
-# term is written `+term` on SQLite (its documented way to keep a term off the indexes).
-# PostgreSQL's planner makes this choice itself from its statistics: there the SQL is unchanged.
+# How the aggregate scans use indexes on SQLite (PostgreSQL's planner chooses well from its
+# statistics, and there the SQL is unchanged). Without ANALYZE statistics SQLite picks an index on
+# any indexed term -- a GROUP BY column, `kind IN (...)`, `merged_into_id IS NULL` -- and walks the
+# table through it, a B-tree seek per row. In these scans only the timestamp's range is worth an
+# index, and only while it is short: a range at least WIDE_SPAN long (a year to date) holds much of
+# the table, which a sequential read gets several times faster. So every other term, and a wide
+# range, is written `+term` on SQLite (its documented way to keep a term off the indexes).
 WIDE_SPAN = dt.timedelta(days=31)
 
 
@@ -141,11 +142,10 @@ def tally(session: Session, tallies: list[Tally], *, group=None, where=()) -> di
         else:
             span[1], span[2] = min(span[1], low), max(span[2], high)
     reach = sa.or_(*(in_span(stamp, low, high) for stamp, low, high in spans))
-    wide = any(is_wide(low, high) for _stamp, low, high in spans)
     groups = [] if group is None else list(group) if isinstance(group, tuple) else [group]
-    groups = [unindexed(g, wide) for g in groups]
+    groups = [unindexed(g) for g in groups]  # only a timestamp's range is worth an index here
     columns = [column for t in tallies for column in t.columns()]
-    stmt = sa.select(*groups, *columns).where(reach, *(unindexed(w, wide) for w in where))
+    stmt = sa.select(*groups, *columns).where(reach, *(unindexed(w) for w in where))
     if groups:
         stmt = stmt.group_by(*groups)
     result: dict = {}

@@ -68,7 +68,7 @@ def office_event_counts(session: Session, period) -> dict:
                  group=CaseEvent.office_id, where=[CaseEvent.kind.in_(RECEIVED_KINDS + ("sent_back",))])
 
 
-def case_counts(session: Session, period, trend_ranges: tuple = ()) -> dict:
+def case_counts(session: Session, period, trend_ranges: tuple = (), *, money: bool = True) -> dict:
     """One scan of the case table: "opened" (merged cases left out), "money" recovered and
     "money_cases" (by when the outcome was recorded) for [week, year]; with trend ranges also
     "trend_opened" and "trend_closed" (every case opened / closed in each trend week)."""
@@ -76,9 +76,10 @@ def case_counts(session: Session, period, trend_ranges: tuple = ()) -> dict:
 
     ranges = tuple(period.ranges)
     has_money = Case.money_recovered_yuan.is_not(None)
-    tallies = [Tally("opened", Case.opened_at, ranges, when=(Case.merged_into_case_id.is_(None),)),
-               Tally("money", Case.concluded_at, ranges, when=(has_money,), value=Case.money_recovered_yuan),
-               Tally("money_cases", Case.concluded_at, ranges, when=(has_money, Case.money_recovered_yuan > 0))]
+    tallies = [Tally("opened", Case.opened_at, ranges, when=(Case.merged_into_case_id.is_(None),))]
+    if money:
+        tallies += [Tally("money", Case.concluded_at, ranges, when=(has_money,), value=Case.money_recovered_yuan),
+                    Tally("money_cases", Case.concluded_at, ranges, when=(has_money, Case.money_recovered_yuan > 0))]
     if trend_ranges:
         tallies += [Tally("trend_opened", Case.opened_at, trend_ranges),
                     Tally("trend_closed", Case.closed_at, trend_ranges)]
@@ -107,20 +108,19 @@ def deadline_stats(session, period) -> dict:
 
     Deadlines falling due in each range and not cancelled before they fell due; one query.
     """
-    from hotline.bulletins.figures import in_span, is_wide, unindexed
+    from hotline.bulletins.figures import in_span, unindexed
 
-    wide = is_wide(period.ytd_start, period.end)
     on_time = sa.and_(CaseDeadline.met_at.is_not(None), CaseDeadline.met_at <= CaseDeadline.due_at)
     columns = []
     for test in (sa.true(), on_time):
         for a, b in period.ranges:
             inside = sa.and_(CaseDeadline.due_at >= a, CaseDeadline.due_at < b, test)
             columns.append(sa.func.coalesce(sa.func.sum(sa.case((inside, 1), else_=0)), 0))
-    office, kind = unindexed(CaseDeadline.office_id, wide), unindexed(CaseDeadline.kind, wide)
+    office, kind = unindexed(CaseDeadline.office_id), unindexed(CaseDeadline.kind)
     stmt = (sa.select(office, kind, *columns)
             .where(in_span(CaseDeadline.due_at, period.ytd_start, period.end),
                    unindexed(sa.or_(CaseDeadline.cancelled_at.is_(None),
-                                    CaseDeadline.cancelled_at > CaseDeadline.due_at), wide))
+                                    CaseDeadline.cancelled_at > CaseDeadline.due_at)))
             .group_by(office, kind))
     return {(row[0], getattr(row[1], "value", row[1])): [int(v) for v in row[2:]] for row in session.execute(stmt)}
 

@@ -185,7 +185,7 @@ class _ChunkConverter:
                 rejected.add(i)
 
         out: dict[str, list] = {}
-        names = [v.strip() if type(v) is str else values.text(v) for v in self._cells(rows, "name")]
+        names = [values.clean_str(v) if type(v) is str else values.text(v) for v in self._cells(rows, "name")]
         for i, name in enumerate(names):
             if not name:
                 flag(i, self.columns["name"].label, "姓名为空", True)
@@ -253,7 +253,7 @@ class _ChunkConverter:
                     result[i] = None
             return result
         limit = _LIMITS.get(column.field, 200)
-        result = [(v.strip()[:limit] or None) if type(v) is str else (values.text(v)[:limit] or None)
+        result = [(values.clean_str(v)[:limit] or None) if type(v) is str else (values.text(v)[:limit] or None)
                   for v in cells]
         if required:
             for i, value in enumerate(result):

@@ -85,7 +85,9 @@ class RowSource:
 
         try:
             book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+        # SyntaxError: a broken XML part (lxml's XMLSyntaxError and ElementTree's ParseError derive from it).
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError,
+                SyntaxError) as exc:
             raise ReadError("文件已损坏或不是有效的Excel（.xlsx）文件，请在Excel中打开后重新保存") from exc
         try:
             sheet = book.worksheets[0]
@@ -97,7 +99,7 @@ class RowSource:
                     if row_no % 4096 == 0:
                         self._fraction = min(row_no / total, 0.99)
                     yield row_no, merges.fill(row_no, list(cells))
-            except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError) as exc:
                 raise ReadError("Excel文件内容已损坏，无法读完，请在Excel中打开后重新保存") from exc
         finally:
             book.close()

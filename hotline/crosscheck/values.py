@@ -17,8 +17,18 @@ _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 
 
+# C0 control characters (tab and newlines aside): never part of a name or an address, and a NUL
+# cannot be stored in a PostgreSQL text column at all.
+_DROP_CONTROL = {code: None for code in (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f)}
+
+
+def clean_str(value: str) -> str:
+    """A text cell stripped and without control characters (str.translate: the fast path)."""
+    return value.translate(_DROP_CONTROL).strip()
+
+
 def text(value: object) -> str:
-    """A cell as stripped text; numbers without a spurious '.0'; full-width ASCII made half-width."""
+    """A cell as stripped text; numbers without a spurious '.0'; control characters dropped."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -27,7 +37,7 @@ def text(value: object) -> str:
         return repr(value)
     if isinstance(value, (dt.datetime, dt.date)):
         return value.strftime("%Y-%m-%d")
-    return str(value).strip()
+    return clean_str(str(value))
 
 
 # --- amounts -------------------------------------------------------------------------------

@@ -23,9 +23,8 @@ HEADER = ["姓名", "身份证号", "项目", "金额", "发放日期"]
 HYPOTHESIS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                            HealthCheck.too_slow])
 _files = itertools.count(1)
-# Exceptions known to escape the importer (each has a strict xfail reproducer below; remove them here
-# once fixed): readers._xlsx lets openpyxl's XML parse errors through for a broken workbook part.
-KNOWN_BUGS = (SyntaxError,)
+# Exceptions known to escape the importer (each with a strict xfail reproducer below): none now.
+KNOWN_BUGS: tuple[type[BaseException], ...] = ()
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Control characters are left out here: test_control_characters_in_cells_are_not_stored covers them.
 CELL = st.one_of(st.text(max_size=20).map(lambda t: CONTROL.sub("", t)),
@@ -115,9 +114,6 @@ def test_real_workbooks_with_hostile_cells_store_exactly_the_accepted_rows(db, t
     _import(db, tmp_path, buffer.getvalue(), ".xlsx")
 
 
-@pytest.mark.xfail(strict=True, reason="known bug for crosscheck: values.text keeps control characters, so a "
-                   "name cell of NUL is stored on SQLite and breaks COPY on PostgreSQL (not a RollImportError). "
-                   "Remove this marker once fixed.")
 def test_control_characters_in_cells_are_not_stored(db, tmp_path):
     rows = [HEADER, ["\x00", make_id(), "低保", "300", "2026-01-05"], ["张\x00三", make_id(seq=3), "低保", "300", ""],
             ["李四", make_id(seq=5), "低\x07保", "300", ""]]
@@ -128,9 +124,6 @@ def test_control_characters_in_cells_are_not_stored(db, tmp_path):
     assert not any(CONTROL.search(r.name + (r.programme or "")) for r in stored)
 
 
-@pytest.mark.xfail(strict=True, reason="known bug for crosscheck: readers._xlsx lets an XML parse error "
-                   "(lxml XMLSyntaxError, a SyntaxError) out of openpyxl instead of a ReadError. Remove this "
-                   "marker and KNOWN_BUGS once fixed.")
 def test_an_xlsx_with_an_empty_content_types_part_is_refused_in_chinese(db, tmp_path):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -26,7 +26,7 @@ from hotline.crosscheck.rules import RULES, TEMP_TABLES, Hit, prepare, prepare_h
 from models.base import utcnow
 from models.complaints import Complaint
 from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
-from models.rolls import ROW_TABLES, RollRecipient
+from models.rolls import ROW_TABLES
 
 MAX_EVIDENCE_ROWS = 20
 

@@ -248,14 +248,18 @@ def _char(ch: str) -> tuple[str, str]:
 _CHARS: dict[str, tuple[str, str]] = {}
 
 
+# Column widths of name_key and name_py (models/rolls.py): a hostile 60-character name must fit.
+NAME_KEY_MAX, NAME_PY_MAX = 60, 240
+
+
 def name_keys(name: str) -> tuple[str, str]:
-    """(name_key, name_py): '張 三' → ('张三', 'zhangsan')."""
+    """(name_key, name_py): '張 三' → ('张三', 'zhangsan'), cut to their column widths."""
     stripped = name if name.isalpha() else _NAME_JUNK.sub("", name)
     try:
         pairs = [_CHARS[ch] for ch in stripped]
     except KeyError:
         pairs = [_CHARS.get(ch) or _CHARS.setdefault(ch, _char(ch)) for ch in stripped]
-    return "".join([p[0] for p in pairs]), " ".join([p[1] for p in pairs])
+    return "".join([p[0] for p in pairs])[:NAME_KEY_MAX], " ".join([p[1] for p in pairs])[:NAME_PY_MAX]
 
 
 # --- ID numbers, a column at a time ---------------------------------------------------------

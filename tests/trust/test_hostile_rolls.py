@@ -132,3 +132,12 @@ def test_an_xlsx_with_an_empty_content_types_part_is_refused_in_chinese(db, tmp_
     path.write_bytes(buffer.getvalue())
     with pytest.raises(importer.RollImportError):
         importer.process(path, kind="recipients", filename=path.name, session=db)
+
+
+def test_a_very_long_name_fits_its_keys(db, tmp_path):
+    rows = [HEADER, ["庄" * 80, make_id(), "低保", "300", "2026-01-05"]]
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    _import(db, tmp_path, out.getvalue().encode("utf-8"), ".csv")
+    stored = db.exec(select(RollRecipient)).one()
+    assert len(stored.name_key) <= 60 and len(stored.name_py) <= 240

@@ -44,18 +44,33 @@ EVENT_KINDS = ("assigned", "disposition_approved", "filed", "outcome_recorded", 
 
 
 def event_counts(session: Session, period) -> dict:
-    """{kind: [week, year]}: distinct cases with an event of each kind in EVENT_KINDS, and
-    "resolved": distinct cases closed (event) whose finding settles the matter; one scan."""
-    from hotline.bulletins.figures import Tally, tally
+    """{kind: [per range]}: distinct cases with an event of each kind in EVENT_KINDS, and
+    "resolved": distinct cases closed (event) whose finding settles the matter; one scan.
 
-    ranges = tuple(period.ranges)
-    tallies = [Tally(kind, CaseEvent.at, ranges, when=(CaseEvent.kind == kind,), distinct=CaseEvent.case_id)
-               for kind in EVENT_KINDS]
-    resolved_cases = sa.select(Case.id).where(Case.finding.in_(RESOLVED))
-    tallies.append(Tally("resolved", CaseEvent.at, ranges, distinct=CaseEvent.case_id,
-                         when=(CaseEvent.kind == "closed", CaseEvent.case_id.in_(resolved_cases))))
-    counts = tally(session, tallies, where=[CaseEvent.kind.in_(EVENT_KINDS)])
-    return counts.get(None) or {t.name: [0, 0] for t in tallies}
+    Events are first grouped by (case, kind) with a 0/1 "in range" flag per range, then the
+    flags are summed: the same numbers as COUNT(DISTINCT case_id) per kind and range, for one
+    sort instead of one per column.
+    """
+    from hotline.bulletins.figures import in_span, unindexed
+
+    ranges = list(period.ranges)
+    case_id, kind = unindexed(CaseEvent.case_id), unindexed(CaseEvent.kind)
+    flags = [sa.func.max(sa.case((sa.and_(CaseEvent.at >= a, CaseEvent.at < b), 1), else_=0)).label(f"in_{i}")
+             for i, (a, b) in enumerate(ranges)]
+    pairs = (sa.select(case_id.label("case_id"), kind.label("kind"), *flags)
+             .where(in_span(CaseEvent.at, min(a for a, _ in ranges), max(b for _, b in ranges)),
+                    unindexed(CaseEvent.kind.in_(EVENT_KINDS)))
+             .group_by(case_id, kind).subquery())
+    resolved = sa.and_(pairs.c.kind == "closed",
+                       pairs.c.case_id.in_(sa.select(Case.id).where(Case.finding.in_(RESOLVED))))
+    columns = [sa.func.sum(pairs.c[f"in_{i}"]) for i in range(len(ranges))]
+    columns += [sa.func.sum(sa.case((resolved, pairs.c[f"in_{i}"]), else_=0)) for i in range(len(ranges))]
+    counts = {k: [0] * len(ranges) for k in EVENT_KINDS + ("resolved",)}
+    for row in session.execute(sa.select(pairs.c.kind, *columns).group_by(pairs.c.kind)):
+        values = [int(v or 0) for v in row[1:]]
+        counts[row[0]] = values[:len(ranges)]
+        counts["resolved"] = [a + b for a, b in zip(counts["resolved"], values[len(ranges):])]
+    return counts
 
 
 def office_event_counts(session: Session, period) -> dict:

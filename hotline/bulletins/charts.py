@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import io
+import threading
 from pathlib import Path
 
 import matplotlib
@@ -27,6 +28,9 @@ CJK_FONT_FILES = ("wqy-microhei.ttc", "NotoSansCJKsc-Regular.otf", "NotoSansCJK-
 PROBE = "中国纪委监委扶贫热线通报"
 RED = "#b3171b"
 DPI = 150
+# rcParams are process-wide: one chart at a time, so a thread leaving its rc_context never resets
+# the font under another thread's texts (drawing holds the GIL anyway).
+_DRAWING = threading.RLock()
 
 
 class FontMissing(RuntimeError):
@@ -80,7 +84,7 @@ class Charts:
 
     def title_only(self, text: str) -> bytes:
         """A blank figure with a title: used to prove the font draws Chinese."""
-        with matplotlib.rc_context(self.rc):
+        with _DRAWING, matplotlib.rc_context(self.rc):
             figure = Figure(figsize=(4, 1), dpi=DPI)
             figure.suptitle(text, fontsize=16)
             return self._png(figure)
@@ -88,7 +92,7 @@ class Charts:
     def bars(self, title: str, labels: list[str], week: list[int], ytd: list[int]) -> bytes:
         """Horizontal bars: this week and the year to date side by side."""
         width, height = 7.0, 0.9 + 0.38 * max(len(labels), 1)
-        with matplotlib.rc_context(self.rc):
+        with _DRAWING, matplotlib.rc_context(self.rc):
             figure = Figure(figsize=(width, height), dpi=DPI)
             label_inches = (max((_text_width(label) for label in labels), default=1) * 9 + 12) / 72
             figure.subplots_adjust(left=min(label_inches / width, 0.4), right=0.95, top=1 - 0.62 / height,
@@ -107,7 +111,7 @@ class Charts:
 
     def trend(self, title: str, points: list[dict]) -> bytes:
         """Lines of weekly contacts, clues, new and closed cases."""
-        with matplotlib.rc_context(self.rc):
+        with _DRAWING, matplotlib.rc_context(self.rc):
             figure = Figure(figsize=(7.0, 3.4), dpi=DPI)
             figure.subplots_adjust(left=0.08, right=0.98, top=0.88, bottom=0.1)
             axes = figure.subplots()

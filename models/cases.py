@@ -168,7 +168,7 @@ class Case(SQLModel, table=True):
     exoneration: Exoneration | None = Field(default=None, sa_column=enum_column(Exoneration, nullable=True))
     exoneration_condition: ExonerationCondition | None = Field(
         default=None, sa_column=enum_column(ExonerationCondition, nullable=True))
-    closed_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    closed_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False, index=True))
     merged_into_case_id: int | None = Field(default=None, foreign_key="case.id")
     reopen_count: int = 0
     updated_at: dt.datetime | None = Field(default=None, sa_column=utc_column())

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 20:07:08.692863
+Create Date: 2026-11-29 20:35:35.022728
 """
 from alembic import op
 import sqlalchemy as sa
@@ -414,6 +414,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('case', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_case_assignee_id'), ['assignee_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_case_closed_at'), ['closed_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_due_at'), ['due_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_office_id'), ['office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_case_opened_at'), ['opened_at'], unique=False)
@@ -1167,6 +1168,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_case_opened_at'))
         batch_op.drop_index(batch_op.f('ix_case_office_id'))
         batch_op.drop_index(batch_op.f('ix_case_due_at'))
+        batch_op.drop_index(batch_op.f('ix_case_closed_at'))
         batch_op.drop_index(batch_op.f('ix_case_assignee_id'))
 
     op.drop_table('case')

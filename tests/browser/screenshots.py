@@ -21,6 +21,7 @@ from playwright.sync_api import sync_playwright
 from sqlmodel import Session, select
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.steps import submit_form
 from tests.crosscheck.conftest import make_id
 
 DEMO_TOTP = "DEMOHOTLINEQINGXICOUNTYSUPERVISE"
@@ -48,16 +49,8 @@ def _login(browser, base: str, username: str, width: int = 1280):
 def _act(page, case_id: int, complaint_id: int, action: str, **fields) -> None:
     page.goto(f"/complaints/{complaint_id}")
     form = page.locator(f"#case-panel form[action='/cases/{case_id}/{action}']")
-    if not form.count():
-        return
-    for name, value in fields.items():
-        field = form.locator(f"[name={name}]").first
-        if field.evaluate("el => el.tagName") == "SELECT":
-            field.select_option(value)
-        else:
-            field.fill(value)
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
+    if form.count():
+        submit_form(page, form, fields)
 
 
 def _cases(office_name: str, limit: int):

@@ -405,7 +405,7 @@ def process(path: Path, *, kind: str, filename: str, programme: str | None = Non
         header = find_header(spec, head, programme_given=bool(programme))
         report.encoding, report.header_row = source.encoding, header.row_no
         report.columns = header.labels(spec)
-        _check_previous_file(session, report)
+        _refuse_repeat(session, report, RollImport.file_sha256, report.file_sha256)
         converter = _ChunkConverter(spec, header, programme)
         record = None
         if session is not None:
@@ -454,7 +454,7 @@ def process(path: Path, *, kind: str, filename: str, programme: str | None = Non
     report.content_hash = whole.hexdigest()
     if writer is not None:
         writer.end_copy()
-    _check_previous_content(session, report)
+    _refuse_repeat(session, report, RollImport.content_hash, report.content_hash)
     if writer is not None:
         writer.finish()
         record.content_hash = report.content_hash
@@ -477,21 +477,11 @@ def _nothing_message(report: ImportReport) -> str:
     return f"{report.rows_read}行数据全部未通过校验，没有导入任何内容（{first}）"
 
 
-def _check_previous_file(session: Session | None, report: ImportReport) -> None:
+def _refuse_repeat(session: Session | None, report: ImportReport, column, value: str | None) -> None:
+    """Refuse an import whose file (or whose validated rows) an earlier import of this kind already had."""
     if session is None:
         return
-    earlier = session.exec(select(RollImport).where(RollImport.kind == report.kind,
-                                                    RollImport.file_sha256 == report.file_sha256)).first()
-    if earlier is not None:
-        report.duplicate_of = earlier
-        raise DuplicateImport(_duplicate_message(earlier))
-
-
-def _check_previous_content(session: Session | None, report: ImportReport) -> None:
-    if session is None:
-        return
-    earlier = session.exec(select(RollImport).where(RollImport.kind == report.kind,
-                                                    RollImport.content_hash == report.content_hash)).first()
+    earlier = session.exec(select(RollImport).where(RollImport.kind == report.kind, column == value)).first()
     if earlier is not None:
         report.duplicate_of = earlier
         raise DuplicateImport(_duplicate_message(earlier))

@@ -10,16 +10,18 @@ import contextlib
 import functools
 import hashlib
 import itertools
-import re
-from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 from sqlmodel import Session, select
 
 from classifiers.lexicon import PROGRAM_WORDS
-from hotline.crosscheck import values
+from hotline.crosscheck import columns, values
 from hotline.crosscheck.kinds import HEADER_SCAN_ROWS, KINDS, Column, HeaderMatch, Kind, find_header
 from hotline.crosscheck.readers import ReadError, RowSource
 from models.rolls import ROW_TABLES, RollImport
@@ -30,6 +32,7 @@ SAMPLE_ROWS = 10
 CHUNK = 20_000  # rows validated (and written) at a time
 DROP_INDEXES_ABOVE = 100_000  # rows (estimated) above which indexes are dropped and rebuilt
 ANALYZE_ABOVE = 10_000  # rows written above which the table is analysed in the same transaction
+_CSV_OUT = pa_csv.WriteOptions(include_header=False, quoting_style="needed")  # COPY ... (FORMAT csv)
 BASE_FIELDS = ("import_id", "row_no", "name", "name_key", "name_py", "id_number", "id_raw", "id_error",
                "birth_date")
 EXTRA_FIELDS = {
@@ -119,25 +122,12 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-class _Bad:
-    """A cell that cannot be imported: the row is rejected with this reason."""
-
-    __slots__ = ("reason",)
-
-    def __init__(self, reason: str):
-        self.reason = reason
-
-
-_CACHE_LIMIT = 200_000
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r\x00]")
-
-
 class _ChunkConverter:
-    """Validates rows a chunk at a time, column by column.
+    """Validates rows a chunk at a time, column by column, as Arrow arrays (`columns`).
 
-    Each column is converted with one list operation: IDs by `values.check_ids` (numpy over the
-    column), repeated values (amounts, dates, programmes, names) through a cache, so per-row Python
-    work is a few list lookups. Problems come out in the order the row-by-row rules give them:
+    Text is cleaned by Arrow kernels, IDs checked with numpy over the column's bytes, repeated
+    values (amounts, dates, programmes, names) converted once per distinct value; Python touches
+    only the cells that fail. Problems come out in the order the row-by-row rules give them:
     per row, the name, then the ID, then the other columns in order, stopping at the first that
     rejects the row.
     """
@@ -148,118 +138,102 @@ class _ChunkConverter:
         self.columns = {c.field: c for c in kind.columns}
         self.programme = programme
         self.fields = (BASE_FIELDS + EXTRA_FIELDS[kind.code])[2:]  # without import_id, row_no
-        self.caches: dict[str, dict] = defaultdict(dict)
+        self.name_keys = columns.Cached(values.name_keys, outputs=2)
+        self.program = columns.Cached(lambda p: (program_code(p),))
+        self.relative_key = columns.Cached(lambda r: (values.name_keys(r)[0],))
+        self.parsers: dict[str, columns.Cached] = {}
 
-    def _cells(self, rows: list[list], name: str) -> list:
+    def file_columns(self) -> list[int]:
+        """The file's columns this kind reads (indexes into a row)."""
+        return sorted(set(self.positions.values()))
+
+    def _cells(self, cells: dict[int, pa.Array], name: str, n: int) -> pa.Array:
         index = self.positions.get(name)
-        if index is None:
-            return [None] * len(rows)
-        try:
-            return [cells[index] for cells in rows]
-        except IndexError:
-            return [cells[index] if index < len(cells) else None for cells in rows]
+        column = cells.get(index) if index is not None else None
+        return column if column is not None else columns.blank(n)
 
-    def _cached(self, name: str, cells: list, convert: Callable) -> list:
-        cache = self.caches[name]
-        if len(cache) > _CACHE_LIMIT:
-            cache.clear()
-        for value in set(cells).difference(cache):
-            try:
-                cache[value] = convert(value)
-            except ValueError as exc:
-                cache[value] = _Bad(str(exc))
-        return list(map(cache.__getitem__, cells))
+    def convert(self, row_nos: np.ndarray, cells: dict[int, pa.Array],
+                report: ImportReport) -> tuple[np.ndarray, dict[str, pa.Array]]:
+        """(row numbers, {field: column}) of the rows that import; problems go into the report."""
+        n = len(row_nos)
+        flags: list[tuple[int, int, str, str, bool]] = []  # (row index, column order, column, reason, rejects)
 
-    def convert(self, chunk: list[tuple[int, list]], report: ImportReport) -> tuple[list[int], dict[str, list]]:
-        """(row numbers, {field: values}) of the rows that import; problems go into the report."""
-        rows = [cells for _n, cells in chunk]
-        n = len(rows)
-        issues: dict[int, list[Problem]] = {}
+        def flag(rows, order: int, label: str, reasons, reject: bool) -> None:
+            for k, i in enumerate(rows.tolist()):
+                flags.append((i, order, label, reasons if isinstance(reasons, str) else reasons[k], reject))
+
+        out: dict[str, pa.Array] = {}
+        names = columns.clean(self._cells(cells, "name", n))
+        flag(np.flatnonzero(columns.is_empty(names)), 0, self.columns["name"].label, "姓名为空", True)
+        (out["name_key"], out["name_py"]), _rows, _reasons = self.name_keys(names)
+        out["name"] = columns.cut(names, _LIMITS["name"])
+        ids = columns.check_ids(self._cells(cells, "id_number", n))
+        flag(ids.error_rows, 1, self.columns["id_number"].label, ids.error_texts, False)
+        out.update(id_number=ids.numbers, id_raw=ids.cleaned, id_error=ids.errors, birth_date=ids.born)
+        for order, name in enumerate(EXTRA_FIELDS[self.kind.code], start=2):
+            if name == "program":
+                out[name] = self.program(out["programme"])[0][0]
+            elif name == "relative_name_key":
+                out[name] = self.relative_key(out["relative_name"])[0][0]
+            else:
+                out[name] = self._column(self.columns[name], self._cells(cells, name, n),
+                                         functools.partial(flag, order=order))
         rejected: set[int] = set()
-
-        def flag(i: int, column: str, reason: str, reject: bool) -> None:
+        problems = []
+        for i, _order, label, reason, reject in sorted(flags):
             if i in rejected:
-                return
-            issues.setdefault(i, []).append(Problem(chunk[i][0], column, reason, reject))
+                continue
+            problems.append(Problem(int(row_nos[i]), label, reason, reject))
             if reject:
                 rejected.add(i)
-
-        out: dict[str, list] = {}
-        names = [values.clean_str(v) if type(v) is str else values.text(v) for v in self._cells(rows, "name")]
-        for i, name in enumerate(names):
-            if not name:
-                flag(i, self.columns["name"].label, "姓名为空", True)
-        keys = self._cached("name_keys", names, values.name_keys)
-        out["name"] = [v[:_LIMITS["name"]] for v in names]
-        out["name_key"] = [k[0] for k in keys]
-        out["name_py"] = [k[1] for k in keys]
-        numbers, cleaned, errors, born = values.check_ids(self._cells(rows, "id_number"))
-        label = self.columns["id_number"].label
-        for i, error in enumerate(errors):
-            if error is not None:
-                flag(i, label, error, False)
-        out.update(id_number=numbers, id_raw=[c or None for c in cleaned], id_error=errors, birth_date=born)
-        for name in EXTRA_FIELDS[self.kind.code]:
-            if name == "program":
-                out[name] = [program_code(p) if p is not None else None for p in out["programme"]]
-            elif name == "relative_name_key":
-                out[name] = [values.name_keys(r)[0] if r else None for r in out["relative_name"]]
-            else:
-                out[name] = self._column(self.columns[name], self._cells(rows, name), flag)
         if rejected:
-            keep = [i for i in range(n) if i not in rejected]
-            out = {k: [v[i] for i in keep] for k, v in out.items()}
-            row_nos = [chunk[i][0] for i in keep]
-        else:
-            row_nos = [r for r, _c in chunk]
-        for i in sorted(issues):
-            for problem in issues[i]:
-                report.add_problem(problem)
+            keep = np.ones(n, dtype=bool)
+            keep[list(rejected)] = False
+            mask = pa.array(keep)
+            out = {k: v.filter(mask) for k, v in out.items()}
+            row_nos = row_nos[keep]
+        for problem in problems:
+            report.add_problem(problem)
         report.rows_read += n
         report.rows_rejected += len(rejected)
         report.rows_imported += len(row_nos)
-        report.rows_id_problem += sum(1 for e in out["id_error"] if e is not None)
+        report.rows_id_problem += len(out["id_error"]) - out["id_error"].null_count
         return row_nos, out
 
-    def _column(self, column: Column, cells: list, flag: Callable) -> list:
+    def _column(self, column: Column, cells: pa.Array, flag: Callable) -> pa.Array:
         required, label = column.required, column.label
         if column.field == "programme" and self.programme:
-            cells = [self.programme if v is None or (type(v) is str and not v.strip()) else v for v in cells]
+            cells = pc.if_else(pc.equal(pc.utf8_trim_whitespace(cells), ""), self.programme, cells)
         if column.kind == "id":
-            blank = [v is None or (type(v) is str and not v.strip()) for v in cells]
-            numbers, _cleaned, errors, _born = values.check_ids(cells)
-            for i, error in enumerate(errors):
-                if blank[i]:
-                    numbers[i] = None
-                    if required:
-                        flag(i, label, f"{label}为空", True)
-                elif error is not None:
-                    flag(i, label, f"{error}（该列留空处理）", False)
-            return numbers
+            blank = columns.is_empty(pc.utf8_trim_whitespace(cells))
+            ids = columns.check_ids(cells)
+            if required:
+                flag(np.flatnonzero(blank), label=label, reasons=f"{label}为空", reject=True)
+            problems = [(i, e) for i, e in zip(ids.error_rows.tolist(), ids.error_texts) if not blank[i]]
+            flag(np.array([i for i, _e in problems], dtype=np.int64), label=label,
+                 reasons=[f"{e}（该列留空处理）" for _i, e in problems], reject=False)
+            return ids.numbers
         if column.kind in ("amount", "date"):
-            parse = values.amount if column.kind == "amount" else values.date
-
-            def convert(raw, parse=parse):
-                if raw is None or (type(raw) is str and not raw.strip()):
-                    if required:
-                        raise ValueError(f"{label}为空")
-                    return None
-                return str(parse(raw))
-
-            result = self._cached(column.field, cells, convert)
-            for i, value in enumerate(result):
-                if type(value) is _Bad:
-                    flag(i, label, value.reason, True)
-                    result[i] = None
+            parse = self.parsers.get(column.field)
+            if parse is None:
+                parse = self.parsers[column.field] = columns.Cached(functools.partial(
+                    _parse_cell, values.amount if column.kind == "amount" else values.date, label, required))
+            (result,), rows, reasons = parse(cells)
+            flag(rows, label=label, reasons=reasons, reject=True)
             return result
-        limit = _LIMITS.get(column.field, 200)
-        result = [(values.clean_str(v)[:limit] or None) if type(v) is str else (values.text(v)[:limit] or None)
-                  for v in cells]
+        result = columns.or_null(columns.cut(columns.clean(cells), _LIMITS.get(column.field, 200)))
         if required:
-            for i, value in enumerate(result):
-                if value is None:
-                    flag(i, label, f"{label}为空", True)
+            flag(np.flatnonzero(result.is_null().to_numpy(zero_copy_only=False)), label=label,
+                 reasons=f"{label}为空", reject=True)
         return result
+
+
+def _parse_cell(parse: Callable, label: str, required: bool, raw: str) -> tuple[str | None]:
+    if not raw.strip():
+        if required:
+            raise ValueError(f"{label}为空")
+        return (None,)
+    return (str(parse(raw)),)
 
 
 class _Writer:
@@ -275,7 +249,7 @@ class _Writer:
     def __init__(self, session: Session, kind: str, import_id: int):
         self.table = ROW_TABLES[kind].__table__
         self.fields = BASE_FIELDS + EXTRA_FIELDS[kind]
-        self.import_id = str(import_id)
+        self.import_id = import_id
         self.connection = session.connection()
         self.postgres = self.connection.dialect.name == "postgresql"
         self.written = 0
@@ -287,20 +261,22 @@ class _Writer:
             marks = ", ".join("?" for _ in self.fields)
             self.sql = f'INSERT INTO {self.table.name} ({", ".join(self.fields)}) VALUES ({marks})'
 
-    def add(self, row_nos: list[int], columns: dict[str, list], estimated_total: int) -> None:
-        if not row_nos:
+    def add(self, row_nos: np.ndarray, data: dict[str, pa.Array], estimated_total: int) -> None:
+        n = len(row_nos)
+        if not n:
             return
         if not self.dropped and not self.written and estimated_total >= DROP_INDEXES_ABOVE:
             self._maybe_drop_indexes(estimated_total)
-        data = [columns[f] for f in self.fields[2:]]
+        table = pa.table([pa.array(np.full(n, self.import_id, dtype=np.int64)), pa.array(row_nos)]
+                         + [data[f] for f in self.fields[2:]], names=list(self.fields))
         if self.postgres:
-            self._copy_rows(row_nos, data)
+            self._copy_rows(table)
         else:
-            ids = [self.import_id] * len(row_nos)
-            self.connection.exec_driver_sql(self.sql, list(zip(ids, row_nos, *data)))
-        self.written += len(row_nos)
+            self.connection.exec_driver_sql(self.sql, list(zip(*(c.to_pylist() for c in table.columns))))
+        self.written += n
 
-    def _copy_rows(self, row_nos: list[int], data: list[list]) -> None:
+    def _copy_rows(self, table: pa.Table) -> None:
+        """The rows as CSV written by Arrow (nulls unquoted and empty, text quoted where needed)."""
         if self._copy is None:
             from psycopg.copy import QueuedLibpqWriter
 
@@ -308,16 +284,11 @@ class _Writer:
             self._stack = contextlib.ExitStack()
             cursor = self._stack.enter_context(raw.cursor())
             self._copy = self._stack.enter_context(cursor.copy(
-                f'COPY {self.table.name} ({", ".join(self.fields)}) FROM STDIN',
+                f'COPY {self.table.name} ({", ".join(self.fields)}) FROM STDIN (FORMAT csv)',
                 writer=QueuedLibpqWriter(cursor)))
-        text_columns = [[self.import_id] * len(row_nos), list(map(str, row_nos))]
-        for column in data:
-            column = ["\\N" if v is None else v for v in column]
-            if _COPY_SPECIAL.search("".join(column)):
-                column = [_copy_escape(v) if v != "\\N" else v for v in column]
-            text_columns.append(column)
-        block = "\n".join(map("\t".join, zip(*text_columns))) + "\n"
-        self._copy.write(block.encode("utf-8"))
+        sink = pa.BufferOutputStream()
+        pa_csv.write_csv(table, sink, _CSV_OUT)
+        self._copy.write(sink.getvalue())
 
     def end_copy(self) -> None:
         if self._stack is not None:
@@ -378,11 +349,6 @@ class _Writer:
             self.connection.exec_driver_sql(f"ANALYZE {self.table.name}")
 
 
-def _copy_escape(value: str) -> str:
-    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-            .replace("\x00", ""))
-
-
 def process(path: Path, *, kind: str, filename: str, programme: str | None = None,
             session: Session | None = None, user: object | None = None,
             progress: Callable[[float], None] | None = None) -> ImportReport:
@@ -415,25 +381,21 @@ def process(path: Path, *, kind: str, filename: str, programme: str | None = Non
             session.add(record)
             session.flush()
             writer = _Writer(session, kind, record.id)
-        # The content hash covers the validated values column by column (not row numbers), so the
-        # same rows in another file or format hash the same.
+        # The content hash covers the validated values column by column (not row numbers, not
+        # how the rows were chunked), so the same rows in another file or format hash the same.
         digests = [hashlib.sha256() for _ in converter.fields]
-        pending = [row for row in head if row[0] > header.row_no]
-        while True:
-            chunk = pending + list(itertools.islice(rows, CHUNK - len(pending)))
-            pending = []
-            if not chunk:
-                break
-            row_nos, columns = converter.convert(chunk, report)
+        for row_nos, cells in _chunks(source, rows, head, header, converter.file_columns()):
+            row_nos, data = converter.convert(row_nos, cells, report)
             for digest, name in zip(digests, converter.fields):
-                digest.update("\x1f".join(["\x00" if v is None else v for v in columns[name]]).encode())
-                digest.update(b"\x1e")
+                _digest_column(digest, data[name])
             if len(report.sample) < SAMPLE_ROWS:
-                for j in range(min(SAMPLE_ROWS - len(report.sample), len(row_nos))):
-                    report.sample.append({"row_no": row_nos[j], **{f: columns[f][j] for f in converter.fields}})
+                take = min(SAMPLE_ROWS - len(report.sample), len(row_nos))
+                head_rows = {f: data[f].slice(0, take).to_pylist() for f in converter.fields}
+                for j in range(take):
+                    report.sample.append({"row_no": int(row_nos[j]), **{f: head_rows[f][j] for f in converter.fields}})
             if writer is not None:
                 fraction = source.fraction()
-                writer.add(row_nos, columns, int(report.rows_read / fraction) if fraction > 0 else report.rows_read)
+                writer.add(row_nos, data, int(report.rows_read / fraction) if fraction > 0 else report.rows_read)
             if progress is not None:
                 progress(source.fraction())
     except ReadError as exc:
@@ -468,6 +430,47 @@ def process(path: Path, *, kind: str, filename: str, programme: str | None = Non
     if progress is not None:
         progress(1.0)
     return report
+
+
+def _chunks(source: RowSource, rows, head: list, header: HeaderMatch,
+            wanted: list[int]) -> Iterator[tuple[np.ndarray, dict[int, pa.Array]]]:
+    """(row numbers, {file column: cells}) a chunk at a time, blank rows left out.
+
+    A CSV whose rows all have the same number of cells is read by Arrow's CSV reader (C++, in
+    threads); anything else (spreadsheets, ragged CSV rows) row by row, cells turned to text as a
+    CSV would hold them.
+    """
+    batches = source.arrow_batches(header.row_no, wanted)
+    if batches is not None:
+        yield from batches
+        return
+    pending = [row for row in head if row[0] > header.row_no]
+    while True:
+        chunk = pending + list(itertools.islice(rows, CHUNK - len(pending)))
+        pending = []
+        if not chunk:
+            return
+        row_nos = np.array([r for r, _cells in chunk], dtype=np.int64)
+        cells = {}
+        for index in wanted:
+            try:
+                cells[index] = columns.from_cells([c[index] for _r, c in chunk])
+            except IndexError:
+                cells[index] = columns.from_cells([c[index] if index < len(c) else None for _r, c in chunk])
+        yield row_nos, cells
+
+
+def _digest_column(digest, column: pa.Array) -> None:
+    """Feed a column's values to a running hash: their bytes, then their lengths (null as "\\x00")."""
+    column = pc.fill_null(column, "\x00") if column.null_count else column
+    n = len(column)
+    if not n:
+        return
+    offsets = np.frombuffer(column.buffers()[1], dtype=np.int32)[column.offset:column.offset + n + 1]
+    data = column.buffers()[2]
+    if data is not None and offsets[-1] > offsets[0]:
+        digest.update(memoryview(data)[offsets[0]:offsets[-1]])
+    digest.update(np.diff(offsets).astype("<i4").tobytes())
 
 
 def _nothing_message(report: ImportReport) -> str:

@@ -14,8 +14,19 @@ import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
 
 SUFFIXES = (".xlsx", ".xls", ".csv")
+# Python's codec names as Arrow's CSV reader takes them (Arrow skips a UTF-8 byte order mark itself).
+_ARROW_ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8"}
+
+# Every column read as text (Arrow would otherwise read "007" as the number 7); a roll with
+# more columns than this is not a roll.
+_ALL_TEXT = {f"f{i}": pa.string() for i in range(2048)}
 _SAMPLE = 1 << 20
 
 
@@ -35,6 +46,7 @@ class RowSource:
             raise ReadError("文件是空的（0字节）")
         self._fraction = 0.0
         self.encoding: str | None = None
+        self._dialect = None
 
     def fraction(self) -> float:
         return self._fraction
@@ -58,7 +70,7 @@ class RowSource:
             self.encoding = detect_encoding(sample)
             raw.seek(0)
             text = io.TextIOWrapper(raw, encoding=self.encoding, newline="")
-            dialect = _sniff(sample, self.encoding)
+            dialect = self._dialect = _sniff(sample, self.encoding)
             row_no, block = 0, []
             append = block.append
             try:
@@ -77,6 +89,73 @@ class RowSource:
                                 f"解码的字符：文件编码前后不一致，请另存为UTF-8后重试") from exc
             except csv.Error as exc:
                 raise ReadError(f"第{row_no + len(block) + 1}行CSV格式错误：{exc}") from exc
+
+    # --- CSV through Arrow ------------------------------------------------------------------
+    def arrow_batches(self, header_row: int, wanted: list[int]) -> Iterator[tuple[Any, dict]] | None:
+        """The data rows below `header_row` as Arrow columns, or None where Arrow cannot read them.
+
+        Only for a CSV that Arrow reads whole, every row as wide as the first (checked by a first
+        pass of the parser, which costs a fraction of the import): Arrow cannot say where a short
+        row or an undecodable byte was, so such a file is read row by row instead, whose messages
+        say where.
+        """
+        if self.suffix != ".csv" or self.encoding is None or self._dialect is None:
+            return None
+        try:
+            if not self._uniform(header_row):
+                return None
+        except (pa.ArrowException, UnicodeDecodeError, OSError):
+            return None  # the row-by-row reader says what is wrong, and where
+        return self._arrow_batches(header_row, wanted)
+
+    def _arrow_reader(self, raw, header_row: int):
+        dialect = self._dialect
+        return pa_csv.open_csv(
+            raw,
+            read_options=pa_csv.ReadOptions(encoding=_ARROW_ENCODINGS.get(self.encoding, self.encoding),
+                                            skip_rows=header_row, autogenerate_column_names=True,
+                                            block_size=1 << 22),
+            parse_options=pa_csv.ParseOptions(delimiter=dialect.delimiter, quote_char=dialect.quotechar or False,
+                                              double_quote=dialect.doublequote,
+                                              escape_char=dialect.escapechar or False, newlines_in_values=True,
+                                              ignore_empty_lines=False),
+            convert_options=pa_csv.ConvertOptions(column_types=_ALL_TEXT, strings_can_be_null=False,
+                                                  quoted_strings_can_be_null=False))
+
+    def _uniform(self, header_row: int) -> bool:
+        """Whether Arrow reads the whole file: every row as wide as the first, every byte decodable."""
+        with open(self.path, "rb") as raw:
+            try:
+                for _batch in self._arrow_reader(raw, header_row):
+                    pass
+            except pa.ArrowInvalid:
+                return False
+        return True
+
+    def _arrow_batches(self, header_row: int, wanted: list[int]) -> Iterator[tuple[Any, dict]]:
+        import numpy as np
+
+        next_row = header_row + 1
+        with open(self.path, "rb") as raw:
+            for batch in self._arrow_reader(raw, header_row):
+                n = batch.num_rows
+                cells = [c if c.type == pa.string() else pc.cast(c, pa.string()) for c in batch.columns]
+                filled = None
+                for column in cells:
+                    has = pc.greater(pc.binary_length(pc.utf8_trim_whitespace(column)), 0)
+                    filled = has if filled is None else pc.or_(filled, has)
+                row_nos = np.arange(next_row, next_row + n, dtype=np.int64)
+                next_row += n
+                self._fraction = min(raw.tell() / self.size, 0.99)
+                if filled is None or n == 0:
+                    continue
+                keep = filled.to_numpy(zero_copy_only=False)
+                if not keep.all():
+                    cells = [c.filter(filled) for c in cells]
+                    row_nos = row_nos[keep]
+                if len(row_nos):
+                    yield row_nos, {i: cells[i] if i < len(cells) else None for i in wanted}
+        self._fraction = 1.0
 
     # --- xlsx ------------------------------------------------------------------------------
     def _xlsx(self) -> Iterator[tuple[int, list]]:

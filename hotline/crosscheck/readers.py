@@ -102,11 +102,12 @@ class RowSource:
         if self.suffix != ".csv" or self.encoding is None or self._dialect is None:
             return None
         try:
-            if not self._uniform(header_row):
-                return None
+            total = self._uniform(header_row)
         except (pa.ArrowException, UnicodeDecodeError, OSError):
-            return None  # the row-by-row reader says what is wrong, and where
-        return self._arrow_batches(header_row, wanted)
+            total = None  # the row-by-row reader says what is wrong, and where
+        if total is None:
+            return None
+        return self._arrow_batches(header_row, wanted, total)
 
     def _arrow_reader(self, raw, header_row: int):
         dialect = self._dialect
@@ -122,17 +123,19 @@ class RowSource:
             convert_options=pa_csv.ConvertOptions(column_types=_ALL_TEXT, strings_can_be_null=False,
                                                   quoted_strings_can_be_null=False))
 
-    def _uniform(self, header_row: int) -> bool:
-        """Whether Arrow reads the whole file: every row as wide as the first, every byte decodable."""
+    def _uniform(self, header_row: int) -> int | None:
+        """The number of data rows if Arrow reads the whole file (every row as wide as the first,
+        every byte decodable), else None."""
+        rows = 0
         with open(self.path, "rb") as raw:
             try:
-                for _batch in self._arrow_reader(raw, header_row):
-                    pass
+                for batch in self._arrow_reader(raw, header_row):
+                    rows += batch.num_rows
             except pa.ArrowInvalid:
-                return False
-        return True
+                return None
+        return rows
 
-    def _arrow_batches(self, header_row: int, wanted: list[int]) -> Iterator[tuple[Any, dict]]:
+    def _arrow_batches(self, header_row: int, wanted: list[int], total: int) -> Iterator[tuple[Any, dict]]:
         import numpy as np
 
         next_row = header_row + 1
@@ -146,7 +149,7 @@ class RowSource:
                     filled = has if filled is None else pc.or_(filled, has)
                 row_nos = np.arange(next_row, next_row + n, dtype=np.int64)
                 next_row += n
-                self._fraction = min(raw.tell() / self.size, 0.99)
+                self._fraction = min((next_row - header_row - 1) / max(total, 1), 0.99)  # Arrow reads ahead: count rows
                 if filled is None or n == 0:
                     continue
                 keep = filled.to_numpy(zero_copy_only=False)

@@ -12,7 +12,7 @@ import decimal
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import json_column, utc_column
+from models.base import code_type, json_column, utc_column
 
 
 # One file imported as one roll: who, when, what it held, what was refused and why.
@@ -43,9 +43,9 @@ class RollRowBase(SQLModel):
     import_id: int = Field(foreign_key="roll_import.id", index=True)
     row_no: int
     name: str = Field(max_length=60)
-    name_key: str = Field(max_length=60, index=True)
+    name_key: str = Field(max_length=60, index=True, sa_type=code_type(60))
     name_py: str = Field(max_length=240)
-    id_number: str | None = Field(default=None, max_length=18, index=True)
+    id_number: str | None = Field(default=None, max_length=18, index=True, sa_type=code_type(18))
     id_raw: str | None = Field(default=None, max_length=40)
     id_error: str | None = Field(default=None, max_length=120)
     birth_date: dt.date | None = None
@@ -58,8 +58,8 @@ class RollRecipient(RollRowBase, table=True):
     program: str = Field(max_length=20, index=True)  # models.taxonomy.Program value
     amount: decimal.Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(14, 2)))
     paid_on: dt.date | None = None
-    household_no: str | None = Field(default=None, max_length=40, index=True)
-    head_id: str | None = Field(default=None, max_length=18, index=True)
+    household_no: str | None = Field(default=None, max_length=40, index=True, sa_type=code_type(40))
+    head_id: str | None = Field(default=None, max_length=18, index=True, sa_type=code_type(18))
     township: str | None = Field(default=None, max_length=40)
     village: str | None = Field(default=None, max_length=40)
 
@@ -67,7 +67,7 @@ class RollRecipient(RollRowBase, table=True):
 # 户籍家庭成员: who lives in which household.
 class RollHouseholdMember(RollRowBase, table=True):
     __tablename__ = "roll_household_member"
-    household_no: str = Field(max_length=40, index=True)
+    household_no: str = Field(max_length=40, index=True, sa_type=code_type(40))
     relation: str | None = Field(default=None, max_length=20)
     township: str | None = Field(default=None, max_length=40)
     village: str | None = Field(default=None, max_length=40)
@@ -112,8 +112,8 @@ class RollCadre(RollRowBase, table=True):
     title: str = Field(max_length=40)
     village: str | None = Field(default=None, max_length=40)
     relative_name: str | None = Field(default=None, max_length=60)
-    relative_name_key: str | None = Field(default=None, max_length=60, index=True)
-    relative_id: str | None = Field(default=None, max_length=18, index=True)
+    relative_name_key: str | None = Field(default=None, max_length=60, index=True, sa_type=code_type(60))
+    relative_id: str | None = Field(default=None, max_length=18, index=True, sa_type=code_type(18))
     relation: str | None = Field(default=None, max_length=20)
 
 

@@ -80,6 +80,8 @@ def test_a_body_that_is_not_json_is_refused_in_chinese(client, token, db):
     ({"text": "a" * 20_001}, "validation_failed", "反映内容过长"),
     ({"text": "x", "phone": "abc"}, "validation_failed", "电话号码格式不正确"),
     ({"text": "x", "township_id": 424242}, "validation_failed", "所选乡镇不存在"),
+    ({"text": "x", "township_id": 10**12}, "validation_failed", "所选乡镇不存在"),  # beyond an INTEGER key
+    ({"text": "x", "village_id": -2**40}, "validation_failed", "所选村（社区）不存在"),
     ({"text": "x", "favourite_colour": "red"}, "unknown_fields", "favourite_colour"),
     ({"text": ["a", "list"]}, "invalid_field", "字段值"),
     (["not", "an", "object"], "invalid_json", "JSON 对象"),

@@ -92,7 +92,7 @@ def _as_int(value: object) -> int | None:
         number = int(str(value))
     except ValueError:
         return None
-    return number if -2**63 <= number < 2**63 else None  # beyond a database integer: no such row
+    return number if -2**31 <= number < 2**31 else None  # beyond an INTEGER key: no such row
 
 
 def _clean_text(data: IntakeData, max_chars: int, errors: dict[str, str]) -> str:
@@ -298,5 +298,5 @@ def search(session: Session, *, query: str = "", status: str = "", township_id: 
     if status:
         stmt = stmt.where(Complaint.status == status)
     if township_id:
-        stmt = stmt.where(Complaint.township_id == township_id)
+        stmt = stmt.where(Complaint.township_id == (_as_int(township_id) or -1))
     return list(session.exec(stmt.order_by(Complaint.received_at.desc()).offset(offset).limit(limit)).all())

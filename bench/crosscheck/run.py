@@ -115,7 +115,7 @@ def run_rules(folder: Path, engine, runs: int, dump: Path | None = None) -> None
             client, server = (after - before if before is not None else None
                               for after, before in zip(_cpu_seconds(backend), cpu))
             print(f"rules, run {number + 1}:    found     new refreshed  seconds")
-            order = ["_prepare", *[c for c in findings.RULES if c in run.stats], "_total"]
+            order = ["_prepare", *[c for c in findings.RULES if c in run.stats], "_insert", "_total"]
             for code in order:
                 stat = run.stats[code]
                 print(f"  {code:<22}{stat.get('found', ''):>8}{stat.get('new', ''):>8}{stat.get('refreshed', ''):>10}"

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
 from hotline import audit
+from hotline.bulkload import IndexHold
 from hotline.crosscheck import values
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.matching import MATCH_LABELS
@@ -75,8 +76,12 @@ def _fields(kind: str, row: dict) -> dict:
                 fields[label] = values.text(value)
             else:
                 fields[label] = ""
+        elif type(value) is str:
+            fields[label] = value.strip()
+        elif type(value) is dt.date:
+            fields[label] = value.isoformat()  # what values.text gives, without strftime
         else:
-            fields[label] = value.strip() if type(value) is str else values.text(value)
+            fields[label] = values.text(value)
     return fields
 
 
@@ -161,13 +166,17 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     ctx.age_limits = age_limits if age_limits is not None else {"education": [3, 30]}
     ctx.today = today or dt.date.today()
     stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved)}}
+    fresh: list[dict] = []
     for code in codes:
         began = time.perf_counter()
         hits = [h for h in RULES[code].run(ctx) if h.score >= min_score]
         items = assemble(session, hits, ctx.resolved)
-        new, refreshed = _store(session, items, run, review_threshold)
+        new, refreshed = _store(session, items, run, review_threshold, fresh)
         stats[code] = {"found": len(items), "new": new, "refreshed": refreshed,
                        "seconds": round(time.perf_counter() - began, 3)}
+    began = time.perf_counter()
+    _insert(session, fresh)  # every rule's new findings at once: one COPY, indexes built once
+    stats["_insert"] = {"new": len(fresh), "seconds": round(time.perf_counter() - began, 3)}
     for name in TEMP_TABLES:
         session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     stats["_total"] = {"seconds": round(time.perf_counter() - started, 3)}
@@ -203,18 +212,20 @@ def _existing(session: Session, prints: list[str]) -> dict[str, dict]:
     return out
 
 
-def _store(session: Session, items: list[dict], run: CrosscheckRun, review_threshold: float) -> tuple[int, int]:
-    """Insert new findings, refresh known ones whose content changed (their decisions stay).
+def _store(session: Session, items: list[dict], run: CrosscheckRun, review_threshold: float,
+           fresh: list[dict]) -> tuple[int, int]:
+    """Refresh known findings whose content changed (their decisions stay); new ones go to `fresh`.
 
     Returns (new, refreshed). Every finding seen gets this run as its last run (one statement);
-    only a finding whose score, match, reason, evidence or place changed is rewritten. New findings
-    go in with COPY on PostgreSQL.
+    only a finding whose score, match, reason, evidence or place changed is rewritten. The caller
+    inserts `fresh` (`_insert`).
     """
     known_rule = session.execute(sa.select(Finding.__table__.c.id).where(
         Finding.__table__.c.rule == items[0]["rule"]).limit(1)).first() if items else None
     existing = _existing(session, [i["fingerprint"] for i in items]) if known_rule else {}
     now = utcnow()
-    fresh, changed, seen = [], [], []
+    changed, seen = [], []
+    new = len(fresh)
     for item in items:
         known = existing.get(item["fingerprint"])
         if known is None:
@@ -230,8 +241,6 @@ def _store(session: Session, items: list[dict], run: CrosscheckRun, review_thres
         else:
             seen.append(known["id"])
     table = Finding.__table__
-    if fresh:
-        _insert(session, fresh)
     if changed:
         session.execute(table.update().where(table.c.id == sa.bindparam("b_id")), changed)
     if seen:
@@ -241,14 +250,27 @@ def _store(session: Session, items: list[dict], run: CrosscheckRun, review_thres
         else:
             for chunk in _chunks(seen):
                 session.execute(table.update().where(table.c.id.in_(chunk)).values(last_run_id=run.id))
-    return len(fresh), len(changed)
+    return len(fresh) - new, len(changed)
+
+
+BULK_FINDINGS = 10_000  # new findings from which the table's indexes and foreign keys are set aside
 
 
 def _insert(session: Session, rows: list[dict]) -> None:
-    conn = session.connection()
-    if conn.dialect.name != "postgresql":
-        session.execute(sa.insert(Finding.__table__), rows)
+    if not rows:
         return
+    conn = session.connection()
+    hold = IndexHold(conn, Finding.__table__)
+    if len(rows) >= BULK_FINDINGS:  # a first run over big rolls: tens of thousands of findings
+        hold.drop_if_worth_it(len(rows))
+    if conn.dialect.name == "postgresql":
+        _copy_findings(conn, rows)
+    else:
+        session.execute(sa.insert(Finding.__table__), rows)
+    hold.restore()
+
+
+def _copy_findings(conn: sa.Connection, rows: list[dict]) -> None:
     # One text COPY built here: cheaper than adapting 50,000 rows value by value.
     lines = []
     for row in rows:

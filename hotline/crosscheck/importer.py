@@ -21,6 +21,7 @@ import pyarrow.csv as pa_csv
 from sqlmodel import Session, select
 
 from classifiers.lexicon import PROGRAM_WORDS
+from hotline.bulkload import IndexHold
 from hotline.crosscheck import columns, values
 from hotline.crosscheck.kinds import HEADER_SCAN_ROWS, KINDS, Column, HeaderMatch, Kind, find_header
 from hotline.crosscheck.readers import ReadError, RowSource
@@ -241,9 +242,9 @@ class _Writer:
 
     PostgreSQL: one COPY (text format) per stretch of rows, fed in large blocks through a queued
     writer so the database parses while Python validates the next chunk. SQLite: executemany.
-    A large import into a table that is small next to it drops the table's secondary indexes and
-    builds them again at the end (cheaper than maintaining them row by row); the drop is part of
-    the transaction, so a failure restores them. The table is analysed afterwards.
+    A large import into a table that is small next to it sets the table's secondary indexes and
+    foreign keys aside (`hotline.bulkload`) and restores them at the end, all in the transaction.
+    The table is analysed afterwards.
     """
 
     def __init__(self, session: Session, kind: str, import_id: int):
@@ -253,8 +254,7 @@ class _Writer:
         self.connection = session.connection()
         self.postgres = self.connection.dialect.name == "postgresql"
         self.written = 0
-        self.dropped: list = []
-        self.foreign_keys: list = []  # (name, definition) dropped for a large import, added back in finish()
+        self.hold = IndexHold(self.connection, self.table)  # for a large import, until finish()
         self._copy = None
         self._stack: contextlib.ExitStack | None = None
         if not self.postgres:
@@ -265,8 +265,8 @@ class _Writer:
         n = len(row_nos)
         if not n:
             return
-        if not self.dropped and not self.written and estimated_total >= DROP_INDEXES_ABOVE:
-            self._maybe_drop_indexes(estimated_total)
+        if not self.written and estimated_total >= DROP_INDEXES_ABOVE:
+            self.hold.drop_if_worth_it(estimated_total)
         table = pa.table([pa.array(np.full(n, self.import_id, dtype=np.int64)), pa.array(row_nos)]
                          + [data[f] for f in self.fields[2:]], names=list(self.fields))
         if self.postgres:
@@ -302,47 +302,9 @@ class _Writer:
                 self._stack.__exit__(RuntimeError, RuntimeError("import aborted"), None)
             self._stack = self._copy = None
 
-    def _maybe_drop_indexes(self, estimated_total: int) -> None:
-        existing = self._table_rows()
-        if existing > 4 * estimated_total:
-            return
-        self.dropped = [index for index in self.table.indexes]
-        for index in self.dropped:
-            index.drop(self.connection)
-        if self.postgres:
-            self._drop_foreign_keys()
-
-    def _drop_foreign_keys(self) -> None:
-        """Drop the table's foreign keys (import_id → roll_import) until `finish`.
-
-        A foreign key checks every COPYed row with a trigger (a lookup in roll_import per row);
-        adding it back at the end validates all rows with one join. Each constraint is re-created
-        from its own definition under its own name (whatever the migration called it).
-        """
-        self.foreign_keys = self.connection.exec_driver_sql(
-            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %(t)s::regclass AND contype = 'f'", {"t": self.table.name}).all()
-        for name, _definition in self.foreign_keys:
-            self.connection.exec_driver_sql(f'ALTER TABLE {self.table.name} DROP CONSTRAINT "{name}"')
-
-    def _table_rows(self) -> int:
-        if self.postgres:
-            value = self.connection.exec_driver_sql(
-                "SELECT reltuples FROM pg_class WHERE oid = %(t)s::regclass", {"t": self.table.name}).scalar()
-            if value is not None and value >= 0:
-                return int(value)
-        return int(self.connection.exec_driver_sql(f"SELECT COUNT(*) FROM {self.table.name}").scalar() or 0)
-
     def finish(self) -> None:
         self.end_copy()
-        if self.postgres and self.dropped:
-            self.connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
-        for index in self.dropped:
-            index.create(self.connection)
-        self.dropped = []
-        for name, definition in self.foreign_keys:
-            self.connection.exec_driver_sql(f'ALTER TABLE {self.table.name} ADD CONSTRAINT "{name}" {definition}')
-        self.foreign_keys = []
+        self.hold.restore()
         if self.written >= ANALYZE_ABOVE:
             if not self.postgres:
                 self.connection.exec_driver_sql("PRAGMA analysis_limit = 1000")

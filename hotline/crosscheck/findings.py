@@ -166,7 +166,7 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     ctx.age_limits = age_limits if age_limits is not None else {"education": [3, 30]}
     ctx.today = today or dt.date.today()
     stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved)}}
-    fresh: list[dict] = []
+    fresh = _NewFindings(session.connection())
     for code in codes:
         began = time.perf_counter()
         hits = [h for h in RULES[code].run(ctx) if h.score >= min_score]
@@ -175,7 +175,7 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
         stats[code] = {"found": len(items), "new": new, "refreshed": refreshed,
                        "seconds": round(time.perf_counter() - began, 3)}
     began = time.perf_counter()
-    _insert(session, fresh)  # every rule's new findings at once: one COPY, indexes built once
+    fresh.insert()  # every rule's new findings at once: one COPY, indexes built once
     stats["_insert"] = {"new": len(fresh), "seconds": round(time.perf_counter() - began, 3)}
     for name in TEMP_TABLES:
         session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
@@ -213,24 +213,23 @@ def _existing(session: Session, prints: list[str]) -> dict[str, dict]:
 
 
 def _store(session: Session, items: list[dict], run: CrosscheckRun, review_threshold: float,
-           fresh: list[dict]) -> tuple[int, int]:
+           fresh: _NewFindings) -> tuple[int, int]:
     """Refresh known findings whose content changed (their decisions stay); new ones go to `fresh`.
 
     Returns (new, refreshed). Every finding seen gets this run as its last run (one statement);
     only a finding whose score, match, reason, evidence or place changed is rewritten. The caller
-    inserts `fresh` (`_insert`).
+    inserts `fresh`.
     """
     known_rule = session.execute(sa.select(Finding.__table__.c.id).where(
         Finding.__table__.c.rule == items[0]["rule"]).limit(1)).first() if items else None
     existing = _existing(session, [i["fingerprint"] for i in items]) if known_rule else {}
     now = utcnow()
-    changed, seen = [], []
-    new = len(fresh)
+    changed, seen, new = [], [], []
     for item in items:
         known = existing.get(item["fingerprint"])
         if known is None:
-            fresh.append({**item, "status": _status_for(item["score"], review_threshold).value,
-                          "first_run_id": run.id, "last_run_id": run.id, "created_at": now, "updated_at": now})
+            new.append({**item, "status": _status_for(item["score"], review_threshold).value,
+                        "first_run_id": run.id, "last_run_id": run.id, "created_at": now, "updated_at": now})
             continue
         status = FindingStatus(known["status"])
         if status in (FindingStatus.open, FindingStatus.needs_review):
@@ -250,47 +249,70 @@ def _store(session: Session, items: list[dict], run: CrosscheckRun, review_thres
         else:
             for chunk in _chunks(seen):
                 session.execute(table.update().where(table.c.id.in_(chunk)).values(last_run_id=run.id))
-    return len(fresh) - new, len(changed)
+    fresh.add(new)
+    return len(new), len(changed)
 
 
 BULK_FINDINGS = 10_000  # new findings from which the table's indexes and foreign keys are set aside
 
 
-def _insert(session: Session, rows: list[dict]) -> None:
-    if not rows:
-        return
-    conn = session.connection()
-    hold = IndexHold(conn, Finding.__table__)
-    if len(rows) >= BULK_FINDINGS:  # a first run over big rolls: tens of thousands of findings
-        hold.drop_if_worth_it(len(rows))
-    if conn.dialect.name == "postgresql":
-        _copy_findings(conn, rows)
-    else:
-        session.execute(sa.insert(Finding.__table__), rows)
-    hold.restore()
+class _NewFindings:
+    """New findings gathered over a run and inserted at the end.
+
+    On PostgreSQL each rule's findings are turned into COPY text as they come: text is all the run
+    keeps of them (tens of thousands of dicts of evidence would only give the garbage collector
+    work), and one COPY writes them all.
+    """
+
+    def __init__(self, connection: sa.Connection):
+        self.connection = connection
+        self.postgres = connection.dialect.name == "postgresql"
+        self.rows: list[dict] = []
+        self.lines: list[str] = []
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, rows: list[dict]) -> None:
+        self.count += len(rows)
+        if self.postgres:
+            self.lines.extend(_copy_line(row) for row in rows)
+        else:
+            self.rows.extend(rows)
+
+    def insert(self) -> None:
+        if not self.count:
+            return
+        hold = IndexHold(self.connection, Finding.__table__)
+        if self.count >= BULK_FINDINGS:  # a first run over big rolls: tens of thousands of findings
+            hold.drop_if_worth_it(self.count)
+        if self.postgres:
+            cursor = self.connection.connection.driver_connection.cursor()
+            with cursor, cursor.copy(f"COPY {Finding.__tablename__} ({', '.join(_INSERTED)}) FROM STDIN") as copy:
+                copy.write(("\n".join(self.lines) + "\n").encode("utf-8"))
+        else:
+            self.connection.execute(sa.insert(Finding.__table__), self.rows)
+        hold.restore()
+        self.rows, self.lines = [], []
 
 
-def _copy_findings(conn: sa.Connection, rows: list[dict]) -> None:
-    # One text COPY built here: cheaper than adapting 50,000 rows value by value.
-    lines = []
-    for row in rows:
-        cells = []
-        for key in _INSERTED:
-            value = row[key]
-            if value is None:
-                cells.append("\\N")
-            elif key == "evidence":
-                cells.append(_copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":"))))
-            elif type(value) is str:
-                cells.append(_copy_text(value))
-            elif isinstance(value, dt.datetime):
-                cells.append(value.isoformat())
-            else:
-                cells.append(str(value))
-        lines.append("\t".join(cells))
-    cursor = conn.connection.driver_connection.cursor()
-    with cursor, cursor.copy(f"COPY {Finding.__tablename__} ({', '.join(_INSERTED)}) FROM STDIN") as copy:
-        copy.write(("\n".join(lines) + "\n").encode("utf-8"))
+def _copy_line(row: dict) -> str:
+    """A finding as a line of COPY text (one text COPY is cheaper than adapting rows value by value)."""
+    cells = []
+    for key in _INSERTED:
+        value = row[key]
+        if value is None:
+            cells.append("\\N")
+        elif key == "evidence":
+            cells.append(_copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":"))))
+        elif type(value) is str:
+            cells.append(_copy_text(value))
+        elif isinstance(value, dt.datetime):
+            cells.append(value.isoformat())
+        else:
+            cells.append(str(value))
+    return "\t".join(cells)
 
 
 def _copy_text(value: str) -> str:

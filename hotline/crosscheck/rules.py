@@ -93,9 +93,10 @@ HOUSEHOLD_STEPS = (
          FROM cc_reg x JOIN roll_household_member m ON m.id_number = x.tpid""",
     "CREATE INDEX cc_hm_hno ON cc_hm (hno)",
     # Every ID that counts for a registry person: the members of their households (via_row: the
-    # household row that placed them there) and the person themself (via_row NULL).
+    # household row that placed them there) and the person themself (via_row NULL). Repeats (a
+    # member listed twice) are folded by the rules' own DISTINCT, not here.
     """CREATE TEMPORARY TABLE cc_hids AS
-       SELECT DISTINCT hm.kind, hm.tid, hm.tpid, hm.via_row, m.id_number AS pid
+       SELECT hm.kind, hm.tid, hm.tpid, hm.via_row, m.id_number AS pid
          FROM cc_hm hm JOIN roll_household_member m ON m.household_no = hm.hno WHERE m.id_number IS NOT NULL
        UNION ALL SELECT x.kind, x.tid, x.tpid, NULL, x.tpid FROM cc_reg x""",
     "CREATE INDEX cc_hids_pid ON cc_hids (pid)",

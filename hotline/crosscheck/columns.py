@@ -73,17 +73,15 @@ class Cached:
     reason is the error's message. Null cells stay null in every output.
     """
 
-    LIMIT = 200_000
-
-    def __init__(self, convert: Callable[[str], tuple], outputs: int = 1):
-        self.convert, self.outputs = convert, outputs
+    def __init__(self, convert: Callable[[str], tuple], outputs: int = 1, limit: int = 200_000):
+        self.convert, self.outputs, self.limit = convert, outputs, limit
         self.cache: dict[str, tuple[tuple, str | None]] = {}
 
     def __call__(self, column: pa.Array) -> tuple[list[pa.Array], np.ndarray, list[str]]:
         """(converted columns, indexes of bad cells, their reasons)."""
         encoded = column.dictionary_encode()
         cache = self.cache
-        if len(cache) > self.LIMIT:
+        if len(cache) > self.limit:
             cache.clear()
         results = []
         for value in encoded.dictionary.to_pylist():

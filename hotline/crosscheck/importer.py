@@ -139,7 +139,9 @@ class _ChunkConverter:
         self.columns = {c.field: c for c in kind.columns}
         self.programme = programme
         self.fields = (BASE_FIELDS + EXTRA_FIELDS[kind.code])[2:]  # without import_id, row_no
-        self.name_keys = columns.Cached(values.name_keys, outputs=2)
+        # A province's household roll holds ~300,000 different names in 2,000,000 rows: keeping
+        # them all (~100 MB) saves working most of them out again batch after batch.
+        self.name_keys = columns.Cached(values.name_keys, outputs=2, limit=400_000)
         self.program = columns.Cached(lambda p: (program_code(p),))
         self.relative_key = columns.Cached(lambda r: (values.name_keys(r)[0],))
         self.parsers: dict[str, columns.Cached] = {}

@@ -109,10 +109,13 @@ def trained_models(tmp_path_factory) -> Path:
 
     Training takes seconds, so it happens once per test run: the first xdist worker trains
     into the run's shared temporary folder while the others wait on a lock, then reuse it.
+    `scripts/test` points HOTLINE_TEST_MODELS at one folder for its SQLite and PostgreSQL runs,
+    so the second run reuses the first one's model (the artifact does not depend on the database).
     """
     from classifiers.artifact import current_version, train_artifact
 
-    shared = tmp_path_factory.getbasetemp().parent
+    shared = Path(os.environ.get("HOTLINE_TEST_MODELS") or tmp_path_factory.getbasetemp().parent)
+    shared.mkdir(parents=True, exist_ok=True)
     folder = shared / "trained-models"
     with open(shared / "trained-models.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)

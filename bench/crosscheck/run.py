@@ -231,6 +231,24 @@ def run_duckdb(folder: Path) -> None:
     print(f"  total {total:.2f}s   peak memory {peak_mb():.0f} MB")
 
 
+def validate_all(folder: Path) -> None:
+    """Rows per second and CPU seconds of reading and validating alone (no database)."""
+    from hotline.crosscheck import importer
+
+    print(f"{'file':<16}{'rows':>10}{'seconds':>10}{'rows/s':>10}{'cpu':>8}")
+    total_rows, total_seconds = 0, 0.0
+    for kind in KINDS:
+        path = folder / f"{kind}.csv"
+        started, cpu = time.perf_counter(), time.process_time()
+        report = importer.process(path, kind=kind, filename=path.name)
+        seconds = time.perf_counter() - started
+        total_rows, total_seconds = total_rows + report.rows_read, total_seconds + seconds
+        print(f"{kind:<16}{report.rows_read:>10}{seconds:>10.2f}{report.rows_read / seconds:>10.0f}"
+              f"{time.process_time() - cpu:>8.2f}")
+    print(f"{'all':<16}{total_rows:>10}{total_seconds:>10.2f}{total_rows / total_seconds:>10.0f}"
+          f"   peak memory {peak_mb():.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("folder", type=Path)
@@ -240,7 +258,11 @@ def main() -> None:
                         help="keep the imported rolls (and findings) of an earlier run; run the rules only")
     parser.add_argument("--runs", type=int, default=1, help="run the rules this many times (2: the re-run path)")
     parser.add_argument("--dump", type=Path, help="write every finding as a JSON line (sorted) to this file")
+    parser.add_argument("--validate-only", action="store_true",
+                        help="read and validate every file without a database (the importer's dry run)")
     args = parser.parse_args()
+    if args.validate_only:
+        validate_all(args.folder)
     if args.duckdb:
         run_duckdb(args.folder)
     if args.db:

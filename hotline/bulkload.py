@@ -13,8 +13,10 @@ import sqlalchemy as sa
 class IndexHold:
     """The secondary indexes (and on PostgreSQL the foreign keys) of one table, dropped until `restore`."""
 
-    def __init__(self, connection: sa.Connection, table: sa.Table):
-        self.connection, self.table = connection, table
+    def __init__(self, connection: sa.Connection, table: sa.Table, keep: tuple[str, ...] = ()):
+        """`keep`: columns whose indexes stay (e.g. one value for every row of the load: appending
+        to one place of the index costs less than sorting all of it again)."""
+        self.connection, self.table, self.keep = connection, table, set(keep)
         self.postgres = connection.dialect.name == "postgresql"
         self.indexes: list[sa.Index] = []
         self.foreign_keys: list[tuple[str, str]] = []  # (name, definition) as PostgreSQL holds them
@@ -27,7 +29,8 @@ class IndexHold:
         """Drop when the table holds at most four times the rows coming in (else rebuilding costs more)."""
         if self.active or self.rows() > 4 * incoming:
             return False
-        self.indexes = list(self.table.indexes)
+        self.indexes = [index for index in self.table.indexes
+                        if not {column.name for column in index.columns} <= self.keep]
         for index in self.indexes:
             index.drop(self.connection)
         if self.postgres:

@@ -284,7 +284,7 @@ class _NewFindings:
     def insert(self) -> None:
         if not self.count:
             return
-        hold = IndexHold(self.connection, Finding.__table__)
+        hold = IndexHold(self.connection, Finding.__table__, keep=("last_run_id",))
         if self.count >= BULK_FINDINGS:  # a first run over big rolls: tens of thousands of findings
             hold.drop_if_worth_it(self.count)
         if self.postgres:

@@ -256,7 +256,9 @@ class _Writer:
         self.connection = session.connection()
         self.postgres = self.connection.dialect.name == "postgresql"
         self.written = 0
-        self.hold = IndexHold(self.connection, self.table)  # for a large import, until finish()
+        # For a large import, until finish(); the import_id index (one value for all the rows) is
+        # cheaper to append to than to rebuild.
+        self.hold = IndexHold(self.connection, self.table, keep=("import_id",))
         self._copy = None
         self._stack: contextlib.ExitStack | None = None
         if not self.postgres:

@@ -2,11 +2,16 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
+import pyarrow as pa
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hotline.crosscheck import importer
+from classifiers.idnumber import check_character
+from hotline.crosscheck import columns, importer, values
 from hotline.crosscheck.readers import RowSource
 from tests.crosscheck.conftest import make_id, typo
 
@@ -95,3 +100,29 @@ def test_the_arrow_reader_decodes_what_the_detector_found(rolls, db, encoding):
                               filename="enc.csv", session=db)
     assert report.encoding == encoding and report.rows_imported == 1
     assert db.execute(sa.text("SELECT name, name_key FROM roll_recipient")).one() == ("張三", "张三")
+
+
+def _near_ids():
+    """18-character strings around valid IDs: valid ones, one character off, lowercase x, junk."""
+    from hypothesis import strategies as st
+
+    valid = st.builds(lambda birth, seq: make_id(birth.strftime("%Y%m%d"), seq),
+                      st.dates(dt.date(1901, 1, 1), dt.date(2025, 12, 31)), st.integers(1, 999))
+    changed = st.builds(lambda number, i, c: number[:i] + c + number[i + 1:], valid, st.integers(0, 17),
+                        st.sampled_from("0123456789Xx９ "))
+    # Any 17 digits with their right check character: bad provinces, months, days and years.
+    checked = st.builds(lambda digits: digits + check_character(digits),
+                        st.text(alphabet="0123456789", min_size=17, max_size=17))
+    return st.one_of(valid, changed, checked, st.builds(lambda n: n[:17] + "x", valid),
+                     st.text(alphabet="0123456789Xx '－ ", max_size=20), st.just(""))
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.deferred(_near_ids), min_size=1, max_size=40))
+def test_the_column_check_of_ids_agrees_with_the_one_by_one_check(cells):
+    checked = columns.check_ids(pa.array(cells, type=pa.string()))
+    expected = [values.check_id(cell) for cell in cells]
+    assert checked.numbers.to_pylist() == [e[0] for e in expected]
+    assert checked.cleaned.to_pylist() == [e[1] or None for e in expected]
+    assert checked.errors.to_pylist() == [e[2] for e in expected]
+    assert checked.born.to_pylist() == [e[3].isoformat() if e[3] else None for e in expected]

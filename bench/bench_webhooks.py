@@ -15,7 +15,6 @@ import multiprocessing
 import os
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,68 +25,29 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-TOKEN = "bench-twilio-auth-token-0123456789"
-BASE = "https://hotline.example.cn"
-PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-TEXTS = [
-    "石桥镇红旗村村支书王某把低保名额给了自己侄子，侄子家有小车和门面，请查一查。",
-    "柳河乡水井村会计刘某从2021年起代领五保户张大爷的粮食补贴，每年约三千元。",
-    "下湾村危房改造补助三万元被村主任截留了一半，房子到现在还没修。",
-    "回龙村扶贫车间的工资被克扣，村干部说要交管理费，每人每月扣二百元。",
-    "我家孩子上高中的助学金被取消了，可村干部家两个教师子女都拿到了。",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bench.harness import BASE, PY, TEXTS, TOKEN, environment, fresh_pg_database, free_port  # noqa: E402
+from bench.harness import start_gunicorn as _start_gunicorn  # noqa: E402
 
 
 def fresh_database(kind: str, workdir: Path) -> str:
     if kind == "sqlite":
         return f"sqlite:///{workdir / 'bench.sqlite3'}"
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS bench_telephony WITH (FORCE)")
-        conn.execute("CREATE DATABASE bench_telephony")
-    return PG_ADMIN.rsplit("/", 1)[0] + "/bench_telephony"
-
-
-def environment(url: str, workdir: Path) -> dict:
-    return {**os.environ, "HOTLINE_ENV": "development", "DATABASE_URL": url,
-            "SECRET_KEY": "bench-secret-key-not-for-production", "INSTANCE_DIR": str(workdir / "instance"),
-            "MODELS_DIR": str(workdir / "models"), "TWILIO_ACCOUNT_SID": "AC" + "b" * 32,
-            "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_FROM": "+8610690000", "PUBLIC_BASE_URL": BASE,
-            "SCHEDULER_IN_PROCESS": "false", "DEMO": "false", "PYTHONPATH": str(ROOT)}
+    return fresh_pg_database("bench_telephony")
 
 
 def prepare(env: dict) -> str:
     """Schema, demo county and a triage model; returns how the model step went."""
-    py = str(ROOT / ".venv" / "bin" / "python")
-    subprocess.run([py, "-c", "import models; from sqlmodel import SQLModel; from hotline.db import make_engine;"
+    subprocess.run([PY, "-c", "import models; from sqlmodel import SQLModel; from hotline.db import make_engine;"
                     "import os; SQLModel.metadata.create_all(make_engine(os.environ['DATABASE_URL']))"],
                    env=env, check=True, cwd=ROOT)
-    subprocess.run([py, "-m", "hotline", "demo"], env=env, check=True, cwd=ROOT, capture_output=True)
-    trained = subprocess.run([py, "-m", "hotline", "model", "train"], env=env, cwd=ROOT, capture_output=True,
+    subprocess.run([PY, "-m", "hotline", "demo"], env=env, check=True, cwd=ROOT, capture_output=True)
+    trained = subprocess.run([PY, "-m", "hotline", "model", "train"], env=env, cwd=ROOT, capture_output=True,
                              text=True)
     return "trained" if trained.returncode == 0 else f"no model ({trained.stderr.strip()[-200:]})"
 
 
 def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
-    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-b",
-                                f"127.0.0.1:{port}", "--log-level", "warning", "hotline:create_app()"],
-                               env=env, cwd=ROOT, start_new_session=True)
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                time.sleep(1.0)  # let every worker finish loading
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
+    return _start_gunicorn(env, port, workers, "--log-level", "warning", settle=1.0)
 
 
 def _one(args) -> tuple[float, int, bool]:
@@ -117,7 +77,6 @@ def load(port: int, count: int, warmup: int, concurrency: int, queue) -> None:
 
 
 def counts(env: dict) -> dict:
-    py = str(ROOT / ".venv" / "bin" / "python")
     code = ("import json, os, models; import sqlalchemy as sa; from hotline.db import make_engine;"
             "e = make_engine(os.environ['DATABASE_URL']); c = e.connect();"
             "q = lambda s: c.execute(sa.text(s)).scalar();"
@@ -125,7 +84,7 @@ def counts(env: dict) -> dict:
             "'complaints': q('select count(*) from complaint'),"
             "'triaged': q(\"select count(*) from complaint where triage_state in ('classified','needs_review')\"),"
             "'cases': q('select count(*) from \"case\"'), 'spooled_lines': 0}))")
-    out = subprocess.run([py, "-c", code], env=env, check=True, cwd=ROOT, capture_output=True, text=True)
+    out = subprocess.run([PY, "-c", code], env=env, check=True, cwd=ROOT, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

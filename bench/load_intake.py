@@ -28,25 +28,18 @@ import multiprocessing
 import os
 import shutil
 import signal
-import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = str(ROOT / ".venv" / "bin" / "python")
-TOKEN = "bench-twilio-auth-token-0123456789"
-BASE = "https://hotline.example.cn"
-PG_ADMIN = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import (BASE, PG_ADMIN, PY, ROOT, TEXTS, TOKEN, environment,  # noqa: E402
+                           fresh_pg_database, free_port)
+from bench.harness import start_gunicorn as _start_gunicorn  # noqa: E402
+
 DB_NAME = "hotline_bench"
-TEXTS = [
-    "石桥镇红旗村村支书王某把低保名额给了自己侄子，侄子家有小车和门面，请查一查。",
-    "柳河乡水井村会计刘某从2021年起代领五保户张大爷的粮食补贴，每年约三千元。",
-    "下湾村危房改造补助三万元被村主任截留了一半，房子到现在还没修。",
-    "回龙村扶贫车间的工资被克扣，村干部说要交管理费，每人每月扣二百元。",
-    "我家孩子上高中的助学金被取消了，可村干部家两个教师子女都拿到了。",
-]
 
 
 # --- setup ---------------------------------------------------------------------------------
@@ -74,20 +67,11 @@ def pg_ready(timeout: float = 60) -> bool:
 
 
 def fresh_database() -> str:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {DB_NAME}")
-    return PG_ADMIN.rsplit("/", 1)[0] + f"/{DB_NAME}"
+    return fresh_pg_database(DB_NAME)
 
 
-def environment(url: str, workdir: Path) -> dict:
-    return {**os.environ, "HOTLINE_ENV": "development", "DATABASE_URL": url,
-            "SECRET_KEY": "bench-secret-key-not-for-production", "INSTANCE_DIR": str(workdir / "instance"),
-            "MODELS_DIR": str(workdir / "models"), "TWILIO_ACCOUNT_SID": "AC" + "b" * 32,
-            "TWILIO_AUTH_TOKEN": TOKEN, "TWILIO_FROM": "+8610690000", "PUBLIC_BASE_URL": BASE,
-            "SMS_JOIN_MINUTES": "0", "SCHEDULER_IN_PROCESS": "false", "DEMO": "false", "PYTHONPATH": str(ROOT)}
+def _environment(url: str, workdir: Path) -> dict:
+    return environment(url, workdir, SMS_JOIN_MINUTES="0")
 
 
 def hotline(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -112,18 +96,7 @@ def prepare(env: dict, train: bool) -> dict:
 
 
 def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
-    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-w", str(workers), "-b",
-                                f"127.0.0.1:{port}", "--log-level", "error", "--timeout", "60",
-                                "hotline:create_app()"], env=env, cwd=ROOT, start_new_session=True)
-    for _ in range(300):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                time.sleep(2.0)
-                return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("gunicorn did not start")
+    return _start_gunicorn(env, port, workers, "--log-level", "error", "--timeout", "60", settle=2.0)
 
 
 def worker_pids(master: int) -> list[int]:
@@ -281,9 +254,9 @@ def with_server(args, body):
     server = None
     try:
         url = fresh_database()
-        env = environment(url, workdir)
+        env = _environment(url, workdir)
         setup = prepare(env, args.train)
-        port = int(os.environ.get("BENCH_PORT", "0")) or _free_port()
+        port = int(os.environ.get("BENCH_PORT", "0")) or free_port()
         server = start_gunicorn(env, port, args.workers)
         return body(env, url, setup, port, server)
     finally:
@@ -294,12 +267,6 @@ def with_server(args, body):
             pg_ctl("start")
             pg_ready()
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def search(args) -> None:

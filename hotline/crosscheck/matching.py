@@ -60,6 +60,21 @@ def bulk_insert(session: Session, table: str, columns: tuple[str, ...], rows: li
     conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+def person_table(session: Session, name: str, rows: list[tuple[int, str]], *, index: bool = False) -> None:
+    """A temporary table `name` (rid, id_number) holding `rows`, analysed on PostgreSQL.
+
+    `index`: an index on id_number as well (SQLite joins by nested loops and needs it).
+    """
+    conn = session.connection()
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} (rid INTEGER NOT NULL, id_number VARCHAR(18) NOT NULL)")
+    bulk_insert(session, name, ("rid", "id_number"), rows)
+    if index:
+        conn.exec_driver_sql(f"CREATE INDEX {name}_pid ON {name} (id_number)")
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"ANALYZE {name}")
+
+
 def resolve_recipients(session: Session) -> dict[int, Resolved]:
     """Fuzzy identities for recipient rows without a valid ID: {recipient row id: Resolved}.
 
@@ -95,20 +110,14 @@ def _by_id_typo(session: Session, rows) -> dict[int, Resolved]:
     if not variants:
         return {}
     # One join of every (row, variant) pair against every roll's ID index, instead of IN lists.
-    conn = session.connection()
-    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_variant")
-    conn.exec_driver_sql("CREATE TEMPORARY TABLE cc_variant (rid INTEGER NOT NULL, id_number VARCHAR(18) NOT NULL)")
-    bulk_insert(session, "cc_variant", ("rid", "id_number"),
-                [(rid, v) for rid, found in variants.items() for v in sorted(found)])
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ANALYZE cc_variant")
+    person_table(session, "cc_variant", [(rid, v) for rid, found in variants.items() for v in sorted(found)])
     holders_sql = " UNION ALL ".join(
         f"SELECT v.rid, v.id_number, t.name_key, t.name_py FROM cc_variant v JOIN {table} t ON t.id_number = v.id_number"
         for table in _ID_TABLES)
     holders: dict[int, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
     for rid, number, key, py in session.execute(sa.text(holders_sql)):
         holders[rid][number].add((key, py))
-    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_variant")
+    session.connection().exec_driver_sql("DROP TABLE IF EXISTS cc_variant")
     out = {}
     by_id = {r.id: r for r in rows}
     for rid, found in holders.items():

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from hotline.crosscheck import values
-from hotline.crosscheck.matching import SCORES, Resolved, bulk_insert, resolve_recipients
+from hotline.crosscheck.matching import SCORES, Resolved, person_table, resolve_recipients
 
 AGRICULTURAL_VEHICLE_WORDS = ("拖拉机", "农用", "三轮", "低速", "收割", "插秧", "农机")
 COMMERCIAL_USAGE_WORDS = ("商业", "商服", "商铺", "商用", "门面", "店铺", "办公", "写字楼", "酒店", "宾馆", "厂房",
@@ -69,14 +69,8 @@ class Context:
 def prepare(session: Session) -> Context:
     """Resolve fuzzy identities into the temporary table `cc_resolved` the rules join with."""
     ctx = Context(session=session)
-    conn = session.connection()
-    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_resolved")
-    conn.exec_driver_sql("CREATE TEMPORARY TABLE cc_resolved (rid INTEGER NOT NULL, id_number VARCHAR(18) NOT NULL)")
     ctx.resolved = resolve_recipients(session)
-    bulk_insert(session, "cc_resolved", ("rid", "id_number"), [(rid, r.id_number) for rid, r in ctx.resolved.items()])
-    conn.exec_driver_sql("CREATE INDEX cc_resolved_pid ON cc_resolved (id_number)")
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql("ANALYZE cc_resolved")
+    person_table(session, "cc_resolved", [(rid, r.id_number) for rid, r in ctx.resolved.items()], index=True)
     return ctx
 
 

@@ -242,8 +242,8 @@ def _parse_cell(parse: Callable, label: str, required: bool, raw: str) -> tuple[
 class _Writer:
     """Writes validated columns inside the session's transaction.
 
-    PostgreSQL: one COPY (text format) per stretch of rows, fed in large blocks through a queued
-    writer so the database parses while Python validates the next chunk. SQLite: executemany.
+    PostgreSQL: one COPY (CSV written by Arrow) fed in large blocks through a queued writer, so
+    the database parses while Python validates the next batch. SQLite: executemany.
     A large import into a table that is small next to it sets the table's secondary indexes and
     foreign keys aside (`hotline.bulkload`) and restores them at the end, all in the transaction.
     The table is analysed afterwards.

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -104,9 +105,7 @@ class RowSource:
         try:
             total = self._uniform(header_row)
         except (pa.ArrowException, UnicodeDecodeError, OSError):
-            total = None  # the row-by-row reader says what is wrong, and where
-        if total is None:
-            return None
+            return None  # the row-by-row reader says what is wrong, and where
         return self._arrow_batches(header_row, wanted, total)
 
     def _arrow_reader(self, raw, header_row: int):
@@ -123,21 +122,16 @@ class RowSource:
             convert_options=pa_csv.ConvertOptions(column_types=_ALL_TEXT, strings_can_be_null=False,
                                                   quoted_strings_can_be_null=False))
 
-    def _uniform(self, header_row: int) -> int | None:
-        """The number of data rows if Arrow reads the whole file (every row as wide as the first,
-        every byte decodable), else None."""
+    def _uniform(self, header_row: int) -> int:
+        """The number of data rows; raises ArrowInvalid unless every row is as wide as the first
+        and every byte decodes."""
         rows = 0
         with open(self.path, "rb") as raw:
-            try:
-                for batch in self._arrow_reader(raw, header_row):
-                    rows += batch.num_rows
-            except pa.ArrowInvalid:
-                return None
+            for batch in self._arrow_reader(raw, header_row):
+                rows += batch.num_rows
         return rows
 
     def _arrow_batches(self, header_row: int, wanted: list[int], total: int) -> Iterator[tuple[Any, dict]]:
-        import numpy as np
-
         next_row = header_row + 1
         with open(self.path, "rb") as raw:
             for batch in self._arrow_reader(raw, header_row):

@@ -220,12 +220,18 @@ def trend_weeks(period: Period, weeks: int = TREND_WEEKS) -> tuple[list[IsoWeek]
     return series, tuple((w.start(period.zone), w.end(period.zone)) for w in series)
 
 
+def _period_tallies(stamp, period: Period, trend_ranges: tuple) -> list[Tally]:
+    """`stamp` counted over the period's ranges ("period": [week, year]) and, if asked, the trend's."""
+    tallies = [Tally("period", stamp, tuple(period.ranges))]
+    if trend_ranges:
+        tallies.append(Tally("trend", stamp, trend_ranges))
+    return tallies
+
+
 def contact_counts(session: Session, period: Period, trend_ranges: tuple = ()) -> dict:
     """Contacts by (channel, follow-up): "period" [week, year] and, with trend ranges, "trend"; one scan."""
-    tallies = [Tally("period", Contact.received_at, tuple(period.ranges))]
-    if trend_ranges:
-        tallies.append(Tally("trend", Contact.received_at, trend_ranges))
-    return tally(session, tallies, group=(Contact.channel, Contact.is_followup))
+    return tally(session, _period_tallies(Contact.received_at, period, trend_ranges),
+                 group=(Contact.channel, Contact.is_followup))
 
 
 def contacts_by_channel(session: Session, period: Period, counts: dict | None = None) -> Table:
@@ -257,11 +263,8 @@ def marginal(counts: dict, position: int) -> dict:
 def clue_counts(session: Session, period: Period, trend_ranges: tuple = ()) -> dict:
     """Clues by (problem type, programme, township) in one pass: "period" [week, year] and, with
     trend ranges, "trend"; the tables take its marginals."""
-    tallies = [Tally("period", Complaint.received_at, tuple(period.ranges))]
-    if trend_ranges:
-        tallies.append(Tally("trend", Complaint.received_at, trend_ranges))
-    return tally(session, tallies, group=(Complaint.problem_type, Complaint.program, Complaint.township_id),
-                 where=_clue_filter())
+    return tally(session, _period_tallies(Complaint.received_at, period, trend_ranges),
+                 group=(Complaint.problem_type, Complaint.program, Complaint.township_id), where=_clue_filter())
 
 
 def clues_by(session: Session, period: Period, what: str, joint: dict | None = None) -> Table:

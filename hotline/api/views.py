@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlmodel import select
 
-from hotline import access
+from hotline import access, controlchars
 from hotline.api.auth import token_required
 from hotline.api.openapi import openapi_document
 from hotline.db import get_session
@@ -73,7 +73,7 @@ def create_complaint():
         accused_title=str(body.get("accused_title") or ""),
         accused_level=str(body.get("accused_level") or ""), program=str(body.get("program") or ""),
         amount=str(body.get("amount") or ""),
-        external_id=service._CONTROL.sub("", str(body.get("external_id") or "")).strip()[:64] or None,
+        external_id=controlchars.drop(str(body.get("external_id") or "")).strip()[:64] or None,
     )
     db = get_session()
     if data.external_id:

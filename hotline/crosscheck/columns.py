@@ -17,11 +17,10 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from hotline import controlchars
 from hotline.crosscheck import values
 
 STRING = pa.string()
-# C0 control characters but tab and newlines (as `values.clean_str` drops them).
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 
 
 def from_cells(cells: list) -> pa.StringArray:
@@ -35,8 +34,8 @@ def blank(n: int) -> pa.StringArray:
 
 def clean(column: pa.Array) -> pa.Array:
     """Control characters dropped, surrounding whitespace stripped (`values.clean_str`)."""
-    if pc.any(pc.match_substring_regex(column, _CONTROL)).as_py():
-        column = pc.replace_substring_regex(column, _CONTROL, "")
+    if pc.any(pc.match_substring_regex(column, controlchars.PATTERN)).as_py():
+        column = pc.replace_substring_regex(column, controlchars.PATTERN, "")
     return pc.utf8_trim_whitespace(column)
 
 

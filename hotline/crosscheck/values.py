@@ -12,19 +12,17 @@ import functools
 import re
 
 from classifiers import idnumber
+from hotline import controlchars
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
 
 
-# C0 control characters (tab and newlines aside): never part of a name or an address, and a NUL
-# cannot be stored in a PostgreSQL text column at all.
-_DROP_CONTROL = {code: None for code in (*range(0x00, 0x09), 0x0b, 0x0c, *range(0x0e, 0x20), 0x7f)}
 
 
 def clean_str(value: str) -> str:
     """A text cell stripped and without control characters (str.translate: the fast path)."""
-    return value.translate(_DROP_CONTROL).strip()
+    return value.translate(controlchars.DELETE_TABLE).strip()
 
 
 def text(value: object) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hotline import audit, phones, receipts
+from hotline import audit, controlchars, phones, receipts
 from models.base import utcnow
 from models.complainants import Complainant
 from models.complaints import AccusedPerson, Complaint
@@ -22,8 +22,6 @@ from models.taxonomy import AccusedLevel, Channel, Program
 
 MAX_NAME = 40
 _AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(万|千|元)?$")
-# Control characters other than tab/newline have no business in a report and break exports.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class IntakeError(ValueError):
@@ -96,7 +94,7 @@ def _as_int(value: object) -> int | None:
 
 
 def _clean_text(data: IntakeData, max_chars: int, errors: dict[str, str]) -> str:
-    text = _CONTROL.sub("", data.text or "").strip()
+    text = controlchars.drop(data.text or "").strip()
     if not text:
         errors["text"] = "反映内容不能为空"
     elif len(text) > max_chars:
@@ -142,14 +140,14 @@ def validate(session: Session, data: IntakeData, *, max_chars: int) -> Cleaned:
             phone = phones.normalize(data.phone)
         except phones.PhoneError as exc:
             errors["phone"] = str(exc)
-    name = _CONTROL.sub("", data.name or "").strip() or None
+    name = controlchars.drop(data.name or "").strip() or None
     if name and len(name) > MAX_NAME:
         errors["name"] = f"姓名过长（最多{MAX_NAME}字）"
     township, village = _clean_places(session, data, errors)
     level = _choice(AccusedLevel, data.accused_level, "accused_level", "被反映人层级不正确", errors)
     program = _choice(Program, data.program, "program", "所涉领域不正确", errors)
-    accused_name = _CONTROL.sub("", data.accused_name or "").strip()[:MAX_NAME] or None
-    accused_title = _CONTROL.sub("", data.accused_title or "").strip()[:60] or None
+    accused_name = controlchars.drop(data.accused_name or "").strip()[:MAX_NAME] or None
+    accused_title = controlchars.drop(data.accused_title or "").strip()[:60] or None
     amount = None
     if (data.amount or "").strip():
         try:

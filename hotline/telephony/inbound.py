@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 
 from sqlmodel import Session
@@ -10,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 from twilio.twiml.messaging_response import MessagingResponse
 from twilio.twiml.voice_response import VoiceResponse
 
+from hotline import controlchars
 from hotline.settings import Settings
 from hotline.telephony import outbox, sms, voice
 from hotline.telephony.sms import BadWebhook
@@ -36,14 +36,11 @@ def kind_of_fallback(form) -> str:
     raise BadWebhook("无法识别的 Twilio 请求：缺少 MessageSid 或 CallSid")
 
 
-# C0 control characters (tab and newlines aside): a database text column cannot hold NUL
-# (PostgreSQL) and none of them belongs in a report, a sid or a number.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_form(form) -> MultiDict:
     """The request's fields without control characters (after the signature check, which needs them)."""
-    return MultiDict([(_CONTROL.sub("", key), _CONTROL.sub("", value)) for key, value in form.items(multi=True)])
+    return MultiDict([(controlchars.drop(key), controlchars.drop(value)) for key, value in form.items(multi=True)])
 
 
 def process(kind: str, form, *, session: Session, settings: Settings, identity_key: bytes,

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from hotline import audit, receipts
+from hotline import audit, controlchars, receipts
 from hotline.intake import service
 from hotline.settings import Settings
 from hotline.telephony import outbox
@@ -30,7 +30,6 @@ OPT_OUT_WORDS = {"退订", "TD", "T", "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL"
 OPT_IN_WORDS = {"订阅", "START", "UNSTOP", "YES"}
 # 查询 / CX followed by something code-like (a report that merely starts with 查询 is a report).
 _QUERY = re.compile(r"^(?:查询|CX)[\s:：]*([0-9A-Za-z\s\-]{0,40})$", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 REQUIRED_FIELDS = ("MessageSid", "From")
 
 
@@ -116,7 +115,7 @@ def _answer_query(session: Session, sms: InboundSms, raw_code: str, received_at:
 
 def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settings,
             identity_key: bytes, received_at: dt.datetime) -> None:
-    text = _CONTROL.sub("", sms.body).strip()
+    text = controlchars.drop(sms.body).strip()
     previous = _joinable(session, sms, text, settings, received_at) if text else None
     if previous is not None:
         _join(session, sms, row, previous, text, received_at)

@@ -196,3 +196,18 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres_only" in item.keywords and not PG_URL:
             item.add_marker(pytest.mark.skip(reason="needs TEST_DATABASE_URL (PostgreSQL)"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Spread the tests over the xdist workers one by one, except tests/demo/: those run on one
+    worker, since every worker that ran one of them would load the demo county again (~20 s on
+    SQLite, ~60 s on PostgreSQL). `--dist loadgroup` would do this with a marker, but
+    pytest-xdist 3.8 tags grouped tests through `Node._nodeid`, which pytest 9 no longer reads."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class DemoOnOneWorker(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "tests/demo/" if nodeid.startswith("tests/demo/") else nodeid
+
+    return DemoOnOneWorker(config, log)

@@ -16,14 +16,6 @@ from tests.conftest import TEST_SECRET, private_database
 NOW = dt.datetime(2026, 11, 25, 6, 30, tzinfo=dt.timezone.utc)  # Wednesday 14:30 in 青溪县
 
 
-def pytest_collection_modifyitems(items):
-    """Keep this folder's tests on one xdist worker (`--dist loadgroup` in scripts/test): each
-    worker that ran one of them would load the demo county again."""
-    for item in items:
-        if "tests/demo/" in item.nodeid:
-            item.add_marker(pytest.mark.xdist_group("demo"))
-
-
 @pytest.fixture(scope="package")
 def demo_url(tmp_path_factory):
     with private_database(tmp_path_factory, "demo") as url:

@@ -23,7 +23,7 @@ from hotline.bulkload import IndexHold
 from hotline.crosscheck import values
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.matching import MATCH_LABELS
-from hotline.crosscheck.rules import RULES, TEMP_TABLES, Hit, prepare, prepare_households
+from hotline.crosscheck.rules import RULES, SCRATCH_TABLES, Hit, prepare, prepare_households
 from models.base import utcnow
 from models.complaints import Complaint
 from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
@@ -159,8 +159,11 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     session.add(run)
     session.flush()
     started = time.perf_counter()
-    if session.get_bind().dialect.name == "postgresql":  # room for the run's groupings and hashes
-        session.connection().exec_driver_sql("SET LOCAL work_mem = '64MB'")
+    if session.get_bind().dialect.name == "postgresql":
+        # One run at a time: its scratch tables have fixed names (a second run waits here for the
+        # first to commit), and two runs would only race for the same findings.
+        session.connection().exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('hotline.crosscheck.run'))")
+        session.connection().exec_driver_sql("SET LOCAL work_mem = '128MB'")  # the run's groupings and hashes
     ctx = prepare(session)
     prepare_households(ctx, codes)
     ctx.age_limits = age_limits if age_limits is not None else {"education": [3, 30]}
@@ -177,7 +180,7 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     began = time.perf_counter()
     fresh.insert()  # every rule's new findings at once: one COPY, indexes built once
     stats["_insert"] = {"new": len(fresh), "seconds": round(time.perf_counter() - began, 3)}
-    for name in TEMP_TABLES:
+    for name in SCRATCH_TABLES:
         session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     stats["_total"] = {"seconds": round(time.perf_counter() - started, 3)}
     run.stats, run.finished_at = stats, utcnow()

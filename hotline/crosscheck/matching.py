@@ -60,14 +60,20 @@ def bulk_insert(session: Session, table: str, columns: tuple[str, ...], rows: li
     conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
 
 
+def scratch_table(connection: sa.Connection) -> str:
+    """How a rules run creates a scratch table (see `hotline.crosscheck.rules`): UNLOGGED on
+    PostgreSQL, so that queries over it may use parallel workers; TEMPORARY elsewhere."""
+    return "CREATE UNLOGGED TABLE" if connection.dialect.name == "postgresql" else "CREATE TEMPORARY TABLE"
+
+
 def person_table(session: Session, name: str, rows: list[tuple[int, str]], *, index: bool = False) -> None:
-    """A temporary table `name` (rid, id_number) holding `rows`, analysed on PostgreSQL.
+    """A scratch table `name` (rid, id_number) holding `rows`, analysed on PostgreSQL.
 
     `index`: an index on id_number as well (SQLite joins by nested loops and needs it).
     """
     conn = session.connection()
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} (rid INTEGER NOT NULL, id_number VARCHAR(18) NOT NULL)")
+    conn.exec_driver_sql(f"{scratch_table(conn)} {name} (rid INTEGER NOT NULL, id_number VARCHAR(18) NOT NULL)")
     bulk_insert(session, name, ("rid", "id_number"), rows)
     if index:
         conn.exec_driver_sql(f"CREATE INDEX {name}_pid ON {name} (id_number)")

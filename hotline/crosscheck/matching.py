@@ -66,17 +66,22 @@ def scratch_table(connection: sa.Connection) -> str:
     return "CREATE UNLOGGED TABLE" if connection.dialect.name == "postgresql" else "CREATE TEMPORARY TABLE"
 
 
-def person_table(session: Session, name: str, rows: list[tuple[int, str]], *, index: bool = False) -> None:
-    """A scratch table `name` (rid, id_number) holding `rows`, analysed on PostgreSQL.
+# (rid, id_number): a recipient row and an ID number that stands for it.
+PERSON_COLUMNS = {"rid": "INTEGER NOT NULL", "id_number": "VARCHAR(18) NOT NULL"}
 
-    `index`: an index on id_number as well (SQLite joins by nested loops and needs it).
+
+def fill_scratch_table(session: Session, name: str, columns: dict[str, str], rows: list[tuple], *,
+                       index: str | None = None) -> None:
+    """A scratch table `name` ({column: SQL type}) holding `rows`, analysed on PostgreSQL.
+
+    `index`: a column to index as well (SQLite joins by nested loops and needs it).
     """
     conn = session.connection()
     conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-    conn.exec_driver_sql(f"{scratch_table(conn)} {name} (rid INTEGER NOT NULL, id_number VARCHAR(18) NOT NULL)")
-    bulk_insert(session, name, ("rid", "id_number"), rows)
+    conn.exec_driver_sql(f"{scratch_table(conn)} {name} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
+    bulk_insert(session, name, tuple(columns), rows)
     if index:
-        conn.exec_driver_sql(f"CREATE INDEX {name}_pid ON {name} (id_number)")
+        conn.exec_driver_sql(f"CREATE INDEX {name}_{index} ON {name} ({index})")
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql(f"ANALYZE {name}")
 
@@ -116,7 +121,8 @@ def _by_id_typo(session: Session, rows) -> dict[int, Resolved]:
     if not variants:
         return {}
     # One join of every (row, variant) pair against every roll's ID index, instead of IN lists.
-    person_table(session, "cc_variant", [(rid, v) for rid, found in variants.items() for v in sorted(found)])
+    fill_scratch_table(session, "cc_variant", PERSON_COLUMNS,
+                       [(rid, v) for rid, found in variants.items() for v in sorted(found)])
     holders_sql = " UNION ALL ".join(
         f"SELECT v.rid, v.id_number, t.name_key, t.name_py FROM cc_variant v JOIN {table} t ON t.id_number = v.id_number"
         for table in _ID_TABLES)

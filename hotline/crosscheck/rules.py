@@ -24,7 +24,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from hotline.crosscheck import values
-from hotline.crosscheck.matching import SCORES, Resolved, person_table, resolve_recipients, scratch_table
+from hotline.crosscheck.matching import (PERSON_COLUMNS, SCORES, Resolved, fill_scratch_table, resolve_recipients,
+                                        scratch_table)
 
 AGRICULTURAL_VEHICLE_WORDS = ("拖拉机", "农用", "三轮", "低速", "收割", "插秧", "农机")
 COMMERCIAL_USAGE_WORDS = ("商业", "商服", "商铺", "商用", "门面", "店铺", "办公", "写字楼", "酒店", "宾馆", "厂房",
@@ -74,24 +75,27 @@ class Context:
 
 @contextmanager
 def planner(connection: sa.Connection, **settings: str):
-    """PostgreSQL planner settings for the statements run inside (no-op elsewhere)."""
-    postgres = connection.dialect.name == "postgresql"
-    if postgres:
-        for name, value in settings.items():
-            connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
+    """PostgreSQL planner settings for the statements run inside, the previous values back
+    afterwards (no-op elsewhere)."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    previous = {name: connection.exec_driver_sql(f"SHOW {name}").scalar() for name in settings}
+    for name, value in settings.items():
+        connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
     try:
         yield
     finally:
-        if postgres:
-            for name in settings:
-                connection.exec_driver_sql(f"RESET {name}")
+        for name, value in previous.items():
+            connection.exec_driver_sql(f"SET LOCAL {name} = '{value}'")
 
 
 def prepare(session: Session) -> Context:
-    """Resolve fuzzy identities into the temporary table `cc_resolved` the rules join with."""
+    """Resolve fuzzy identities into the scratch table `cc_resolved` the rules join with."""
     ctx = Context(session=session)
     ctx.resolved = resolve_recipients(session)
-    person_table(session, "cc_resolved", [(rid, r.id_number) for rid, r in ctx.resolved.items()], index=True)
+    fill_scratch_table(session, "cc_resolved", PERSON_COLUMNS, [(rid, r.id_number) for rid, r in ctx.resolved.items()],
+                       index="id_number")
     return ctx
 
 
@@ -144,22 +148,17 @@ def prepare_households(ctx: Context, codes: list[str]) -> None:
     # These joins keep a few percent of their rows, which PostgreSQL cannot foresee: counting on
     # every row crossing from the parallel workers, it would plan them without any.
     with planner(conn, parallel_tuple_cost="0.001"):
-        _household_steps(ctx, registry, postgres)
-
-
-def _household_steps(ctx: Context, registry: str, postgres: bool) -> None:
-    conn = ctx.session.connection()
-    for step in HOUSEHOLD_STEPS:
-        if step.startswith("CREATE INDEX"):
-            # PostgreSQL hash-joins these small tables and only needs their statistics; SQLite
-            # (nested loops only) needs the index.
-            if postgres:
-                conn.exec_driver_sql(f"ANALYZE {step.split(' ON ')[1].split(' ')[0]}")
-                continue
-        # text(): the LIKE patterns hold '%'
-        ctx.session.execute(sa.text(step.format(create=scratch_table(conn), registry=registry)))
-        if postgres and step.startswith("{create} cc_reg "):
-            conn.exec_driver_sql("ANALYZE cc_reg")
+        for step in HOUSEHOLD_STEPS:
+            if step.startswith("CREATE INDEX"):
+                # PostgreSQL hash-joins these small tables and only needs their statistics; SQLite
+                # (nested loops only) needs the index.
+                if postgres:
+                    conn.exec_driver_sql(f"ANALYZE {step.split(' ON ')[1].split(' ')[0]}")
+                    continue
+            # text(): the LIKE patterns hold '%'
+            ctx.session.execute(sa.text(step.format(create=scratch_table(conn), registry=registry)))
+            if postgres and step.startswith("{create} cc_reg "):
+                conn.exec_driver_sql("ANALYZE cc_reg")
 
 
 def _household_rule(code: str, kind: str, role: str, what: str) -> Callable:
@@ -274,11 +273,8 @@ def cadre_relative(ctx: Context) -> Iterator[Hit]:
                         WHERE relative_id IS NULL AND relative_name_key IS NOT NULL AND village IS NOT NULL""")
     if not named:
         return
-    conn = ctx.session.connection()
-    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_relative")
-    conn.exec_driver_sql(f"{scratch_table(conn)} cc_relative (cid INTEGER NOT NULL, name_py VARCHAR(240) NOT NULL)")
-    ctx.session.execute(sa.text("INSERT INTO cc_relative (cid, name_py) VALUES (:cid, :py)"),
-                        [{"cid": cid, "py": values.name_keys(name)[1]} for cid, name in named])
+    fill_scratch_table(ctx.session, "cc_relative", {"cid": "INTEGER NOT NULL", "name_py": "VARCHAR(240) NOT NULL"},
+                       [(cid, values.name_keys(name)[1]) for cid, name in named])
     rows = ctx.all("""
         SELECT r.id, r.village, c.id AS cid, c.name, c.title, c.relation, c.relative_name, 0 AS sound
           FROM roll_cadre c JOIN roll_recipient r ON r.name_key = c.relative_name_key AND r.village = c.village
@@ -288,7 +284,7 @@ def cadre_relative(ctx: Context) -> Iterator[Hit]:
           FROM cc_relative x JOIN roll_cadre c ON c.id = x.cid
           JOIN roll_recipient r ON r.name_py = x.name_py AND r.village = c.village
          WHERE r.name_key <> c.relative_name_key""")
-    conn.exec_driver_sql("DROP TABLE IF EXISTS cc_relative")
+    ctx.session.connection().exec_driver_sql("DROP TABLE IF EXISTS cc_relative")
     for rid, village, cid, cadre, title, relation, relative_name, sound in rows:
         if sound:
             match, how = "relative_pinyin_village", "姓名同音"

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from hotline.crosscheck import findings
-from hotline.crosscheck.rules import SCRATCH_TABLES
+from hotline.crosscheck.rules import SCRATCH_TABLES, planner
 from models.findings import Finding
 from tests.crosscheck.test_rules import _county
 
@@ -42,3 +42,12 @@ def test_a_second_run_waits_for_the_first_to_commit(rolls, db):
         other.commit()
     assert stats["payroll_household"]["new"] == 0  # the first run's findings, seen again
     assert db.exec(select(func.count()).select_from(Finding).where(Finding.rule == "payroll_household")).one() == 2
+
+
+@pytest.mark.postgres_only
+def test_planner_settings_last_only_for_their_block(db):
+    conn = db.connection()
+    conn.exec_driver_sql("SET LOCAL parallel_tuple_cost = 0.2")
+    with planner(conn, parallel_tuple_cost="0.001"):
+        assert conn.exec_driver_sql("SHOW parallel_tuple_cost").scalar() == "0.001"
+    assert conn.exec_driver_sql("SHOW parallel_tuple_cost").scalar() == "0.2"

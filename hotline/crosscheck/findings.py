@@ -20,7 +20,8 @@ from sqlmodel import Session, select
 
 from hotline import audit
 from hotline.bulkload import IndexHold
-from hotline.crosscheck import values
+from hotline.crosscheck import assembly, values
+from hotline.crosscheck.assembly import BULK_FINDINGS, MAX_EVIDENCE_ROWS, RECIPIENT_ROLE
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.matching import MATCH_LABELS
 from hotline.crosscheck.rules import RULES, SCRATCH_TABLES, Hit, prepare, prepare_households
@@ -28,9 +29,6 @@ from models.base import utcnow
 from models.complaints import Complaint
 from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
 from models.rolls import ROW_TABLES
-
-MAX_EVIDENCE_ROWS = 20
-
 
 class FindingError(ValueError):
     """The action cannot be done; the message says why, in Chinese."""
@@ -128,7 +126,7 @@ def assemble(session: Session, hits: list[Hit], resolved: dict) -> list[dict]:
             grouped[group] = item
         for rid in hit.recipient_ids:
             if len(item["rows"]) < MAX_EVIDENCE_ROWS:
-                item["rows"].setdefault(("recipients", rid), "补助发放记录")
+                item["rows"].setdefault(("recipients", rid), RECIPIENT_ROLE)
         for kind, row_id, role in hit.evidence:
             item["other"].setdefault((kind, row_id), role)
     out = []
@@ -149,26 +147,54 @@ def _status_for(score: float, review_threshold: float) -> FindingStatus:
 
 def run_rules(*, session: Session, rules: list[str] | None = None, user: object | None = None,
               review_threshold: float = 0.9, min_score: float = 0.6,
-              age_limits: dict[str, list[int]] | None = None, today: dt.date | None = None) -> CrosscheckRun:
-    """Run the rules over all imported rolls and store their findings; the caller commits."""
+              age_limits: dict[str, list[int]] | None = None, today: dt.date | None = None,
+              in_sql: bool | None = None) -> CrosscheckRun:
+    """Run the rules over all imported rolls and store their findings; the caller commits.
+
+    `in_sql`: assemble the findings inside the database (`hotline.crosscheck.assembly`; the
+    default on PostgreSQL) rather than in Python (SQLite's way, and the reference the SQL is
+    tested against).
+    """
     codes = rules or list(RULES)
     unknown = [c for c in codes if c not in RULES]
     if unknown:
         raise FindingError(f"未知的比对规则：{'、'.join(unknown)}（可选：{'、'.join(RULES)}）")
+    postgres = session.get_bind().dialect.name == "postgresql"
+    in_sql = postgres if in_sql is None else in_sql
+    if in_sql and not postgres:
+        raise FindingError("数据库内组装疑点仅支持PostgreSQL")
     run = CrosscheckRun(started_at=utcnow(), rules=codes, stats={}, started_by_id=getattr(user, "id", None))
     session.add(run)
     session.flush()
     started = time.perf_counter()
-    if session.get_bind().dialect.name == "postgresql":
+    conn = session.connection()
+    if postgres:
         # One run at a time: its scratch tables have fixed names (a second run waits here for the
         # first to commit), and two runs would only race for the same findings.
-        session.connection().exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('hotline.crosscheck.run'))")
-        session.connection().exec_driver_sql("SET LOCAL work_mem = '128MB'")  # the run's groupings and hashes
+        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('hotline.crosscheck.run'))")
+        conn.exec_driver_sql("SET LOCAL work_mem = '128MB'")  # the run's groupings and hashes
     ctx = prepare(session)
     prepare_households(ctx, codes)
     ctx.age_limits = age_limits if age_limits is not None else {"education": [3, 30]}
     ctx.today = today or dt.date.today()
     stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved)}}
+    if in_sql:
+        _run_in_sql(ctx, codes, stats, run, review_threshold, min_score)
+    else:
+        _run_in_python(ctx, codes, stats, run, review_threshold, min_score)
+    for name in SCRATCH_TABLES + assembly.SCRATCH_TABLES:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    stats["_total"] = {"seconds": round(time.perf_counter() - started, 3)}
+    run.stats, run.finished_at = stats, utcnow()
+    session.add(run)
+    audit.record(session, actor=user, action="crosscheck.run", entity="crosscheck_run", entity_id=run.id,
+                 detail={code: s.get("found") for code, s in stats.items() if not code.startswith("_")})
+    return run
+
+
+def _run_in_python(ctx, codes: list[str], stats: dict, run: CrosscheckRun, review_threshold: float,
+                   min_score: float) -> None:
+    session = ctx.session
     fresh = _NewFindings(session.connection())
     for code in codes:
         began = time.perf_counter()
@@ -180,14 +206,25 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     began = time.perf_counter()
     fresh.insert()  # every rule's new findings at once: one COPY, indexes built once
     stats["_insert"] = {"new": len(fresh), "seconds": round(time.perf_counter() - began, 3)}
-    for name in SCRATCH_TABLES:
-        session.connection().exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-    stats["_total"] = {"seconds": round(time.perf_counter() - started, 3)}
-    run.stats, run.finished_at = stats, utcnow()
-    session.add(run)
-    audit.record(session, actor=user, action="crosscheck.run", entity="crosscheck_run", entity_id=run.id,
-                 detail={code: s.get("found") for code, s in stats.items() if not code.startswith("_")})
-    return run
+
+
+def _run_in_sql(ctx, codes: list[str], stats: dict, run: CrosscheckRun, review_threshold: float,
+                min_score: float) -> None:
+    """The rules' hits into the run's scratch tables, then findings made and stored by SQL."""
+    conn = ctx.session.connection()
+    assembly.start(conn)
+    next_no = 1
+    for code in codes:
+        began = time.perf_counter()
+        count = assembly.add_hits(ctx.session, RULES[code].run(ctx), next_no)
+        next_no += count
+        stats[code] = {"seconds": round(time.perf_counter() - began, 3)}
+    began = time.perf_counter()
+    counts = assembly.store(conn, run_id=run.id, review_threshold=review_threshold, min_score=min_score,
+                            now=utcnow())
+    for code in codes:
+        stats[code].update(counts.get(code, {"found": 0, "new": 0, "refreshed": 0}))
+    stats["_insert"] = {"new": sum(c["new"] for c in counts.values()), "seconds": round(time.perf_counter() - began, 3)}
 
 
 _REFRESHED = ("score", "match", "reason", "evidence", "township", "village")
@@ -254,9 +291,6 @@ def _store(session: Session, items: list[dict], run: CrosscheckRun, review_thres
                 session.execute(table.update().where(table.c.id.in_(chunk)).values(last_run_id=run.id))
     fresh.add(new)
     return len(new), len(changed)
-
-
-BULK_FINDINGS = 10_000  # new findings from which the table's indexes and foreign keys are set aside
 
 
 class _NewFindings:

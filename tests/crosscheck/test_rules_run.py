@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
-from hotline.crosscheck import findings
+from hotline.crosscheck import assembly, findings
 from hotline.crosscheck.rules import SCRATCH_TABLES, planner
 from models.findings import Finding
 from tests.crosscheck.test_rules import _county
@@ -24,7 +24,7 @@ def test_a_run_leaves_no_scratch_table_behind(rolls, db):
         tables |= set(inspector.get_temp_table_names())
     db.commit()
     assert db.exec(select(func.count()).select_from(Finding)).one() > 0
-    assert tables.isdisjoint(SCRATCH_TABLES)
+    assert tables.isdisjoint(SCRATCH_TABLES + assembly.SCRATCH_TABLES)
 
 
 @pytest.mark.postgres_only

@@ -1,0 +1,184 @@
+"""Findings assembled inside PostgreSQL: hits become findings with their evidence without a row
+travelling through Python.
+
+The rules' hits go into two scratch tables of the run: `cc_hit` (one row per hit: the first
+recipient row, the key, the score, the match and the reason) and `cc_ref` (the rows a hit points
+at: section 0 the recipient rows, section 1 the registry rows, in the order the hit names them).
+Hits made in Python are copied there; the household rules write theirs with one statement each
+(`hotline.crosscheck.rules`). One set of statements then does what `findings.assemble` and
+`findings._store` do in Python, with the same result to the byte (`tests/crosscheck/test_assembly.py`
+runs both over the same rolls):
+
+- a finding per (rule, person, programme, key); the hit with the highest score speaks for it (the
+  first such hit on a tie), its evidence is every row its hits point at, the recipient rows first
+  (at most `MAX_EVIDENCE_ROWS`), each in the order it first appeared;
+- an evidence row is the row as people read it, under the roll's own column labels
+  (`jsonb_build_object`, the same text `findings._fields` gives);
+- known findings are refreshed only where something changed, their decisions kept; new ones are
+  inserted with the table's secondary indexes set aside when there are many.
+
+SQLite keeps the Python assembly: its JSON functions cannot order an aggregate (3.44 and later
+can) and a county's rolls are small.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from hotline.bulkload import IndexHold
+from hotline.crosscheck.kinds import KINDS
+from hotline.crosscheck.matching import bulk_insert, scratch_table
+from models.findings import Finding, FindingStatus
+from models.rolls import ROW_TABLES
+
+MAX_EVIDENCE_ROWS = 20
+BULK_FINDINGS = 10_000  # new findings from which the table's indexes and foreign keys are set aside
+RECIPIENT_ROLE = "补助发放记录"
+
+HIT_COLUMNS = {"hit_no": "INTEGER NOT NULL", "rule": "VARCHAR(40) NOT NULL", "rid": "INTEGER NOT NULL",
+               "key": "TEXT NOT NULL", "score": "DOUBLE PRECISION NOT NULL", "match": "VARCHAR(40) NOT NULL",
+               "reason": "TEXT NOT NULL", "subject_id": "VARCHAR(18)"}
+REF_COLUMNS = {"hit_no": "INTEGER NOT NULL", "section": "SMALLINT NOT NULL", "pos": "INTEGER NOT NULL",
+               "kind": "VARCHAR(20) NOT NULL", "row_id": "INTEGER NOT NULL", "role": "TEXT NOT NULL"}
+SCRATCH_TABLES = ("cc_hit", "cc_ref", "cc_grouped", "cc_picked", "cc_evidence", "cc_finding")
+
+
+def start(connection: sa.Connection) -> None:
+    """Empty `cc_hit` and `cc_ref` for this run."""
+    for name, columns in (("cc_hit", HIT_COLUMNS), ("cc_ref", REF_COLUMNS)):
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+        connection.exec_driver_sql(f"{scratch_table(connection)} {name} "
+                                   f"({', '.join(f'{c} {t}' for c, t in columns.items())})")
+
+
+def add_hits(session, hits: Iterable, first_no: int) -> int:
+    """Copy hits made in Python into `cc_hit`/`cc_ref`, numbered from `first_no`; returns how many."""
+    hit_rows, ref_rows = [], []
+    for number, hit in enumerate(hits, start=first_no):
+        hit_rows.append((number, hit.rule, hit.recipient_ids[0], hit.key, hit.score, hit.match, hit.reason,
+                         hit.subject_id))
+        ref_rows.extend((number, 0, pos, "recipients", rid, RECIPIENT_ROLE)
+                        for pos, rid in enumerate(hit.recipient_ids))
+        ref_rows.extend((number, 1, pos, kind, row_id, role) for pos, (kind, row_id, role) in enumerate(hit.evidence))
+    bulk_insert(session, "cc_hit", tuple(HIT_COLUMNS), hit_rows)
+    bulk_insert(session, "cc_ref", tuple(REF_COLUMNS), ref_rows)
+    return len(hit_rows)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _field_sql(column) -> str:
+    """A column as `findings._fields` shows it: text, '' for nothing; an ID that failed its check
+    as typed, with the reason."""
+    value = f"t.{column.field}"
+    if column.field == "id_number":
+        return "COALESCE(t.id_number, COALESCE(t.id_raw, '') || COALESCE('（' || NULLIF(t.id_error, '') || '）', ''))"
+    if column.kind == "date":
+        return f"COALESCE(to_char({value}, 'YYYY-MM-DD'), '')"
+    if column.kind == "amount":
+        return f"COALESCE(CAST({value} AS TEXT), '')"
+    return f"COALESCE({value}, '')"
+
+
+def _snapshots_sql() -> str:
+    """Every picked reference (cc_picked) with its row as evidence, one SELECT per kind of roll."""
+    parts = []
+    for code, kind in KINDS.items():
+        fields = ", ".join(f"{_literal(c.label)}, {_field_sql(c)}" for c in kind.columns)
+        parts.append(f"""
+            SELECT p.win, p.section, p.hit_no, p.pos,
+                   jsonb_build_object('kind', {_literal(code)}, 'kind_label', {_literal(kind.label)}, 'role', p.role,
+                                      'row_id', t.id, 'import_id', t.import_id, 'row_no', t.row_no,
+                                      'fields', jsonb_build_object({fields})) AS snapshot
+              FROM cc_picked p JOIN {ROW_TABLES[code].__tablename__} t ON t.id = p.row_id
+             WHERE p.kind = {_literal(code)}""")
+    return " UNION ALL ".join(parts)
+
+
+_STEPS = (
+    # Each hit with its finding's key, and `win`: the hit that speaks for that finding.
+    """{create} cc_grouped AS
+       SELECT g.*, first_value(g.hit_no) OVER (PARTITION BY g.rule, g.subject, g.programme, g.key
+                                               ORDER BY g.score DESC, g.hit_no) AS win
+         FROM (SELECT h.hit_no, h.rule, h.rid, h.key, h.score, h.match, h.reason, r.programme,
+                      COALESCE(h.subject_id, r.id_number, c.id_number,
+                               'name:' || r.name_key || '@' || COALESCE(r.village, '')) AS subject
+                 FROM cc_hit h JOIN roll_recipient r ON r.id = h.rid LEFT JOIN cc_resolved c ON c.rid = h.rid
+                WHERE h.score >= %(min_score)s) g""",
+    "ANALYZE cc_grouped",
+    # The rows each finding shows: each once, where it first appeared; the first N recipient rows.
+    """{create} cc_picked AS
+       SELECT * FROM (
+           SELECT d.*, row_number() OVER (PARTITION BY d.win, d.section ORDER BY d.hit_no, d.pos) AS nth
+             FROM (SELECT DISTINCT ON (g.win, f.section, f.kind, f.row_id)
+                          g.win, f.section, f.kind, f.row_id, f.role, f.hit_no, f.pos
+                     FROM cc_grouped g JOIN cc_ref f ON f.hit_no = g.hit_no
+                    ORDER BY g.win, f.section, f.kind, f.row_id, f.hit_no, f.pos) d) n
+        WHERE n.section = 1 OR n.nth <= {max_rows}""",
+    "ANALYZE cc_picked",
+    """{create} cc_evidence AS
+       SELECT s.win, jsonb_agg(s.snapshot ORDER BY s.section, s.hit_no, s.pos) AS evidence
+         FROM ({snapshots}) s GROUP BY s.win""",
+    "ANALYZE cc_evidence",
+    """{create} cc_finding AS
+       SELECT encode(sha256(convert_to(w.rule || '|' || w.subject || '|' || w.programme || '|' || w.key, 'UTF8')),
+                     'hex') AS fingerprint,
+              w.rule, CASE WHEN left(w.subject, 5) = 'name:' THEN NULLIF(r.id_raw, '') ELSE w.subject END AS id_number,
+              r.name, r.name_key, r.programme, r.program, r.township, r.village, w.score, w.match, w.reason,
+              COALESCE(e.evidence, '[]'::jsonb) AS evidence
+         FROM cc_grouped w JOIN roll_recipient r ON r.id = w.rid
+         LEFT JOIN cc_evidence e ON e.win = w.hit_no
+        WHERE w.hit_no = w.win""",
+    "CREATE UNIQUE INDEX cc_finding_fingerprint ON cc_finding (fingerprint)",
+    "ANALYZE cc_finding",
+)
+
+_NEW_STATUS = ("CASE WHEN f.status IN ('open', 'needs_review') THEN "
+               "(CASE WHEN n.score >= %(review)s THEN 'open' ELSE 'needs_review' END) ELSE f.status END")
+_CHANGED = (f"({_NEW_STATUS} <> f.status OR n.score <> f.score OR n.match <> f.match OR n.reason <> f.reason "
+            "OR n.evidence IS DISTINCT FROM f.evidence OR n.township IS DISTINCT FROM f.township "
+            "OR n.village IS DISTINCT FROM f.village)")
+_INSERTED = ("fingerprint", "rule", "id_number", "name", "name_key", "programme", "program", "township", "village",
+             "score", "match", "reason", "evidence")
+
+
+def store(connection: sa.Connection, *, run_id: int, review_threshold: float, min_score: float,
+          now: dt.datetime) -> dict[str, dict[str, int]]:
+    """Turn this run's hits into findings and store them: {rule: {found, new, refreshed}}."""
+    assert FindingStatus.open.value == "open" and FindingStatus.needs_review.value == "needs_review"
+    params = {"min_score": min_score, "review": review_threshold, "run": run_id, "now": now}
+    create, table = scratch_table(connection), Finding.__tablename__
+    for step in _STEPS:
+        sql = step.format(create=create, max_rows=MAX_EVIDENCE_ROWS, snapshots=_snapshots_sql())
+        connection.exec_driver_sql(sql, params if "%(" in sql else None)
+    counts: dict[str, dict[str, int]] = {}
+    for rule, found in connection.exec_driver_sql("SELECT rule, COUNT(*) FROM cc_finding GROUP BY rule"):
+        counts[rule] = {"found": found, "new": 0, "refreshed": 0}
+    # Known findings: rewritten where anything changed (decisions kept), else only marked as seen.
+    refreshed = connection.exec_driver_sql(f"""
+        UPDATE {table} f SET score = n.score, match = n.match, reason = n.reason, evidence = n.evidence,
+                             township = n.township, village = n.village, status = {_NEW_STATUS},
+                             last_run_id = %(run)s, updated_at = %(now)s
+          FROM cc_finding n WHERE f.fingerprint = n.fingerprint AND {_CHANGED} RETURNING n.rule""", params)
+    for (rule,) in refreshed:
+        counts[rule]["refreshed"] += 1
+    connection.exec_driver_sql(f"""UPDATE {table} f SET last_run_id = %(run)s FROM cc_finding n
+                                    WHERE f.fingerprint = n.fingerprint AND f.last_run_id IS DISTINCT FROM %(run)s""", params)
+    fresh = f"FROM cc_finding n WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.fingerprint = n.fingerprint)"
+    new = dict(connection.exec_driver_sql(f"SELECT n.rule, COUNT(*) {fresh} GROUP BY n.rule").all())
+    hold = IndexHold(connection, Finding.__table__, keep=("last_run_id",))
+    if sum(new.values()) >= BULK_FINDINGS:  # a first run over big rolls: tens of thousands of findings
+        hold.drop_if_worth_it(sum(new.values()))
+    connection.exec_driver_sql(f"""
+        INSERT INTO {table} ({', '.join(_INSERTED)}, status, first_run_id, last_run_id, created_at, updated_at)
+        SELECT {', '.join('n.' + c for c in _INSERTED)},
+               CASE WHEN n.score >= %(review)s THEN 'open' ELSE 'needs_review' END,
+               %(run)s, %(run)s, %(now)s, %(now)s {fresh}""", params)
+    hold.restore()
+    for rule, count in new.items():
+        counts[rule]["new"] = count
+    return counts

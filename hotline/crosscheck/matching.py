@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from hotline.crosscheck import values
+from hotline.crosscheck.scratch import fill_scratch_table
 
 SCORES = {
     "exact_id": 1.0,
@@ -45,45 +46,8 @@ class Resolved:
     reason: str
 
 
-def bulk_insert(session: Session, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert plain rows into a (temporary) table: COPY on PostgreSQL, executemany elsewhere."""
-    if not rows:
-        return
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        cursor = conn.connection.driver_connection.cursor()
-        with cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" for _ in columns)
-    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-
-def scratch_table(connection: sa.Connection) -> str:
-    """How a rules run creates a scratch table (see `hotline.crosscheck.rules`): UNLOGGED on
-    PostgreSQL, so that queries over it may use parallel workers; TEMPORARY elsewhere."""
-    return "CREATE UNLOGGED TABLE" if connection.dialect.name == "postgresql" else "CREATE TEMPORARY TABLE"
-
-
 # (rid, id_number): a recipient row and an ID number that stands for it.
 PERSON_COLUMNS = {"rid": "INTEGER NOT NULL", "id_number": "VARCHAR(18) NOT NULL"}
-
-
-def fill_scratch_table(session: Session, name: str, columns: dict[str, str], rows: list[tuple], *,
-                       index: str | None = None) -> None:
-    """A scratch table `name` ({column: SQL type}) holding `rows`, analysed on PostgreSQL.
-
-    `index`: a column to index as well (SQLite joins by nested loops and needs it).
-    """
-    conn = session.connection()
-    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-    conn.exec_driver_sql(f"{scratch_table(conn)} {name} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
-    bulk_insert(session, name, tuple(columns), rows)
-    if index:
-        conn.exec_driver_sql(f"CREATE INDEX {name}_{index} ON {name} ({index})")
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"ANALYZE {name}")
 
 
 def resolve_recipients(session: Session) -> dict[int, Resolved]:

@@ -17,15 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from hotline.crosscheck import values
-from hotline.crosscheck.matching import (PERSON_COLUMNS, SCORES, Resolved, fill_scratch_table, resolve_recipients,
-                                        scratch_table)
+from hotline.crosscheck.matching import PERSON_COLUMNS, SCORES, Resolved, resolve_recipients
+from hotline.crosscheck.scratch import fill_scratch_table, planner, scratch_table
 
 AGRICULTURAL_VEHICLE_WORDS = ("拖拉机", "农用", "三轮", "低速", "收割", "插秧", "农机")
 COMMERCIAL_USAGE_WORDS = ("商业", "商服", "商铺", "商用", "门面", "店铺", "办公", "写字楼", "酒店", "宾馆", "厂房",
@@ -71,23 +70,6 @@ class Context:
             return 1.0, "exact_id", ""
         return found.score, found.match, found.reason
 
-
-
-@contextmanager
-def planner(connection: sa.Connection, **settings: str):
-    """PostgreSQL planner settings for the statements run inside, the previous values back
-    afterwards (no-op elsewhere)."""
-    if connection.dialect.name != "postgresql":
-        yield
-        return
-    previous = {name: connection.exec_driver_sql(f"SHOW {name}").scalar() for name in settings}
-    for name, value in settings.items():
-        connection.exec_driver_sql(f"SET LOCAL {name} = {value}")
-    try:
-        yield
-    finally:
-        for name, value in previous.items():
-            connection.exec_driver_sql(f"SET LOCAL {name} = '{value}'")
 
 
 def prepare(session: Session) -> Context:

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
 from hotline.crosscheck import assembly, findings
-from hotline.crosscheck.rules import SCRATCH_TABLES, planner
+from hotline.crosscheck.rules import SCRATCH_TABLES
+from hotline.crosscheck.scratch import planner
 from models.findings import Finding
 from tests.crosscheck.test_rules import _county
 

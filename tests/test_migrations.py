@@ -47,3 +47,19 @@ def test_upgrade_builds_every_table_and_matches_the_models(empty_database_url):
 def test_upgrade_twice_is_harmless(empty_database_url):
     upgrade(empty_database_url)
     upgrade(empty_database_url)
+
+
+@pytest.mark.postgres_only
+def test_findings_leave_room_on_their_pages_for_a_rerun(empty_database_url):
+    """A re-run marks every finding seen (`last_run_id`): room on the page keeps that update HOT."""
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.connect() as conn:
+            options = conn.execute(sa.text("SELECT reloptions FROM pg_class WHERE oid = 'crosscheck_finding'::regclass")
+                                   ).scalar()
+            indexed = {ix["name"] for ix in sa.inspect(conn).get_indexes("crosscheck_finding")}
+    finally:
+        engine.dispose()
+    assert "fillfactor=50" in options
+    assert "ix_crosscheck_finding_last_run_id" not in indexed and "ix_crosscheck_finding_rule" in indexed

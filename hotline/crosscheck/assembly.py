@@ -170,7 +170,7 @@ def store(connection: sa.Connection, *, run_id: int, review_threshold: float, mi
                                     WHERE f.fingerprint = n.fingerprint AND f.last_run_id IS DISTINCT FROM %(run)s""", params)
     fresh = f"FROM cc_finding n WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.fingerprint = n.fingerprint)"
     new = dict(connection.exec_driver_sql(f"SELECT n.rule, COUNT(*) {fresh} GROUP BY n.rule").all())
-    hold = IndexHold(connection, Finding.__table__, keep=("last_run_id",))
+    hold = IndexHold(connection, Finding.__table__)
     if sum(new.values()) >= BULK_FINDINGS:  # a first run over big rolls: tens of thousands of findings
         hold.drop_if_worth_it(sum(new.values()))
     connection.exec_driver_sql(f"""

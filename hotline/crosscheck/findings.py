@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import json
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -231,9 +230,6 @@ def _run_in_sql(ctx, codes: list[str], stats: dict, run: CrosscheckRun, review_t
 
 
 _REFRESHED = ("score", "match", "reason", "evidence", "township", "village")
-_INSERTED = ("fingerprint", "rule", "id_number", "name", "name_key", "programme", "program", "township", "village",
-             "score", "match", "reason", "evidence", "status", "first_run_id", "last_run_id", "created_at",
-             "updated_at")
 
 
 def _existing(session: Session, prints: list[str]) -> dict[str, dict]:
@@ -297,68 +293,28 @@ def _store(session: Session, items: list[dict], run: CrosscheckRun, review_thres
 
 
 class _NewFindings:
-    """New findings gathered over a run and inserted at the end.
-
-    On PostgreSQL each rule's findings are turned into COPY text as they come: text is all the run
-    keeps of them (tens of thousands of dicts of evidence would only give the garbage collector
-    work), and one COPY writes them all.
-    """
+    """New findings gathered over a run and inserted at the end, all rules' at once (the
+    table's indexes set aside when there are many)."""
 
     def __init__(self, connection: sa.Connection):
         self.connection = connection
-        self.postgres = connection.dialect.name == "postgresql"
         self.rows: list[dict] = []
-        self.lines: list[str] = []
-        self.count = 0
 
     def __len__(self) -> int:
-        return self.count
+        return len(self.rows)
 
     def add(self, rows: list[dict]) -> None:
-        self.count += len(rows)
-        if self.postgres:
-            self.lines.extend(_copy_line(row) for row in rows)
-        else:
-            self.rows.extend(rows)
+        self.rows.extend(rows)
 
     def insert(self) -> None:
-        if not self.count:
+        if not self.rows:
             return
-        hold = IndexHold(self.connection, Finding.__table__, keep=("last_run_id",))
-        if self.count >= BULK_FINDINGS:  # a first run over big rolls: tens of thousands of findings
-            hold.drop_if_worth_it(self.count)
-        if self.postgres:
-            cursor = self.connection.connection.driver_connection.cursor()
-            with cursor, cursor.copy(f"COPY {Finding.__tablename__} ({', '.join(_INSERTED)}) FROM STDIN") as copy:
-                copy.write(("\n".join(self.lines) + "\n").encode("utf-8"))
-        else:
-            self.connection.execute(sa.insert(Finding.__table__), self.rows)
+        hold = IndexHold(self.connection, Finding.__table__)
+        if len(self.rows) >= BULK_FINDINGS:  # a first run over big rolls: tens of thousands of findings
+            hold.drop_if_worth_it(len(self.rows))
+        self.connection.execute(sa.insert(Finding.__table__), self.rows)
         hold.restore()
-        self.rows, self.lines = [], []
-
-
-def _copy_line(row: dict) -> str:
-    """A finding as a line of COPY text (one text COPY is cheaper than adapting rows value by value)."""
-    cells = []
-    for key in _INSERTED:
-        value = row[key]
-        if value is None:
-            cells.append("\\N")
-        elif key == "evidence":
-            cells.append(_copy_text(json.dumps(value, ensure_ascii=False, separators=(",", ":"))))
-        elif type(value) is str:
-            cells.append(_copy_text(value))
-        elif isinstance(value, dt.datetime):
-            cells.append(value.isoformat())
-        else:
-            cells.append(str(value))
-    return "\t".join(cells)
-
-
-def _copy_text(value: str) -> str:
-    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return value
+        self.rows = []
 
 
 # --- the inspector's workflow ---------------------------------------------------------------

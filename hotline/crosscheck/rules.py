@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from hotline.crosscheck import values
+from hotline.crosscheck import assembly, values
 from hotline.crosscheck.matching import PERSON_COLUMNS, SCORES, Resolved, resolve_recipients
 from hotline.crosscheck.scratch import fill_scratch_table, planner, scratch_table
 
@@ -49,6 +49,9 @@ class Rule:
     name: str
     description: str
     run: Callable[["Context"], Iterator[Hit]]
+    # The same hits written straight into the run's hit tables (`hotline.crosscheck.assembly`),
+    # numbered from the given number; returns how many. Where given, used by the SQL assembly.
+    write: Callable[["Context", int], int] | None = None
 
 
 @dataclass
@@ -72,11 +75,17 @@ class Context:
 
 
 
+# A recipient row without a valid ID, the ID it was matched to, and how (`matching.Resolved`).
+RESOLVED_COLUMNS = {**PERSON_COLUMNS, "score": "DOUBLE PRECISION NOT NULL", "match": "VARCHAR(40) NOT NULL",
+                    "reason": "TEXT NOT NULL"}
+
+
 def prepare(session: Session) -> Context:
     """Resolve fuzzy identities into the scratch table `cc_resolved` the rules join with."""
     ctx = Context(session=session)
     ctx.resolved = resolve_recipients(session)
-    fill_scratch_table(session, "cc_resolved", PERSON_COLUMNS, [(rid, r.id_number) for rid, r in ctx.resolved.items()],
+    fill_scratch_table(session, "cc_resolved", RESOLVED_COLUMNS,
+                       [(rid, r.id_number, r.score, r.match, r.reason) for rid, r in ctx.resolved.items()],
                        index="id_number")
     return ctx
 
@@ -109,7 +118,8 @@ HOUSEHOLD_STEPS = (
        UNION ALL SELECT h.kind, c.rid, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN cc_resolved c ON c.id_number = h.pid""",
     "CREATE INDEX cc_household_kind ON cc_household (kind)",
 )
-SCRATCH_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_reg", "cc_resolved", "cc_relative", "cc_variant")
+SCRATCH_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_reg", "cc_resolved", "cc_relative", "cc_variant",
+                  "cc_rule_hit")
 
 
 def prepare_households(ctx: Context, codes: list[str]) -> None:
@@ -143,7 +153,14 @@ def prepare_households(ctx: Context, codes: list[str]) -> None:
                 conn.exec_driver_sql("ANALYZE cc_reg")
 
 
-def _household_rule(code: str, kind: str, role: str, what: str) -> Callable:
+_HOUSEHOLD_ROLE = "家庭成员（户籍登记）"
+_LAST = 2**31 - 1  # a position after any household row's: the registry row comes last
+
+
+def _household_rule(code: str, kind: str, role: str, what: str) -> tuple[Callable, Callable]:
+    """The rule's hits made in Python, and the same written by SQL (see `Rule.write`)."""
+    text = f"享受人家庭成员（身份证号{{}}）{what}"
+
     def run(ctx: Context) -> Iterator[Hit]:
         # One hit per recipient row and registry row: the household rows that link them come
         # aggregated, and the link is exact if any of its paths is (how 0).
@@ -151,16 +168,48 @@ def _household_rule(code: str, kind: str, role: str, what: str) -> Callable:
         rows = ctx.all(f"""SELECT rid, tid, tpid, MIN(how), {agg}(CAST(via_row AS VARCHAR(20)), ',')
                              FROM (SELECT DISTINCT rid, via_row, how, tid, tpid FROM cc_household WHERE kind = :k) h
                             GROUP BY rid, tid, tpid ORDER BY rid, tid""", k=kind)  # ordered: a stable first row
-        text = f"享受人家庭成员（身份证号{{}}）{what}"
         for rid, tid, tpid, how, vias in rows:
             score, match, why = ctx.person(rid, how_exact=(how == 0))
-            evidence = [("households", v, "家庭成员（户籍登记）") for v in sorted({int(v) for v in vias.split(",")})] \
+            evidence = [("households", v, _HOUSEHOLD_ROLE) for v in sorted({int(v) for v in vias.split(",")})] \
                 if vias else []
             evidence.append((kind, tid, role))
             reason = text.format(tpid)
             yield Hit(code, [rid], evidence, key=f"{kind}:{tpid}", score=score, match=match,
                       reason=f"{why}；{reason}" if why else reason)
-    return run
+
+    def write(ctx: Context, first_no: int) -> int:
+        conn = ctx.session.connection()
+        params = {"k": kind, "first": first_no, "code": code, "role": role, "hrole": _HOUSEHOLD_ROLE,
+                  "recipient": assembly.RECIPIENT_ROLE, "before": text.split("{}")[0], "after": text.split("{}")[1]}
+        conn.exec_driver_sql("DROP TABLE IF EXISTS cc_rule_hit")
+        conn.exec_driver_sql(f"""
+            {scratch_table(conn)} cc_rule_hit AS
+            SELECT CAST(row_number() OVER (ORDER BY rid, tid) AS INTEGER) + %(first)s - 1 AS hit_no,
+                   rid, tid, tpid, MIN(how) AS how
+              FROM cc_household WHERE kind = %(k)s GROUP BY rid, tid, tpid""", params)
+        # A fuzzy identity counts only where the link went through it (how 1), as `Context.person`.
+        conn.exec_driver_sql("""
+            INSERT INTO cc_hit (hit_no, rule, rid, key, score, match, reason, subject_id)
+            SELECT h.hit_no, %(code)s, h.rid, %(k)s || ':' || h.tpid,
+                   CASE WHEN c.rid IS NULL THEN 1.0 ELSE c.score END,
+                   CASE WHEN c.rid IS NULL THEN 'exact_id' ELSE c.match END,
+                   CASE WHEN c.rid IS NULL THEN '' ELSE c.reason || '；' END
+                       || %(before)s || h.tpid || %(after)s, NULL
+              FROM cc_rule_hit h LEFT JOIN cc_resolved c ON c.rid = h.rid AND h.how <> 0""", params)
+        conn.exec_driver_sql("""
+            INSERT INTO cc_ref (hit_no, section, pos, kind, row_id, role)
+            SELECT hit_no, 0, 0, 'recipients', rid, %(recipient)s FROM cc_rule_hit
+            UNION ALL
+            SELECT DISTINCT h.hit_no, 1, x.via_row, 'households', x.via_row, %(hrole)s
+              FROM cc_household x JOIN cc_rule_hit h ON h.rid = x.rid AND h.tid = x.tid
+             WHERE x.kind = %(k)s AND x.via_row IS NOT NULL
+            UNION ALL
+            SELECT hit_no, 1, """ + str(_LAST) + """, %(k)s, tid, %(role)s FROM cc_rule_hit""", params)
+        count = conn.exec_driver_sql("SELECT COUNT(*) FROM cc_rule_hit").scalar()
+        conn.exec_driver_sql("DROP TABLE cc_rule_hit")
+        return count
+
+    return run, write
 
 
 def _not_words(column: str, words: tuple[str, ...], keep_null: bool) -> str:
@@ -316,14 +365,14 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 RULES: dict[str, Rule] = {r.code: r for r in (
     Rule("payroll_household", "家庭成员财政供养",
          "享受人所在家庭（按户编号或户主身份证号）有成员在财政供养人员名单中，如教师、公务员家庭领取助学金或低保",
-         _household_rule("payroll_household", "payroll", "财政供养人员", "在财政供养人员名单中")),
+         *_household_rule("payroll_household", "payroll", "财政供养人员", "在财政供养人员名单中")),
     Rule("deceased_recipient", "死亡后仍发放", "发放日期晚于死亡火化记录中的死亡日期", deceased_recipient),
     Rule("vehicle_owner", "家庭有车辆", "享受人家庭成员名下登记有非农用车辆（拖拉机、农用三轮车等除外）",
-         _household_rule("vehicle_owner", "vehicles", "车辆登记", "名下登记有非农用车辆")),
+         *_household_rule("vehicle_owner", "vehicles", "车辆登记", "名下登记有非农用车辆")),
     Rule("business_owner", "家庭有工商登记", "享受人家庭成员是工商登记的经营者",
-         _household_rule("business_owner", "businesses", "工商登记", "是工商登记的经营者")),
+         *_household_rule("business_owner", "businesses", "工商登记", "是工商登记的经营者")),
     Rule("property_owner", "家庭有商业用房", "享受人家庭成员名下登记有商业、办公等经营性不动产",
-         _household_rule("property_owner", "property", "不动产登记", "名下有经营性不动产")),
+         *_household_rule("property_owner", "property", "不动产登记", "名下有经营性不动产")),
     Rule("duplicate_payment", "重复享受", "同一人同一项目同一期重复发放，或在两个以上乡镇享受同一项目", duplicate_payment),
     Rule("cadre_relative", "村干部亲属享受", "享受人是同村村干部的亲属（按亲属身份证号，缺号时按姓名同村匹配）", cadre_relative),
     Rule("age_ineligible", "年龄不符", "按身份证号中的出生日期，享受人年龄不符合项目条件（如超龄领取教育资助）",

@@ -87,6 +87,7 @@ def import_all(folder: Path, engine, importer) -> None:
             began = time.perf_counter()
             report = importer.process(path, kind=kind, filename=path.name, session=session)
             session.commit()
+            importer.settle(engine, report)  # as the import command does
             seconds = time.perf_counter() - began
             client, server = (after - before if before is not None else 0.0
                               for after, before in zip(_cpu_seconds(backend), cpu))

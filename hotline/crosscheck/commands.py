@@ -40,6 +40,7 @@ def rolls_import(file: Path, kind: str, programme: str | None, show_problems: in
             report = importer.process(file, kind=kind, filename=file.name, programme=programme, session=db,
                                       progress=progress)
             db.commit()
+            importer.settle(db.get_bind(), report)
         except importer.DuplicateImport as exc:
             db.rollback()
             click.echo()

@@ -18,6 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from classifiers.lexicon import PROGRAM_WORDS
@@ -313,6 +314,22 @@ class _Writer:
             if not self.postgres:
                 self.connection.exec_driver_sql("PRAGMA analysis_limit = 1000")
             self.connection.exec_driver_sql(f"ANALYZE {self.table.name}")
+
+
+def settle(engine: sa.Engine, report: ImportReport) -> None:
+    """After a large import has committed: VACUUM its table (PostgreSQL).
+
+    VACUUM marks the new rows visible to every transaction (the visibility map), which
+    autovacuum does a minute or so later where it is on. Until then PostgreSQL must visit the
+    table for every index entry it reads; with it, the rules group a million payments by ID
+    number from the index alone (`rules.duplicate_payment`). VACUUM cannot run inside a
+    transaction, hence a connection of its own.
+    """
+    if engine.dialect.name != "postgresql" or report.rows_imported < ANALYZE_ABOVE:
+        return
+    table = ROW_TABLES[report.kind].__tablename__
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql(f"VACUUM {table}")
 
 
 def process(path: Path, *, kind: str, filename: str, programme: str | None = None,

@@ -291,6 +291,7 @@ def commit(token: str):
         audit.record(db, actor=current_user, action="roll.import", entity="roll_import", entity_id=report.import_id,
                      detail={"kind": meta["kind"], "filename": meta["filename"], "rows": report.rows_imported})
         db.commit()
+        importer.settle(db.get_bind(), report)
     except importer.RollImportError as exc:
         db.rollback()
         _discard(token, meta)

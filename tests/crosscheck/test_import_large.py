@@ -49,3 +49,15 @@ def test_a_large_import_that_fails_leaves_the_foreign_key_and_nothing_imported(r
         db.execute(sa.text("INSERT INTO roll_recipient (import_id, row_no, name, name_key, name_py, programme, "
                            "program) VALUES (999999, 1, 'x', 'x', 'x', 'x', 'other')"))
     db.rollback()
+
+
+def test_a_large_import_by_the_command_is_vacuumed_after_its_commit(rolls, runner, db, monkeypatch):
+    """VACUUM marks the new rows visible to all (the rules then read the ID index alone); it
+    cannot run inside the import's transaction, so the command runs it after the commit."""
+    monkeypatch.setattr(importer, "ANALYZE_ABOVE", 10)
+    vacuumed = "SELECT last_vacuum FROM pg_stat_user_tables WHERE relid = 'roll_recipient'::regclass"
+    assert db.execute(sa.text(vacuumed)).scalar() is None
+    db.rollback()
+    result = runner.invoke(args=["rolls", "import", str(rolls.csv("r.csv", _rows(50))), "--kind", "recipients"])
+    assert result.exit_code == 0, result.output
+    assert db.execute(sa.text(vacuumed)).scalar() is not None

@@ -205,9 +205,9 @@ def _run_in_python(ctx, codes: list[str], stats: dict, run: CrosscheckRun, revie
         new, refreshed = _store(session, items, run, review_threshold, fresh)
         stats[code] = {"found": len(items), "new": new, "refreshed": refreshed,
                        "seconds": round(time.perf_counter() - began, 3)}
-    began = time.perf_counter()
-    fresh.insert()  # every rule's new findings at once: one COPY, indexes built once
-    stats["_insert"] = {"new": len(fresh), "seconds": round(time.perf_counter() - began, 3)}
+    began, new = time.perf_counter(), len(fresh)
+    fresh.insert()  # every rule's new findings at once, indexes built once
+    stats["_insert"] = {"new": new, "seconds": round(time.perf_counter() - began, 3)}
 
 
 def _run_in_sql(ctx, codes: list[str], stats: dict, run: CrosscheckRun, review_threshold: float,

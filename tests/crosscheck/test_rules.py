@@ -146,7 +146,8 @@ def test_a_rerun_rewrites_only_the_findings_whose_evidence_changed(rolls, db):
     db.commit()
     again = findings.run_rules(session=db, rules=["payroll_household"], today=dt.date(2026, 6, 1))
     db.commit()
-    assert first.stats["payroll_household"]["new"] == 2
+    assert first.stats["payroll_household"]["new"] == first.stats["_insert"]["new"] == 2
+    assert again.stats["_insert"]["new"] == 0
     assert again.stats["payroll_household"] | {"seconds": 0} == {"found": 2, "new": 0, "refreshed": 0, "seconds": 0}
     assert {f.last_run_id for f in db.exec(select(Finding)).all()} == {again.id}
     rolls.load("payroll", [["姓名", "身份证号", "单位", "岗位"], ["刘芳", MOTHER, "县第二中学", "兼职教师"]],

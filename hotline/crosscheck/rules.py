@@ -138,8 +138,9 @@ def prepare_households(ctx: Context, codes: list[str]) -> None:
     registry = " UNION ALL ".join(parts)
     postgres = conn.dialect.name == "postgresql"
     # These joins keep a few percent of their rows, which PostgreSQL cannot foresee: counting on
-    # every row crossing from the parallel workers, it would plan them without any.
-    with planner(conn, parallel_tuple_cost="0.001"):
+    # every row crossing from the parallel workers, it would plan them without any. The rolls were
+    # just read and sit in memory: fetching rows by index costs little more than reading in order.
+    with planner(conn, parallel_tuple_cost="0.001", random_page_cost="1.1"):
         for step in HOUSEHOLD_STEPS:
             if step.startswith("CREATE INDEX"):
                 # PostgreSQL hash-joins these small tables and only needs their statistics; SQLite

@@ -29,6 +29,7 @@ from models.complaints import Complaint
 from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
 from models.rolls import ROW_TABLES
 
+
 class FindingError(ValueError):
     """The action cannot be done; the message says why, in Chinese."""
 

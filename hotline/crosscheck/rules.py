@@ -1,16 +1,13 @@
 """The cross-check rules: each is a set-based SQL join over the rolls that yields "hits".
 
 A hit names the recipient row, the rows that show the problem, and how sure the person match is.
-`hotline.crosscheck.findings` turns hits into findings with their evidence. The joins are plain
-SQL that SQLite and PostgreSQL both run, starting from the smaller side (the registry) and using
-the indexes of the big rolls. The rules share scratch tables built once per run: `cc_resolved`
-(fuzzy identities of recipients without a valid ID) and `cc_household` (registry people found in
-a recipient's household, by 户编号, 户主身份证号 or the recipient's own household record).
-
-On PostgreSQL the scratch tables are UNLOGGED tables created and dropped inside the run's
-transaction (never seen by any other session), not TEMPORARY ones: a query that touches a
-temporary table cannot use parallel workers, and the joins over the big rolls run two to three
-times faster with them. SQLite gets TEMPORARY tables.
+Hits become findings with their evidence in `hotline.crosscheck.assembly` (SQL, PostgreSQL; the
+household rules write their hits there directly, `Rule.write`) or `hotline.crosscheck.findings`
+(Python, SQLite). The joins are plain SQL that SQLite and PostgreSQL both run, starting from the
+smaller side (the registry) and using the indexes of the big rolls. The rules share scratch tables
+built once per run (`hotline.crosscheck.scratch`): `cc_resolved` (fuzzy identities of recipients
+without a valid ID) and `cc_household` (registry people found in a recipient's household, by
+户编号, 户主身份证号 or the recipient's own household record).
 """
 from __future__ import annotations
 
@@ -72,7 +69,6 @@ class Context:
         if found is None or how_exact:
             return 1.0, "exact_id", ""
         return found.score, found.match, found.reason
-
 
 
 # A recipient row without a valid ID, the ID it was matched to, and how (`matching.Resolved`).

@@ -127,14 +127,15 @@ _STEPS = (
        SELECT encode(sha256(convert_to(w.rule || '|' || w.subject || '|' || w.programme || '|' || w.key, 'UTF8')),
                      'hex') AS fingerprint,
               w.rule, CASE WHEN left(w.subject, 5) = 'name:' THEN NULLIF(r.id_raw, '') ELSE w.subject END AS id_number,
-              r.name, r.name_key, r.programme, r.program, r.township, r.village, w.score, w.match, w.reason,
-              COALESCE(e.evidence, '[]'::jsonb) AS evidence
+              r.name, r.name_key, r.programme, r.program, r.township, r.village, w.score, w.match, w.reason, w.win
          FROM cc_grouped w JOIN roll_recipient r ON r.id = w.rid
-         LEFT JOIN cc_evidence e ON e.win = w.hit_no
         WHERE w.hit_no = w.win""",
-    "CREATE UNIQUE INDEX cc_finding_fingerprint ON cc_finding (fingerprint)",
-    "ANALYZE cc_finding (fingerprint, rule)",
+    "ANALYZE cc_finding (fingerprint, win)",
 )
+# The findings with their evidence, where they are written (the evidence is not copied once more
+# into cc_finding: 60 MB at full scale).
+_WITH_EVIDENCE = """(SELECT n.*, COALESCE(e.evidence, '[]'::jsonb) AS evidence
+                       FROM cc_finding n LEFT JOIN cc_evidence e ON e.win = n.win)"""
 
 _NEW_STATUS = ("CASE WHEN f.status IN ('open', 'needs_review') THEN "
                "(CASE WHEN n.score >= %(review)s THEN 'open' ELSE 'needs_review' END) ELSE f.status END")
@@ -163,13 +164,13 @@ def store(connection: sa.Connection, *, run_id: int, review_threshold: float, mi
         UPDATE {table} f SET score = n.score, match = n.match, reason = n.reason, evidence = n.evidence,
                              township = n.township, village = n.village, status = {_NEW_STATUS},
                              last_run_id = %(run)s, updated_at = %(now)s
-          FROM cc_finding n WHERE f.fingerprint = n.fingerprint AND {_CHANGED} RETURNING n.rule""", params)
+          FROM {_WITH_EVIDENCE} n WHERE f.fingerprint = n.fingerprint AND {_CHANGED} RETURNING n.rule""", params)
     for (rule,) in refreshed:
         counts[rule]["refreshed"] += 1
     connection.exec_driver_sql(f"""UPDATE {table} f SET last_run_id = %(run)s FROM cc_finding n
                                     WHERE f.fingerprint = n.fingerprint AND f.last_run_id IS DISTINCT FROM %(run)s""", params)
-    fresh = f"FROM cc_finding n WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.fingerprint = n.fingerprint)"
-    new = dict(connection.exec_driver_sql(f"SELECT n.rule, COUNT(*) {fresh} GROUP BY n.rule").all())
+    fresh = f"WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.fingerprint = n.fingerprint)"
+    new = dict(connection.exec_driver_sql(f"SELECT n.rule, COUNT(*) FROM cc_finding n {fresh} GROUP BY n.rule").all())
     hold = IndexHold(connection, Finding.__table__)
     if sum(new.values()) >= BULK_FINDINGS:  # a first run over big rolls: tens of thousands of findings
         hold.drop_if_worth_it(sum(new.values()))
@@ -177,7 +178,7 @@ def store(connection: sa.Connection, *, run_id: int, review_threshold: float, mi
         INSERT INTO {table} ({', '.join(_INSERTED)}, status, first_run_id, last_run_id, created_at, updated_at)
         SELECT {', '.join('n.' + c for c in _INSERTED)},
                CASE WHEN n.score >= %(review)s THEN 'open' ELSE 'needs_review' END,
-               %(run)s, %(run)s, %(now)s, %(now)s {fresh}""", params)
+               %(run)s, %(run)s, %(now)s, %(now)s FROM {_WITH_EVIDENCE} n {fresh}""", params)
     hold.restore()
     for rule, count in new.items():
         counts[rule]["new"] = count

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from hotline.crosscheck import values
-from hotline.crosscheck.scratch import fill_scratch_table
+from hotline.crosscheck.scratch import fill_scratch_table, planner
 
 SCORES = {
     "exact_id": 1.0,
@@ -91,8 +91,11 @@ def _by_id_typo(session: Session, rows) -> dict[int, Resolved]:
         f"SELECT v.rid, v.id_number, t.name_key, t.name_py FROM cc_variant v JOIN {table} t ON t.id_number = v.id_number"
         for table in _ID_TABLES)
     holders: dict[int, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
-    for rid, number, key, py in session.execute(sa.text(holders_sql)):
-        holders[rid][number].add((key, py))
+    # A few thousand variants, each looked up in every roll's ID index: PostgreSQL would rather
+    # scan all 3.7 M roll rows unless told that index reads of rows in memory are cheap.
+    with planner(session.connection(), random_page_cost="1.1"):
+        for rid, number, key, py in session.execute(sa.text(holders_sql)):
+            holders[rid][number].add((key, py))
     session.connection().exec_driver_sql("DROP TABLE IF EXISTS cc_variant")
     out = {}
     by_id = {r.id: r for r in rows}

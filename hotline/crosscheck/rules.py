@@ -298,15 +298,17 @@ def cadre_relative(ctx: Context) -> Iterator[Hit]:
         return
     fill_scratch_table(ctx.session, "cc_relative", {"cid": "INTEGER NOT NULL", "name_py": "VARCHAR(240) NOT NULL"},
                        [(cid, values.name_keys(name)[1]) for cid, name in named])
-    rows = ctx.all("""
-        SELECT r.id, r.village, c.id AS cid, c.name, c.title, c.relation, c.relative_name, 0 AS sound
-          FROM roll_cadre c JOIN roll_recipient r ON r.name_key = c.relative_name_key AND r.village = c.village
-         WHERE c.relative_id IS NULL AND c.relative_name_key IS NOT NULL AND c.village IS NOT NULL
-        UNION ALL
-        SELECT r.id, r.village, c.id, c.name, c.title, c.relation, c.relative_name, 1
-          FROM cc_relative x JOIN roll_cadre c ON c.id = x.cid
-          JOIN roll_recipient r ON r.name_py = x.name_py AND r.village = c.village
-         WHERE r.name_key <> c.relative_name_key""")
+    # Looked up through the recipients' name indexes (PostgreSQL would rather scan them all).
+    with planner(ctx.session.connection(), random_page_cost="1.1"):
+        rows = ctx.all("""
+            SELECT r.id, r.village, c.id AS cid, c.name, c.title, c.relation, c.relative_name, 0 AS sound
+              FROM roll_cadre c JOIN roll_recipient r ON r.name_key = c.relative_name_key AND r.village = c.village
+             WHERE c.relative_id IS NULL AND c.relative_name_key IS NOT NULL AND c.village IS NOT NULL
+            UNION ALL
+            SELECT r.id, r.village, c.id, c.name, c.title, c.relation, c.relative_name, 1
+              FROM cc_relative x JOIN roll_cadre c ON c.id = x.cid
+              JOIN roll_recipient r ON r.name_py = x.name_py AND r.village = c.village
+             WHERE r.name_key <> c.relative_name_key""")
     ctx.session.connection().exec_driver_sql("DROP TABLE IF EXISTS cc_relative")
     for rid, village, cid, cadre, title, relation, relative_name, sound in rows:
         if sound:

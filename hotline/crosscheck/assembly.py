@@ -4,7 +4,7 @@ travelling through Python.
 The rules' hits go into two scratch tables of the run: `cc_hit` (one row per hit: the first
 recipient row, the key, the score, the match and the reason) and `cc_ref` (the rows a hit points
 at: section 0 the recipient rows, section 1 the registry rows, in the order the hit names them).
-Hits made in Python are copied there; the household rules write theirs with one statement each
+Hits made in Python are copied there; the household rules write theirs with three statements each
 (`hotline.crosscheck.rules`). One set of statements then does what `findings.assemble` and
 `findings._store` do in Python, with the same result to the byte (`tests/crosscheck/test_assembly.py`
 runs both over the same rolls):

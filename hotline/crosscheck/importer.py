@@ -10,6 +10,7 @@ import contextlib
 import functools
 import hashlib
 import itertools
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,8 @@ from hotline.crosscheck.kinds import HEADER_SCAN_ROWS, KINDS, Column, HeaderMatc
 from hotline.crosscheck.readers import ReadError, RowSource
 from models.rolls import ROW_TABLES, RollImport
 from models.taxonomy import PROGRAM_LABELS, Program
+
+log = logging.getLogger(__name__)
 
 MAX_PROBLEMS = 1000
 SAMPLE_ROWS = 10
@@ -323,13 +326,17 @@ def settle(engine: sa.Engine, report: ImportReport) -> None:
     autovacuum does a minute or so later where it is on. Until then PostgreSQL must visit the
     table for every index entry it reads; with it, the rules group a million payments by ID
     number from the index alone (`rules.duplicate_payment`). VACUUM cannot run inside a
-    transaction, hence a connection of its own.
+    transaction, hence a connection of its own. The import has committed: a failure here is
+    logged, not raised (autovacuum, or the next import, does the same work).
     """
     if engine.dialect.name != "postgresql" or report.rows_imported < ANALYZE_ABOVE:
         return
     table = ROW_TABLES[report.kind].__tablename__
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql(f"VACUUM {table}")
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"VACUUM {table}")
+    except sa.exc.SQLAlchemyError:
+        log.warning("VACUUM %s after import %s failed", table, report.import_id, exc_info=True)
 
 
 def process(path: Path, *, kind: str, filename: str, programme: str | None = None,

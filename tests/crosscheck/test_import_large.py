@@ -61,3 +61,16 @@ def test_a_large_import_by_the_command_is_vacuumed_after_its_commit(rolls, runne
     result = runner.invoke(args=["rolls", "import", str(rolls.csv("r.csv", _rows(50))), "--kind", "recipients"])
     assert result.exit_code == 0, result.output
     assert db.execute(sa.text(vacuumed)).scalar() is not None
+
+
+def test_a_failed_vacuum_after_the_commit_is_logged_and_the_import_stands(rolls, db, monkeypatch, caplog):
+    monkeypatch.setattr(importer, "ANALYZE_ABOVE", 10)
+    report = rolls.load("recipients", _rows(20))
+
+    class Gone:
+        __tablename__ = "roll_no_such_table"
+
+    monkeypatch.setitem(importer.ROW_TABLES, "recipients", Gone)
+    importer.settle(db.get_bind(), report)  # does not raise
+    assert "VACUUM roll_no_such_table" in caplog.text
+    assert db.execute(sa.text("SELECT COUNT(*) FROM roll_recipient")).scalar() == 20

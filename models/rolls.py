@@ -18,7 +18,10 @@ from models.base import code_type, json_column, utc_column
 # One file imported as one roll: who, when, what it held, what was refused and why.
 class RollImport(SQLModel, table=True):
     __tablename__ = "roll_import"
-    __table_args__ = (sa.UniqueConstraint("kind", "content_hash", name="uq_roll_import_content"),)
+    # The same rows are imported once: a withdrawn import does not count (its rows are gone).
+    __table_args__ = (sa.Index("uq_roll_import_content", "kind", "content_hash", unique=True,
+                               postgresql_where=sa.text("withdrawn_at IS NULL"),
+                               sqlite_where=sa.text("withdrawn_at IS NULL")),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20, index=True)
     programme: str | None = Field(default=None, max_length=60)
@@ -35,6 +38,10 @@ class RollImport(SQLModel, table=True):
     problems: list | None = Field(default=None, sa_column=json_column())  # first N [row, field, reason]
     imported_by_id: int | None = Field(default=None, foreign_key="user.id")
     imported_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    # Withdrawn (撤销): a wrong file taken back; its rows are deleted, this record and its report stay.
+    withdrawn_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="user.id")
+    withdrawn_reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
 
 
 # Columns every roll row has.

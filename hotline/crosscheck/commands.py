@@ -1,4 +1,5 @@
-"""CLI: `rolls import FILE --kind KIND`, `crosscheck run [--rule CODE]`, `crosscheck export OUT`."""
+"""CLI: `rolls import FILE --kind KIND`, `rolls withdraw ID --reason R`, `crosscheck run [--rule CODE]`,
+`crosscheck export OUT`."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -58,6 +59,22 @@ def rolls_import(file: Path, kind: str, programme: str | None, show_problems: in
         click.echo(f"  第{problem.row_no}行 {problem.column}：{problem.reason}（{status}）")
     if len(report.problems) > show_problems:
         click.echo(f"  ……另有{len(report.problems) - show_problems}条问题，见网页导入记录")
+
+
+@rolls_group.command("withdraw")
+@click.argument("import_id", type=int)
+@click.option("--reason", required=True, help="撤销理由")
+@with_appcontext
+def rolls_withdraw(import_id: int, reason: str) -> None:
+    """Withdraw an import (撤销): delete its rows, keep its record; the same file may be imported again."""
+    db = get_session()
+    try:
+        deleted = importer.withdraw(db, import_id, reason=reason)
+        db.commit()
+    except importer.RollImportError as exc:
+        db.rollback()
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"已撤销第{import_id}批导入，删除{deleted}行")
 
 
 @click.group("crosscheck")

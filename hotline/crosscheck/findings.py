@@ -141,6 +141,28 @@ def assemble(session: Session, hits: list[Hit], resolved: dict) -> list[dict]:
     return out
 
 
+def latest_runs(session: Session) -> dict[str, int]:
+    """{rule: the latest finished run that ran it}. A finding whose `last_run_id` is older was not
+    found again by that run: the rows it rested on were withdrawn or corrected (`not_found_since`)."""
+    out: dict[str, int] = {}
+    stmt = (select(CrosscheckRun.id, CrosscheckRun.rules).where(CrosscheckRun.finished_at.is_not(None))
+            .order_by(CrosscheckRun.id.desc()).limit(500))
+    for run_id, codes in session.exec(stmt):
+        for code in codes or []:
+            out.setdefault(code, run_id)
+        if len(out) >= len(RULES):
+            break
+    return out
+
+
+def not_found_since(finding: Finding, latest: dict[str, int]) -> int | None:
+    """The run that ran this finding's rule and did not find it again, if any."""
+    newest = latest.get(finding.rule)
+    if newest is not None and finding.last_run_id is not None and newest > finding.last_run_id:
+        return newest
+    return None
+
+
 def _status_for(score: float, review_threshold: float) -> FindingStatus:
     return FindingStatus.open if score >= review_threshold else FindingStatus.needs_review
 

@@ -23,10 +23,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from classifiers.lexicon import PROGRAM_WORDS
+from hotline import audit
 from hotline.bulkload import IndexHold
 from hotline.crosscheck import columns, values
 from hotline.crosscheck.kinds import HEADER_SCAN_ROWS, KINDS, Column, HeaderMatch, Kind, find_header
 from hotline.crosscheck.readers import ReadError, RowSource
+from models.base import utcnow
 from models.rolls import ROW_TABLES, RollImport
 from models.taxonomy import PROGRAM_LABELS, Program
 
@@ -474,7 +476,8 @@ def _refuse_repeat(session: Session | None, report: ImportReport, column, value:
     """Refuse an import whose file (or whose validated rows) an earlier import of this kind already had."""
     if session is None:
         return
-    earlier = session.exec(select(RollImport).where(RollImport.kind == report.kind, column == value)).first()
+    earlier = session.exec(select(RollImport).where(RollImport.kind == report.kind, column == value,
+                                                    RollImport.withdrawn_at.is_(None))).first()
     if earlier is not None:
         report.duplicate_of = earlier
         raise DuplicateImport(_duplicate_message(earlier))
@@ -489,5 +492,33 @@ def _duplicate_message(earlier: RollImport) -> str:
 def find_duplicate(session: Session, *, kind: str, sha256: str, content_hash: str) -> RollImport | None:
     """An earlier import of the same file or the same rows (for the preview)."""
     return session.exec(select(RollImport).where(
-        RollImport.kind == kind,
+        RollImport.kind == kind, RollImport.withdrawn_at.is_(None),
         (RollImport.file_sha256 == sha256) | (RollImport.content_hash == content_hash))).first()
+
+
+def withdraw(session: Session, import_id: int, *, reason: str, user: object | None = None) -> int:
+    """Take back an import (撤销): delete its rows, keep its record and report, say who and why.
+
+    For a wrong file (the wrong programme, last year's roll): the rules no longer see its rows, so
+    findings that rested on them are not found again (the finding page says so) while their
+    evidence snapshots stay. The same file may be imported again afterwards. Returns the rows
+    deleted; the caller commits.
+    """
+    record = session.get(RollImport, import_id)
+    if record is None:
+        raise RollImportError(f"没有第{import_id}批导入")
+    if record.withdrawn_at is not None:
+        raise RollImportError(f"第{import_id}批已于{record.withdrawn_at:%Y-%m-%d %H:%M} UTC撤销，不能重复撤销")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise RollImportError("请填写撤销理由（至少2个字）")
+    if len(reason) > 2000:
+        raise RollImportError("撤销理由不能超过2000字")
+    table = ROW_TABLES[record.kind].__table__
+    deleted = session.execute(table.delete().where(table.c.import_id == import_id)).rowcount
+    record.withdrawn_at, record.withdrawn_reason = utcnow(), reason
+    record.withdrawn_by_id = getattr(user, "id", None)
+    session.add(record)
+    audit.record(session, actor=user, action="roll.withdraw", entity="roll_import", entity_id=import_id,
+                 detail={"kind": record.kind, "filename": record.filename, "rows": deleted, "reason": reason})
+    return deleted

@@ -26,7 +26,7 @@ from models.findings import FINDING_STATUS_LABELS, CrosscheckRun, Finding, Findi
 from models.offices import OfficeJurisdiction
 from models.divisions import Township
 from models.rolls import RollImport
-from models.users import Role
+from models.users import Role, User
 
 bp = Blueprint("crosscheck", __name__, url_prefix="/crosscheck")
 
@@ -100,7 +100,8 @@ def index():
     return render_template("crosscheck/index.html", rows=rows, counts=counts, rules=RULES, rule=rule,
                            township=township, status=status, page=page, townships=sorted(townships),
                            statuses=FINDING_STATUS_LABELS, last_run=last_run, match_labels=MATCH_LABELS,
-                           can_run=access.has_role(*RUN_ROLES))
+                           can_run=access.has_role(*RUN_ROLES), latest=service.latest_runs(db),
+                           not_found_since=service.not_found_since)
 
 
 @bp.route("/findings/<int:finding_id>")
@@ -116,7 +117,8 @@ def _render_finding(item: Finding, error: str = "", status: int = 200, values: d
     return render_template("crosscheck/finding.html", finding=item, rule=RULES.get(item.rule),
                            links=service.links(db, item), statuses=FINDING_STATUS_LABELS,
                            match_labels=MATCH_LABELS, error=error, values=values or {},
-                           threshold=_settings().CROSSCHECK_REVIEW_THRESHOLD), status
+                           threshold=_settings().CROSSCHECK_REVIEW_THRESHOLD,
+                           not_found_since=service.not_found_since(item, service.latest_runs(db))), status
 
 
 @bp.route("/findings/<int:finding_id>/decide", methods=["POST"])
@@ -315,10 +317,34 @@ def cancel(token: str):
 @access.roles(*IMPORT_ROLES)
 def import_detail(import_id: int):
     """One imported roll: its counts and every problem row with the reason."""
-    record = get_session().get(RollImport, import_id)
+    return _import_page(import_id)
+
+
+def _import_page(import_id: int, error: str = "", status: int = 200):
+    db = get_session()
+    record = db.get(RollImport, import_id)
     if record is None:
         abort(404)
-    return render_template("crosscheck/import.html", record=record, kind=KINDS.get(record.kind))
+    who = db.get(User, record.withdrawn_by_id) if record.withdrawn_by_id else None
+    return render_template("crosscheck/import.html", record=record, kind=KINDS.get(record.kind), error=error,
+                           withdrawn_by=who.full_name if who else ""), status
+
+
+@bp.route("/imports/<int:import_id>/withdraw", methods=["POST"])
+@access.roles(*IMPORT_ROLES)
+def withdraw(import_id: int):
+    """Take back a wrong import: its rows leave the rolls, its record stays (with who and why)."""
+    db = get_session()
+    try:
+        deleted = importer.withdraw(db, import_id, reason=request.form.get("reason", ""), user=current_user)
+        db.commit()
+    except importer.RollImportError as exc:
+        db.rollback()
+        if db.get(RollImport, import_id) is None:
+            abort(404)
+        return _import_page(import_id, str(exc), 422)
+    flash(f"已撤销第{import_id}批导入，删除{deleted}行；下次比对不再使用这些行")
+    return redirect(url_for("crosscheck.import_detail", import_id=import_id))
 
 
 # --- the case page panel --------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Alembic builds the schema from nothing, and the migrations match the models."""
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -63,3 +64,21 @@ def test_findings_leave_room_on_their_pages_for_a_rerun(empty_database_url):
         engine.dispose()
     assert "fillfactor=50" in options
     assert "ix_crosscheck_finding_last_run_id" not in indexed and "ix_crosscheck_finding_rule" in indexed
+
+
+def test_only_imports_not_withdrawn_hold_their_content(empty_database_url):
+    """Migration 0003: the same rows may be imported again once their import was withdrawn."""
+    upgrade(empty_database_url)
+    engine = make_engine(empty_database_url)
+    row = ("INSERT INTO roll_import (kind, filename, file_sha256, content_hash, rows_read, rows_imported, "
+           "rows_id_problem, rows_rejected, header_row, imported_at, withdrawn_at) "
+           "VALUES ('deaths', 'd.csv', 'f', 'c', 1, 1, 0, 0, 1, :now, :gone)")
+    now = dt.datetime(2026, 11, 30, tzinfo=dt.timezone.utc)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(row), {"now": now, "gone": now})
+            conn.execute(sa.text(row), {"now": now, "gone": None})
+        with pytest.raises(sa.exc.IntegrityError), engine.begin() as conn:
+            conn.execute(sa.text(row), {"now": now, "gone": None})
+    finally:
+        engine.dispose()

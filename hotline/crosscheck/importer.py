@@ -504,7 +504,7 @@ def withdraw(session: Session, import_id: int, *, reason: str, user: object | No
     evidence snapshots stay. The same file may be imported again afterwards. Returns the rows
     deleted; the caller commits.
     """
-    record = session.get(RollImport, import_id)
+    record = session.get(RollImport, import_id, with_for_update=True)  # two withdrawals: the second waits
     if record is None:
         raise RollImportError(f"没有第{import_id}批导入")
     if record.withdrawn_at is not None:

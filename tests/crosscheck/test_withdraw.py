@@ -129,3 +129,21 @@ def test_a_finding_that_rested_on_a_withdrawn_roll_says_it_was_not_found_again(r
     assert "未再发现" in listing
     dead = db.exec(select(Finding).where(Finding.rule == "deceased_recipient")).one()
     assert "未再发现" not in client.get(f"/crosscheck/findings/{dead.id}").get_data(as_text=True)
+
+
+@pytest.mark.postgres_only
+def test_a_second_withdrawal_of_the_same_import_waits_then_is_refused(rolls, db):
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    report = rolls.load("recipients", ROWS)
+    importer.withdraw(db, report.import_id, reason="第一次撤销")  # not committed yet
+    with Session(db.get_bind()) as other:
+        other.connection().exec_driver_sql("SET lock_timeout = '300ms'")
+        with pytest.raises(sa.exc.OperationalError, match="lock timeout"):
+            importer.withdraw(other, report.import_id, reason="第二次撤销")
+        other.rollback()
+        db.commit()
+        with pytest.raises(importer.RollImportError, match="不能重复撤销"):
+            importer.withdraw(other, report.import_id, reason="第二次撤销")
+    assert db.get(RollImport, report.import_id).withdrawn_reason == "第一次撤销"

@@ -97,48 +97,48 @@ def _snapshots_sql() -> str:
     return " UNION ALL ".join(parts)
 
 
-_STEPS = (
+_STEPS = (  # (statement, PostgreSQL planner settings for it)
     # Each hit with its finding's key, and `win`: the hit that speaks for that finding.
-    """{create} cc_grouped AS
+    ("""{create} cc_grouped AS
        SELECT g.*, first_value(g.hit_no) OVER (PARTITION BY g.rule, g.subject, g.programme, g.key
                                                ORDER BY g.score DESC, g.hit_no) AS win
          FROM (SELECT h.hit_no, h.rule, h.rid, h.key, h.score, h.match, h.reason, r.programme,
                       COALESCE(h.subject_id, r.id_number, c.id_number,
                                'name:' || r.name_key || '@' || COALESCE(r.village, '')) AS subject
                  FROM cc_hit h JOIN roll_recipient r ON r.id = h.rid LEFT JOIN cc_resolved c ON c.rid = h.rid
-                WHERE h.score >= %(min_score)s) g""",
-    "ANALYZE cc_grouped (hit_no, win)",
+                WHERE h.score >= %(min_score)s) g""", {}),
+    ("ANALYZE cc_grouped (hit_no, win)", {}),
     # The rows each finding shows: each once, where it first appeared; the first N recipient rows.
-    """{create} cc_picked AS
+    ("""{create} cc_picked AS
        SELECT * FROM (
            SELECT d.*, row_number() OVER (PARTITION BY d.win, d.section ORDER BY d.hit_no, d.pos) AS nth
              FROM (SELECT DISTINCT ON (g.win, f.section, f.kind, f.row_id)
                           g.win, f.section, f.kind, f.row_id, f.role, f.hit_no, f.pos
                      FROM cc_grouped g JOIN cc_ref f ON f.hit_no = g.hit_no
                     ORDER BY g.win, f.section, f.kind, f.row_id, f.hit_no, f.pos) d) n
-        WHERE n.section = 1 OR n.nth <= {max_rows}""",
-    "ANALYZE cc_picked (kind, row_id, win)",
+        WHERE n.section = 1 OR n.nth <= {max_rows}""", {}),
+    ("ANALYZE cc_picked (kind, row_id, win)", {}),
     # Fetched by primary key (a few percent of the big rolls): planned as random reads of rows that
     # were just read and sit in memory, else PostgreSQL hashes all of roll_recipient (1.8 s → 1.2 s).
-    """{create} cc_evidence AS
+    ("""{create} cc_evidence AS
        SELECT s.win, jsonb_agg(s.snapshot ORDER BY s.section, s.hit_no, s.pos) AS evidence
-         FROM ({snapshots}) s GROUP BY s.win""",
-    """{create} cc_finding AS
+         FROM ({snapshots}) s GROUP BY s.win""", {"random_page_cost": "1.1"}),
+    ("""{create} cc_finding AS
        SELECT encode(sha256(convert_to(w.rule || '|' || w.subject || '|' || w.programme || '|' || w.key, 'UTF8')),
                      'hex') AS fingerprint,
               w.rule, CASE WHEN left(w.subject, 5) = 'name:' THEN NULLIF(r.id_raw, '') ELSE w.subject END AS id_number,
               r.name, r.name_key, r.programme, r.program, r.township, r.village, w.score, w.match, w.reason, w.win
          FROM cc_grouped w JOIN roll_recipient r ON r.id = w.rid
-        WHERE w.hit_no = w.win""",
-    "ANALYZE cc_finding (fingerprint, win)",
+        WHERE w.hit_no = w.win""", {}),
+    ("ANALYZE cc_finding (fingerprint, win)", {}),
 )
 # The findings with their evidence, where they are written (the evidence is not copied once more
 # into cc_finding: 60 MB at full scale).
 _WITH_EVIDENCE = """(SELECT n.*, COALESCE(e.evidence, '[]'::jsonb) AS evidence
                        FROM cc_finding n LEFT JOIN cc_evidence e ON e.win = n.win)"""
 
-_NEW_STATUS = ("CASE WHEN f.status IN ('open', 'needs_review') THEN "
-               "(CASE WHEN n.score >= %(review)s THEN 'open' ELSE 'needs_review' END) ELSE f.status END")
+_STATUS_FOR = "CASE WHEN n.score >= %(review)s THEN %(open)s ELSE %(needs_review)s END"  # `findings._status_for`
+_NEW_STATUS = f"CASE WHEN f.status IN (%(open)s, %(needs_review)s) THEN {_STATUS_FOR} ELSE f.status END"
 _CHANGED = (f"({_NEW_STATUS} <> f.status OR n.score <> f.score OR n.match <> f.match OR n.reason <> f.reason "
             "OR n.evidence IS DISTINCT FROM f.evidence OR n.township IS DISTINCT FROM f.township "
             "OR n.village IS DISTINCT FROM f.village)")
@@ -149,12 +149,12 @@ _INSERTED = ("fingerprint", "rule", "id_number", "name", "name_key", "programme"
 def store(connection: sa.Connection, *, run_id: int, review_threshold: float, min_score: float,
           now: dt.datetime) -> dict[str, dict[str, int]]:
     """Turn this run's hits into findings and store them: {rule: {found, new, refreshed}}."""
-    assert FindingStatus.open.value == "open" and FindingStatus.needs_review.value == "needs_review"
-    params = {"min_score": min_score, "review": review_threshold, "run": run_id, "now": now}
-    create, table = scratch_table(connection), Finding.__tablename__
-    for step in _STEPS:
-        sql = step.format(create=create, max_rows=MAX_EVIDENCE_ROWS, snapshots=_snapshots_sql())
-        with planner(connection, **({"random_page_cost": "1.1"} if "cc_evidence AS" in sql else {})):
+    params = {"min_score": min_score, "review": review_threshold, "run": run_id, "now": now,
+              "open": FindingStatus.open.value, "needs_review": FindingStatus.needs_review.value}
+    create, table, snapshots = scratch_table(connection), Finding.__tablename__, _snapshots_sql()
+    for step, settings in _STEPS:
+        sql = step.format(create=create, max_rows=MAX_EVIDENCE_ROWS, snapshots=snapshots)
+        with planner(connection, **settings):
             connection.exec_driver_sql(sql, params if "%(" in sql else None)
     counts: dict[str, dict[str, int]] = {}
     for rule, found in connection.exec_driver_sql("SELECT rule, COUNT(*) FROM cc_finding GROUP BY rule"):
@@ -177,8 +177,7 @@ def store(connection: sa.Connection, *, run_id: int, review_threshold: float, mi
     connection.exec_driver_sql(f"""
         INSERT INTO {table} ({', '.join(_INSERTED)}, status, first_run_id, last_run_id, created_at, updated_at)
         SELECT {', '.join('n.' + c for c in _INSERTED)},
-               CASE WHEN n.score >= %(review)s THEN 'open' ELSE 'needs_review' END,
-               %(run)s, %(run)s, %(now)s, %(now)s FROM {_WITH_EVIDENCE} n {fresh}""", params)
+               {_STATUS_FOR}, %(run)s, %(run)s, %(now)s, %(now)s FROM {_WITH_EVIDENCE} n {fresh}""", params)
     hold.restore()
     for rule, count in new.items():
         counts[rule]["new"] = count

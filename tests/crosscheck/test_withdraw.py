@@ -3,9 +3,11 @@ the same file may be imported again, and findings that rested on it say they wer
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import Session, func, select
 
 from hotline.crosscheck import findings, importer
 from models.audit import AuditEntry
@@ -133,11 +135,6 @@ def test_a_finding_that_rested_on_a_withdrawn_roll_says_it_was_not_found_again(r
 
 @pytest.mark.postgres_only
 def test_a_second_withdrawal_begun_meanwhile_waits_for_the_first_then_is_refused(rolls, db):
-    import threading
-    import time
-
-    from sqlmodel import Session
-
     report = rolls.load("recipients", ROWS)
     importer.withdraw(db, report.import_id, reason="第一次撤销")  # not committed yet
     outcome: list[str] = []

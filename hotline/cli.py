@@ -19,10 +19,10 @@ def db_group() -> None:
 
 
 @db_group.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 @with_appcontext
 def db_upgrade(revision: str) -> None:
-    """Migrate the configured database to REVISION (default: head)."""
+    """Migrate the configured database to REVISION (default: every head)."""
     from hotline.migrate import upgrade
 
     upgrade(current_app.config["SETTINGS"].DATABASE_URL, revision)

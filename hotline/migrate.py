@@ -14,5 +14,7 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
-def upgrade(database_url: str, revision: str = "head") -> None:
+def upgrade(database_url: str, revision: str = "heads") -> None:
+    # "heads": every branch of the history, so independently written migrations apply together
+    # until a merge revision joins them.
     command.upgrade(alembic_config(database_url), revision)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from hotline.cases import deadlines
-from hotline.cases.workflow import WorkflowError, check, event, named_complainant
+from hotline.cases.transitions import WorkflowError, check, event
+from hotline.cases.workflow import named_complainant
 from models.base import utcnow
 from models.cases import (FINDING_LABELS, Case, CaseFeedback, DeadlineKind, ReturnVisit,
                           Satisfaction)

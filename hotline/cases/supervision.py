@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from hotline.cases import deadlines
-from hotline.cases.workflow import WorkflowError, check, event
+from hotline.cases.transitions import WorkflowError, check, event
 from models.base import utcnow
 from models.cases import Case, CaseStatus, SupervisionOrder, SupervisionReport
 from models.users import Role

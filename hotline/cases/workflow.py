@@ -1,8 +1,9 @@
-"""The case state machine: who may do what, from which status, and what each step records.
+"""The case steps: assignment, disposition, filing, outcome, closing, reopening.
 
-Every step checks the transition table (ACTIONS), validates its fields, writes a CaseEvent
-(who, when, what, why) and an audit row, moves the deadlines and keeps the complaint's status in
-step. Errors are WorkflowError with a Chinese message; nothing is committed here.
+Every step checks the transition table (transitions.ACTIONS), validates its fields, writes a
+CaseEvent (who, when, what, why) and an audit row, moves the deadlines and keeps the complaint's
+status in step. Errors are WorkflowError with a Chinese message; nothing is committed here. The
+kernel's names are re-exported here for the callers that reach them as `workflow.X`.
 """
 from __future__ import annotations
 
@@ -11,151 +12,21 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from hotline import audit
-from hotline.cases import deadlines
+from hotline.cases import deadlines, supervision
+from hotline.cases.transitions import (ACTIONS, WORKING, Action, S, WorkflowError, check,  # noqa: F401
+                                       event, latest_visit, may, role_of, supervised_office_ids,
+                                       sync_complaint, visit_satisfied)
 from models.base import utcnow
-from models.cases import (CASE_STATUS_LABELS, Case, CaseEvent, CaseMeasure, CaseStatus, DeadlineKind,
-                          Disposition, Exoneration, ExonerationCondition, Finding, MeasureKind, ReturnVisit,
-                          Satisfaction)
+from models.cases import (Case, CaseMeasure, CaseStatus, DeadlineKind, Disposition, Exoneration,
+                          ExonerationCondition, Finding, MeasureKind)
 from models.complainants import Complainant
-from models.complaints import Complaint, ComplaintStatus
+from models.complaints import Complaint
 from models.offices import Office
 from models.users import Role, User
-
-S = CaseStatus
-WORKING = (S.talk_inquiry, S.preliminary_verification, S.shelved, S.filed)
-
-
-class WorkflowError(ValueError):
-    """A step refused; the message is in Chinese. `logged`: the refusal itself was recorded."""
-
-    def __init__(self, message: str, *, logged: bool = False):
-        super().__init__(message)
-        self.logged = logged
-
-
-@dataclass(frozen=True)
-class Action:
-    label: str
-    from_statuses: tuple[CaseStatus, ...]
-    roles: tuple[Role, ...]
-    assignee_only: bool = False  # inspectors: only the inspector holding the case
-
-
-ACTIONS: dict[str, Action] = {
-    "assign": Action("分办给干部", (S.pending_assignment, S.assigned), (Role.supervisor,)),
-    "send_back": Action("退单", (S.pending_assignment, S.assigned), (Role.inspector, Role.supervisor)),
-    "reassign": Action("改派", (S.sent_back, S.pending_assignment, S.assigned), (Role.supervisor,)),
-    "recuse": Action("申请回避", (S.assigned, S.disposition_proposed) + WORKING, (Role.inspector,), True),
-    "propose": Action("提出处置意见", (S.assigned,), (Role.inspector, Role.supervisor), True),
-    "approve": Action("批准处置意见", (S.disposition_proposed,), (Role.supervisor,)),
-    "reject": Action("退回处置意见", (S.disposition_proposed,), (Role.supervisor,)),
-    "file": Action("立案审查调查", (S.talk_inquiry, S.preliminary_verification, S.shelved), (Role.supervisor,)),
-    "resume": Action("恢复核实", (S.shelved,), (Role.supervisor,)),
-    "outcome": Action("登记办理结果", WORKING, (Role.inspector, Role.supervisor), True),
-    "propose_close": Action("提请办结", (S.concluded,), (Role.inspector, Role.supervisor), True),
-    "close": Action("批准办结", (S.closing_proposed,), (Role.supervisor,)),
-    "reject_close": Action("退回办结", (S.closing_proposed,), (Role.supervisor,)),
-    "reopen": Action("重新办理", (S.closed,), (Role.supervisor,)),
-    "extend": Action("批准延期", (S.pending_assignment, S.assigned, S.disposition_proposed, S.concluded,
-                             S.closing_proposed) + WORKING, (Role.supervisor,)),
-    "supervise": Action("挂牌督办", (S.pending_assignment, S.assigned, S.sent_back, S.disposition_proposed)
-                        + WORKING + (S.concluded, S.closing_proposed), (Role.supervisor,)),
-    "feedback": Action("反馈举报人", (S.concluded, S.closing_proposed), (Role.operator, Role.supervisor)),
-    "return_visit": Action("登记回访", (S.concluded, S.closing_proposed), (Role.operator, Role.supervisor)),
-}
 
 DISPOSITION_STATUS = {Disposition.talk_inquiry: S.talk_inquiry,
                       Disposition.preliminary_verification: S.preliminary_verification,
                       Disposition.shelved: S.shelved, Disposition.dismissed: S.concluded}
-
-
-def role_of(actor) -> Role | None:
-    return getattr(actor, "role", None)
-
-
-def may(session: Session, action: str, case: Case, actor) -> bool:
-    """Whether `actor` may take `action` on the case now (status, role, office, holder)."""
-    try:
-        check(session, action, case, actor)
-    except WorkflowError:
-        return False
-    if action == "reopen":
-        return not _visit_satisfied(session, case)
-    return True
-
-
-def _visit_satisfied(session: Session, case: Case) -> bool:
-    visit = latest_visit(session, case)
-    return visit is not None and visit.satisfaction is not Satisfaction.unsatisfied
-
-
-def check(session: Session, action: str, case: Case, actor) -> Action:
-    spec = ACTIONS[action]
-    if case.status not in spec.from_statuses:
-        raise WorkflowError(f"案件当前状态为“{CASE_STATUS_LABELS[case.status]}”，不能{spec.label}")
-    if actor is None:  # the system (commands, jobs)
-        return spec
-    role = role_of(actor)
-    if role not in spec.roles:
-        raise WorkflowError(f"您的角色不能{spec.label}")
-    if role is Role.inspector:
-        if actor.office_id != case.office_id:
-            raise WorkflowError("只能办理本机构的案件")
-        if spec.assignee_only and case.assignee_id != actor.id:
-            raise WorkflowError(f"只有承办人可以{spec.label}")
-    if role is Role.supervisor and case.office_id not in supervised_office_ids(session, actor):
-        raise WorkflowError("只能督办本机构或所联系乡镇机构的案件")
-    return spec
-
-
-def supervised_office_ids(session: Session, actor) -> set[int]:
-    """Offices a supervisor acts for: all for the commission, the 案管室 or no office; else their
-    own office and the offices covering the townships in its jurisdiction."""
-    from models.offices import OfficeJurisdiction, OfficeKind
-
-    everything = set(session.exec(select(Office.id)).all())
-    office = session.get(Office, actor.office_id) if getattr(actor, "office_id", None) else None
-    if office is None or office.kind in (OfficeKind.commission, OfficeKind.case_management):
-        return everything
-    towns = select(OfficeJurisdiction.township_id).where(OfficeJurisdiction.office_id == office.id)
-    covered = session.exec(select(OfficeJurisdiction.office_id)
-                           .where(OfficeJurisdiction.township_id.in_(towns))).all()
-    return {office.id, *covered}
-
-
-def event(session: Session, case: Case, actor, kind: str, note: str | None = None, **data) -> CaseEvent:
-    """Append to the timeline and the audit trail."""
-    row = CaseEvent(case_id=case.id, at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
-                    office_id=case.office_id, note=note, data=data or None)
-    session.add(row)
-    audit.record(session, actor=actor, action=f"case.{kind}", entity="case", entity_id=case.id,
-                 detail={"note": (note or "")[:200], **{k: str(v) for k, v in data.items()}})
-    return row
-
-
-def sync_complaint(session: Session, case: Case) -> None:
-    """The complaint's status (what callers hear from a receipt look-up) follows the case."""
-    from models.offices import OfficeKind
-
-    complaint = session.get(Complaint, case.complaint_id)
-    if complaint is None:
-        return
-    if case.status is S.merged:
-        status = ComplaintStatus.merged
-    elif case.status is S.closed:
-        status = ComplaintStatus.closed
-    elif case.status in (S.pending_assignment, S.sent_back):
-        office = session.get(Office, case.office_id)
-        in_dispatch = case.status is S.sent_back or (office and office.kind is OfficeKind.case_management)
-        status = ComplaintStatus.received if in_dispatch else ComplaintStatus.assigned
-    elif case.status is S.assigned:
-        status = ComplaintStatus.assigned
-    else:
-        status = ComplaintStatus.in_progress
-    if complaint.status != status:
-        complaint.status, complaint.updated_at = status, utcnow()
-        session.add(complaint)
 
 
 def _set(session: Session, case: Case, status: CaseStatus) -> None:
@@ -442,11 +313,6 @@ def feedback_missing(session: Session, case: Case) -> str | None:
     return None
 
 
-def latest_visit(session: Session, case: Case) -> ReturnVisit | None:
-    return session.exec(select(ReturnVisit).where(ReturnVisit.case_id == case.id)
-                        .order_by(ReturnVisit.at.desc(), ReturnVisit.id.desc())).first()
-
-
 def propose_close(*, session: Session, case: Case, note: str, actor) -> Case:
     check(session, "propose_close", case, actor)
     missing = feedback_missing(session, case)
@@ -459,8 +325,6 @@ def propose_close(*, session: Session, case: Case, note: str, actor) -> Case:
 
 def close(*, session: Session, case: Case, actor, note: str = "") -> Case:
     """A supervisor approves the closing (办结)."""
-    from hotline.cases import supervision
-
     check(session, "close", case, actor)
     missing = feedback_missing(session, case)
     if missing:
@@ -485,7 +349,7 @@ def reopen(*, session: Session, case: Case, reason: str, actor) -> Case:
     """A supervisor reopens a closed case, when the complainant was not satisfied (or never asked)."""
     check(session, "reopen", case, actor)
     reason = _reason(reason, "重新办理")
-    if _visit_satisfied(session, case):
+    if visit_satisfied(session, case):
         raise WorkflowError("举报人回访表示满意，不能重新办理；如有新情况请作为新线索登记")
     case.reopen_count += 1
     case.closed_at = None

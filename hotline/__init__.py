@@ -32,10 +32,13 @@ def identity_key(settings: Settings) -> bytes:
 
 
 def _configure(app: Flask, settings: Settings) -> None:
+    from hotline import audit
+
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.SECRET_KEY,
         IDENTITY_KEY=identity_key(settings),
+        AUDIT_KEY=audit.key_from_settings(settings),
         TESTING=settings.HOTLINE_ENV == "test",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.SESSION_MINUTES),
         SESSION_REFRESH_EACH_REQUEST=True,
@@ -72,7 +75,7 @@ def _init_extensions(app: Flask) -> None:
 
 # Capabilities' web modules: each has `bp` and may have `NAV` = [(label, endpoint, roles)] and
 # `TEMPLATE_GLOBALS` = {name: function} for the fragments it includes in shared pages.
-# A capability not built yet is simply absent.
+# Every one exists: an import error stops the app rather than silently dropping a capability.
 WEB_MODULES = ("hotline.home", "hotline.auth.views", "hotline.intake.views", "hotline.api.views",
                "hotline.admin.views", "hotline.triage.views", "hotline.telephony.views",
                "hotline.crosscheck.views", "hotline.cases.views", "hotline.bulletins.views",
@@ -85,12 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from hotline import cli, templating
 
     for name in WEB_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if name.startswith(exc.name or "\0"):
-                continue
-            raise
+        module = importlib.import_module(name)  # a broken capability fails the start, loudly
         app.register_blueprint(module.bp)
         for label_text, endpoint, roles in getattr(module, "NAV", ()):
             templating.add_nav(app, label_text, endpoint, roles)

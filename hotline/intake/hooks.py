@@ -16,10 +16,8 @@ log = logging.getLogger(__name__)
 
 def classify(*, session: Session, complaint: Complaint) -> None:
     """Triage a complaint not yet stored (best effort: on failure it stays unclassified)."""
-    try:
-        from hotline.triage.service import triage_complaint
-    except ImportError:
-        return
+    from hotline.triage.service import triage_complaint
+
     try:
         triage_complaint(session=session, complaint=complaint)
     except Exception:  # the report matters more than its labels: keep it, unclassified

@@ -177,10 +177,8 @@ def _join(session: Session, sms: InboundSms, row: SmsMessage, complaint: Complai
 
 def _retriage(session: Session, complaint: Complaint) -> None:
     """Classify again on the joined text (best effort, as at intake)."""
-    try:
-        from hotline.triage.service import triage_complaint
-    except ImportError:
-        return
+    from hotline.triage.service import triage_complaint
+
     try:
         with session.begin_nested():
             triage_complaint(session=session, complaint=complaint)

@@ -105,10 +105,8 @@ def in_office_hours(settings: Settings, now: dt.datetime, session: Session | Non
 
 
 def _is_workday(day: dt.date, settings: Settings, session: Session | None) -> bool:
-    try:
-        from hotline.cases import calendar
-    except ImportError:
-        return day.weekday() < 5
+    from hotline.cases import calendar
+
     if session is None:
         return calendar.WorkCalendar(zone=settings.TIMEZONE).is_workday(day)
     return calendar.load(session, settings.TIMEZONE).is_workday(day)

@@ -62,12 +62,9 @@ def confirmed_examples() -> list[dict]:
     """Labels inspectors confirmed, supplied by the app (`hotline.triage.service`).
 
     The app provides `confirmed_examples(*, session) -> Iterable[dict]` yielding
-    {"id", "text", "problem_types": [primary, ...], "program"}; without it, none.
+    {"id", "text", "problem_types": [primary, ...], "program"}.
     """
-    try:
-        from hotline.triage.service import confirmed_examples as provider
-    except ImportError:
-        return []
+    from hotline.triage.service import confirmed_examples as provider
     from hotline.db import get_session
 
     return list(provider(session=get_session()))

@@ -24,7 +24,7 @@ class RollImport(SQLModel, table=True):
                                sqlite_where=sa.text("withdrawn_at IS NULL")),)
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=20, index=True)
-    programme: str | None = Field(default=None, max_length=60)
+    grant_name: str | None = Field(default=None, max_length=60)  # 项目 given for a file without the column
     filename: str = Field(max_length=255)
     file_sha256: str = Field(max_length=64, index=True)
     # Hash of the normalised rows: the same data re-exported in another format is still a repeat.
@@ -61,8 +61,8 @@ class RollRowBase(SQLModel):
 # 补助发放名册: a payment of a programme to a person.
 class RollRecipient(RollRowBase, table=True):
     __tablename__ = "roll_recipient"
-    programme: str = Field(max_length=60)
-    program: str = Field(max_length=20, index=True)  # models.taxonomy.Program value
+    grant_name: str = Field(max_length=60)  # 项目 as the roll writes it: which grant
+    program: str = Field(max_length=20, index=True)  # models.taxonomy.Program value: the programme area
     amount: decimal.Decimal | None = Field(default=None, sa_column=sa.Column(sa.Numeric(14, 2)))
     paid_on: dt.date | None = None
     household_no: str | None = Field(default=None, max_length=40, index=True, sa_type=code_type(40))

@@ -102,7 +102,7 @@ _STEPS = (  # (statement, PostgreSQL planner settings for it)
     ("""{create} cc_grouped AS
        SELECT g.*, first_value(g.hit_no) OVER (PARTITION BY g.rule, g.subject, g.programme, g.key
                                                ORDER BY g.score DESC, g.hit_no) AS win
-         FROM (SELECT h.hit_no, h.rule, h.rid, h.key, h.score, h.match, h.reason, r.programme,
+         FROM (SELECT h.hit_no, h.rule, h.rid, h.key, h.score, h.match, h.reason, r.grant_name AS programme,
                       COALESCE(h.subject_id, r.id_number, c.id_number,
                                'name:' || r.name_key || '@' || COALESCE(r.village, '')) AS subject
                  FROM cc_hit h JOIN roll_recipient r ON r.id = h.rid LEFT JOIN cc_resolved c ON c.rid = h.rid
@@ -127,7 +127,7 @@ _STEPS = (  # (statement, PostgreSQL planner settings for it)
        SELECT encode(sha256(convert_to(w.rule || '|' || w.subject || '|' || w.programme || '|' || w.key, 'UTF8')),
                      'hex') AS fingerprint,
               w.rule, CASE WHEN left(w.subject, 5) = 'name:' THEN NULLIF(r.id_raw, '') ELSE w.subject END AS id_number,
-              r.name, r.name_key, r.programme, r.program, r.township, r.village, w.score, w.match, w.reason, w.win
+              r.name, r.name_key, r.grant_name AS programme, r.program, r.township, r.village, w.score, w.match, w.reason, w.win
          FROM cc_grouped w JOIN roll_recipient r ON r.id = w.rid
         WHERE w.hit_no = w.win""", {}),
     ("ANALYZE cc_finding (fingerprint, win)", {}),

@@ -22,10 +22,10 @@ def rolls_group() -> None:
 @rolls_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--kind", required=True, type=click.Choice(list(KINDS)), help="名册类型")
-@click.option("--programme", "--program", "programme", default=None, help="项目（名册无“项目”列时填写）")
+@click.option("--grant", "--programme", "grant_name", default=None, help="项目（名册无“项目”列时填写）")
 @click.option("--show-problems", default=20, show_default=True, help="列出多少条问题行")
 @with_appcontext
-def rolls_import(file: Path, kind: str, programme: str | None, show_problems: int) -> None:
+def rolls_import(file: Path, kind: str, grant_name: str | None, show_problems: int) -> None:
     """Import a roll (.xlsx/.xls/.csv): every ID checked, one transaction, repeat imports change nothing."""
     db = get_session()
     with click.progressbar(length=1000, label=f"导入{KINDS[kind].label}", file=None) as bar:
@@ -38,7 +38,7 @@ def rolls_import(file: Path, kind: str, programme: str | None, show_problems: in
                 done[0] += step
 
         try:
-            report = importer.process(file, kind=kind, filename=file.name, programme=programme, session=db,
+            report = importer.process(file, kind=kind, filename=file.name, grant_name=grant_name, session=db,
                                       progress=progress)
             db.commit()
             importer.settle(db.get_bind(), report)

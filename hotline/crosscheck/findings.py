@@ -114,12 +114,12 @@ def assemble(session: Session, hits: list[Hit], resolved: dict) -> list[dict]:
         subject = (hit.subject_id or first["id_number"]
                    or getattr(resolved.get(first["id"]), "id_number", None)
                    or f"name:{first['name_key']}@{first['village'] or ''}")
-        group = (hit.rule, subject, first["programme"], hit.key)  # hashed once per finding, below
+        group = (hit.rule, subject, first["grant_name"], hit.key)  # hashed once per finding, below
         item = grouped.get(group)
         if item is None or hit.score > item["score"]:
             previous = item
             item = {"fingerprint": previous["fingerprint"] if previous else _fingerprint(*group), "rule": hit.rule, "id_number": subject if not subject.startswith("name:") else (first["id_raw"] or None),
-                    "name": first["name"], "name_key": first["name_key"], "programme": first["programme"],
+                    "name": first["name"], "name_key": first["name_key"], "programme": first["grant_name"],
                     "program": first["program"], "township": first["township"], "village": first["village"],
                     "score": hit.score, "match": hit.match, "reason": hit.reason,
                     "rows": previous["rows"] if previous else {}, "other": previous["other"] if previous else {}}

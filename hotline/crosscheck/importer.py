@@ -43,7 +43,7 @@ _CSV_OUT = pa_csv.WriteOptions(include_header=False, quoting_style="needed")  # 
 BASE_FIELDS = ("import_id", "row_no", "name", "name_key", "name_py", "id_number", "id_raw", "id_error",
                "birth_date")
 EXTRA_FIELDS = {
-    "recipients": ("programme", "program", "amount", "paid_on", "household_no", "head_id", "township", "village"),
+    "recipients": ("grant_name", "program", "amount", "paid_on", "household_no", "head_id", "township", "village"),
     "households": ("household_no", "relation", "township", "village"),
     "payroll": ("unit", "post"),
     "deaths": ("death_date",),
@@ -52,7 +52,7 @@ EXTRA_FIELDS = {
     "property": ("location", "usage"),
     "cadres": ("title", "village", "relative_name", "relative_name_key", "relative_id", "relation"),
 }
-_LIMITS = {"name": 60, "programme": 60, "household_no": 40, "township": 40, "village": 40, "relation": 20,
+_LIMITS = {"name": 60, "grant_name": 60, "household_no": 40, "township": 40, "village": 40, "relation": 20,
            "unit": 120, "post": 60, "plate": 20, "vehicle_type": 40, "business_name": 200, "location": 200,
            "usage": 40, "title": 40, "relative_name": 60}
 
@@ -77,7 +77,7 @@ class Problem:
 class ImportReport:
     kind: str
     filename: str
-    programme: str | None = None
+    grant_name: str | None = None
     file_sha256: str = ""
     content_hash: str = ""
     encoding: str | None = None
@@ -139,11 +139,11 @@ class _ChunkConverter:
     rejects the row.
     """
 
-    def __init__(self, kind: Kind, header: HeaderMatch, programme: str | None):
+    def __init__(self, kind: Kind, header: HeaderMatch, grant_name: str | None):
         self.kind = kind
         self.positions = header.positions
         self.columns = {c.field: c for c in kind.columns}
-        self.programme = programme
+        self.grant_name = grant_name
         self.fields = (BASE_FIELDS + EXTRA_FIELDS[kind.code])[2:]  # without import_id, row_no
         # A province's household roll holds ~300,000 different names in 2,000,000 rows: keeping
         # them all (~100 MB) saves working most of them out again batch after batch.
@@ -181,7 +181,7 @@ class _ChunkConverter:
         out.update(id_number=ids.numbers, id_raw=ids.cleaned, id_error=ids.errors, birth_date=ids.born)
         for order, name in enumerate(EXTRA_FIELDS[self.kind.code], start=2):
             if name == "program":
-                out[name] = self.program(out["programme"])[0][0]
+                out[name] = self.program(out["grant_name"])[0][0]
             elif name == "relative_name_key":
                 out[name] = self.relative_key(out["relative_name"])[0][0]
             else:
@@ -211,8 +211,8 @@ class _ChunkConverter:
 
     def _column(self, column: Column, cells: pa.Array, flag: Callable) -> pa.Array:
         required, label = column.required, column.label
-        if column.field == "programme" and self.programme:
-            cells = pc.if_else(pc.equal(pc.utf8_trim_whitespace(cells), ""), self.programme, cells)
+        if column.field == "grant_name" and self.grant_name:
+            cells = pc.if_else(pc.equal(pc.utf8_trim_whitespace(cells), ""), self.grant_name, cells)
         if column.kind == "id":
             blank = columns.is_empty(pc.utf8_trim_whitespace(cells))
             ids = columns.check_ids(cells)
@@ -341,7 +341,7 @@ def settle(engine: sa.Engine, report: ImportReport) -> None:
         log.warning("VACUUM %s after import %s failed", table, report.import_id, exc_info=True)
 
 
-def process(path: Path, *, kind: str, filename: str, programme: str | None = None,
+def process(path: Path, *, kind: str, filename: str, grant_name: str | None = None,
             session: Session | None = None, user: object | None = None,
             progress: Callable[[float], None] | None = None) -> ImportReport:
     """Read and validate the file; with a session, also write the rows (the caller commits).
@@ -351,7 +351,7 @@ def process(path: Path, *, kind: str, filename: str, programme: str | None = Non
     if kind not in KINDS:
         raise RollImportError(f"未知的名册类型：{kind}（可选：{'、'.join(KINDS)}）")
     spec = KINDS[kind]
-    report = ImportReport(kind=kind, filename=filename, programme=programme or None,
+    report = ImportReport(kind=kind, filename=filename, grant_name=grant_name or None,
                           file_sha256=file_sha256(path))
     writer = None
     try:
@@ -360,14 +360,14 @@ def process(path: Path, *, kind: str, filename: str, programme: str | None = Non
         head = list(itertools.islice(rows, HEADER_SCAN_ROWS))
         if not head:
             raise ReadError("文件中没有任何数据行")
-        header = find_header(spec, head, programme_given=bool(programme))
+        header = find_header(spec, head, grant_given=bool(grant_name))
         report.encoding, report.header_row = source.encoding, header.row_no
         report.columns = header.labels(spec)
         _refuse_repeat(session, report, RollImport.file_sha256, report.file_sha256)
-        converter = _ChunkConverter(spec, header, programme)
+        converter = _ChunkConverter(spec, header, grant_name)
         record = None
         if session is not None:
-            record = RollImport(kind=kind, programme=programme, filename=filename[:255],
+            record = RollImport(kind=kind, grant_name=grant_name, filename=filename[:255],
                                 file_sha256=report.file_sha256, content_hash="",
                                 imported_by_id=getattr(user, "id", None))
             session.add(record)

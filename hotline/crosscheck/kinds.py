@@ -45,7 +45,7 @@ def _id(label: str = "身份证号", extra: tuple[str, ...] = ()) -> Column:
 KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("recipients", "补助发放名册", (
         _name(extra=("学生姓名", "补助对象")), _id(),
-        Column("programme", "项目", True, ("项目名称", "补助项目", "补贴项目", "资金项目", "发放项目", "救助类别",
+        Column("grant_name", "项目", True, ("项目名称", "补助项目", "补贴项目", "资金项目", "发放项目", "救助类别",
                                            "补助类别", "补贴类别", "资助项目"), "text"),
         Column("amount", "金额", True, ("发放金额", "补助金额", "补贴金额", "实发金额", "金额(元)", "发放金额(元)",
                                         "补助金额(元)", "资助金额"), "amount"),
@@ -126,7 +126,7 @@ def match_header(kind: Kind, cells: list, row_no: int) -> HeaderMatch:
     return HeaderMatch(row_no, positions, found)
 
 
-def find_header(kind: Kind, first_rows: list[tuple[int, list]], *, programme_given: bool = False) -> HeaderMatch:
+def find_header(kind: Kind, first_rows: list[tuple[int, list]], *, grant_given: bool = False) -> HeaderMatch:
     """The header row among the first rows (title rows above it are skipped).
 
     Raises ReadError naming the missing and the found columns, and the kind the file looks like
@@ -140,7 +140,7 @@ def find_header(kind: Kind, first_rows: list[tuple[int, list]], *, programme_giv
     if best is None:
         raise ReadError("文件中没有任何数据行")
     missing = [c.label for c in kind.required
-               if c.field not in best.positions and not (c.field == "programme" and programme_given)]
+               if c.field not in best.positions and not (c.field == "grant_name" and grant_given)]
     if not missing:
         return best
     found = [h for h in best.found if h]

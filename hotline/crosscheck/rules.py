@@ -242,12 +242,12 @@ def duplicate_payment(ctx: Context) -> Iterator[Hit]:
     # table is vacuumed: `importer.settle`); people paid by two programmes once each come back too
     # and are passed over below.
     rows = ctx.all(f"""
-        SELECT r.id_number, r.programme, {period}, r.township, r.id FROM roll_recipient r
+        SELECT r.id_number, r.grant_name, {period}, r.township, r.id FROM roll_recipient r
          WHERE r.id_number IN (SELECT id_number FROM roll_recipient WHERE id_number IS NOT NULL
                                 GROUP BY id_number HAVING COUNT(*) > 1
                                UNION SELECT id_number FROM cc_resolved)
         UNION ALL
-        SELECT c.id_number, r.programme, {period}, r.township, r.id
+        SELECT c.id_number, r.grant_name, {period}, r.township, r.id
           FROM cc_resolved c JOIN roll_recipient r ON r.id = c.rid""")
     groups: dict[tuple[str, str], list[tuple[str, str | None, int]]] = defaultdict(list)
     for pid, programme, when, township, rid in rows:
@@ -329,7 +329,7 @@ def age_ineligible(ctx: Context) -> Iterator[Hit]:
         first = min(_as_date(first) or ctx.today, ctx.today)  # rows without a date count as paid today
         last = max(_as_date(last) or ctx.today, ctx.today)
         # A superset in SQL (over `high` on the latest date, under `low` on the earliest), exact in Python.
-        rows = ctx.all("""SELECT id, birth_date, paid_on, programme FROM roll_recipient
+        rows = ctx.all("""SELECT id, birth_date, paid_on, grant_name FROM roll_recipient
                            WHERE program = :p AND birth_date IS NOT NULL AND id_number IS NOT NULL
                              AND (birth_date <= :old OR birth_date > :young)""",
                        p=program, old=_years_before(last, high + 1), young=_years_before(first, low))

@@ -254,9 +254,9 @@ def imports():
 @access.roles(*IMPORT_ROLES)
 def upload():
     """Receive a roll file, validate every row, and show the preview (nothing is imported yet)."""
-    kind, programme = request.form.get("kind", ""), (request.form.get("programme") or "").strip()
+    kind, grant_name = request.form.get("kind", ""), (request.form.get("grant_name") or "").strip()
     upload_ = request.files.get("file")
-    form = {"kind": kind, "programme": programme}
+    form = {"kind": kind, "grant_name": grant_name}
     if kind not in KINDS:
         return _imports_page("请选择名册类型", 422, form)
     if upload_ is None or not upload_.filename:
@@ -267,10 +267,10 @@ def upload():
     token = uuid.uuid4().hex
     path = _spool() / f"{token}{suffix}"
     upload_.save(path)  # werkzeug spools large uploads to disk; save copies in chunks
-    meta = {"kind": kind, "programme": programme, "filename": Path(upload_.filename).name, "suffix": suffix,
+    meta = {"kind": kind, "grant_name": grant_name, "filename": Path(upload_.filename).name, "suffix": suffix,
             "user_id": current_user.id}
     try:
-        report = importer.process(path, kind=kind, filename=meta["filename"], programme=programme or None)
+        report = importer.process(path, kind=kind, filename=meta["filename"], grant_name=grant_name or None)
     except importer.RollImportError as exc:
         path.unlink(missing_ok=True)
         return _imports_page(str(exc), 422, form)
@@ -289,7 +289,7 @@ def commit(token: str):
     db = get_session()
     try:
         report = importer.process(path, kind=meta["kind"], filename=meta["filename"],
-                                  programme=meta["programme"] or None, session=db, user=current_user)
+                                  grant_name=meta["grant_name"] or None, session=db, user=current_user)
         audit.record(db, actor=current_user, action="roll.import", entity="roll_import", entity_id=report.import_id,
                      detail={"kind": meta["kind"], "filename": meta["filename"], "rows": report.rows_imported})
         db.commit()

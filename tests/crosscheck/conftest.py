@@ -46,11 +46,11 @@ class Rolls:
         book.save(path)
         return path
 
-    def load(self, kind: str, rows: list[list], name: str | None = None, programme: str | None = None):
+    def load(self, kind: str, rows: list[list], name: str | None = None, grant_name: str | None = None):
         from hotline.crosscheck import importer
 
         path = self.csv(name or f"{kind}.csv", rows)
-        report = importer.process(path, kind=kind, filename=path.name, programme=programme, session=self.db)
+        report = importer.process(path, kind=kind, filename=path.name, grant_name=grant_name, session=self.db)
         self.db.commit()
         return report
 

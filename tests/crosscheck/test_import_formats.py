@@ -74,9 +74,9 @@ def test_it_accepts_common_header_synonyms(rolls, db):
 
 def test_it_fills_the_programme_from_the_command_when_the_roll_has_no_column(rolls, db):
     rows = [["姓名", "身份证号", "金额"], ["张三", make_id("20100101", 1), "1500"]]
-    rolls.load("recipients", rows, programme="普通高中国家助学金")
+    rolls.load("recipients", rows, grant_name="普通高中国家助学金")
     row = db.exec(select(RollRecipient)).one()
-    assert (row.programme, row.program) == ("普通高中国家助学金", "education")
+    assert (row.grant_name, row.program) == ("普通高中国家助学金", "education")
 
 
 def test_it_records_the_import_with_its_counts(rolls, db):

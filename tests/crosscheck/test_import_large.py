@@ -46,7 +46,7 @@ def test_a_large_import_that_fails_leaves_the_foreign_key_and_nothing_imported(r
     assert _constraints(db) == before_keys
     assert db.execute(sa.text("SELECT COUNT(*) FROM roll_recipient")).scalar() == 40
     with pytest.raises(sa.exc.IntegrityError):  # the restored key still refuses an unknown import
-        db.execute(sa.text("INSERT INTO roll_recipient (import_id, row_no, name, name_key, name_py, programme, "
+        db.execute(sa.text("INSERT INTO roll_recipient (import_id, row_no, name, name_key, name_py, grant_name, "
                            "program) VALUES (999999, 1, 'x', 'x', 'x', 'x', 'other')"))
     db.rollback()
 

@@ -121,7 +121,7 @@ def test_control_characters_in_cells_are_not_stored(db, tmp_path):
     csv.writer(out).writerows(rows)
     _import(db, tmp_path, out.getvalue().encode("utf-8"), ".csv")
     stored = db.exec(select(RollRecipient)).all()
-    assert not any(CONTROL.search(r.name + (r.programme or "")) for r in stored)
+    assert not any(CONTROL.search(r.name + (r.grant_name or "")) for r in stored)
 
 
 def test_an_xlsx_with_an_empty_content_types_part_is_refused_in_chinese(db, tmp_path):

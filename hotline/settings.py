@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     HOTLINE_NUMBER: str = "965888"
     TIMEZONE: str = "Asia/Shanghai"
     COMMISSION_NAME: str = "青溪县纪委监委"
+    # The county's 6-digit division code (统计用区划代码): `county import` takes only its rows.
+    COUNTY_CODE: str = Field(default="", pattern=r"^(\d{6})?$")
     INSTANCE_DIR: Path = ROOT / "instance"
     MODELS_DIR: Path | None = None
     SPOOL_DIR: Path | None = None

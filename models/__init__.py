@@ -8,7 +8,7 @@ from models.cases import (Case, CaseDeadline, CaseEvent, CaseExtension, CaseFeed
 from models.complainants import Complainant
 from models.complaints import AccusedPerson, Complaint, ComplaintStatus, TriageState
 from models.contacts import Contact
-from models.divisions import Township, Village
+from models.divisions import DivisionChange, Township, Village
 from models.jobruns import JobRun
 from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
 from models.offices import Office, OfficeJurisdiction, OfficeKind
@@ -27,7 +27,7 @@ __all__ = [
     "CaseExtension", "CaseFeedback", "CaseMeasure", "CaseNotice", "CaseReminder", "CaseStatus",
     "ConflictDeclaration", "ReturnVisit", "RoutingRule", "SupervisionOrder", "SupervisionReport", "Complainant",
     "Complaint", "ComplaintStatus", "Contact", "Office", "OfficeJurisdiction", "OfficeKind", "Role",
-    "Township", "TriageState", "User", "Village",
+    "Township", "TriageState", "User", "Village", "DivisionChange",
     "OutboxMessage", "PhoneCall", "Recording", "SmsMessage", "SmsOptOut",
     "CrosscheckRun", "Finding", "FindingComplaint", "FindingStatus", "RollBusiness", "RollCadre",
     "RollDeath", "RollHouseholdMember", "RollImport", "RollPayroll", "RollProperty", "RollRecipient",

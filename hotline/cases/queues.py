@@ -6,9 +6,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, func, select
 
+from hotline.county.names import lineage
 from models.base import utcnow
 from models.cases import Case, CaseStatus
 from models.complaints import Complaint
+from models.divisions import Township
 
 OPEN_STATUSES = [s for s in CaseStatus if s not in (CaseStatus.closed, CaseStatus.merged)]
 
@@ -37,8 +39,8 @@ def _where(stmt, f: QueueFilter, *, with_status: bool = True):
         stmt = stmt.where(Complaint.problem_type == f.problem_type)
     if f.program:
         stmt = stmt.where(Complaint.program == f.program)
-    if f.township_id:
-        stmt = stmt.where(Complaint.township_id == f.township_id)
+    if f.township_id:  # townships merged into it (撤并) count as it
+        stmt = stmt.where(Complaint.township_id.in_(lineage(Township, f.township_id)))
     if f.overdue:
         stmt = stmt.where(Case.due_at.is_not(None), Case.due_at < utcnow())
     if f.supervised:

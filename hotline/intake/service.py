@@ -108,10 +108,14 @@ def _clean_places(session: Session, data: IntakeData, errors: dict[str, str]):
         township = session.get(Township, _as_int(data.township_id) or -1)
         if township is None:
             errors["township_id"] = "所选乡镇不存在，请从列表中选择"
+        elif not township.active:  # a form opened before a 撤并
+            errors["township_id"] = f"乡镇“{township.name}”已撤并或撤销，请重新选择"
     if data.village_id not in (None, ""):
         village = session.get(Village, _as_int(data.village_id) or -1)
         if village is None:
             errors["village_id"] = "所选村（社区）不存在，请从列表中选择"
+        elif not village.active:
+            errors["village_id"] = f"村（社区）“{village.name}”已撤并或撤销，请重新选择"
         elif township is not None and village.township_id != township.id:
             errors["village_id"] = "所选村不属于所选乡镇"
         elif township is None:
@@ -283,6 +287,7 @@ def search(session: Session, *, query: str = "", status: str = "", township_id: 
 
     `office_ids` limits the result to complaints whose case is in those offices.
     """
+    from hotline.county.names import lineage, places_named
     from models.cases import Case
 
     stmt = select(Complaint)
@@ -292,9 +297,12 @@ def search(session: Session, *, query: str = "", status: str = "", township_id: 
     if q:
         code = receipts.clean(q)
         like = f"%{q.replace('%', '').replace('_', '')}%"
-        stmt = stmt.where(sa.or_(Complaint.text.like(like), Complaint.receipt_code == code))
+        # A place's current or former name finds what was filed under it (renamed, merged: 撤并).
+        township_ids, village_ids = places_named(session, q)
+        stmt = stmt.where(sa.or_(Complaint.text.like(like), Complaint.receipt_code == code,
+                                 Complaint.township_id.in_(township_ids), Complaint.village_id.in_(village_ids)))
     if status:
         stmt = stmt.where(Complaint.status == status)
     if township_id:
-        stmt = stmt.where(Complaint.township_id == (_as_int(township_id) or -1))
+        stmt = stmt.where(Complaint.township_id.in_(lineage(Township, _as_int(township_id) or -1)))
     return list(session.exec(stmt.order_by(Complaint.received_at.desc()).offset(offset).limit(limit)).all())

@@ -29,8 +29,8 @@ FORM_FIELDS = ("text", "channel", "phone", "name", "township_id", "village_id", 
 
 def _divisions():
     db = get_session()
-    townships = db.exec(select(Township).order_by(Township.code)).all()
-    villages = db.exec(select(Village).order_by(Village.code)).all()
+    townships = db.exec(select(Township).where(Township.active == True).order_by(Township.code)).all()  # noqa: E712
+    villages = db.exec(select(Village).where(Village.active == True).order_by(Village.code)).all()  # noqa: E712
     return townships, villages
 
 

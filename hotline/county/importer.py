@@ -1,0 +1,151 @@
+"""Applying a code list to the database: what is new, renamed, merged or gone, as dated changes.
+
+Divisions are matched by code. The list does not say where a vanished village went, so a
+division missing from a newer list is merged only where the operator says into what
+(`merges`: old code → new code) or retired when asked (`retire_missing`); otherwise the import
+stops and names them, and nothing is applied. The same list imported again changes nothing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from hotline import audit
+from hotline.county import changes, codelist
+from hotline.county.codelist import CodeList, CodeListError
+from models.divisions import Township, Village
+
+
+@dataclass
+class ImportResult:
+    added_townships: list[str] = field(default_factory=list)
+    added_villages: list[str] = field(default_factory=list)
+    renamed: list[str] = field(default_factory=list)  # "旧名 → 新名"
+    merged: list[str] = field(default_factory=list)  # "旧名 → 并入名"
+    retired: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped_rows: list[int] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added_townships or self.added_villages or self.renamed or self.merged or self.retired)
+
+    def summary(self) -> str:
+        parts = [f"新增乡镇 {len(self.added_townships)} 个", f"新增村（社区）{len(self.added_villages)} 个",
+                 f"更名 {len(self.renamed)} 个", f"撤并 {len(self.merged)} 个", f"撤销 {len(self.retired)} 个",
+                 f"未变 {self.unchanged} 个"]
+        if self.skipped_rows:
+            parts.append(f"跳过外县行 {len(self.skipped_rows)} 行")
+        return "，".join(parts)
+
+
+def source_of(path: Path) -> str:
+    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+    return f"导入 {Path(path).name}（sha256 {digest}）"
+
+
+def import_file(session: Session, path: Path, *, county_code: str, effective_on: dt.date,
+                merges: dict[str, str] | None = None, retire_missing: bool = False,
+                skip_other_counties: bool = False, actor=None) -> ImportResult:
+    """Read and apply the list in the caller's transaction; raises CodeListError with every problem."""
+    if not county_code:
+        raise CodeListError(["未设置本县区划代码：请设置 COUNTY_CODE（6位数字，如 511234）"])
+    listing = codelist.read(path, county_code=county_code, skip_other_counties=skip_other_counties)
+    result = apply(session, listing, county_code=county_code, effective_on=effective_on, source=source_of(path),
+                   merges=merges or {}, retire_missing=retire_missing, actor=actor)
+    result.skipped_rows = listing.skipped_other_counties
+    if result.changed:
+        audit.record(session, actor=actor, action="division.import", entity="division", entity_id=None,
+                     detail={"source": source_of(path), "effective_on": effective_on.isoformat(),
+                             "added_townships": len(result.added_townships),
+                             "added_villages": len(result.added_villages), "renamed": result.renamed,
+                             "merged": result.merged, "retired": result.retired})
+    return result
+
+
+def apply(session: Session, listing: CodeList, *, county_code: str, effective_on: dt.date, source: str,
+          merges: dict[str, str], retire_missing: bool, actor=None) -> ImportResult:
+    townships = {t.code: t for t in session.exec(select(Township)).all()}
+    villages = {v.code: v for v in session.exec(select(Village)).all()}
+    _check(listing, townships, villages, county_code=county_code, merges=merges, retire_missing=retire_missing)
+    result = ImportResult()
+    kw = {"effective_on": effective_on, "source": source, "actor": None}
+    for code, row in sorted(listing.townships.items()):
+        township = townships.get(code)
+        if township is None:
+            townships[code] = changes.add_township(session, name=row.name, code=code, **kw)
+            result.added_townships.append(row.name)
+        else:
+            _rename(session, township, row.name, result, kw)
+    for code, row in sorted(listing.villages.items()):
+        village = villages.get(code)
+        if village is None:
+            villages[code] = changes.add_village(session, township=townships[row.township_code], name=row.name,
+                                                 code=code, urban_rural_code=row.urban_rural_code, **kw)
+            result.added_villages.append(f"{townships[row.township_code].name}{row.name}")
+        else:
+            _rename(session, village, row.name, result, kw)
+            if row.urban_rural_code and village.urban_rural_code != row.urban_rural_code:
+                village.urban_rural_code = row.urban_rural_code
+                session.add(village)
+    # Villages end before townships (a township ends only without villages in use).
+    for existing, listed in ((villages, listing.villages), (townships, listing.townships)):
+        for code, division in sorted(existing.items()):
+            if not division.active or code in listed or not code.startswith(county_code):
+                continue
+            if code in merges:
+                into = existing[merges[code]]
+                changes.merge(session, division, into, **kw)
+                result.merged.append(f"{division.name} → {into.name}")
+            else:
+                changes.retire(session, division, **kw)
+                result.retired.append(division.name)
+    return result
+
+
+def _rename(session: Session, division, name: str, result: ImportResult, kw: dict) -> None:
+    old = division.name
+    if changes.rename(session, division, name, **kw) is not None:
+        result.renamed.append(f"{old} → {name}")
+    else:
+        result.unchanged += 1
+
+
+def _check(listing: CodeList, townships: dict, villages: dict, *, county_code: str, merges: dict[str, str],
+           retire_missing: bool) -> None:
+    """Every problem with applying the list, before anything is written."""
+    problems = []
+    for existing, listed in ((townships, listing.townships), (villages, listing.villages)):
+        for code, row in listed.items():
+            division = existing.get(code)
+            if division is not None and not division.active:
+                problems.append(f"第 {row.row} 行：代码 {code} 的“{division.name}”已撤并或撤销，不能重新启用"
+                                "（如确有恢复，请在管理页面恢复后再导入）")
+    names = {t.name: c for c, t in townships.items()}
+    for code, row in listing.townships.items():
+        holder = names.get(row.name)
+        if holder is not None and holder != code and holder in listing.townships:
+            continue  # the holder is renamed by this same list
+        if holder is not None and holder != code:
+            problems.append(f"第 {row.row} 行：乡镇名称“{row.name}”已被代码 {holder} 使用")
+    missing = []
+    for existing, listed, length in ((townships, listing.townships, 9), (villages, listing.villages, 12)):
+        for code, division in sorted(existing.items()):
+            if division.active and code.startswith(county_code) and code not in listed:
+                target = merges.get(code)
+                if target is None:
+                    missing.append(f"{division.name}（{code}）")
+                elif len(target) != length or (target not in listed):
+                    problems.append(f"--merge {code}={target}：并入的代码须是新表中同一级的区划")
+    for old in merges:
+        if old not in townships and old not in villages:
+            problems.append(f"--merge {old}=…：库中没有代码 {old}")
+    if missing and not retire_missing:
+        problems.append(f"新表中没有以下 {len(missing)} 个区划：" + "、".join(missing[:40])
+                        + "。请用 --merge 旧代码=新代码 说明各自并入了哪里（撤并），或加 --retire-missing 将其撤销")
+    if problems:
+        raise CodeListError(problems)

@@ -1,0 +1,1 @@
+"""Whether a deployment is ready for production: the first-run checklist (`doctor`, the admin's page)."""

@@ -1,0 +1,104 @@
+"""A newer list renames and merges (撤并) villages as dated changes; old complaints stay findable."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from hotline.cases import queues
+from hotline.intake import service
+from models.divisions import ChangeKind, DivisionChange, Township, Village
+from tests.county.conftest import edited
+
+
+@pytest.fixture
+def imported(runner, county_csv):
+    result = runner.invoke(args=["county", "import", str(county_csv), "--date", "2025-01-01"])
+    assert result.exit_code == 0, result.output
+
+
+def _village(db, name: str) -> Village:
+    return db.exec(select(Village).where(Village.name == name)).one()
+
+
+def _file(app, db, village: Village, text: str):
+    with app.app_context():
+        complaint = service.log_contact(session=db, data=service.IntakeData(text=text, village_id=village.id),
+                                        user=None, identity_key=app.config["IDENTITY_KEY"])
+        db.commit()
+    return complaint
+
+
+def _found(db, query: str) -> set[int]:
+    return {c.id for c in service.search(db, query=query)}
+
+
+def _rename_hongqi(table):
+    row = next(r for r in table if r[0] == "511234002002")
+    row[2] = "红星村"
+
+
+def test_a_renamed_village_keeps_its_complaints_findable_by_both_names(app, runner, db, imported, tmp_path):
+    complaint = _file(app, db, _village(db, "红旗村"), "村主任把低保名额给了自己亲戚。")
+    result = runner.invoke(args=["county", "import", str(edited(tmp_path, "2026.csv", _rename_hongqi)),
+                                 "--date", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    assert "更名：红旗村 → 红星村" in result.output
+    db.expire_all()
+    village = db.get(Village, complaint.village_id)  # the same place, now called 红星村
+    assert village.name == "红星村" and village.active
+    assert complaint.id in _found(db, "红旗村") and complaint.id in _found(db, "红星村")
+    change = db.exec(select(DivisionChange).where(DivisionChange.division_id == village.id,
+                                                  DivisionChange.kind == ChangeKind.rename)).one()
+    assert (change.old_name, change.new_name, change.effective_on) == ("红旗村", "红星村", dt.date(2026, 3, 1))
+    assert "2026.csv" in change.source
+
+
+def _drop_xiawan(table):
+    table[:] = [r for r in table if r[0] != "511234002003"]  # 下湾村 merged into 石桥村
+
+
+def test_a_merged_village_is_refused_until_the_import_says_where_it_went(runner, db, imported, tmp_path):
+    result = runner.invoke(args=["county", "import", str(edited(tmp_path, "2026.csv", _drop_xiawan))])
+    assert result.exit_code == 1
+    assert "新表中没有以下 1 个区划：下湾村（511234002003）" in result.output and "--merge" in result.output
+    db.expire_all()
+    assert _village(db, "下湾村").active  # nothing applied
+
+
+def test_a_merged_village_keeps_its_complaints_under_its_own_name_and_its_successors(
+        app, runner, db, imported, tmp_path):
+    complaint = _file(app, db, _village(db, "下湾村"), "危房改造的钱被村会计扣了一半。")
+    other = _file(app, db, _village(db, "梨树村"), "公益岗位有人不上班照拿工资。")
+    result = runner.invoke(args=["county", "import", str(edited(tmp_path, "2026.csv", _drop_xiawan)),
+                                 "--merge", "511234002003=511234002001", "--date", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    assert "撤并：下湾村 → 石桥村" in result.output
+    db.expire_all()
+    xiawan, shiqiao = _village(db, "下湾村"), _village(db, "石桥村")
+    assert not xiawan.active and xiawan.merged_into_id == shiqiao.id
+    assert db.get(type(complaint), complaint.id).village_id == xiawan.id  # filed where it was filed
+    assert complaint.id in _found(db, "下湾村") and complaint.id in _found(db, "石桥村")
+    assert other.id not in _found(db, "石桥村")
+    # New reports cannot be filed under the ended village.
+    with pytest.raises(service.IntakeError, match="已撤并"):
+        service.validate(db, service.IntakeData(text="又一条举报内容。", village_id=xiawan.id), max_chars=1000)
+
+
+def test_a_township_filter_includes_the_townships_merged_into_it(app, db, imported):
+    from hotline.county import changes
+
+    baiyan, gaoping = (db.exec(select(Township).where(Township.name == n)).one() for n in ("白岩乡", "高坪镇"))
+    complaint = _file(app, db, _village(db, "陈家坝村"), "扶贫资金被挪用去修村委会办公楼了。")
+    when = {"effective_on": dt.date(2026, 3, 1), "source": "test"}
+    with pytest.raises(changes.DivisionError, match="还有 12 个在用的村"):
+        changes.merge(db, baiyan, gaoping, **when)
+    for village in db.exec(select(Village).where(Village.township_id == baiyan.id)).all():
+        changes.retire(db, village, **when)
+    changes.merge(db, baiyan, gaoping, **when)
+    db.commit()
+    assert complaint.id in {c.id for c in service.search(db, township_id=gaoping.id)}
+    assert complaint.id in _found(db, "白岩乡")
+    assert queues.QueueFilter(township_id=gaoping.id) and complaint.id in {
+        c.complaint_id for c, _ in queues.cases(db, queues.QueueFilter(township_id=gaoping.id))}

@@ -4,18 +4,35 @@ from __future__ import annotations
 import base64
 import hashlib
 import logging
+import sys
 from datetime import timedelta
 
 from flask import Flask
 
-from hotline.settings import ROOT, Settings, load_settings
+from hotline.settings import ROOT, Settings, SettingsError, load_settings
 
 log = logging.getLogger(__name__)
+CONFIGURATION_EXIT = 3  # gunicorn's WORKER_BOOT_ERROR: the arbiter stops rather than respawn
 
 
 def create_app(overrides: dict | None = None) -> Flask:
-    """Build the app from the environment; `overrides` replace settings (tests)."""
-    settings = load_settings(overrides)
+    """Build the app from the environment; `overrides` replace settings (tests).
+
+    Started from the environment alone (gunicorn, the command line), a missing or malformed
+    setting stops the process with its Chinese line on stderr and exit status 3, which gunicorn
+    reads as "worker failed to boot" and halts on, instead of a traceback per worker.
+    """
+    if overrides is not None:
+        return _build(load_settings(overrides))
+    try:
+        return _build(load_settings())
+    except SettingsError as exc:
+        sys.stderr.write(f"{exc}\n")
+        sys.stderr.flush()
+        raise SystemExit(CONFIGURATION_EXIT) from None
+
+
+def _build(settings: Settings) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(settings.INSTANCE_DIR))
     _configure(app, settings)
@@ -78,7 +95,7 @@ def _init_extensions(app: Flask) -> None:
 # Every one exists: an import error stops the app rather than silently dropping a capability.
 WEB_MODULES = ("hotline.home", "hotline.auth.views", "hotline.intake.views", "hotline.api.views",
                "hotline.admin.views", "hotline.triage.views", "hotline.telephony.views",
-               "hotline.crosscheck.views", "hotline.cases.views", "hotline.bulletins.views",
+               "hotline.crosscheck.views", "hotline.crosscheck.grant_views", "hotline.cases.views", "hotline.bulletins.views",
                "hotline.trust.views", "hotline.open311.views")
 
 

@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,6 +19,17 @@ class SettingsError(RuntimeError):
     """A configuration that must not start: said loudly, at start."""
 
 
+def _is_key(text: str) -> bool:
+    """Base64 of exactly 32 bytes (the identity and look-up keys)."""
+    import base64
+    import binascii
+
+    try:
+        return len(base64.b64decode(text, validate=True)) == 32
+    except (binascii.Error, ValueError):
+        return False
+
+
 def _read_secret_files(environ: dict[str, str]) -> dict[str, str]:
     """Values for NAME from the file named by NAME_FILE; an unreadable file is fatal."""
     found = {}
@@ -29,7 +40,8 @@ def _read_secret_files(environ: dict[str, str]) -> dict[str, str]:
         try:
             found[name] = Path(path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise SettingsError(f"{name}_FILE={path} cannot be read: {exc}") from exc
+            raise SettingsError(f"配置错误：{name}_FILE 指向的文件无法读取（{path}：{exc.strerror or exc}）；"
+                                f"须为可读的密钥文件 [{name}_FILE cannot be read]") from exc
     return found
 
 
@@ -93,6 +105,14 @@ class Settings(BaseSettings):
     # Repeat reports (并单) at or above this count suggest 挂牌督办.
     SUPERVISE_REPEAT_THRESHOLD: int = Field(default=3, ge=2)
 
+    @field_validator("IDENTITY_KEY", "LOOKUP_KEY", "IDENTITY_OLD_KEYS")
+    @classmethod
+    def _base64_keys(cls, value: str) -> str:
+        for key in (k.strip() for k in value.split(",")):
+            if key and not _is_key(key):
+                raise ValueError("不是 32 字节随机数的 base64")
+        return value
+
     @model_validator(mode="after")
     def _fill_paths(self) -> "Settings":
         if not self.DATABASE_URL:
@@ -109,12 +129,17 @@ class Settings(BaseSettings):
 
     def check(self) -> None:
         """Refuse settings that are unsafe outside development."""
+        from hotline.settings_messages import line
+
         if self.HOTLINE_ENV != "development" and self.SECRET_KEY in PLACEHOLDER_SECRETS:
-            raise SettingsError("SECRET_KEY is a placeholder: set SECRET_KEY or SECRET_KEY_FILE")
+            raise SettingsError(line("SECRET_KEY", "未设置或是开发用占位值（设置 SECRET_KEY 或 SECRET_KEY_FILE）")
+                                + " [SECRET_KEY is a placeholder]")
         if self.is_production and self.TWILIO_SKIP_SIGNATURE:
-            raise SettingsError("TWILIO_SKIP_SIGNATURE may only be set in development")
-        if self.is_production and not (self.IDENTITY_KEY and self.LOOKUP_KEY):
-            raise SettingsError("IDENTITY_KEY and LOOKUP_KEY are required in production")
+            raise SettingsError(line("TWILIO_SKIP_SIGNATURE", "只能在开发环境开启")
+                                + " [TWILIO_SKIP_SIGNATURE may only be set in development]")
+        for name in ("IDENTITY_KEY", "LOOKUP_KEY"):
+            if self.is_production and not getattr(self, name):
+                raise SettingsError(line(name, "生产环境必须设置") + f" [{name} is required in production]")
 
 
 def load_settings(overrides: dict | None = None, environ: dict[str, str] | None = None) -> Settings:
@@ -122,6 +147,11 @@ def load_settings(overrides: dict | None = None, environ: dict[str, str] | None 
     environ = dict(os.environ if environ is None else environ)
     values = _read_secret_files(environ)
     values.update(overrides or {})
-    settings = Settings(**values)
+    try:
+        settings = Settings(**values)
+    except ValidationError as exc:
+        from hotline.settings_messages import explain
+
+        raise SettingsError(explain(exc)) from None
     settings.check()
     return settings

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from models.base import enum_column, json_column, utc_column
+# Measures moved to models/outcomes.py with the rest of the outcome side; importable from here too.
+from models.outcomes import MEASURE_LABELS, CaseMeasure, MeasureKind  # noqa: F401
 
 
 class CaseStatus(str, enum.Enum):
@@ -67,22 +69,6 @@ class Finding(str, enum.Enum):
 
 
 FINDING_LABELS = {Finding.unfounded: "不实", Finding.partly_true: "部分属实", Finding.true: "属实"}
-
-
-class MeasureKind(str, enum.Enum):
-    criticism = "criticism"  # 批评教育/提醒谈话
-    admonishing_talk = "admonishing_talk"  # 诫勉谈话
-    organisational = "organisational"  # 组织处理
-    party_sanction = "party_sanction"  # 党纪处分
-    government_sanction = "government_sanction"  # 政务处分
-    prosecution = "prosecution"  # 移送司法
-
-
-MEASURE_LABELS = {
-    MeasureKind.criticism: "批评教育", MeasureKind.admonishing_talk: "诫勉谈话",
-    MeasureKind.organisational: "组织处理", MeasureKind.party_sanction: "党纪处分",
-    MeasureKind.government_sanction: "政务处分", MeasureKind.prosecution: "移送司法",
-}
 
 
 class Exoneration(str, enum.Enum):
@@ -211,18 +197,6 @@ class CaseExtension(SQLModel, table=True):
     new_due_at: dt.datetime = Field(sa_column=utc_column(default=False))
     approved_by_id: int | None = Field(default=None, foreign_key="user.id")
     at: dt.datetime | None = Field(default=None, sa_column=utc_column())
-
-
-# A measure taken against one person (the "four forms" and beyond).
-class CaseMeasure(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="case.id", index=True)
-    kind: MeasureKind = Field(sa_column=enum_column(MeasureKind, index=True))
-    person_name: str = Field(max_length=40)
-    accused_person_id: int | None = Field(default=None, foreign_key="accusedperson.id")
-    note: str | None = Field(default=None, max_length=200)
-    recorded_by_id: int | None = Field(default=None, foreign_key="user.id")
-    at: dt.datetime | None = Field(default=None, sa_column=utc_column(index=True))
 
 
 # Feedback given to the complainant on the outcome: an SMS through the outbox or a recorded call.

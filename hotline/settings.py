@@ -104,6 +104,19 @@ class Settings(BaseSettings):
     REMIND_BEFORE_DAYS: int = Field(default=2, ge=0)
     # Repeat reports (并单) at or above this count suggest 挂牌督办.
     SUPERVISE_REPEAT_THRESHOLD: int = Field(default=3, ge=2)
+    # The clue register: the clue number's pattern ({year}, {seq} with its width), the
+    # 受理告知 duty to a named reporter and the 受理或转办 step of a referred matter (working days).
+    CLUE_NUMBER_PATTERN: str = "青纪线〔{year}〕{seq:04d}号"
+    CLUE_ACK_DAYS: int = Field(default=15, ge=1)
+    CLUE_ACCEPT_DAYS: int = Field(default=5, ge=1)
+
+    @field_validator("CLUE_NUMBER_PATTERN")
+    @classmethod
+    def _clue_pattern(cls, value: str) -> str:
+        from hotline.clues.numbers import check_pattern  # late: settings import nothing of the app
+
+        check_pattern(value)
+        return value
 
     @field_validator("IDENTITY_KEY", "LOOKUP_KEY", "IDENTITY_OLD_KEYS")
     @classmethod

@@ -5,6 +5,7 @@ from models.bulletins import Bulletin, BulletinFile, BulletinStatus
 from models.cases import (Case, CaseDeadline, CaseEvent, CaseExtension, CaseFeedback, CaseMeasure, CaseNotice,
                           CaseReminder, CaseStatus, ConflictDeclaration, ReturnVisit, SupervisionOrder,
                           SupervisionReport)
+from models.clues import Clue, ClueCounter, ClueNotice, ClueObjection
 from models.complainants import Complainant
 from models.complaints import AccusedPerson, Complaint, ComplaintStatus, TriageState
 from models.contacts import Contact
@@ -33,4 +34,5 @@ __all__ = [
     "RollDeath", "RollHouseholdMember", "RollImport", "RollPayroll", "RollProperty", "RollRecipient",
     "RollVehicle", "JobRun", "LabelCorrection", "LegalHold", "RetentionTombstone",
     "Open311Client", "Open311Request",
+    "Clue", "ClueCounter", "ClueNotice", "ClueObjection",
 ]

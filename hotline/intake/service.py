@@ -13,6 +13,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from hotline import audit, controlchars, phones, receipts
+from hotline.clues import sources as clue_sources
+from hotline.clues.registration import register_clue
+from hotline.clues.sources import CleanSource, SourceInput
 from models.base import utcnow
 from models.complainants import Complainant
 from models.complaints import AccusedPerson, Complaint
@@ -52,6 +55,8 @@ class IntakeData:
     received_at: dt.datetime | None = None
     source: str = "hotline"
     extra: dict = field(default_factory=dict)
+    # The clue register's source (empty: the channel's default) and a referral's details.
+    clue: SourceInput = field(default_factory=SourceInput)
 
 
 @dataclass
@@ -68,6 +73,7 @@ class Cleaned:
     accused_level: AccusedLevel
     program: Program | None
     amount: decimal.Decimal | None
+    clue_source: CleanSource | None = None
 
 
 def parse_amount(raw: str) -> decimal.Decimal:
@@ -158,11 +164,12 @@ def validate(session: Session, data: IntakeData, *, max_chars: int) -> Cleaned:
             amount = parse_amount(data.amount)
         except (ValueError, decimal.InvalidOperation):
             errors["amount"] = "涉及金额格式不正确，例如：3500、2.5万"
+    clue_source = clue_sources.clean(data.clue, channel=channel, errors=errors)
     if errors:
         raise IntakeError(errors)
     return Cleaned(text, channel or Channel.call, phone, None if data.anonymous else name,
                    bool(data.anonymous), township, village, accused_name, accused_title,
-                   level or AccusedLevel.unknown, program, amount)
+                   level or AccusedLevel.unknown, program, amount, clue_source)
 
 
 def accused_from_entities(complaint: Complaint, limit: int = 3) -> list[AccusedPerson]:
@@ -259,6 +266,8 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
                  entity_id=complaint.id, detail={"channel": cleaned.channel.value,
                                                  "contact_id": contact.id,
                                                  "anonymous": complainant is None})
+    register_clue(session=session, complaint=complaint, source=cleaned.clue_source,
+                  named=complainant is not None and bool(cleaned.name), actor=user)
     hooks.route(session=session, complaint=complaint, user=user)
     return complaint
 

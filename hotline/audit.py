@@ -1,78 +1,255 @@
-"""Recording and verifying the audit trail (hash-chained, append-only)."""
+"""Recording the audit trail, and sealing it into a keyed chain (see docs/security.md).
+
+`record` only inserts a pending row in the caller's transaction: no lock, no read of the chain's
+head, so parallel intakes never queue on the audit trail. The sequencer (`seal`) later gives
+committed pending rows their place (`seq`, 1, 2, 3 ... without gaps) and their `hash`: an
+HMAC-SHA256 under AUDIT_KEY (a key kept out of the database) of the row and the previous row's
+`hash`. Like a Certificate Transparency log integrating entries after its merge delay, it runs
+after every commit that recorded something, from a job every few seconds, and before
+`audit verify` and the export. Checkpoints of the head, kept outside the database, are in
+`hotline.audit_checkpoints`; `verify` checks the chain and every checkpoint.
+"""
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
+import hmac
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import has_request_context, request
-from sqlmodel import Session, select
+from flask import current_app, has_app_context, has_request_context, request
+from sqlalchemy import event
+from sqlmodel import Session
 
+from hotline.settings import SettingsError
 from models.audit import AuditEntry
 from models.base import utcnow
 
+log = logging.getLogger(__name__)
+
 GENESIS = "0" * 64
-# Any constant: PostgreSQL advisory lock that serialises appends so the chain never forks.
-_CHAIN_LOCK = 965888
+# PostgreSQL advisory lock held by the sequencer only, for one short sealing transaction.
+SEQUENCER_LOCK = 965888
+SEALED_FROM_HERE = "audit.sealed_from_here"
+_TABLE = AuditEntry.__table__
 
 
-def _digest(prev_hash: str, at: dt.datetime, actor_id: int | None, actor_name: str, action: str,
-            entity: str, entity_id: str | None, detail: dict | None, remote_addr: str | None) -> str:
-    at_utc = at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
-    payload = json.dumps([prev_hash, at_utc, actor_id, actor_name, action, entity, entity_id,
-                          detail, remote_addr], sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+class AuditKeyError(SettingsError):
+    """AUDIT_KEY is not a usable key."""
 
 
-def _entry_digest(entry: AuditEntry) -> str:
-    return _digest(entry.prev_hash, entry.at, entry.actor_id, entry.actor_name, entry.action,
-                   entry.entity, entry.entity_id, entry.detail, entry.remote_addr)
+def key_from_settings(settings) -> bytes:
+    """The chain's MAC key: AUDIT_KEY (base64 of 32 bytes); derived from SECRET_KEY outside production."""
+    if settings.AUDIT_KEY:
+        try:
+            key = base64.b64decode(settings.AUDIT_KEY, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise AuditKeyError("AUDIT_KEY must be base64 (python -m hotline identity new-key)") from exc
+        if len(key) < 32:
+            raise AuditKeyError("AUDIT_KEY must hold at least 32 bytes")
+        return key
+    return hashlib.sha256(b"audit:" + settings.SECRET_KEY.encode()).digest()
 
+
+# --- recording ----------------------------------------------------------------------------------
 
 def record(session: Session, *, actor: object | None, action: str, entity: str,
            entity_id: object = None, detail: dict | None = None) -> AuditEntry:
-    """Append an audit entry in the caller's transaction (it commits with the change it records)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK})
-    last = session.exec(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).first()
+    """Insert a pending audit entry in the caller's transaction (it commits with the change it records)."""
     detail = json.loads(json.dumps(detail, ensure_ascii=False, default=str)) if detail else None
     entry = AuditEntry(
         at=utcnow(), actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "username", "") or "",
         action=action, entity=entity, entity_id=None if entity_id is None else str(entity_id),
         detail=detail, remote_addr=request.remote_addr if has_request_context() else None,
-        prev_hash=last or GENESIS, hash="",
     )
-    entry.hash = _entry_digest(entry)
     session.add(entry)
     session.flush()
+    session.info["audit_pending"] = True
     return entry
 
 
+@event.listens_for(Session, "after_commit")
+def _seal_after_commit(session) -> None:
+    """Seal what this commit recorded, unless another sequencer is at it (the job catches up)."""
+    if not session.info.pop("audit_pending", False) or not has_app_context():
+        return
+    key = current_app.config.get("AUDIT_KEY")
+    if key is None:
+        return
+    try:
+        seal(session.get_bind(), key, wait=False)
+    except sa.exc.SQLAlchemyError:
+        log.exception("sealing the audit trail after a commit failed; the sequencer job will retry")
+
+
+# --- the keyed chain ----------------------------------------------------------------------------
+
+def _payload(row) -> list:
+    at = row.at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    return [row.id, at, row.actor_id, row.actor_name, row.action, row.entity, row.entity_id,
+            row.detail, row.remote_addr]
+
+
+def mac(key: bytes, seq: int, prev: str, row) -> str:
+    """The chain value of `row` at place `seq` after `prev`."""
+    message = json.dumps([seq, prev, *_payload(row)], sort_keys=True, ensure_ascii=False, default=str)
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _legacy_digest(row) -> str:
+    """The plain SHA-256 chain written before migration 0004 (no key)."""
+    at = row.at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    payload = json.dumps([row.prev_hash, at, row.actor_id, row.actor_name, row.action, row.entity,
+                          row.entity_id, row.detail, row.remote_addr],
+                         sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _lock(conn: sa.Connection, wait: bool) -> bool:
+    """The sequencer's lock on PostgreSQL; SQLite serialises writers and `seq` is unique anyway."""
+    if conn.dialect.name != "postgresql":
+        return True
+    if wait:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEQUENCER_LOCK})
+        return True
+    return bool(conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": SEQUENCER_LOCK}).scalar())
+
+
+def _head(conn: sa.Connection) -> tuple[int, str]:
+    row = conn.execute(sa.select(_TABLE.c.seq, _TABLE.c.hash).where(_TABLE.c.seq.is_not(None))
+                       .order_by(_TABLE.c.seq.desc()).limit(1)).first()
+    return (row.seq, row.hash) if row else (0, GENESIS)
+
+
+def seal(bind: sa.Engine | sa.Connection, key: bytes, *, wait: bool = True, batch: int = 1000) -> int:
+    """Give every committed pending entry its place and MAC, in batches; the number sealed.
+
+    With `wait=False` it returns 0 at once when another sequencer holds the lock.
+    """
+    engine = bind.engine if isinstance(bind, sa.Connection) else bind
+    sealed = 0
+    while True:
+        with engine.begin() as conn:
+            if not _lock(conn, wait):
+                return sealed
+            seq, prev = _head(conn)
+            if seq == 0:
+                _mark_legacy_rows(conn)
+            rows = conn.execute(sa.select(_TABLE).where(_TABLE.c.seq.is_(None))
+                                .order_by(_TABLE.c.id).limit(batch)).all()
+            if not rows:
+                return sealed
+            values = []
+            for row in rows:
+                seq += 1
+                value = mac(key, seq, prev, row)
+                values.append({"b_id": row.id, "b_seq": seq, "b_prev": prev, "b_hash": value})
+                prev = value
+            conn.execute(_TABLE.update().where(_TABLE.c.id == sa.bindparam("b_id"))
+                         .values(seq=sa.bindparam("b_seq"), prev_hash=sa.bindparam("b_prev"),
+                                 hash=sa.bindparam("b_hash")), values)
+            sealed += len(rows)
+        if len(rows) < batch:
+            return sealed
+
+
+def _mark_legacy_rows(conn: sa.Connection) -> None:
+    """Before the first seal of a trail written before migration 0004: say what it was.
+
+    Rows from before the upgrade carry the old plain SHA-256 chain (anyone with the database could
+    recompute it). They are sealed under the key like new rows, once; this entry, placed after
+    them, records how many there were, their old head and whether their old chain still held, so
+    `audit verify` can say that the key protects them only from the upgrade on.
+    """
+    legacy = conn.execute(sa.select(_TABLE).where(_TABLE.c.seq.is_(None), _TABLE.c.hash.is_not(None))
+                          .order_by(_TABLE.c.id)).all()
+    if not legacy:
+        return
+    prev, broken = GENESIS, None
+    for row in legacy:
+        if row.prev_hash != prev or _legacy_digest(row) != row.hash:
+            broken = row.id
+            break
+        prev = row.hash
+    conn.execute(_TABLE.insert().values(
+        at=utcnow(), actor_id=None, actor_name="", action=SEALED_FROM_HERE, entity="audit", entity_id=None,
+        detail={"legacy_rows": len(legacy), "legacy_last_id": legacy[-1].id, "legacy_head": legacy[-1].hash,
+                "legacy_chain": "intact" if broken is None else f"broken at id {broken}"}))
+
+
+# --- verifying ------------------------------------------------------------------------------------
+
 @dataclass
 class ChainReport:
-    checked: int
+    checked: int = 0
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    head_id: int | None = None
     broken_at: int | None = None
     reason: str = ""
+    pending: int = 0
+    legacy: dict | None = None
+    problems: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.broken_at is None
+        return self.broken_at is None and not self.problems
 
 
-def verify(session: Session, batch: int = 5000) -> ChainReport:
-    """Walk the chain in id order; report the first row whose link or content does not hold."""
-    prev, checked, last_id = GENESIS, 0, 0
-    while True:
-        rows = session.exec(select(AuditEntry).where(AuditEntry.id > last_id)
-                            .order_by(AuditEntry.id).limit(batch)
-                            .execution_options(populate_existing=True)).all()
-        if not rows:
-            return ChainReport(checked)
-        for entry in rows:
-            if entry.prev_hash != prev:
-                return ChainReport(checked, entry.id, "上一条记录缺失或被改动（链接不符）")
-            if _entry_digest(entry) != entry.hash:
-                return ChainReport(checked, entry.id, "本条记录内容被改动（哈希不符）")
-            prev, last_id, checked = entry.hash, entry.id, checked + 1
+def verify_chain(bind: sa.Engine | sa.Connection, key: bytes, *, after: tuple[int, str] | None = None,
+                 batch: int = 5000) -> ChainReport:
+    """Walk the sealed chain in `seq` order; report the first row whose place, link or MAC does not hold.
+
+    `after` = (seq, hash) of a trusted checkpoint: walk only the rows after it (the job's check).
+    """
+    engine = bind.engine if isinstance(bind, sa.Connection) else bind
+    report = ChainReport()
+    prev, expected = GENESIS, 1
+    with engine.connect() as conn:
+        if after and after[0] > 0:
+            row = conn.execute(sa.select(_TABLE).where(_TABLE.c.seq == after[0])).first()
+            if row is None or row.hash != after[1]:
+                return _broken(report, row.id if row else 0, f"第 {after[0]} 条记录（上一检查点的链头）已被改写或删除")
+            prev, expected = row.hash, after[0] + 1
+            report.head_seq, report.head_hash, report.head_id = row.seq, row.hash, row.id
+        while True:
+            rows = conn.execute(sa.select(_TABLE).where(_TABLE.c.seq >= expected)
+                                .order_by(_TABLE.c.seq).limit(batch)).all()
+            for row in rows:
+                if row.seq != expected:
+                    return _broken(report, row.id, f"链中第 {expected} 至 {row.seq - 1} 条记录缺失（被删除）")
+                if row.prev_hash != prev:
+                    return _broken(report, row.id, "上一条记录缺失或被改动（链接不符）")
+                if not hmac.compare_digest(mac(key, row.seq, prev, row), row.hash or ""):
+                    return _broken(report, row.id, "本条记录内容被改动或链被无密钥重算（MAC不符）")
+                if row.action == SEALED_FROM_HERE:
+                    report.legacy = dict(row.detail or {}, sealed_at_seq=row.seq)
+                prev, expected = row.hash, expected + 1
+                report.checked, report.head_seq, report.head_hash, report.head_id = row.seq, row.seq, row.hash, row.id
+            if len(rows) < batch:
+                break
+        report.pending = conn.execute(sa.select(sa.func.count()).select_from(_TABLE)
+                                      .where(_TABLE.c.seq.is_(None))).scalar_one()
+    return report
+
+
+def _broken(report: ChainReport, row_id: int, reason: str) -> ChainReport:
+    report.broken_at, report.reason = row_id, reason
+    report.problems.append(f"第 {row_id} 号记录：{reason}")
+    return report
+
+
+def verify(session: Session, key: bytes, checkpoints=None) -> ChainReport:
+    """Seal what is pending, check the chain and, when given a checkpoint file, every checkpoint in it."""
+    from hotline import audit_checkpoints
+
+    bind = session.get_bind()
+    seal(bind, key)
+    report = verify_chain(bind, key)
+    if checkpoints is not None:
+        audit_checkpoints.check_all(bind, key, checkpoints, report)
+    return report

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "dev", "secret", "development-only-secret"}
 # Settings that may be given as NAME_FILE (the path of a file holding the secret).
 SECRET_NAMES = ("SECRET_KEY", "TWILIO_AUTH_TOKEN", "IDENTITY_KEY", "IDENTITY_OLD_KEYS", "LOOKUP_KEY",
-                "DATABASE_URL")
+                "DATABASE_URL", "AUDIT_KEY")
 
 
 class SettingsError(RuntimeError):
@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     IDENTITY_KEY: str = ""
     IDENTITY_OLD_KEYS: str = ""
     LOOKUP_KEY: str = ""
+    # The audit chain's MAC key (base64 of 32 bytes, kept out of the database; derived in dev),
+    # the append-only file of its checkpoints (default instance/audit-checkpoints.jsonl) and
+    # how often the scheduler writes one.
+    AUDIT_KEY: str = ""
+    AUDIT_CHECKPOINT_FILE: Path | None = None
+    AUDIT_CHECKPOINT_MINUTES: int = Field(default=5, ge=1, le=60)
     TWILIO_ACCOUNT_SID: str = ""
     TWILIO_AUTH_TOKEN: str = ""
     TWILIO_FROM: str = ""
@@ -152,6 +158,8 @@ class Settings(BaseSettings):
                                 + " [TWILIO_SKIP_SIGNATURE may only be set in development]")
         for name in ("IDENTITY_KEY", "LOOKUP_KEY"):
             if self.is_production and not getattr(self, name):
+        if self.is_production and not self.AUDIT_KEY:
+            raise SettingsError("AUDIT_KEY is required in production (the audit chain's MAC key)")
                 raise SettingsError(line(name, "生产环境必须设置") + f" [{name} is required in production]")
 
 

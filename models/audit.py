@@ -8,8 +8,10 @@ from sqlmodel import Field, SQLModel
 from models.base import json_column, utc_column
 
 
-# One audited action. `hash` covers this row's content and the previous row's hash,
-# so a row changed or deleted outside the app breaks the chain (`audit verify`).
+# One audited action. It is inserted pending (no `seq`, no `hash`); the sequencer
+# (hotline/audit.py) then gives it its place `seq` in the chain and `hash`, an HMAC-SHA256
+# under AUDIT_KEY of its content and the previous entry's `hash`, so a row changed, deleted
+# or re-chained without the key breaks the chain (`audit verify`, with its checkpoints).
 class AuditEntry(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(sa_column=utc_column(index=True))
@@ -20,5 +22,6 @@ class AuditEntry(SQLModel, table=True):
     entity_id: str | None = Field(default=None, max_length=40)
     detail: dict | None = Field(default=None, sa_column=json_column())
     remote_addr: str | None = Field(default=None, max_length=64)
-    prev_hash: str = Field(max_length=64)
-    hash: str = Field(max_length=64, unique=True)
+    seq: int | None = Field(default=None, unique=True)
+    prev_hash: str | None = Field(default=None, max_length=64)
+    hash: str | None = Field(default=None, max_length=64, unique=True)

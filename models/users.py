@@ -44,6 +44,11 @@ class User(SQLModel, table=True):
     totp_secret: str | None = Field(default=None, max_length=64)
     # The last accepted TOTP time step: a code is never accepted twice.
     totp_last_step: int | None = None
+    # Wrong second-factor codes in a row; five lock the account like five wrong passwords.
+    failed_totp: int = 0
+    # Carried in the session cookie; bumped by logout, password change or reset and role change,
+    # so a copied cookie stops working after any of them (hotline/auth/sessions.py).
+    session_version: int = 0
     created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
     # Flask-Login needs these three.
     @property
@@ -71,3 +76,28 @@ class ApiToken(SQLModel, table=True):
     created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
     last_used_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
     revoked: bool = False
+
+
+# Roles whose holder can read complainants' identity: granting one needs a second admin.
+IDENTITY_ROLES = frozenset({Role.custodian})
+
+
+class GrantStatus(str, enum.Enum):
+    pending = "pending"  # 待批准
+    approved = "approved"  # 已批准（角色已授予）
+    refused = "refused"  # 已驳回
+    withdrawn = "withdrawn"  # 已撤回
+
+
+# A request to give a user an identity role: one admin asks, another approves (two-person rule).
+class RoleGrant(SQLModel, table=True):
+    __tablename__ = "role_grant"
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    role: Role = Field(sa_column=enum_column(Role))
+    reason: str = Field(max_length=200)
+    status: GrantStatus = Field(sa_column=enum_column(GrantStatus, index=True))
+    requested_by_id: int = Field(foreign_key="user.id")
+    requested_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    decided_by_id: int | None = Field(default=None, foreign_key="user.id")
+    decided_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))

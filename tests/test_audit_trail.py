@@ -35,24 +35,24 @@ def test_viewing_an_identity_is_audited_with_the_reason(factory, login, db):
     assert entry.detail["reason"] == "回访核实联系方式" and entry.actor_id == operator.id
 
 
-def test_the_chain_verifies_and_detects_a_changed_row(factory, db):
+def test_the_chain_verifies_and_detects_a_changed_row(factory, db, app):
     for i in range(3):
         factory.complaint(f"第{i}条线索：粮补被代领")
-    assert audit.verify(db).ok
-    middle = db.exec(select(AuditEntry).order_by(AuditEntry.id).offset(2)).first()
+    assert audit.verify(db, app.config["AUDIT_KEY"]).ok
+    middle = db.exec(select(AuditEntry).order_by(AuditEntry.seq).offset(2)).first()
     db.execute(sa.text("UPDATE auditentry SET actor_name = 'mallory' WHERE id = :id"), {"id": middle.id})
     db.commit()
-    report = audit.verify(db)
+    report = audit.verify(db, app.config["AUDIT_KEY"])
     assert not report.ok and report.broken_at == middle.id
 
 
-def test_the_chain_detects_a_deleted_row(factory, db):
+def test_the_chain_detects_a_deleted_row(factory, db, app):
     for i in range(3):
         factory.complaint(f"第{i}条线索")
-    victim = db.exec(select(AuditEntry).order_by(AuditEntry.id).offset(1)).first()
+    victim = db.exec(select(AuditEntry).order_by(AuditEntry.seq).offset(1)).first()
     db.execute(sa.text("DELETE FROM auditentry WHERE id = :id"), {"id": victim.id})
     db.commit()
-    report = audit.verify(db)
+    report = audit.verify(db, app.config["AUDIT_KEY"])
     assert not report.ok and report.broken_at > victim.id
 
 

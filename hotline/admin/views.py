@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import func, select
 
@@ -150,10 +150,13 @@ def audit_export():
     db = get_session()
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["id", "at", "actor", "action", "entity", "entity_id", "detail", "remote_addr",
+    writer.writerow(["id", "seq", "at", "actor", "action", "entity", "entity_id", "detail", "remote_addr",
                      "prev_hash", "hash"])
-    for row in db.exec(_audit_query().order_by(AuditEntry.id)).all():
-        writer.writerow([row.id, row.at.isoformat(), row.actor_name, row.action, row.entity,
+    audit.seal(db.get_bind(), current_app.config["AUDIT_KEY"])  # every entry with its place if it can
+    # Chain order; an entry committed after the seal still appears, last, with an empty seq.
+    order = (AuditEntry.seq.is_(None), AuditEntry.seq, AuditEntry.id)
+    for row in db.exec(_audit_query().order_by(*order).execution_options(populate_existing=True)).all():
+        writer.writerow([row.id, row.seq, row.at.isoformat(), row.actor_name, row.action, row.entity,
                          row.entity_id, row.detail, row.remote_addr, row.prev_hash, row.hash])
     audit.record(db, actor=current_user, action="audit.export", entity="audit", entity_id=None)
     db.commit()

@@ -101,5 +101,5 @@ def test_the_repeat_reports_are_merged_into_the_teacher_letter(session):
     assert case.supervised and case.status is CaseStatus.preliminary_verification
 
 
-def test_the_audit_chain_of_the_played_history_holds(session):
-    assert audit.verify(session).ok
+def test_the_audit_chain_of_the_played_history_holds(session, demo_app):
+    assert audit.verify(session, demo_app.config["AUDIT_KEY"]).ok

@@ -144,13 +144,13 @@ def test_purging_again_removes_nothing_more(closed, db):
     assert again.complainants == 0 and len(db.exec(select(RetentionTombstone)).all()) == 1
 
 
-def test_the_purge_is_audited_and_the_chain_still_holds(closed, db):
+def test_the_purge_is_audited_and_the_chain_still_holds(closed, db, app):
     case = closed.case(days_ago=DAYS + 1)
     _purge(db)
     from models.audit import AuditEntry
 
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "retention.purge")).one()
-    assert entry.detail["case_id"] == case.id and audit.verify(db).ok
+    assert entry.detail["case_id"] == case.id and audit.verify(db, app.config["AUDIT_KEY"]).ok
 
 
 def test_the_scheduled_job_claims_the_day_so_a_second_scheduler_does_nothing(app, closed, db):

@@ -158,9 +158,9 @@ class Settings(BaseSettings):
                                 + " [TWILIO_SKIP_SIGNATURE may only be set in development]")
         for name in ("IDENTITY_KEY", "LOOKUP_KEY"):
             if self.is_production and not getattr(self, name):
-        if self.is_production and not self.AUDIT_KEY:
-            raise SettingsError("AUDIT_KEY is required in production (the audit chain's MAC key)")
                 raise SettingsError(line(name, "生产环境必须设置") + f" [{name} is required in production]")
+        if self.is_production and not self.AUDIT_KEY:
+            raise SettingsError(line("AUDIT_KEY", "生产环境必须设置（审计链的MAC密钥）") + " [AUDIT_KEY is required in production]")
 
 
 def load_settings(overrides: dict | None = None, environ: dict[str, str] | None = None) -> Settings:

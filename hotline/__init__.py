@@ -96,7 +96,8 @@ def _init_extensions(app: Flask) -> None:
 WEB_MODULES = ("hotline.home", "hotline.auth.views", "hotline.intake.views", "hotline.api.views",
                "hotline.admin.views", "hotline.triage.views", "hotline.telephony.views",
                "hotline.crosscheck.views", "hotline.crosscheck.grant_views", "hotline.cases.views", "hotline.bulletins.views",
-               "hotline.trust.views", "hotline.open311.views")
+               "hotline.trust.views", "hotline.open311.views", "hotline.admin.checklist",
+               "hotline.admin.divisions", "hotline.admin.jurisdictions", "hotline.admin.routing_defaults")
 
 
 def _register_blueprints(app: Flask) -> None:

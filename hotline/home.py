@@ -15,7 +15,7 @@ LANDING = {
     Role.operator: "intake.new",
     Role.inspector: "intake.complaints",
     Role.supervisor: "intake.complaints",
-    Role.admin: "admin.users",
+    Role.admin: "admin_checklist.index",  # the first-run checklist
     Role.auditor: "admin.audit_log",
     Role.custodian: "intake.complaints",
 }

@@ -10,6 +10,7 @@ import datetime as dt
 from sqlmodel import Session, select
 
 from hotline import audit
+from hotline.county.codelist import URBAN_RURAL_CODES
 from models.divisions import ChangeKind, DivisionChange, DivisionLevel, Township, Village
 
 Division = Township | Village
@@ -83,6 +84,8 @@ def add_village(session: Session, *, township: Township, name: str, code: str, e
         raise DivisionError(f"乡镇“{township.name}”已撤并或撤销，不能新增村（社区）")
     if not code.startswith(township.code):
         raise DivisionError(f"村（社区）代码须以所属乡镇的代码 {township.code} 开头")
+    if urban_rural_code and urban_rural_code not in URBAN_RURAL_CODES:
+        raise DivisionError("城乡分类代码应为111、112、121、122、123、210或220")
     village = Village(township_id=township.id, name=name, code=code, urban_rural_code=urban_rural_code)
     session.add(village)
     session.flush()

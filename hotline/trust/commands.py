@@ -68,7 +68,20 @@ def backup_command(out: Path) -> None:
         result = backup.backup(current_app.config["SETTINGS"].DATABASE_URL, out)
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
+    _record_backup(result)
     click.echo(f"已备份到 {result.path}（{result.kind}，{result.tables} 张表，{result.rows} 行）")
+
+
+def _record_backup(result) -> None:
+    """Audited, so the first-run checklist (`doctor`) can tell the last backup's age."""
+    from hotline import audit
+    from hotline.db import get_session
+    from hotline.readiness.checks import BACKUP_ACTION
+
+    db = get_session()
+    audit.record(db, actor=None, action=BACKUP_ACTION, entity="database", entity_id=None,
+                 detail={"path": str(result.path), "kind": result.kind, "rows": result.rows})
+    db.commit()
 
 
 @click.command("restore")

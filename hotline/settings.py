@@ -95,10 +95,9 @@ class Settings(BaseSettings):
     BULLETIN_FONT: str = ""
     BULLETIN_TYPICAL_CASES: int = Field(default=3, ge=0, le=10)
     # Cross-check (大数据比对): a match scoring below the review threshold is "needs review",
-    # below the minimum it is not reported; age limits per programme are [min, max] years.
+    # below the minimum it is not reported. Age limits are per grant, in the grant table (admin screen).
     CROSSCHECK_REVIEW_THRESHOLD: float = Field(default=0.9, ge=0, le=1)
     CROSSCHECK_MIN_SCORE: float = Field(default=0.6, ge=0, le=1)
-    CROSSCHECK_AGE_LIMITS: dict[str, list[int]] = {"education": [3, 30]}
     CROSSCHECK_MAX_UPLOAD_MB: int = Field(default=512, ge=1)
     # Case deadlines, in working days (DOMAIN.md), and when reminders go out.
     DEADLINE_ASSIGNMENT_DAYS: int = Field(default=1, ge=1)

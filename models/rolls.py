@@ -35,6 +35,8 @@ class RollImport(SQLModel, table=True):
     rows_rejected: int = 0
     header_row: int = 0
     columns: dict | None = Field(default=None, sa_column=json_column())
+    # Recipient rolls: {项目 text: rows}, so the grant table can name the 项目 it does not know.
+    grant_names: dict | None = Field(default=None, sa_column=json_column())
     problems: list | None = Field(default=None, sa_column=json_column())  # first N [row, field, reason]
     imported_by_id: int | None = Field(default=None, foreign_key="user.id")
     imported_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
@@ -129,3 +131,35 @@ ROW_TABLES: dict[str, type[RollRowBase]] = {
     "deaths": RollDeath, "vehicles": RollVehicle, "businesses": RollBusiness,
     "property": RollProperty, "cadres": RollCadre,
 }
+
+
+# 补助项目规则: one grant (项目), the programme area it belongs to, who may receive it, and the texts
+# rolls write for it. Admins edit it; every change makes a new version (`GrantVersion`).
+class Grant(SQLModel, table=True):
+    __tablename__ = "crosscheck_grant"
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=40, unique=True)
+    name: str = Field(max_length=60)  # the standard name, e.g. 普通高中国家助学金
+    program: str = Field(max_length=20)  # models.taxonomy.Program value
+    min_age: int | None = None  # full years on the payment date, inclusive
+    max_age: int | None = None
+    aliases: list | None = Field(default=None, sa_column=json_column())  # synonyms and abbreviations
+    excludes: list | None = Field(default=None, sa_column=json_column())  # grant codes not paid alongside
+    conditions: str | None = Field(default=None, sa_column=sa.Column(sa.Text))  # other conditions, in words
+    version: int = 1
+    active: bool = True
+    updated_by_id: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# One version of a grant as it was saved: what the rules read while it was current.
+class GrantVersion(SQLModel, table=True):
+    __tablename__ = "crosscheck_grant_version"
+    __table_args__ = (sa.UniqueConstraint("grant_id", "version", name="uq_grant_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    grant_id: int = Field(foreign_key="crosscheck_grant.id", index=True)
+    version: int
+    snapshot: dict | None = Field(default=None, sa_column=json_column())
+    reason: str | None = Field(default=None, sa_column=sa.Column(sa.Text))
+    changed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    changed_at: dt.datetime | None = Field(default=None, sa_column=utc_column())

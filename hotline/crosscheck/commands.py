@@ -91,7 +91,7 @@ def crosscheck_run(rules: tuple[str, ...]) -> None:
     db = get_session()
     run = findings.run_rules(session=db, rules=list(rules) or None,
                              review_threshold=settings.CROSSCHECK_REVIEW_THRESHOLD,
-                             min_score=settings.CROSSCHECK_MIN_SCORE, age_limits=settings.CROSSCHECK_AGE_LIMITS)
+                             min_score=settings.CROSSCHECK_MIN_SCORE)
     db.commit()
     for code, stat in run.stats.items():
         if code.startswith("_"):

@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from hotline import audit
 from hotline.bulkload import IndexHold
-from hotline.crosscheck import assembly, values
+from hotline.crosscheck import assembly, grants, values
 from hotline.crosscheck.assembly import BULK_FINDINGS, MAX_EVIDENCE_ROWS, RECIPIENT_ROLE
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.matching import MATCH_LABELS
@@ -169,7 +169,7 @@ def _status_for(score: float, review_threshold: float) -> FindingStatus:
 
 def run_rules(*, session: Session, rules: list[str] | None = None, user: object | None = None,
               review_threshold: float = 0.9, min_score: float = 0.6,
-              age_limits: dict[str, list[int]] | None = None, today: dt.date | None = None,
+              today: dt.date | None = None,
               in_sql: bool | None = None) -> CrosscheckRun:
     """Run the rules over all imported rolls and store their findings; the caller commits.
 
@@ -200,9 +200,11 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
         conn.exec_driver_sql("SET LOCAL jit = off")
     ctx = prepare(session)
     prepare_households(ctx, codes)
-    ctx.age_limits = age_limits if age_limits is not None else {"education": [3, 30]}
+    ctx.grants, ctx.grant_names = grants.book(session), grants.names_on_rolls(session)
     ctx.today = today or dt.date.today()
-    stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved)}}
+    unmapped = grants.unmapped(ctx.grants, ctx.grant_names)
+    stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved)},
+             "_grants": {"unmapped": len(unmapped), "unmapped_rows": sum(n for _t, n in unmapped)}}
     if in_sql:
         _run_in_sql(ctx, codes, stats, run, review_threshold, min_score)
     else:

@@ -89,6 +89,7 @@ class ImportReport:
     rows_rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
     sample: list[dict] = field(default_factory=list)
+    grant_names: dict[str, int] = field(default_factory=dict)  # recipients: {项目 text: rows}
     duplicate_of: RollImport | None = None
     import_id: int | None = None
 
@@ -380,6 +381,8 @@ def process(path: Path, *, kind: str, filename: str, grant_name: str | None = No
             row_nos, data = converter.convert(row_nos, cells, report)
             for digest, name in zip(digests, converter.fields):
                 _digest_column(digest, data[name])
+            if "grant_name" in data:
+                _count_values(report.grant_names, data["grant_name"])
             if len(report.sample) < SAMPLE_ROWS:
                 take = min(SAMPLE_ROWS - len(report.sample), len(row_nos))
                 head_rows = {f: data[f].slice(0, take).to_pylist() for f in converter.fields}
@@ -415,6 +418,7 @@ def process(path: Path, *, kind: str, filename: str, grant_name: str | None = No
         record.rows_read, record.rows_imported = report.rows_read, report.rows_imported
         record.rows_id_problem, record.rows_rejected = report.rows_id_problem, report.rows_rejected
         record.header_row, record.columns = report.header_row, report.columns
+        record.grant_names = report.grant_names if kind == "recipients" else None
         record.problems = [[p.row_no, p.column, p.reason, p.rejected] for p in report.problems]
         session.add(record)
         session.flush()
@@ -450,6 +454,12 @@ def _chunks(source: RowSource, rows, head: list, header: HeaderMatch,
             except IndexError:
                 cells[index] = columns.from_cells([c[index] if index < len(c) else None for _r, c in chunk])
         yield row_nos, cells
+
+
+def _count_values(counts: dict[str, int], column: pa.Array) -> None:
+    for item in pc.value_counts(column).to_pylist():
+        if item["values"] is not None:
+            counts[item["values"]] = counts.get(item["values"], 0) + item["counts"]
 
 
 def _digest_column(digest, column: pa.Array) -> None:

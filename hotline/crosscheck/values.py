@@ -246,6 +246,11 @@ def _char(ch: str) -> tuple[str, str]:
 _CHARS: dict[str, tuple[str, str]] = {}
 
 
+def simplified(ch: str) -> str:
+    """One character in simplified form ('學' → '学'), cached."""
+    return _char(ch)[0] if ch.isalpha() else ch
+
+
 # Column widths of name_key and name_py (models/rolls.py): a hostile 60-character name must fit.
 NAME_KEY_MAX, NAME_PY_MAX = 60, 240
 

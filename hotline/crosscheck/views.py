@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from hotline import access, audit
 from hotline.crosscheck import findings as service
-from hotline.crosscheck import importer
+from hotline.crosscheck import grants, importer
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.lookup import complaint_matches
 from hotline.crosscheck.matching import MATCH_LABELS
@@ -25,7 +25,7 @@ from hotline.intake.service import find_by_receipt
 from models.findings import FINDING_STATUS_LABELS, CrosscheckRun, Finding, FindingStatus
 from models.offices import OfficeJurisdiction
 from models.divisions import Township
-from models.rolls import RollImport
+from models.rolls import Grant, RollImport
 from models.users import Role, User
 
 bp = Blueprint("crosscheck", __name__, url_prefix="/crosscheck")
@@ -203,7 +203,7 @@ def run():
     db = get_session()
     settings = _settings()
     result = service.run_rules(session=db, user=current_user, review_threshold=settings.CROSSCHECK_REVIEW_THRESHOLD,
-                               min_score=settings.CROSSCHECK_MIN_SCORE, age_limits=settings.CROSSCHECK_AGE_LIMITS)
+                               min_score=settings.CROSSCHECK_MIN_SCORE)
     db.commit()
     found = sum(s.get("found", 0) for k, s in result.stats.items() if not k.startswith("_"))
     new = sum(s.get("new", 0) for k, s in result.stats.items() if not k.startswith("_"))
@@ -278,7 +278,7 @@ def upload():
                                         content_hash=report.content_hash)
     (_spool() / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     return render_template("crosscheck/preview.html", report=report, token=token, kind=KINDS[kind],
-                           duplicate=duplicate)
+                           duplicate=duplicate, **_unmapped(get_session(), report))
 
 
 @bp.route("/imports/<token>/commit", methods=["POST"])
@@ -327,7 +327,17 @@ def _import_page(import_id: int, error: str = "", status: int = 200):
         abort(404)
     who = db.get(User, record.withdrawn_by_id) if record.withdrawn_by_id else None
     return render_template("crosscheck/import.html", record=record, kind=KINDS.get(record.kind), error=error,
-                           withdrawn_by=who.full_name if who else ""), status
+                           withdrawn_by=who.full_name if who else "", **_unmapped(db, record)), status
+
+
+def _unmapped(db, record: RollImport | importer.ImportReport) -> dict:
+    """The import's 项目 texts that no grant answers to, and the grants to map them to."""
+    if record.kind != "recipients" or getattr(record, "withdrawn_at", None):
+        return {"unmapped": [], "grant_choices": []}
+    book = grants.book(db)
+    names = record.grant_names if isinstance(record, importer.ImportReport) else grants.import_names(db, record)
+    choices = db.exec(select(Grant).where(Grant.active).order_by(Grant.id)).all()
+    return {"unmapped": grants.unmapped(book, names), "grant_choices": choices}
 
 
 @bp.route("/imports/<int:import_id>/withdraw", methods=["POST"])

@@ -66,8 +66,9 @@ def test_duplicate_payment_flags_the_same_period_and_two_townships(rolls, db):
 
 def test_age_ineligible_flags_an_education_grant_far_past_school_age(rolls, db):
     _county(rolls)
-    found = _run(db, rules=["age_ineligible"], age_limits={"education": [3, 30]})["age_ineligible"]
+    found = _run(db, rules=["age_ineligible"])["age_ineligible"]
     assert [f.id_number for f in found] == [OLD] and "86岁" in found[0].reason
+    assert "普通高中国家助学金的年龄条件（14—20岁，补助项目规则第1版）" in found[0].reason
 
 
 def test_assets_rules_skip_agricultural_vehicles_and_homes(rolls, db):

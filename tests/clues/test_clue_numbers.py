@@ -6,13 +6,12 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-from pydantic import ValidationError
 from sqlmodel import Session, select
 
 from hotline.clues import numbers
 from hotline.clues.registration import register_clue
 from hotline.clues.sources import CleanSource
-from hotline.settings import load_settings
+from hotline.settings import SettingsError, load_settings
 from models.base import clock_override
 from models.clues import Clue, ClueCounter, ClueSource
 from models.complaints import Complaint
@@ -72,7 +71,7 @@ def test_the_pattern_is_configurable(app, factory, db):
 @pytest.mark.parametrize("pattern", ["青纪线〔{year}〕号", "青纪线{seq}", "〔{year}〕{seq}{office}", "{seq:04q}{year}",
                                      "青纪线〔{year}〕{seq:04d}号" + "长" * 60])
 def test_a_pattern_that_cannot_number_clues_is_refused_at_start(pattern):
-    with pytest.raises(ValidationError) as exc:
+    with pytest.raises(SettingsError) as exc:
         load_settings({"CLUE_NUMBER_PATTERN": pattern}, environ={})
     assert "CLUE_NUMBER_PATTERN" in str(exc.value)
 

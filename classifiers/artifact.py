@@ -144,6 +144,7 @@ def train_artifact(
     version = new_version_id()
     triage = Triage(problem_type, program, version=version)
     metrics = evaluate(triage, split.test)
+    source_metrics = evaluate(triage, split.source_test) if split.source_test else None
 
     n_extra = sum(1 for e in split.train if e.source == "extra")
     meta = {
@@ -156,6 +157,8 @@ def train_artifact(
             "n_corpus": len(examples),
             "n_train": len(split.train),
             "n_test": len(split.test),
+            "n_source_test": len(split.source_test),
+            "source_test_cases": sorted({e.case for e in split.source_test if e.case}),
             "n_extra": n_extra,
             "dropped_extra": split.dropped_extra,
             "test_ids_hash": corpus_hash(split.test),
@@ -164,6 +167,7 @@ def train_artifact(
         "label_distribution": label_distribution(examples),
         "low_confidence_threshold": triage.low_confidence_threshold,
         "metrics": metrics,
+        "metrics_source_disjoint": source_metrics,
     }
     path = save_artifact(models_dir, version, problem_type, program, meta)
     promoted, reason = False, "not asked to promote"

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .labels import PROBLEM_TYPES, PROGRAMS
+from .labels import ACCUSED_LEVELS, PROBLEM_TYPES, PROGRAMS
 from .normalize import normalize
 
 logger = logging.getLogger(__name__)
@@ -30,6 +30,9 @@ CORPUS_DIR = Path(__file__).with_name("corpus")
 SPLIT_FILE = CORPUS_DIR / "split.json"
 TEST_FRACTION = 0.2
 SPLIT_SALT = "hotline-triage-split-v1"
+SOURCE_SPLIT_FILE = CORPUS_DIR / "cases" / "split.json"
+SOURCE_TEST_FRACTION = 0.25
+SOURCE_SPLIT_SALT = "hotline-triage-source-split-v1"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Example:
     program: str | None = None
     channel: str | None = None
     source: str = "corpus"
+    case: str | None = None  # the published case a grounded complaint was written from
+    accused_level: str | None = None
 
     @property
     def primary(self) -> str | None:
@@ -57,6 +62,8 @@ class Split:
     test: list[Example]
     dropped_extra: int = 0
     notes: list[str] = field(default_factory=list)
+    # Complaints written from held-out published cases: no case has items on both sides.
+    source_test: list[Example] = field(default_factory=list)
 
 
 def example_from_dict(record: Mapping[str, object], *, source: str = "corpus") -> Example:
@@ -81,6 +88,10 @@ def example_from_dict(record: Mapping[str, object], *, source: str = "corpus") -
     raw_id = record.get("id")
     example_id = str(raw_id) if raw_id not in (None, "") else _text_id(text)
     channel = record.get("channel")
+    level = record.get("accused_level") or None
+    if level is not None and level not in ACCUSED_LEVELS:
+        raise ValueError(f"unknown accused level {level!r}")
+    case = record.get("case") or None
     return Example(
         id=example_id,
         text=text,
@@ -88,6 +99,8 @@ def example_from_dict(record: Mapping[str, object], *, source: str = "corpus") -
         program=str(program) if program else None,
         channel=str(channel) if channel else None,
         source=source,
+        case=str(case) if case else None,
+        accused_level=str(level) if level else None,
     )
 
 
@@ -161,7 +174,7 @@ def write_split(
     examples: list[Example], path: Path | str = SPLIT_FILE, *, fraction: float = TEST_FRACTION
 ) -> list[str]:
     """Freeze the held-out ids in split.json (done once, when the corpus is complete)."""
-    test_ids = choose_test_ids(examples, fraction=fraction)
+    test_ids = choose_test_ids([e for e in examples if not e.case], fraction=fraction)
     payload = {
         "description": "Held-out test ids; training never sees them. Stratified on the "
         "primary problem type by sha256(salt:id). Regenerate only deliberately.",
@@ -182,26 +195,70 @@ def read_split_ids(path: Path | str = SPLIT_FILE) -> set[str] | None:
     return set(json.loads(path.read_text(encoding="utf-8"))["test_ids"])
 
 
+def choose_test_cases(
+    cases: Mapping[str, str], *, fraction: float = SOURCE_TEST_FRACTION, salt: str = SOURCE_SPLIT_SALT
+) -> list[str]:
+    """Held-out case ids, stratified on each case's primary type (`cases`: id → type)."""
+    by_class: dict[str, list[str]] = defaultdict(list)
+    for case, primary in cases.items():
+        by_class[primary].append(case)
+    chosen: list[str] = []
+    for members in by_class.values():
+        members.sort(key=lambda c: stable_bucket(c, salt))
+        chosen.extend(members[: math.ceil(fraction * len(members))])
+    return sorted(chosen)
+
+
+def write_source_split(path: Path | str = SOURCE_SPLIT_FILE) -> list[str]:
+    """Freeze the held-out published cases in cases/split.json (done once, deliberately)."""
+    records = [json.loads(line) for line in open(CORPUS_DIR / "cases" / "cases.jsonl", encoding="utf-8") if line.strip()]
+    test_cases = choose_test_cases({r["case"]: r["problem_types"][0] for r in records})
+    payload = {
+        "description": "Held-out published cases: every complaint written from them is in the "
+        "source-disjoint test set and none in training. Stratified on the case's primary type "
+        "by sha256(salt:case). Regenerate only deliberately.",
+        "salt": SOURCE_SPLIT_SALT,
+        "fraction": SOURCE_TEST_FRACTION,
+        "test_cases": test_cases,
+    }
+    Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return test_cases
+
+
+def read_source_split(path: Path | str = SOURCE_SPLIT_FILE) -> set[str]:
+    """The held-out case ids (empty when no source split was frozen)."""
+    path = Path(path)
+    if not path.exists():
+        return set()
+    return set(json.loads(path.read_text(encoding="utf-8"))["test_cases"])
+
+
 def split_corpus(
     examples: list[Example],
     *,
     split_path: Path | str | None = SPLIT_FILE,
+    source_split_path: Path | str | None = SOURCE_SPLIT_FILE,
     extra_examples: Iterable[Mapping[str, object] | Example] = (),
 ) -> Split:
-    """Split into training and held-out examples; extra examples join training only.
+    """Training, held-out and source-disjoint held-out examples; extras join training only.
 
-    Extra examples (inspectors' confirmed labels) whose id or normalised text is in the
-    held-out set are dropped, so a correction of a test complaint cannot leak into training.
+    Two held-out sets, neither ever trained on: the frozen ids of split.json (the original
+    hand-written corpus), and every complaint written from a held-out published case
+    (cases/split.json). Training also drops any text equal, after normalisation, to a
+    held-out text; extra examples (inspectors' confirmed labels) likewise.
     """
     frozen = read_split_ids(split_path) if split_path is not None else None
-    test_ids = frozen if frozen is not None else set(choose_test_ids(examples))
+    test_ids = frozen if frozen is not None else set(choose_test_ids([e for e in examples if not e.case]))
     notes = [] if frozen is not None else ["split.json missing: split computed on the fly"]
+    held_cases = read_source_split(source_split_path) if source_split_path is not None else set()
     test = [e for e in examples if e.id in test_ids]
-    test_texts = {normalize(e.text) for e in test}
-    train = [e for e in examples if e.id not in test_ids and normalize(e.text) not in test_texts]
-    dropped = len(examples) - len(test) - len(train)
+    source_test = [e for e in examples if e.case in held_cases and e.id not in test_ids]
+    held_texts = {normalize(e.text) for e in test + source_test}
+    held_ids = test_ids | {e.id for e in source_test}
+    train = [e for e in examples if e.id not in held_ids and normalize(e.text) not in held_texts]
+    dropped = len(examples) - len(test) - len(source_test) - len(train)
     if dropped:
-        notes.append(f"{dropped} training examples dropped: same text as a test example")
+        notes.append(f"{dropped} training examples dropped: same text as a held-out example")
 
     dropped_extra = 0
     for record in extra_examples:
@@ -214,11 +271,11 @@ def split_corpus(
             logger.warning("extra example skipped: %s", error)
             dropped_extra += 1
             continue
-        if example.id in test_ids or normalize(example.text) in test_texts:
+        if example.id in held_ids or normalize(example.text) in held_texts:
             dropped_extra += 1
             continue
         train.append(example)
-    return Split(train=train, test=test, dropped_extra=dropped_extra, notes=notes)
+    return Split(train=train, test=test, dropped_extra=dropped_extra, notes=notes, source_test=source_test)
 
 
 def label_distribution(examples: Iterable[Example]) -> dict[str, dict[str, int]]:
@@ -242,17 +299,23 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description="Corpus statistics and the held-out split.")
     parser.add_argument("--write-split", action="store_true", help="(re)write corpus/split.json")
+    parser.add_argument("--write-source-split", action="store_true", help="(re)write corpus/cases/split.json")
     args = parser.parse_args(argv)
     examples = load_corpus()
     if args.write_split:
         test_ids = write_split(examples)
         print(f"wrote {SPLIT_FILE} with {len(test_ids)} test ids")
+    if args.write_source_split:
+        cases = write_source_split()
+        print(f"wrote {SOURCE_SPLIT_FILE} with {len(cases)} held-out cases")
     split = split_corpus(examples)
     print(json.dumps({
         "examples": len(examples),
         "corpus_hash": corpus_hash(examples),
         "train": len(split.train),
         "test": len(split.test),
+        "source_test": len(split.source_test),
+        "source_test_cases": len({e.case for e in split.source_test}),
         "notes": split.notes,
         "all": label_distribution(examples),
         "test_split": label_distribution(split.test),

@@ -141,22 +141,28 @@ def model_train(models_dir: Path | None, no_extra: bool, no_promote: bool) -> No
 @click.option("--version", default=None, help="模型版本（默认：当前模型）")
 @click.option("--json", "as_json", is_flag=True, help="输出 JSON")
 def model_evaluate(models_dir: Path | None, version: str | None, as_json: bool) -> None:
-    """Per-class precision/recall/F1, confusion matrix and macro-F1 on the held-out split."""
+    """Per-class P/R/F1, confusion matrices, macro-F1 with bootstrap intervals, on both
+    held-out sets: the source-disjoint one (published cases never trained on) and the
+    original split."""
     from classifiers.artifact import ArtifactError, load_artifact
     from classifiers.corpus import load_corpus, split_corpus
-    from classifiers.evaluate import evaluate, format_report
+    from classifiers.evaluate import evaluate_split, format_split_report
 
     try:
         triage = load_artifact(resolve_models_dir(models_dir), version)
     except ArtifactError as error:
         raise click.ClickException(f"{NO_MODEL_MESSAGE}（{error}）") from error
     split = split_corpus(load_corpus())
-    metrics = evaluate(triage, split.test)
+    metrics = evaluate_split(triage, split)
     if as_json:
         click.echo(json.dumps(metrics, ensure_ascii=False, indent=1))
         return
-    click.echo(f"模型版本 {triage.version}；留出测试集 {len(split.test)} 条")
-    click.echo(format_report(metrics))
+    cases = len({e.case for e in split.source_test})
+    click.echo(
+        f"模型版本 {triage.version}；来源隔离测试集 {len(split.source_test)} 条（{cases} 个公开案例），"
+        f"原留出测试集 {len(split.test)} 条"
+    )
+    click.echo(format_split_report(metrics))
 
 
 COMMANDS = (classify_command, model_group)

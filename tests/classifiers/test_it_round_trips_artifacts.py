@@ -16,7 +16,11 @@ def test_it_writes_a_versioned_artifact_with_metadata(models_dir):
     assert meta["created_at"]
     assert 0 < meta["metrics"]["problem_type"]["macro_f1"] <= 1
     assert 0 < meta["metrics"]["program"]["macro_f1"] <= 1
-    assert meta["split"]["n_test"] >= 0.2 * meta["split"]["n_corpus"]
+    # Both held-out sets are held out: together at least a fifth of the corpus, and the
+    # source-disjoint one scored in the metadata with the cases it comes from.
+    assert meta["split"]["n_test"] + meta["split"]["n_source_test"] >= 0.2 * meta["split"]["n_corpus"]
+    assert meta["split"]["source_test_cases"]
+    assert 0 < meta["metrics_source_disjoint"]["problem_type"]["macro_f1"] <= 1
     assert {p.name for p in (models_dir / version).iterdir()} == {"problem_type.joblib", "program.joblib", "metadata.json"}
 
 

@@ -28,7 +28,8 @@ def test_it_loads_the_corpus_with_both_labels():
 
 
 def test_it_holds_out_at_least_a_fifth_of_every_class(split):
-    train_counts = Counter(e.primary for e in split.train)
+    # Of the hand-written corpus; grounded complaints have their own, source-disjoint split.
+    train_counts = Counter(e.primary for e in split.train if not e.case and e.source != "extra")
     test_counts = Counter(e.primary for e in split.test)
     for label, count in test_counts.items():
         assert count >= 0.2 * (count + train_counts[label]) - 1

@@ -1,0 +1,301 @@
+"""The label definitions of `corpus/DEFINITIONS.md` as cue-word rules.
+
+Two uses, one source of truth:
+
+* `check_example` finds corpus items whose label contradicts the definitions (a 吃拿卡要 item
+  without any demand, a 贪污侵占 item where money is only deducted, a 优亲厚友 item with no
+  relative or friend, an 产业扶贫 item with no industry at all). It is deliberately a
+  *contradiction* finder, not a classifier: it flags what a reviewer must look at.
+* `CueCounts`, a stateless transformer, gives the model the same cue groups as features, so
+  the distinctions the definitions draw (deducted vs pocketed vs demanded) are visible to a
+  linear model even in wordings the corpus never used.
+
+Cues are matched on normalised (simplified) text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+
+
+def _re(words: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(sorted(words, key=len, reverse=True)))
+
+
+# 贪污侵占: the official takes for himself money he controls (a passbook he keeps, cash he
+# handles, funds he pockets).
+SELF_TAKE = _re([
+    "据为己有", "占为己有", "揣进", "揣了", "腰包", "自己花", "自己用", "自家花", "私吞", "侵吞", "侵占", "贪污",
+    "贪了", "私分", "瓜分", "个人消费", "个人开支", "个人使用", "归个人", "吞了", "自个儿花", "中饱私囊",
+    "存折", "一卡通", "一折通", "低保卡", "社保卡", "银行卡", "代领", "代管", "保管着", "取走", "偷偷取",
+    "私自取", "挥霍", "打麻将", "自己拿了",
+    "回自己家", "自己家", "归自己", "自己的账户", "个人账户", "装进", "拿走", "被支书领", "领了去", r"被[^，。]{0,4}领了",
+    "钱是会", "私下", "自己留", "个人控制", "私人卡", "私人账户", "帮忙领", "帮我们领", "一直是他领", "工资卡",
+    "收着", "卡在", "自己公司", "全部领了", "拿去给自己", "卷走", "代收", "报的账户", "占有", "占用", "自己账上", "冒领我", "收款账户", "打到村", "一分没给",
+    r"(?:放|拉|存|打|转)(?:到|进|回)[^，。]{0,6}(?:自己|他|村主任|书记|支书|会计)(?:家|的|私人|个人|定期)",
+])
+# 截留挪用: money meant for others is held back, deducted, clawed back or used elsewhere.
+DEDUCT = _re([
+    "扣了", "扣下", "扣掉", "扣留", "扣钱", "每户扣", "克扣", "截留", "截了", "抽头", "雁过拔毛", "统筹",
+    "挪用", "挪去", "挪作", "挪给", "挪到", "拿去还", "拿去搞", "拿去填", "填窟窿", "压着不", "压在", "不发",
+    "迟发", "拖着不", "只发了", "到手只有", "少发", "返还", "上交", "交回", "收回", "平分", "分摊", "结余",
+    "账外账", "小金库", "村里开支", "村集体", "村财", "办公经费", "日常开支", "用于", "当捐款", "当辛苦费",
+    "没按规定用到", "没用到", "拿去给", "提走", "借给", "借款给", "动用", "不退", "不专账", "没发", "一分没", "扣", "转给村里",
+    "滞留", "拿去用", "拿去买", "才发", "不按月", "没到", "拖了", "拖着", "拿走了", "领了发", "统一领",
+])
+# 吃拿卡要: something is demanded from the applicant as the price of the aid or the approval.
+DEMAND = _re([
+    "好处费", "辛苦费", "茶水费", "跑腿费", "红包", "请吃饭", "请吃", "吃顿饭", "请他吃", "送礼", "收了礼",
+    "礼金", "送烟", "一条烟", "买烟", "回扣", "保证金", "赞助费", "协调费", "管理费", "索要", "索取", "要钱",
+    "要好处", "意思意思", "不给钱", "不给就", "才给办", "才签字", "才盖章", "收受", "收钱", "收了钱",
+    "收礼", "收费", "收取", "强行收", "要五百", "要一千", "要两千", "要三百",
+    r"(?:先|要|得|就得)给(?:他|她|他们|村里)[^，。]{0,6}(?:钱|块|元|百|千|万)", "打点", "拿两千", "请他们吃",
+    "请吃一顿", "要交", "不交就", "交钱", "给他拿", "要给她", "要给他", "塞钱", "拿钱", "拿烟", "拿条烟", "拿一百",
+    r"给我[^，。]{0,4}(?:百|千|块)", r"不交[^，。]{0,6}就", r"送了?[^，。]{0,3}烟", "给他家", "辛苦钱", "看你表现", "规矩",
+    r"拿[^，。]{0,4}(?:百|千|块|元)出来", r"给了?(?:他|她)[^，。]{0,3}(?:百|千|块)",
+])
+_KIN_WORDS = [
+    "亲戚", "亲属", "亲弟弟", "亲兄弟", "弟弟", "哥哥", "兄弟", "妹妹", "姐姐", "儿子", "女儿", "女婿", "儿媳",
+    "老婆", "媳妇", "妻子", "爱人", "父亲", "母亲", "老母亲", "老娘", "老爹", "老爸", "老妈", "小舅子",
+    "侄子", "侄儿", "外甥", "前妻", "家属", "自家人", "本家", "连襟", "亲家", "表弟", "表哥", "表姐", "表妹", "堂兄",
+    "堂弟", "叔叔", "舅舅", "姑姑", "孙子", "哥家", "朋友", "关系好", "人情保", "关系保",
+    "关系户", "人情户", "拉票", "自己和", "给自己",
+]
+# 优亲厚友: aid, quotas or posts go to the cadre's relatives, friends or the cadre himself.
+KIN = _re(_KIN_WORDS)
+# A relative *of the accused* (the cadre's brother), not any kinship word (a beneficiary's
+# sister-in-law): possessive or owner words right before the kinship word.
+OWN_KIN = re.compile(
+    "(?:他|她|自己|自家|本人|书记|主任|村长|支书|干部|镇长|局长|校长|会计)(?:的|家的|家)?(?:" + "|".join(
+        sorted(_KIN_WORDS[: _KIN_WORDS.index("朋友")], key=len, reverse=True)) + ")"
+)
+# 降低标准/识别不准: the unqualified admitted, or the qualified left out — no kin needed.
+UNQUALIFIED = _re([
+    "不符合条件", "不符合", "够不上", "不够格", "够不着", "有车", "小轿车", "轿车", "宝马", "买了车",
+    "商品房", "有房", "楼房", "小洋楼", "开公司", "开店", "个体户", "工商注册", "吃财政饭", "财政供养",
+    "有工作", "领工资", "年收入", "条件好", "条件较好", "家境好", "识别不准", "识别不精准", "漏评",
+    "错评", "错退", "没评上", "评不上", "把关不严", "剔除", "普发", "人人都", "不该",
+])
+# 违规出具证明/伪造材料: a false certificate, a forged record, a signature or seal abused.
+FAKE_DOC = _re([
+    "证明", "伪造", "造假", "假材料", "假资料", "假证", "编造", "编了", "代签", "代替", "替人家签", "冒签",
+    "签名", "签字", "公章", "盖章", "会议记录", "评议记录", "鉴定", "假单", "假发票", "虚开", "发票",
+    "假合同", "出入库单", "花名册", "名册", "清册", "工资单", "假的", "申报材料", "材料", "报告", "收入调查表",
+    "乱填", "签的字", "p过", "照片", "开证明", "记录", "表上", "登记表", "签领表",
+])
+# 虚报冒领/骗取: fictitious or ineligible claims, the dead or absent, inflated numbers.
+FALSE_CLAIM = _re([
+    "虚报", "冒领", "冒名", "套取", "套走", "套出", "套了", "骗取", "骗补", "骗了", "骗走", "顶名", "顶替", "虚构",
+    "虚列", "虚增", "死人", "去世", "已故", "死了", "假住院", "被住院", "借羊", "借牛", "借别人的", "重复申报",
+    "多报", "不存在", "根本没", "没建房", "没种", "凑数", "以次充好", "挂到", "挂名", "用别人名义",
+    "用别人的名义", "领补贴", "荒地", "根本不知道", "名单上有", "名下", "充新", "账上报",
+    "报了两次", "两个地方", "两边都", "隐瞒", "瞒报收入", "多领", "不该领", "也在表上", "挂个名", "签到表", "补签",
+    "往大了", "拿别人家", "照的相", "虚",
+])
+# 形式主义官僚主义: neglect, fake figures, shirking, lax supervision.
+FORMAL = _re([
+    "走过场", "不作为", "推诿", "扯皮", "把关不严", "不核实", "失职", "监管", "验收", "合格", "应付", "数字脱贫",
+    "不开会", "没开过", "挂名", "走读", "不住村", "两头跑", "烂尾", "闲置", "打水漂", "不巡山", "瞒报",
+    "拖延", "没人管", "不管", "乱填", "预脱贫", "上报", "核查", "不知道", "说不清", "对不上", "督查",
+    "假工程", "没通", "干池子", "没水",
+])
+
+PROGRAM_CUES: dict[str, re.Pattern[str]] = {
+    "housing": _re(["危房", "危改", "危旧房", "旧房改造", "建房", "造福工程", "住房"]),
+    "dibao": _re(["低保", "底保", "五保", "特困", "供养", "临时救助", "救助金", "救济", "敬老院", "民政"]),
+    "education": _re(["助学金", "营养餐", "营养改善", "午餐", "雨露计划", "学杂费", "学生", "学校", "培训"]),
+    "industry": _re([
+        "产业", "合作社", "养殖", "种植", "种苗", "苗", "养鸡", "鸡", "牛", "羊", "果", "茶", "菜", "光伏扶贫",
+        "扶贫车间", "互助社", "互助资金", "扶贫贷款", "专项贷款", "小额信贷", "基地", "大棚", "园区", "黄花",
+        "分红", "种养",
+    ]),
+    "relocation": _re(["搬迁", "安置", "彝家新寨", "造福工程"]),
+    "medical": _re(["医保", "医疗", "住院", "卫生院", "大病", "新农合", "农合", "看病", "诊断"]),
+    "agri_subsidy": _re([
+        "粮补", "粮食", "种粮", "惠农补贴", "退耕还林", "公益林", "生态", "草原", "林地", "秧盘", "农机",
+        "耕地", "林业", "种植",
+    ]),
+    "project_fund": _re([
+        "项目", "工程", "修路", "道路", "村道", "路", "饮水", "水池", "蓄水", "供水", "改厕", "以工代赈", "水土",
+        "光伏电站", "电站", "扶贫资金", "扶贫款", "专项资金", "基础设施", "结余", "普九",
+    ]),
+    "employment": _re(["公益性岗位", "公益岗位", "公益岗", "护林员", "保洁员", "就业", "务工"]),
+}
+
+TYPE_CUES: dict[str, re.Pattern[str]] = {
+    "embezzlement": SELF_TAKE,
+    "misappropriation": DEDUCT,
+    "extortion": DEMAND,
+    "favoritism": KIN,
+    "lowered_standard": UNQUALIFIED,
+    "false_certificate": FAKE_DOC,
+    "false_claim": FALSE_CLAIM,
+    "formalism": FORMAL,
+}
+# Strong signs that the accused personally pocketed the money.
+POCKETED = _re([
+    "据为己有", "占为己有", "揣进", "腰包", "自己花", "私吞", "侵吞", "贪污", "私分", "瓜分", "中饱私囊",
+    "个人消费", "自己用", "自家花", "挥霍",
+])
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """One label that the definitions contradict: which rule, and why in plain words."""
+
+    id: str
+    label: str
+    rule: str  # "money" (the three money types), "type" or "program"
+    reason: str
+
+
+# Misspellings seen in real text messages, and what they stand for. The generator of the
+# grounded corpus uses them; the checks and the cue features read through them.
+TYPOS: tuple[tuple[str, str], ...] = (
+    ("低保", "底保"), ("低保", "低报"), ("补助", "补主"), ("贪污", "贪乌"), ("书记", "书纪"),
+    ("危房", "危方"), ("挪用", "那用"), ("扶贫", "扶平"), ("截留", "节留"), ("冒领", "冒令"),
+    ("村长", "村涨"), ("举报", "举抱"), ("合作社", "合做社"), ("反映", "反应"),
+)
+_TYPO_RE = re.compile("|".join(wrong for _, wrong in TYPOS))
+_TYPO_FIX = {wrong: right for right, wrong in TYPOS}
+
+
+def untypo(text: str) -> str:
+    """Known misspellings replaced by the word meant (底保 → 低保)."""
+    return _TYPO_RE.sub(lambda m: _TYPO_FIX[m.group()], text)
+
+
+def _has(pattern: re.Pattern[str], text: str) -> bool:
+    return pattern.search(text) is not None
+
+
+def _money_rules(primary: str | None, text: str) -> list[str]:
+    """Where 贪污侵占, 截留挪用 and 吃拿卡要 are told apart (DEFINITIONS.md, the money types)."""
+    reasons = []
+    if primary == "extortion" and _has(DEDUCT, text) and not _has(DEMAND, text):
+        reasons.append("money deducted or held back, nothing demanded: 截留挪用, not 吃拿卡要")
+    if primary == "embezzlement" and _has(DEDUCT, text) and not _has(SELF_TAKE, text):
+        reasons.append("money only deducted or held back: 截留挪用, not 贪污侵占")
+    if primary == "misappropriation" and _has(DEMAND, text) and not _has(DEDUCT, text):
+        reasons.append("money demanded from the applicant: 吃拿卡要, not 截留挪用")
+    return reasons
+
+
+def _type_rules(primary: str | None, text: str) -> list[str]:
+    """Each primary type needs the cue its definition names."""
+    needs = {
+        "extortion": (DEMAND, "吃拿卡要 without any demand on the applicant"),
+        "embezzlement": (SELF_TAKE, "贪污侵占 without the official taking or controlling the money"),
+        "misappropriation": (DEDUCT, "截留挪用 without money held back, deducted or diverted"),
+        "favoritism": (KIN, "优亲厚友 without a relative, friend or the cadre himself"),
+        "false_certificate": (FAKE_DOC, "违规出具证明 without any certificate, record or signature"),
+        "false_claim": (FALSE_CLAIM, "虚报冒领 without a false, inflated or ineligible claim"),
+    }
+    reasons = []
+    if primary in needs and not _has(needs[primary][0], text):
+        reasons.append(needs[primary][1])
+    if primary == "lowered_standard" and _has(OWN_KIN, text) and not _has(UNQUALIFIED, text):
+        reasons.append("the beneficiary is the accused's relative: 优亲厚友")
+    if primary == "formalism" and _has(POCKETED, text):
+        reasons.append("money pocketed: a corruption type, not 形式主义, is primary")
+    return reasons
+
+
+def _program_rules(program: str | None, text: str) -> list[str]:
+    """A programme must be named or described; 'other' must not name a specific one."""
+    if program in PROGRAM_CUES and not _has(PROGRAM_CUES[program], text):
+        return [f"programme {program} named nowhere in the text"]
+    if program == "other" and not _has(PROGRAM_CUES["industry"], text):
+        named = [code for code in ("housing", "dibao", "education", "medical", "relocation", "employment")
+                 if _has(PROGRAM_CUES[code], text)]
+        if named:
+            return [f"programme 'other' but the text names {named[0]}"]
+    return []
+
+
+def check_labels(text: str, problem_types: Sequence[str], program: str | None) -> list[tuple[str, str, str]]:
+    """(label, rule, reason) for each label of one item that its text contradicts."""
+    primary = problem_types[0] if problem_types else None
+    return (
+        [(primary, "money", r) for r in _money_rules(primary, text)]
+        + [(primary, "type", r) for r in _type_rules(primary, text)]
+        + [(program, "program", r) for r in _program_rules(program, text)]
+    )
+
+
+def check_example(example: object) -> list[Contradiction]:
+    """Contradictions between one corpus `Example` and the definitions."""
+    from .normalize import normalize
+
+    text = untypo(normalize(getattr(example, "text")))
+    labels = getattr(example, "problem_types")
+    return [
+        Contradiction(getattr(example, "id"), label, rule, reason)
+        for label, rule, reason in check_labels(text, labels, getattr(example, "program"))
+    ]
+
+
+# The cue groups the model sees, in a fixed order (its feature names).
+CUE_GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("self_take", SELF_TAKE), ("pocketed", POCKETED), ("deduct", DEDUCT), ("demand", DEMAND),
+    ("kin", KIN), ("own_kin", OWN_KIN), ("unqualified", UNQUALIFIED), ("fake_doc", FAKE_DOC),
+    ("false_claim", FALSE_CLAIM), ("formal", FORMAL),
+    *((f"program_{code}", pattern) for code, pattern in PROGRAM_CUES.items()),
+)
+
+
+class CueCounts(TransformerMixin, BaseEstimator):
+    """Stateless: prepared texts in, one column per cue group out (log1p of the hits).
+
+    Parameters
+    ----------
+    weight : float
+        Scale of the columns relative to the l2-normalised TF-IDF blocks beside them.
+    """
+
+    def __init__(self, weight: float = 0.3) -> None:
+        self.weight = weight
+
+    def fit(self, X: object, y: object = None) -> "CueCounts":
+        """Nothing to learn."""
+        self.n_features_out_ = len(CUE_GROUPS)
+        return self
+
+    def transform(self, X: Iterable[object]) -> sp.csr_matrix:
+        """Cue-group hit counts per text (`PreparedText` or str)."""
+        rows = [
+            [len(pattern.findall(text)) for _, pattern in CUE_GROUPS]
+            for text in (untypo(getattr(doc, "text", doc) or "") for doc in X)
+        ]
+        values = np.log1p(np.asarray(rows, dtype=np.float32).reshape(len(rows), len(CUE_GROUPS)))
+        return sp.csr_matrix(values * np.float32(self.weight))
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        """`cue__<group>` for every column."""
+        return np.array([f"cue__{name}" for name, _ in CUE_GROUPS], dtype=object)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m classifiers.definitions [--rule money|type|program]`: the reviewer's worklist."""
+    import argparse
+    from collections import Counter
+
+    from .corpus import load_corpus
+
+    parser = argparse.ArgumentParser(description="Corpus items whose labels contradict DEFINITIONS.md.")
+    parser.add_argument("--rule", choices=("money", "type", "program"), default=None)
+    args = parser.parse_args(argv)
+    found = [c for e in load_corpus() for c in check_example(e) if args.rule in (None, c.rule)]
+    for c in found:
+        print(f"{c.id}\t{c.rule}\t{c.label}\t{c.reason}")
+    print(dict(Counter(c.rule for c in found)))
+
+
+if __name__ == "__main__":
+    main()

@@ -9,6 +9,14 @@ anomalies are planted and written to truth.csv as (rule, recipient ID, how: exac
 must NOT be flagged: agricultural vehicles and homes in recipient households, deaths after the last
 payment, the same person in two programmes in one month, a cadre's relative in another village,
 namesakes of payroll staff in other villages.
+
+Children are paid the school grant of their age (营养餐, 普通高中国家助学金, 大学新生入学资助), so the
+grant table's age ranges hold for them. Registry-side typos (how: registry) are planted with a
+random stream of their own, so every other row and plant is the same as without them: a payroll,
+vehicle, business or property row of a recipient household, or a death record of a recipient,
+whose ID is mistyped outside the birth date (the name as on the roll or in traditional
+characters); their decoys are payroll rows holding a mistyped ID of a household member under
+another person's name.
 """
 from __future__ import annotations
 
@@ -26,6 +34,8 @@ TRAD = {"张": "張", "刘": "劉", "陈": "陳", "杨": "楊", "黄": "黃", "�
         "兰": "蘭", "红": "紅", "建": "建", "伟": "偉", "丽": "麗", "军": "軍", "艳": "艷", "涛": "濤", "龙": "龍"}
 PROGRAMMES = ("农村低保", "耕地地力保护补贴", "危房改造补助", "医疗救助")
 EDU = "普通高中国家助学金"
+SCHOOL = {2005: "大学新生入学资助", **{y: EDU for y in range(2006, 2011)}, **{y: "义务教育营养改善计划补助" for y in range(2011, 2017)}}
+REGISTRY_RATE = 0.01  # households with a registry-side typo planted (and as many decoys)
 
 
 class Gen:
@@ -64,9 +74,16 @@ def typo(number: str, r: random.Random) -> str:
     return number[:i] + str((int(number[i]) + r.randint(1, 9)) % 10) + number[i + 1:]
 
 
+def typo_outside_birth(number: str, r: random.Random) -> str:
+    """One digit changed in the region or sequence digits: the birth date still reads right."""
+    i = r.choice((2, 3, 4, 5, 14, 15, 16))
+    return number[:i] + str((int(number[i]) + r.randint(1, 9)) % 10) + number[i + 1:]
+
+
 def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
     g = Gen(scale, seed)
     r = g.r
+    r2 = random.Random(seed * 7919 + 1)  # registry-side typos: a stream of their own
     out.mkdir(parents=True, exist_ok=True)
     towns = [f"第{t}镇" for t in range(g.n(2000) // 10 + 2)]
     truth: list[tuple[str, str, str]] = []
@@ -100,7 +117,7 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
         if recipients < target_recipients:
             for name, number, rel, year in people:
                 if r.random() < 0.6:
-                    prog = EDU if rel == "子女" else r.choice(PROGRAMMES)
+                    prog = SCHOOL[year] if rel == "子女" else r.choice(PROGRAMMES)
                     rows.append([name, number, prog, r.choice(("1,000元", "300", "1500.00")), "2026-03-01"])
             if rows and r.random() < 0.05:  # decoy: the head in a second programme in the same month
                 have = {row[2] for row in rows if row[1] == head[1]}
@@ -161,7 +178,7 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
                     recipients += 1
                     counts["recipients"] += 1
                     truth.append(("duplicate_payment", number, "exact"))
-            elif plant < 0.011 and row[2] == EDU:  # cadre relative, by ID
+            elif plant < 0.011 and row[2] in SCHOOL.values():  # cadre relative, by ID
                 cad.writerow([g.name(), g.pid(g.born(1960, 1975)), "村主任", village, name, number, "侄子"])
                 counts["cadres"] += 1
                 truth.append(("cadre_relative", number, "exact"))
@@ -176,6 +193,10 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
             rec.writerow([name, written_id, row[2], row[3], row[4], f"H{hno:08d}", head[1], town, village])
             recipients += 1
             counts["recipients"] += 1
+        if rows and kind >= 0.05:
+            counts_added = _registry_typo(r2, rows, people, town, village, truth, pay, veh, bus, pro, dth)
+            for name, added in counts_added.items():
+                counts[name] += added
         if rows and kind >= 0.05 and r.random() < 0.004:  # an education grant far past school age
             rec.writerow([head[0], head[1], EDU, "1000", "2026-03-01", f"H{hno:08d}", head[1], town, village])
             recipients += 1
@@ -199,6 +220,34 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
         w.writerow(["rule", "id_number", "how"])
         w.writerows(sorted(set(truth)))
     return counts
+
+
+def _registry_typo(r2: random.Random, rows: list, people: list, town: str, village: str, truth: list,
+                   pay, veh, bus, pro, dth) -> dict[str, int]:
+    """Maybe plant a registry row of this household under a mistyped ID (or a decoy)."""
+    draw = r2.random()
+    if draw >= 2 * REGISTRY_RATE:
+        return {}
+    if draw >= REGISTRY_RATE:  # decoy: a member's mistyped ID under someone else's name, not flagged
+        member = r2.choice(people)
+        other = r2.choice(SURNAMES[:20]) + r2.choice(GIVEN) + "某"
+        pay.writerow([other, typo_outside_birth(member[1], r2), "县第二中学", "教师"])
+        return {"payroll": 1}
+    kind = r2.choice(("payroll", "vehicles", "businesses", "property", "deaths"))
+    member = r2.choice([(row[0], row[1]) for row in rows] if kind == "deaths" else [(p[0], p[1]) for p in people])
+    name = "".join(TRAD.get(c, c) for c in member[0]) if r2.random() < 0.3 else member[0]
+    number = typo_outside_birth(member[1], r2)
+    if kind == "deaths":
+        dth.writerow([name, number, "2025-12-01"])
+        truth.extend(("deceased_recipient", row[1], "registry") for row in rows if row[1] == member[1])
+        return {"deaths": 1}
+    writer, cells, rule = {"payroll": (pay, ["县第一中学", "教师"], "payroll_household"),
+                           "vehicles": (veh, [f"川C{r2.randint(10000, 99999)}", "小型轿车"], "vehicle_owner"),
+                           "businesses": (bus, [f"{village}{member[0]}商行"], "business_owner"),
+                           "property": (pro, [f"{town}商业街{r2.randint(1, 999)}号", "商业"], "property_owner")}[kind]
+    writer.writerow([name, number, *cells])
+    truth.extend((rule, row[1], "registry") for row in rows)
+    return {kind: 1}
 
 
 def main() -> None:

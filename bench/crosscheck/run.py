@@ -182,9 +182,9 @@ def score(folder: Path, found) -> None:
     # An exact-ID finding about a planted person is right even if that person was planted as fuzzy
     # (another row of theirs carries the correct ID): precision counts against every planted pair.
     planted = {(rule, pid) for rule, pid, _h in truth}
-    for how in ("exact", "fuzzy"):
+    for how in ("exact", "fuzzy", "registry"):
         want = {(rule, pid) for rule, pid, h in truth if h == how}
-        got = {(rule, pid) for rule, pid, match in found if (match == "exact_id") == (how == "exact")}
+        got = {(rule, pid) for rule, pid, match in found if _how(match) == how}
         anything = {(rule, pid) for rule, pid, _m in found}
         for rule in sorted({r for r, _ in want | got}):
             w = {p for r, p in want if r == rule}
@@ -193,8 +193,15 @@ def score(folder: Path, found) -> None:
             recall_hits = len({p for p in w if (rule, p) in anything})
             precision = right / len(g) if g else 1.0
             recall = recall_hits / len(w) if w else 1.0
-            print(f"  {how:<6}{rule:<22} planted {len(w):>6} flagged {len(g):>6} "
+            print(f"  {how:<9}{rule:<22} planted {len(w):>6} flagged {len(g):>6} "
                   f"precision {precision:.3f} recall {recall:.3f}")
+
+
+def _how(match: str) -> str:
+    """A finding's match as truth.csv names it: exact, fuzzy (the recipient side), registry."""
+    if match == "exact_id":
+        return "exact"
+    return "registry" if match.startswith("registry_") else "fuzzy"
 
 
 DUCK_RULES = {

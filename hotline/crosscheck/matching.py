@@ -6,6 +6,16 @@ A recipient row whose ID failed its check (or is empty) is matched, in this orde
 2. the member of the same household (户编号) with the same name (or the same pinyin);
 3. the only person of that name (or pinyin) in the same village of the household registry.
 Ambiguous matches (two different people fit) are not used. Exact IDs score 1.0 and need no entry.
+
+The registries carry typos as often as the rolls: a registry row (payroll, deaths, vehicles,
+businesses, property) whose ID fails its check is matched, the same way, to a roll member (the
+household registry or a recipient) whose valid ID is one digit or one adjacent transposition
+away, with the same name (or pinyin) **and the same birth date** (`resolve_registries`). The
+candidates are blocked by ID variant: the valid numbers one such edit away are built from the
+MOD 11-2 arithmetic and looked up in the rolls' ID indexes in one join, so the work grows with the
+mistyped rows, not with the rolls. A registry ID that passes its check is never "one edit" from
+another valid ID: MOD 11-2 changes its check character for every single-digit change and every
+adjacent transposition, so such a pair differs in two places at least and is not matched.
 """
 from __future__ import annotations
 
@@ -28,12 +38,21 @@ SCORES = {
     "pinyin_village": 0.6,
     "relative_name_village": 0.75,  # a cadre's relative listed by name only, same name and village
     "relative_pinyin_village": 0.6,
+    "registry_id_typo_name": 0.85,  # the registry's ID one digit/transposition from a roll member's, same name, same birth date
+    "registry_id_typo_pinyin": 0.75,
 }
 MATCH_LABELS = {
     "exact_id": "身份证号一致", "id_typo_name": "身份证号相差一位、姓名相同", "name_household": "同户同名",
     "id_typo_pinyin": "身份证号相差一位、姓名同音", "name_village": "同村同名", "pinyin_household": "同户同音",
     "pinyin_village": "同村同音", "relative_name_village": "亲属姓名一致且同村", "relative_pinyin_village": "亲属姓名同音且同村",
+    "registry_id_typo_name": "登记库身份证号相差一位、姓名相同", "registry_id_typo_pinyin": "登记库身份证号相差一位、姓名同音",
 }
+# Registries whose mistyped IDs are resolved: kind -> (table, label in reasons).
+REGISTRIES = {"payroll": ("roll_payroll", "财政供养人员名单"), "deaths": ("roll_death", "死亡火化记录"),
+              "vehicles": ("roll_vehicle", "车辆登记"), "businesses": ("roll_business", "工商登记"),
+              "property": ("roll_property", "不动产登记")}
+# Where a registry person is looked for: the people on the rolls.
+_MEMBER_TABLES = {"roll_household_member": "户籍登记", "roll_recipient": "补助发放名册"}
 _ID_TABLES = ("roll_household_member", "roll_payroll", "roll_death", "roll_vehicle", "roll_business",
               "roll_property", "roll_cadre", "roll_recipient")
 
@@ -166,3 +185,57 @@ def _by_village(session: Session, rows) -> dict[int, Resolved]:
                                        f"{_why_id(row)}；户籍登记中{row.village}仅有一人{how}，身份证号{number}")
                 break
     return out
+
+
+def resolve_registries(session: Session, kinds: tuple[str, ...] = tuple(REGISTRIES)) -> dict[tuple[str, int], Resolved]:
+    """Roll members for registry rows whose ID failed its check: {(kind, registry row id): Resolved}."""
+    rows = []
+    for kind in kinds:
+        table, _label = REGISTRIES[kind]
+        for row in session.execute(sa.text(
+                f"SELECT id, name_key, name_py, id_raw, id_error FROM {table} WHERE id_number IS NULL AND id_raw IS NOT NULL")):
+            if len(row.id_raw) == 18:
+                rows.append((kind, row))
+    variants = [(n, v) for n, (_kind, row) in enumerate(rows) for v in sorted(values.id_variants(row.id_raw))]
+    if not variants:
+        return {}
+    fill_scratch_table(session, "cc_variant", PERSON_COLUMNS, variants)
+    holders_sql = " UNION ALL ".join(
+        f"SELECT v.rid, v.id_number, t.name_key, t.name_py, '{table}' FROM cc_variant v "
+        f"JOIN {table} t ON t.id_number = v.id_number" for table in _MEMBER_TABLES)
+    holders: dict[int, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    where: dict[str, set[str]] = defaultdict(set)
+    with planner(session.connection(), random_page_cost="1.1"):  # index reads of rows in memory: see _by_id_typo
+        for n, number, key, py, table in session.execute(sa.text(holders_sql)):
+            holders[n][number].add((key, py))
+            where[number].add(table)
+    session.connection().exec_driver_sql("DROP TABLE IF EXISTS cc_variant")
+    out = {}
+    for n, found in sorted(holders.items()):
+        kind, row = rows[n]
+        born = row.id_raw[6:14]  # a typo in the birth date is not a match: the date must agree
+        found = {v: people for v, people in found.items() if v[6:14] == born}
+        exact = {v for v, people in found.items() if any(k == row.name_key for k, _ in people)}
+        sounds = {v for v, people in found.items() if any(p == row.name_py for _, p in people)} - exact
+        for pool, match, how in ((exact, "registry_id_typo_name", "姓名相同"),
+                                 (sounds, "registry_id_typo_pinyin", "姓名同音")):
+            if len(pool) == 1:
+                number = next(iter(pool))
+                label = REGISTRIES[kind][1]
+                out[(kind, row.id)] = Resolved(number, SCORES[match], match, (
+                    f"{label}中身份证号“{row.id_raw}”无效（{row.id_error or '校验不符'}）；与{_MEMBER_TABLES[min(where[number])]}中身份证号"
+                    f"{number}{values.id_difference(row.id_raw, number)}，{how}、出生日期相同"))
+                break
+    return out
+
+
+def combine(person: tuple[float, str, str], registry: Resolved | None) -> tuple[float, str, str]:
+    """A hit's (score, match, reason prefix) from the recipient's identity and the registry row's.
+
+    Both uncertain: the scores multiply; the match named is the less sure side's (the recipient's
+    on a tie); the reason gives both. `Rule.write` does the same in SQL."""
+    score, match, why = person
+    if registry is None:
+        return person
+    reason = f"{why}；{registry.reason}" if why else registry.reason
+    return score * registry.score, registry.match if registry.score < score else match, reason

@@ -21,7 +21,8 @@ from sqlmodel import Session
 
 from hotline.crosscheck import assembly, values
 from hotline.crosscheck.grants import GrantBook, GrantRule
-from hotline.crosscheck.matching import PERSON_COLUMNS, SCORES, Resolved, resolve_recipients
+from hotline.crosscheck.matching import (PERSON_COLUMNS, SCORES, Resolved, combine, resolve_recipients,
+                                         resolve_registries)
 from hotline.crosscheck.scratch import fill_scratch_table, planner, scratch_table
 
 AGRICULTURAL_VEHICLE_WORDS = ("拖拉机", "农用", "三轮", "低速", "收割", "插秧", "农机")
@@ -56,6 +57,7 @@ class Rule:
 class Context:
     session: Session
     resolved: dict[int, Resolved] = field(default_factory=dict)
+    registry: dict[tuple[str, int], Resolved] = field(default_factory=dict)  # (kind, row id): mistyped registry IDs
     grants: GrantBook = field(default_factory=lambda: GrantBook([]))
     grant_names: dict[str, int] = field(default_factory=dict)  # 项目 texts on the rolls: rows
     today: dt.date = field(default_factory=dt.date.today)
@@ -85,13 +87,23 @@ RESOLVED_COLUMNS = {**PERSON_COLUMNS, "score": "DOUBLE PRECISION NOT NULL", "mat
                     "reason": "TEXT NOT NULL"}
 
 
+# A registry row with a mistyped ID, the roll member's ID it was matched to, and how.
+REGISTRY_COLUMNS = {"kind": "VARCHAR(20) NOT NULL", "tid": "INTEGER NOT NULL", "id_number": "VARCHAR(18) NOT NULL",
+                    "score": "DOUBLE PRECISION NOT NULL", "match": "VARCHAR(40) NOT NULL", "reason": "TEXT NOT NULL"}
+
+
 def prepare(session: Session) -> Context:
-    """Resolve fuzzy identities into the scratch table `cc_resolved` the rules join with."""
+    """Resolve fuzzy identities, both sides, into the scratch tables the rules join with:
+    `cc_resolved` (recipients) and `cc_regfix` (registry rows whose ID failed its check)."""
     ctx = Context(session=session)
     ctx.resolved = resolve_recipients(session)
     fill_scratch_table(session, "cc_resolved", RESOLVED_COLUMNS,
                        [(rid, r.id_number, r.score, r.match, r.reason) for rid, r in ctx.resolved.items()],
                        index="id_number")
+    ctx.registry = resolve_registries(session)
+    fill_scratch_table(session, "cc_regfix", REGISTRY_COLUMNS,
+                       [(kind, tid, r.id_number, r.score, r.match, r.reason) for (kind, tid), r in ctx.registry.items()],
+                       index="tid")
     return ctx
 
 
@@ -123,8 +135,8 @@ HOUSEHOLD_STEPS = (
        UNION ALL SELECT h.kind, c.rid, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN cc_resolved c ON c.id_number = h.pid""",
     "CREATE INDEX cc_household_kind ON cc_household (kind)",
 )
-SCRATCH_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_reg", "cc_resolved", "cc_relative", "cc_variant",
-                  "cc_rule_hit")
+SCRATCH_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_reg", "cc_resolved", "cc_regfix", "cc_relative",
+                  "cc_variant", "cc_rule_hit")
 
 
 def prepare_households(ctx: Context, codes: list[str]) -> None:
@@ -138,6 +150,9 @@ def prepare_households(ctx: Context, codes: list[str]) -> None:
             table, kind, where = HOUSEHOLD_RULES[code]
             parts.append(f"SELECT '{kind}' AS kind, t.id AS tid, t.id_number AS tpid FROM {table} t "
                          f"WHERE t.id_number IS NOT NULL{' AND ' + where if where else ''}")
+            # Registry rows whose mistyped ID was matched to a roll member (`cc_regfix`) stand for that member.
+            parts.append(f"SELECT '{kind}', t.id, g.id_number FROM cc_regfix g JOIN {table} t ON t.id = g.tid "
+                         f"WHERE g.kind = '{kind}'{' AND ' + where if where else ''}")
     if not parts:
         parts.append("SELECT 'none' AS kind, 0 AS tid, '' AS tpid WHERE 1 = 0")
     registry = " UNION ALL ".join(parts)
@@ -175,7 +190,7 @@ def _household_rule(code: str, kind: str, role: str, what: str) -> tuple[Callabl
                              FROM (SELECT DISTINCT rid, via_row, how, tid, tpid FROM cc_household WHERE kind = :k) h
                             GROUP BY rid, tid, tpid ORDER BY rid, tid""", k=kind)  # ordered: a stable first row
         for rid, tid, tpid, how, vias in rows:
-            score, match, why = ctx.person(rid, how_exact=(how == 0))
+            score, match, why = combine(ctx.person(rid, how_exact=(how == 0)), ctx.registry.get((kind, tid)))
             evidence = [("households", v, _HOUSEHOLD_ROLE) for v in sorted({int(v) for v in vias.split(",")})] \
                 if vias else []
             evidence.append((kind, tid, role))
@@ -193,15 +208,19 @@ def _household_rule(code: str, kind: str, role: str, what: str) -> tuple[Callabl
             SELECT CAST(row_number() OVER (ORDER BY rid, tid) AS INTEGER) + %(first)s - 1 AS hit_no,
                    rid, tid, tpid, MIN(how) AS how
               FROM cc_household WHERE kind = %(k)s GROUP BY rid, tid, tpid""", params)
-        # A fuzzy identity counts only where the link went through it (how 1), as `Context.person`.
+        # A fuzzy identity counts only where the link went through it (how 1), as `Context.person`;
+        # a registry row's mistyped ID (cc_regfix) is combined with it as `matching.combine` does.
         conn.exec_driver_sql("""
             INSERT INTO cc_hit (hit_no, rule, rid, key, score, match, reason, subject_id)
             SELECT h.hit_no, %(code)s, h.rid, %(k)s || ':' || h.tpid,
-                   CASE WHEN c.rid IS NULL THEN 1.0 ELSE c.score END,
-                   CASE WHEN c.rid IS NULL THEN 'exact_id' ELSE c.match END,
+                   CASE WHEN c.rid IS NULL THEN 1.0 ELSE c.score END * COALESCE(g.score, 1.0),
+                   CASE WHEN g.tid IS NOT NULL AND g.score < COALESCE(c.score, 1.0) THEN g.match
+                        WHEN c.rid IS NULL THEN 'exact_id' ELSE c.match END,
                    CASE WHEN c.rid IS NULL THEN '' ELSE c.reason || '；' END
+                       || CASE WHEN g.tid IS NULL THEN '' ELSE g.reason || '；' END
                        || %(before)s || h.tpid || %(after)s, NULL
-              FROM cc_rule_hit h LEFT JOIN cc_resolved c ON c.rid = h.rid AND h.how <> 0""", params)
+              FROM cc_rule_hit h LEFT JOIN cc_resolved c ON c.rid = h.rid AND h.how <> 0
+                   LEFT JOIN cc_regfix g ON g.kind = %(k)s AND g.tid = h.tid""", params)
         conn.exec_driver_sql("""
             INSERT INTO cc_ref (hit_no, section, pos, kind, row_id, role)
             SELECT hit_no, 0, 0, 'recipients', rid, %(recipient)s FROM cc_rule_hit
@@ -235,9 +254,18 @@ def deceased_recipient(ctx: Context) -> Iterator[Hit]:
         UNION ALL
         SELECT r.id, d.id, d.id_number, d.death_date, r.paid_on
           FROM roll_death d JOIN cc_resolved c ON c.id_number = d.id_number JOIN roll_recipient r ON r.id = c.rid
-         WHERE r.paid_on > d.death_date""")
+         WHERE r.paid_on > d.death_date
+        UNION ALL
+        SELECT r.id, d.id, g.id_number, d.death_date, r.paid_on
+          FROM cc_regfix g JOIN roll_death d ON d.id = g.tid JOIN roll_recipient r ON r.id_number = g.id_number
+         WHERE g.kind = 'deaths' AND r.paid_on > d.death_date
+        UNION ALL
+        SELECT r.id, d.id, g.id_number, d.death_date, r.paid_on
+          FROM cc_regfix g JOIN roll_death d ON d.id = g.tid JOIN cc_resolved c ON c.id_number = g.id_number
+          JOIN roll_recipient r ON r.id = c.rid
+         WHERE g.kind = 'deaths' AND r.paid_on > d.death_date""")
     for rid, did, pid, died, paid in rows:
-        score, match, why = ctx.person(rid)
+        score, match, why = combine(ctx.person(rid), ctx.registry.get(("deaths", did)))
         text = f"死亡火化记录显示已于{values.text(died)}死亡，{values.text(paid)}仍在发放"
         yield Hit("deceased_recipient", [rid], [("deaths", did, "死亡火化记录")], key=f"death:{pid}",
                   score=score, match=match, reason=f"{why}；{text}" if why else text, subject_id=pid)

@@ -58,7 +58,8 @@ def test_sql_and_python_assembly_store_the_same_findings(county, db):
     assert _stored(db) == reference
     # The comparison covers what it should: every rule, fuzzy matches, the evidence limit.
     assert {f["rule"] for f in reference} == set(findings.RULES)
-    assert {f["match"] for f in reference} > {"exact_id", "id_typo_name"}
+    assert {f["match"] for f in reference} > {"exact_id", "id_typo_name", "registry_id_typo_name"}
+    assert {f["rule"] for f in reference if f["match"].startswith("registry_")} >= {"payroll_household"}
     assert {f["status"] for f in reference} >= {"open", "needs_review"}
     many = [f for f in reference if f["id_number"] == MANY and f["rule"] == "duplicate_payment"]
     assert [len(f["evidence"]) for f in many] == [findings.MAX_EVIDENCE_ROWS]

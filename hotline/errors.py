@@ -59,7 +59,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
-        return error_response(exc.code or 500)
+        # An exception may carry its own Chinese message (scope.OutOfScope, filters.BadFilter).
+        return error_response(exc.code or 500, getattr(exc, "message_zh", None), getattr(exc, "error_code", None))
 
     @app.errorhandler(OperationalError)
     def _db_down(exc: OperationalError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlmodel import select
 
-from hotline import access, controlchars
+from hotline import access, controlchars, scope
 from hotline.api.auth import token_required
 from hotline.api.openapi import openapi_document
 from hotline.db import get_session
@@ -79,6 +79,8 @@ def create_complaint():
     if data.external_id:
         existing = _existing_by_external_id(data)
         if existing is not None:
+            if not scope.may_see_complaint(db, g.api_user, existing):
+                return error_response(409, "该 external_id 已被使用", "external_id_taken")
             return jsonify(_with_case(existing)), 200
     try:
         complaint = service.log_contact(session=db, data=data, user=g.api_user,
@@ -114,7 +116,8 @@ def _with_case(complaint: Complaint) -> dict:
 @token_required(Role.operator, Role.supervisor, Role.inspector)
 def get_complaint(code: str):
     """Status of a complaint by its receipt code."""
-    complaint = service.find_by_receipt(get_session(), code)
-    if complaint is None:
+    db = get_session()
+    complaint = service.find_by_receipt(db, code)
+    if complaint is None or not scope.may_see_complaint(db, g.api_user, complaint):  # no hint it exists
         return error_response(404, "查询码不存在或格式不正确", "not_found")
     return jsonify(_with_case(complaint))

@@ -9,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from hotline import spreadsheet_safety
 from hotline.bulletins.tables import INT, MONEY, RATE, Figures
 
 HEADER_FILL = PatternFill("solid", fgColor="F0F2F4")
@@ -41,19 +42,20 @@ def build(figures: Figures, *, commission: str, number: str, built_at: dt.dateti
     for row in (("发文机关", commission), ("文号", number), ("统计周期", figures.label),
                 ("本周起", figures.start), ("本周止（不含）", figures.end), ("本年累计起", figures.ytd_start),
                 ("生成时间（UTC）", built_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))):
-        cover.append(row)
+        spreadsheet_safety.append(cover, row)
     for item in figures.not_covered:
-        cover.append(("暂未统计", item))
+        spreadsheet_safety.append(cover, ("暂未统计", item))
     cover.column_dimensions["A"].width, cover.column_dimensions["B"].width = 16, 60
     used = {cover.title}
     for table in figures.tables:
         sheet = book.create_sheet(_sheet_name(table.sheet, used))
-        sheet.append(table.columns)
+        spreadsheet_safety.append(sheet, table.columns)
         for cell in sheet[1]:
             cell.font, cell.fill = Font(bold=True), HEADER_FILL
             cell.alignment = Alignment(horizontal="center")
         for row in table.rows:
-            sheet.append([_cell_value(v, k) for v, k in zip(row, table.kinds)])
+            # Office names, townships, typical cases' words: never a formula.
+            spreadsheet_safety.append(sheet, [_cell_value(v, k) for v, k in zip(row, table.kinds)])
         for index, kind in enumerate(table.kinds, start=1):
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = 26 if index == 1 else 13
@@ -63,7 +65,7 @@ def build(figures: Figures, *, commission: str, number: str, built_at: dt.dateti
         sheet.freeze_panes = "B2"
         if table.note:
             sheet.append([])
-            sheet.append(["注：" + table.note])
+            spreadsheet_safety.append(sheet, ["注：" + table.note])
     book.properties.title = figures.label
     book.properties.creator = commission
     stamp = built_at.astimezone(dt.timezone.utc).replace(tzinfo=None)

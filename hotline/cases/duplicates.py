@@ -111,6 +111,8 @@ def merge(*, session: Session, source: Complaint, target: Complaint, actor, reas
     if source.merged_into_id is not None:
         raise WorkflowError("该线索已并单")
     target_case, source_case = case_of(session, target), case_of(session, source)
+    if actor is not None and not _in_scope(session, actor, source, source_case, target_case):
+        raise WorkflowError("只能合并您职责范围内的线索")
     if target_case is None or target_case.status in (CaseStatus.closed, CaseStatus.merged):
         raise WorkflowError("目标线索已办结或不存在，不能并入")
     if source_case is not None and source_case.status is CaseStatus.closed:
@@ -141,6 +143,16 @@ def merge(*, session: Session, source: Complaint, target: Complaint, actor, reas
         event(session, target_case, None, "supervision_suggested",
               f"同一问题已被反映{target.repeat_count}次，建议挂牌督办", repeat_count=target.repeat_count)
     return target_case
+
+
+def _in_scope(session: Session, actor, source: Complaint, source_case: Case | None,
+              target_case: Case | None) -> bool:
+    """Both cases within the actor's scope (the source also if he has just logged it himself)."""
+    from hotline import scope
+
+    own_source = source.created_by_id is not None and source.created_by_id == actor.id
+    return ((source_case is None or own_source or scope.may_act_on_case(session, actor, source_case))
+            and (target_case is None or scope.may_act_on_case(session, actor, target_case)))
 
 
 def merged_complaints(session: Session, case: Case) -> list[Complaint]:

@@ -8,16 +8,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlmodel import select
 
-from hotline import access
+from hotline import access, filters, scope
 from hotline.cases import (calendar as workcal, conflicts, deadlines, duplicates, feedback, queues, routing,
                            supervision, workflow)
 from hotline.cases.panel import case_panel
-from hotline.cases.scope import visible_office_ids
 from hotline.db import get_session
 from hotline.errors import error_response
 from models.base import utcnow
 from models.calendar import CalendarDay
-from models.cases import Case, CaseNotice, ConflictDeclaration
+from models.cases import Case, CaseNotice, CaseStatus, ConflictDeclaration
 from models.complaints import Complaint
 from models.divisions import Township, Village
 from models.offices import Office, OfficeKind
@@ -35,16 +34,16 @@ TEMPLATE_GLOBALS = {"case_panel": case_panel}
 
 
 def _visible_office_ids() -> set[int] | None:
-    return visible_office_ids(get_session(), current_user)
+    return scope.office_ids(get_session(), current_user)
 
 
 def _case_or_404(case_id: int) -> Case:
-    case = get_session().get(Case, case_id)
+    """The case, if the user may act on it (404 if there is none, 403 if it is not theirs)."""
+    db = get_session()
+    case = db.get(Case, case_id)
     if case is None:
         abort(404)
-    visible = _visible_office_ids()
-    if visible is not None and case.office_id not in visible and current_user.role is Role.inspector:
-        abort(403)
+    scope.require(scope.may_act_on_case(db, current_user, case))
     return case
 
 
@@ -59,14 +58,16 @@ def queue():
     db = get_session()
     visible = _visible_office_ids()
     offices = [o for o in db.exec(select(Office).order_by(Office.id)).all() if visible is None or o.id in visible]
-    office_id = request.args.get("office_id", type=int)
+    args = request.args
+    office_id = filters.number(args, "office_id", "承办机构")
     if current_user.role is Role.inspector:
         office_id = current_user.office_id
     office_ids = {office_id} if office_id and (visible is None or office_id in visible) else visible
     f = queues.QueueFilter(
-        office_ids=office_ids, status=request.args.get("status", ""),
-        problem_type=request.args.get("problem_type", ""), program=request.args.get("program", ""),
-        township_id=request.args.get("township_id", type=int), overdue=request.args.get("overdue") == "1",
+        office_ids=office_ids, status=filters.choice(args, "status", CaseStatus, "案件状态"),
+        problem_type=filters.choice(args, "problem_type", ProblemType, "问题类型"),
+        program=filters.choice(args, "program", Program, "领域"),
+        township_id=filters.number(args, "township_id", "乡镇"), overdue=request.args.get("overdue") == "1",
         supervised=request.args.get("supervised") == "1",
         assignee_id=current_user.id if request.args.get("mine") == "1" else None,
         include_finished=request.args.get("finished") == "1")
@@ -136,7 +137,7 @@ def _merge(db, case: Case, actor):
 
     source = db.get(Complaint, case.complaint_id)
     target = find_by_receipt(db, request.form.get("target_code", ""))
-    if target is None:
+    if target is None or not scope.may_see_complaint(db, actor, target):  # no hint that it exists
         raise workflow.WorkflowError("查询码不存在，请核对后重新输入")
     return duplicates.merge(session=db, source=source, target=target, actor=actor,
                             reason=request.form.get("reason", ""))
@@ -207,9 +208,11 @@ def act(case_id: int, action: str):
 def duplicates_fragment():
     """Likely duplicates of the report being typed (an HTML fragment for the intake form)."""
     args = request.args
+    program = filters.choice(args, "program", Program, "领域")
     found = duplicates.find(get_session(), text=args.get("text", "")[:2000], village_id=args.get("village_id"),
-                            township_id=args.get("township_id"), program=args.get("program", ""),
+                            township_id=args.get("township_id"), program=program,
                             accused_name=args.get("accused_name", "")[:40])
+    found = [c for c in found if scope.may_see_complaint(get_session(), current_user, c.complaint)]
     return render_template("cases/_duplicates.html", found=found, chosen=args.get("merge_into", ""))
 
 

@@ -6,7 +6,6 @@ decision, so a dismissed finding stays dismissed.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import time
@@ -17,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
-from hotline import audit
+from hotline import audit, spreadsheet_safety
 from hotline.bulkload import IndexHold
 from hotline.crosscheck import assembly, grants, values
 from hotline.crosscheck.assembly import BULK_FINDINGS, MAX_EVIDENCE_ROWS, RECIPIENT_ROLE
@@ -437,8 +436,11 @@ def evidence_text(finding: Finding) -> str:
     return "；".join(parts)
 
 
-def export_rows(session: Session, *, rule: str | None = None, statuses: list[str] | None = None):
+def export_rows(session: Session, *, rule: str | None = None, statuses: list[str] | None = None,
+                where: sa.ColumnElement | None = None):
     stmt = select(Finding).order_by(Finding.rule, Finding.township, Finding.id)
+    if where is not None:  # the user's scope (hotline.scope.finding_filter)
+        stmt = stmt.where(where)
     if rule:
         stmt = stmt.where(Finding.rule == rule)
     if statuses:
@@ -450,8 +452,10 @@ def export_rows(session: Session, *, rule: str | None = None, statuses: list[str
                finding.reason, evidence_text(finding))
 
 
-def export(session: Session, path: Path, *, rule: str | None = None, statuses: list[str] | None = None) -> int:
-    """Write findings to CSV (UTF-8 with BOM, opens in Excel) or XLSX, chosen by the extension."""
+def export(session: Session, path: Path, *, rule: str | None = None, statuses: list[str] | None = None,
+           where: sa.ColumnElement | None = None) -> int:
+    """Write findings to CSV (UTF-8 with BOM, opens in Excel) or XLSX, chosen by the extension; no
+    cell can run as a formula (spreadsheet_safety); `where` limits the rows to a user's scope."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
@@ -459,9 +463,9 @@ def export(session: Session, path: Path, *, rule: str | None = None, statuses: l
     count = 0
     if suffix == ".csv":
         with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = spreadsheet_safety.csv_writer(handle)
             writer.writerow(EXPORT_COLUMNS)
-            for row in export_rows(session, rule=rule, statuses=statuses):
+            for row in export_rows(session, rule=rule, statuses=statuses, where=where):
                 writer.writerow(row)
                 count += 1
         return count
@@ -470,8 +474,8 @@ def export(session: Session, path: Path, *, rule: str | None = None, statuses: l
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet("比对疑点")
     sheet.append(list(EXPORT_COLUMNS))
-    for row in export_rows(session, rule=rule, statuses=statuses):
-        sheet.append(list(row))
+    for row in export_rows(session, rule=rule, statuses=statuses, where=where):
+        spreadsheet_safety.append(sheet, row)
         count += 1
     book.save(path)
     return count

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlmodel import select
 
-from hotline import access, audit
+from hotline import access, audit, filters, scope
 from hotline.crosscheck import findings as service
 from hotline.crosscheck import grants, importer
 from hotline.crosscheck.kinds import KINDS
@@ -23,8 +23,6 @@ from hotline.crosscheck.rules import RULES
 from hotline.db import get_session
 from hotline.intake.service import find_by_receipt
 from models.findings import FINDING_STATUS_LABELS, CrosscheckRun, Finding, FindingStatus
-from models.offices import OfficeJurisdiction
-from models.divisions import Township
 from models.rolls import Grant, RollImport
 from models.users import Role, User
 
@@ -48,23 +46,12 @@ def _settings():
     return current_app.config["SETTINGS"]
 
 
-def _visible_townships() -> list[str] | None:
-    """An inspector of a township office sees that township's findings; None means all."""
-    if current_user.role is not Role.inspector or not current_user.office_id:
-        return None
-    db = get_session()
-    names = db.exec(select(Township.name).join(OfficeJurisdiction, OfficeJurisdiction.township_id == Township.id)
-                    .where(OfficeJurisdiction.office_id == current_user.office_id)).all()
-    return list(names) or None
-
-
 def _finding_or_404(finding_id: int) -> Finding:
-    finding = get_session().get(Finding, finding_id)
+    db = get_session()
+    finding = db.get(Finding, finding_id)
     if finding is None:
         abort(404)
-    visible = _visible_townships()
-    if visible is not None and finding.township not in visible:
-        abort(403)
+    scope.require(scope.may_see_finding(db, current_user, finding))
     return finding
 
 
@@ -75,15 +62,13 @@ def _finding_or_404(finding_id: int) -> Finding:
 def index():
     """Findings by rule and township, filterable, with counts per rule and status."""
     db = get_session()
-    rule, township = request.args.get("rule", ""), request.args.get("township", "")
-    status = request.args.get("status", "")
+    rule, township = filters.choice(request.args, "rule", RULES, "比对规则"), request.args.get("township", "")
+    status = filters.choice(request.args, "status", FindingStatus, "处理状态")
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    stmt = select(Finding)
-    counts_stmt = select(Finding.rule, Finding.status, sa.func.count()).group_by(Finding.rule, Finding.status)
-    visible = _visible_townships()
-    if visible is not None:
-        stmt = stmt.where(Finding.township.in_(visible))
-        counts_stmt = counts_stmt.where(Finding.township.in_(visible))
+    mine = scope.finding_filter(db, current_user)
+    stmt = select(Finding).where(mine)
+    counts_stmt = (select(Finding.rule, Finding.status, sa.func.count()).where(mine)
+                   .group_by(Finding.rule, Finding.status))
     if rule:
         stmt = stmt.where(Finding.rule == rule)
     if township:
@@ -95,7 +80,7 @@ def index():
     counts: dict[str, dict[str, int]] = {}
     for code, state, number in db.exec(counts_stmt).all():
         counts.setdefault(code, {})[getattr(state, "value", state)] = number
-    townships = [t for t in db.exec(select(Finding.township).distinct()).all() if t]
+    townships = [t for t in db.exec(select(Finding.township).where(mine).distinct()).all() if t]
     last_run = db.exec(select(CrosscheckRun).order_by(CrosscheckRun.id.desc()).limit(1)).first()
     return render_template("crosscheck/index.html", rows=rows, counts=counts, rules=RULES, rule=rule,
                            township=township, status=status, page=page, townships=sorted(townships),
@@ -179,16 +164,19 @@ def attach(finding_id: int):
 @access.roles(*WORK_ROLES)
 def export():
     """Download the findings (CSV or XLSX) with the current rule and status filters."""
-    fmt = "xlsx" if request.args.get("format") == "xlsx" else "csv"
-    rule = request.args.get("rule") or None
-    if rule is not None and rule not in RULES:
-        abort(400)
-    status = request.args.get("status") or None
+    fmt = filters.choice(request.args, "format", ("csv", "xlsx"), "导出格式") or "csv"
+    rule = filters.choice(request.args, "rule", RULES, "比对规则") or None
+    status = filters.choice(request.args, "status", FindingStatus, "处理状态") or None
     handle = tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False)
     handle.close()
     path = Path(handle.name)
     db = get_session()
-    count = service.export(db, path, rule=rule, statuses=[status] if status else None)
+    try:
+        count = service.export(db, path, rule=rule, statuses=[status] if status else None,
+                               where=scope.finding_filter(db, current_user))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     audit.record(db, actor=current_user, action="finding.export", entity="finding", detail={"rows": count, "rule": rule})
     db.commit()
     response = send_file(path, as_attachment=True, download_name=f"crosscheck-findings.{fmt}")
@@ -361,7 +349,11 @@ def crosscheck_matches(complaint):
     """Roll rows and findings matching a complaint (for inspectors and supervisors), or None."""
     if complaint is None or not access.has_role(*WORK_ROLES):
         return None
-    return complaint_matches(get_session(), complaint)
+    db = get_session()
+    found = complaint_matches(db, complaint)
+    # The roll rows are matched to a complaint the user may see (the case page); findings keep their own scope.
+    found.findings = [f for f in found.findings if scope.may_see_finding(db, current_user, f)]
+    return found
 
 
 TEMPLATE_GLOBALS = {"crosscheck_matches": crosscheck_matches}

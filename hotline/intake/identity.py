@@ -1,4 +1,4 @@
-"""Who may see a complainant's identity, and revealing it (always audited)."""
+"""Sealing and opening a complainant's identity; revealing it is always audited (who may: hotline.scope)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,23 +7,9 @@ from sqlmodel import Session
 
 from hotline import audit, phones
 from hotline.vault import vault
-from models.cases import Case
 from models.complainants import Complainant
 from models.complaints import Complaint
-from models.users import Role, User
-
-
-def can_reveal(user: User, complaint: Complaint, case: Case | None) -> bool:
-    """The operator who logged it, a supervisor of the handling office, or an identity custodian."""
-    if complaint.complainant_id is None:
-        return False
-    if user.role is Role.custodian:
-        return True
-    if user.role is Role.operator:
-        return complaint.created_by_id == user.id
-    if user.role is Role.supervisor:
-        return case is None or user.office_id is None or case.office_id == user.office_id
-    return False
+from models.users import User
 
 
 @dataclass(frozen=True)

@@ -5,14 +5,13 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_login import current_user
 from sqlmodel import select
 
-from hotline import access, audit, phones
-from hotline.cases.scope import visible_office_ids
+from hotline import access, audit, filters, phones, scope
 from hotline.db import get_session
 from hotline.intake import service
-from hotline.intake.identity import can_reveal, reveal_identity
+from hotline.intake.identity import reveal_identity
 from models.cases import Case
 from models.complainants import Complainant
-from models.complaints import AccusedPerson, Complaint
+from models.complaints import AccusedPerson, Complaint, ComplaintStatus
 from models.contacts import Contact
 from models.divisions import Township, Village
 from models.offices import Office
@@ -82,11 +81,11 @@ def new():
 @access.roles(*INTAKE_ROLES)
 def receipt(complaint_id: int):
     """The receipt code to read back to the caller."""
-    complaint = get_session().get(Complaint, complaint_id)
+    db = get_session()
+    complaint = db.get(Complaint, complaint_id)
     if complaint is None:
         abort(404)
-    if current_user.role is Role.operator and complaint.created_by_id != current_user.id:
-        abort(403)
+    scope.require(scope.may_see_receipt(db, current_user, complaint))
     return render_template("intake/receipt.html", complaint=complaint)
 
 
@@ -97,13 +96,10 @@ def history():
     phone = request.args.get("phone", "")
     if phones.try_normalize(phone) is None:
         return render_template("intake/_history.html", rows=[], invalid=bool(phone.strip()))
-    rows = service.caller_history(get_session(), phone=phone,
-                                  identity_key=current_app.config["IDENTITY_KEY"])
+    db = get_session()
+    rows = scope.visible_complaints(db, current_user, service.caller_history(
+        db, phone=phone, identity_key=current_app.config["IDENTITY_KEY"]))
     return render_template("intake/_history.html", rows=rows, invalid=False)
-
-
-def _visible_office_ids() -> set[int] | None:
-    return visible_office_ids(get_session(), current_user)
 
 
 @bp.route("/complaints")
@@ -111,25 +107,23 @@ def _visible_office_ids() -> set[int] | None:
 def complaints():
     """Search and list complaints (问题线索)."""
     db = get_session()
-    query, status = request.args.get("q", ""), request.args.get("status", "")
+    query, status = request.args.get("q", ""), filters.choice(request.args, "status", ComplaintStatus, "状态")
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    rows = service.search(db, query=query, status=status, office_ids=_visible_office_ids(),
-                          township_id=request.args.get("township_id", type=int),
+    rows = service.search(db, query=query, status=status, office_ids=scope.office_ids(db, current_user),
+                          township_id=filters.number(request.args, "township_id", "乡镇"),
                           limit=50, offset=(page - 1) * 50)
     townships = {t.id: t for t in db.exec(select(Township)).all()}
     return render_template("intake/complaints.html", rows=rows, q=query, status=status, page=page,
                            townships=townships)
 
 
-def _complaint_or_404(complaint_id: int) -> Complaint:
-    complaint = get_session().get(Complaint, complaint_id)
+def complaint_or_404(complaint_id: int) -> Complaint:
+    """The complaint, if the user may see it (404 if there is none, 403 if it is not theirs)."""
+    db = get_session()
+    complaint = db.get(Complaint, complaint_id)
     if complaint is None:
         abort(404)
-    visible = _visible_office_ids()
-    if visible is not None:
-        case = get_session().exec(select(Case).where(Case.complaint_id == complaint.id)).first()
-        if case is None or case.office_id not in visible:
-            abort(403)
+    scope.require(scope.may_see_complaint(db, current_user, complaint))
     return complaint
 
 
@@ -138,7 +132,7 @@ def _complaint_or_404(complaint_id: int) -> Complaint:
 def complaint(complaint_id: int):
     """One complaint: text, triage, accused, contacts; identity masked."""
     db = get_session()
-    item = _complaint_or_404(complaint_id)
+    item = complaint_or_404(complaint_id)
     case = db.exec(select(Case).where(Case.complaint_id == item.id)).first()
     office = db.get(Office, case.office_id) if case else None
     accused = db.exec(select(AccusedPerson).where(AccusedPerson.complaint_id == item.id)).all()
@@ -147,7 +141,8 @@ def complaint(complaint_id: int):
     complainant = db.get(Complainant, item.complainant_id) if item.complainant_id else None
     return render_template(
         "intake/complaint.html", complaint=item, case=case, office=office, accused=accused,
-        contacts=contacts, complainant=complainant, can_reveal=can_reveal(current_user, item, case),
+        contacts=contacts, complainant=complainant,
+        can_reveal=scope.may_reveal_identity(db, current_user, item, case),
         township=db.get(Township, item.township_id) if item.township_id else None,
         village=db.get(Village, item.village_id) if item.village_id else None)
 
@@ -157,10 +152,10 @@ def complaint(complaint_id: int):
 def identity(complaint_id: int):
     """Reveal the complainant's identity: needs a reason and a role allowed to see it; audited."""
     db = get_session()
-    item = _complaint_or_404(complaint_id)
+    item = complaint_or_404(complaint_id)
     case = db.exec(select(Case).where(Case.complaint_id == item.id)).first()
     reason = (request.form.get("reason") or "").strip()
-    if not can_reveal(current_user, item, case):
+    if not scope.may_reveal_identity(db, current_user, item, case):
         audit.record(db, actor=current_user, action="identity.denied", entity="complaint",
                      entity_id=item.id, detail={"reason": reason[:200]})
         db.commit()
@@ -179,8 +174,9 @@ def contacts():
     """The contact log: every call, SMS, letter and web report as it arrived."""
     db = get_session()
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    channel = request.args.get("channel", "")
-    stmt = select(Contact, Complaint).join(Complaint, Complaint.id == Contact.complaint_id, isouter=True)
+    channel = filters.choice(request.args, "channel", Channel, "渠道")
+    stmt = (select(Contact, Complaint).join(Complaint, Complaint.id == Contact.complaint_id, isouter=True)
+            .where(scope.complaint_filter(db, current_user)))
     if channel:
         stmt = stmt.where(Contact.channel == channel)
     rows = db.exec(stmt.order_by(Contact.received_at.desc()).offset((page - 1) * 50).limit(50)).all()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from hotline import receipts
+from hotline import receipts, scope
 from hotline.open311 import catalogue
 from hotline.open311.service import MAX_IDS, MAX_RESULTS, MERGED_NOTE, STAGE_NOTES, Open311Error
 from models.base import utcnow
@@ -77,7 +77,7 @@ def find(session: Session, *, client: Open311Client, query: Query) -> list[dict]
     effective = sa.func.coalesce(target.status, Complaint.status)
     stmt = (select(Open311Request, Complaint).join(Complaint, Complaint.id == Open311Request.complaint_id)
             .join(target, target.id == Complaint.merged_into_id, isouter=True)
-            .where(Open311Request.client_id == client.id))
+            .where(scope.partner_request_filter(client)))
     if query.ids:
         stmt = stmt.where(Complaint.receipt_code.in_(query.ids))
     else:

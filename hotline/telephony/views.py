@@ -11,10 +11,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from twilio.request_validator import RequestValidator
 
-from hotline import access, audit
+from hotline import access, audit, scope
 from hotline.db import get_session
 from hotline.intake import service
-from hotline.intake.identity import can_reveal
 from hotline.security import csrf
 from hotline.telephony import inbound, spool
 from hotline.telephony.voice import caller_number
@@ -201,6 +200,7 @@ def active_calls(current_sid: str = "") -> list[dict]:
         number = caller_number(call)
         history = (service.caller_history(db, phone=number, identity_key=current_app.config["IDENTITY_KEY"],
                                           limit=5) if call.phone_hash else [])
+        history = scope.visible_complaints(db, current_user, history)
         logged = db.exec(select(Contact.id).where(Contact.channel == Channel.call,
                                                   Contact.external_id == call.call_sid)).first()
         rows.append({"call": call, "number": number, "history": history, "logged": logged is not None,
@@ -235,7 +235,7 @@ def recording(recording_id: int):
     if complaint is None:
         abort(404)
     case = db.exec(select(Case).where(Case.complaint_id == complaint.id)).first()
-    allowed = can_reveal(current_user, complaint, case)
+    allowed = scope.may_reveal_identity(db, current_user, complaint, case)
     audit.record(db, actor=current_user, action="identity.recording" if allowed else "identity.denied",
                  entity="complaint", entity_id=complaint.id, detail={"recording_id": item.id})
     db.commit()

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from hotline import access
+from hotline import access, scope
 from hotline.db import get_session
-from hotline.intake.views import _complaint_or_404, _visible_office_ids
+from hotline.intake.views import complaint_or_404
 from hotline.triage import service
 from hotline.triage.highlight import highlight
 from models.complaints import TriageState
@@ -40,7 +40,8 @@ def unclassified():
 
 def _queue(name: str):
     state, title = QUEUES[name]
-    rows = service.queue(get_session(), state, office_ids=_visible_office_ids())
+    db = get_session()
+    rows = service.queue(db, state, office_ids=scope.office_ids(db, current_user))
     return render_template("triage/queue.html", rows=rows, title=title, current=name)
 
 
@@ -49,7 +50,7 @@ def _queue(name: str):
 def labels(complaint_id: int):
     """Confirm the predicted labels, or store the inspector's correction (one click either way)."""
     db = get_session()
-    complaint = _complaint_or_404(complaint_id)
+    complaint = complaint_or_404(complaint_id)
     chosen = service.Labels(problem_type=request.form.get("problem_type", ""),
                             secondary_types=request.form.getlist("secondary_types"),
                             program=request.form.get("program", ""))

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user
 from sqlmodel import select
 
-from hotline import access
+from hotline import access, scope
 from hotline.db import get_session
 from hotline.intake import service
 from hotline.trust import retention
@@ -21,7 +21,9 @@ NAV = [("依法留存", "trust.retention_page", HOLDERS)]
 
 def _page(error: str | None = None, values: dict | None = None, status: int = 200):
     db = get_session()
-    holds = db.exec(select(LegalHold).where(LegalHold.released_at.is_(None)).order_by(LegalHold.placed_at.desc())).all()
+    holds = db.exec(select(LegalHold).join(Case, Case.id == LegalHold.case_id)
+                    .where(LegalHold.released_at.is_(None), scope.case_filter(db, current_user))
+                    .order_by(LegalHold.placed_at.desc())).all()
     cases = {c.id: c for c in db.exec(select(Case).where(Case.id.in_([h.case_id for h in holds]))).all()} if holds else {}
     complaints = ({c.id: c for c in db.exec(select(Complaint).where(
         Complaint.id.in_([c.complaint_id for c in cases.values()]))).all()} if cases else {})
@@ -55,7 +57,7 @@ def place_hold():
     db = get_session()
     values = request.form.to_dict()
     case = _case_from_form(db)
-    if case is None:
+    if case is None or not scope.may_act_on_case(db, current_user, case):  # no hint that it exists
         return _page("找不到该案件：请核对查询码或案件编号", values, 422)
     try:
         retention.place_hold(session=db, case=case, actor=current_user, reason=values.get("reason", ""))
@@ -76,6 +78,7 @@ def release_hold(hold_id: int):
     hold = db.get(LegalHold, hold_id)
     if hold is None:
         abort(404)
+    scope.require(scope.may_act_on_case(db, current_user, db.get(Case, hold.case_id)))
     try:
         retention.release_hold(session=db, hold=hold, actor=current_user, reason=request.form.get("reason", ""))
     except retention.RetentionError as exc:

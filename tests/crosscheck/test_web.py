@@ -72,7 +72,7 @@ def _findings(rolls, db):
 
 def test_an_inspector_confirms_with_a_reason_and_turns_it_into_a_clue(rolls, factory, login, db):
     finding = _findings(rolls, db)
-    client = login.as_(factory.user(Role.inspector))
+    client = login.as_(factory.user(Role.inspector, office="县纪委监委"))
     page = client.get(f"/crosscheck/findings/{finding.id}").get_data(as_text=True)
     assert "石桥镇中心小学" in page and "财政供养人员" in page
     assert client.post(f"/crosscheck/findings/{finding.id}/decide", data={"action": "confirm", "reason": ""}).status_code == 422
@@ -112,7 +112,7 @@ def test_the_export_has_the_promised_columns(rolls, factory, login, db, runner, 
     import openpyxl
     rows = list(openpyxl.load_workbook(xlsx).active.iter_rows(values_only=True))
     assert rows[0][0] == "rule" and [r[0] for r in rows[1:]] == ["deceased_recipient"]
-    response = login.as_(factory.user(Role.inspector)).get("/crosscheck/export?format=csv")
+    response = login.as_(factory.user(Role.inspector, office="县纪委监委")).get("/crosscheck/export?format=csv")
     assert response.status_code == 200 and b"payroll_household" in response.data
 
 

@@ -122,7 +122,7 @@ def test_a_finding_that_rested_on_a_withdrawn_roll_says_it_was_not_found_again(r
     second = findings.run_rules(session=db, rules=["payroll_household"], today=dt.date(2026, 6, 1))
     third = findings.run_rules(session=db, rules=["deceased_recipient"], today=dt.date(2026, 6, 1))
     db.commit()
-    client = login.as_(factory.user(Role.inspector))
+    client = login.as_(factory.user(Role.inspector, office="县纪委监委"))
     page = client.get(f"/crosscheck/findings/{mother.id}").get_data(as_text=True)
     assert f"第{second.id}次比对未再发现" in page  # the run of another rule does not count
     assert "县第一中学" in page  # the evidence snapshot stays

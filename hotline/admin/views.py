@@ -1,14 +1,13 @@
 """Admin screens for users and offices, and the auditor's read-only audit trail."""
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import func, select
 
-from hotline import access, audit
+from hotline import access, audit, spreadsheet_safety
 from hotline.auth.accounts import AccountError, create_user
 from hotline.auth.passwords import WeakPassword, hash_password
 from hotline.db import get_session
@@ -149,7 +148,7 @@ def audit_export():
     """Export the (filtered) audit trail as CSV, with the chain hashes."""
     db = get_session()
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = spreadsheet_safety.csv_writer(buffer)  # actor names and details are typed by people
     writer.writerow(["id", "seq", "at", "actor", "action", "entity", "entity_id", "detail", "remote_addr",
                      "prev_hash", "hash"])
     audit.seal(db.get_bind(), current_app.config["AUDIT_KEY"])  # every entry with its place if it can

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from sqlmodel import Session
 
 from hotline.bulletins import workflow
-from hotline.bulletins.figures import (Period, Tally, _clue_filter, tally, totals, trend_points, trend_table,
+from hotline.bulletins import facts
+from hotline.bulletins.figures import (Period, Tally, clue_counts, tally, totals, trend_points, trend_table,
                                        trend_weeks)
-from hotline.bulletins.tables import Table
+from hotline.bulletins.tables import Table, rate
 from hotline.bulletins.weeks import IsoWeek
-from models.complaints import Complaint
 from models.contacts import Contact
 
 RATE_KEYS = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate")
@@ -38,7 +38,7 @@ class _Ranges:
 class Dashboard:
     week: str
     label: str
-    current: dict  # this week so far: contacts_week, clues_week, cases_opened_week, cases_closed_week, overdue, supervised_open
+    current: dict  # this week so far: contacts, clues, cases_opened, cases_closed, overdue, supervised_open
     previous: dict  # last week complete: the same counts and the four rates
     trend: list[dict] = field(default_factory=list)
 
@@ -66,24 +66,27 @@ def compute(session: Session, *, now: dt.datetime, zone: str) -> Dashboard:
 
     contacts = tally(session, [Tally("cards", Contact.received_at, tuple(both.ranges)),
                                Tally("trend", Contact.received_at, ranges)])
-    clues = tally(session, [Tally("cards", Complaint.received_at, tuple(both.ranges)),
-                            Tally("trend", Complaint.received_at, ranges)], where=_clue_filter())
-    cases = workflow.case_counts(session, both, ranges, money=False)
-    events = workflow.event_counts(session, both)
-    contact_cards, clue_cards = totals(contacts, "cards", 2), totals(clues, "cards", 2)
+    clues = clue_counts(session, both.ranges, ranges)
+    cases = workflow.case_counts(session, both.ranges, ranges)
+    events = workflow.event_counts(session, list(both.ranges) + list(ranges))
+    contact_cards, clue_cards = totals(contacts, "cards", 2), totals(clues, "period", 2)
 
-    week_only = Period(last.week, last.start, last.end, last.start, zone)  # "year" columns = the week
-    _table, rates = workflow.rates(workflow.deadline_stats(session, week_only), events,
-                                   workflow.visit_counts(session, both))
+    # "year" columns = the week: the same functions as the bulletin's over last week alone
+    week_only = Period("week", str(last.week), last.start, last.end, last.start, zone, last.end, "", last.week)
+    resolved = facts.resolved_closings(session, both.ranges, current.end)
+    parts = workflow.rate_parts(workflow.deadline_stats(session, week_only), {"closed": events["closed"][:2]},
+                                resolved, workflow.visit_counts(session, both.ranges))
+    rates = {code: rate(num[0], den[0]) for code, (num, den) in parts.items()}
     overdue, _by_office = workflow.overdue_at(session, current.end)
-    _supervised, still_open = workflow.supervised(session, current)
+    _supervised, point = workflow.supervised(session, current)
+    still_open = point["supervised_open"]
 
     def cards(i: int) -> dict:
-        return {"contacts_week": contact_cards[i], "clues_week": clue_cards[i],
-                "cases_opened_week": cases["opened"][i], "cases_closed_week": events["closed"][i]}
+        return {"contacts": contact_cards[i], "clues": clue_cards[i],
+                "cases_opened": cases["opened"][i], "cases_closed": events["closed"][i]}
 
     points = trend_points(series, totals(contacts, "trend", len(series)), totals(clues, "trend", len(series)),
-                          cases["trend_opened"], cases["trend_closed"])
+                          cases["trend_opened"], events["closed"][2:])
     return Dashboard(week=str(this_week), label=this_week.label(),
                      current={**cards(1), "overdue": overdue, "supervised_open": still_open},
                      previous={**cards(0), **{k: rates[k] for k in RATE_KEYS}}, trend=points)

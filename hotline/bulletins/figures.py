@@ -16,7 +16,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import Session, select
 
-from hotline.bulletins import workflow
+from hotline.bulletins import registry, workflow
+from hotline.bulletins.periods import Period
 from hotline.bulletins.tables import INT, RATE, TEXT, Figures, Table
 from hotline.bulletins.weeks import IsoWeek
 from models.cases import Case
@@ -28,27 +29,6 @@ from models.taxonomy import CHANNEL_LABELS, PROBLEM_TYPE_LABELS, PROGRAM_LABELS,
 TREND_WEEKS = 12
 UNCLASSIFIED = "未分类"
 NO_TOWNSHIP = "未明确乡镇"
-
-
-@dataclass(frozen=True)
-class Period:
-    """The reported week and the year to date (ISO weeks 1..N of the same ISO year)."""
-
-    week: IsoWeek
-    start: dt.datetime
-    end: dt.datetime
-    ytd_start: dt.datetime
-    zone: str
-
-    @classmethod
-    def of(cls, week: IsoWeek, zone: str, as_of: dt.datetime | None = None) -> "Period":
-        """The week's period; `as_of` cuts a week still running short at that moment (dashboard)."""
-        end = week.end(zone) if as_of is None else max(week.start(zone), min(week.end(zone), as_of))
-        return cls(week, week.start(zone), end, week.year_start(zone), zone)
-
-    @property
-    def ranges(self) -> list[tuple[dt.datetime, dt.datetime]]:
-        return [(self.start, self.end), (self.ytd_start, self.end)]
 
 
 # How the aggregate scans use indexes on SQLite (PostgreSQL's planner chooses well from its
@@ -130,7 +110,7 @@ class Tally:
         return result
 
 
-def tally(session: Session, tallies: list[Tally], *, group=None, where=()) -> dict:
+def tally(session: Session, tallies: list[Tally], *, group=None, where=(), source=None) -> dict:
     """{group value: {tally name: [value in range 1, ...]}} from one scan of one table (no group:
     key None; a tuple of columns: tuple keys). Rows outside every tally's ranges are not read."""
     spans: list[list] = []  # [stamp, lowest start, highest end] per timestamp column
@@ -146,6 +126,8 @@ def tally(session: Session, tallies: list[Tally], *, group=None, where=()) -> di
     groups = [unindexed(g) for g in groups]  # only a timestamp's range is worth an index here
     columns = [column for t in tallies for column in t.columns()]
     stmt = sa.select(*groups, *columns).where(reach, *(unindexed(w) for w in where))
+    if source is not None:  # a join (e.g. to the merge times)
+        stmt = stmt.select_from(source)
     if groups:
         stmt = stmt.group_by(*groups)
     result: dict = {}
@@ -210,17 +192,26 @@ def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-SHARE_COLUMNS = ["本周", "本周占比", "本年累计", "本年占比"]
+def share_columns(period: Period) -> list[str]:
+    return [period.current, f"{period.current}占比", period.cumulative, "本年占比"]
+
+
 SHARE_KINDS = [INT, RATE, INT, RATE]
 
 
 def trend_weeks(period: Period, weeks: int = TREND_WEEKS) -> tuple[list[IsoWeek], tuple]:
-    """The `weeks` weeks ending with the reported one (oldest first) and their ranges."""
-    series = [period.week.previous(n) for n in range(weeks - 1, -1, -1)]
-    return series, tuple((w.start(period.zone), w.end(period.zone)) for w in series)
+    """The `weeks` weeks ending with the reported one (a week period, the last one cut where an
+    interim report is cut) or with the last whole week before the period's end, oldest first, and
+    their ranges. Nothing after the period's end is counted, so the series never changes later."""
+    zone = period.zone
+    anchor = period.week if period.kind == "week" else IsoWeek.containing(period.end - dt.timedelta(microseconds=1), zone)
+    if period.kind != "week" and anchor.end(zone) > period.end:
+        anchor = anchor.previous()
+    series = [anchor.previous(n) for n in range(weeks - 1, -1, -1)]
+    return series, tuple((w.start(zone), min(w.end(zone), period.end)) for w in series)
 
 
-def _period_tallies(stamp, period: Period, trend_ranges: tuple) -> list[Tally]:
+def _period_tallies(stamp, period, trend_ranges: tuple) -> list[Tally]:
     """`stamp` counted over the period's ranges ("period": [week, year]) and, if asked, the trend's."""
     tallies = [Tally("period", stamp, tuple(period.ranges))]
     if trend_ranges:
@@ -228,7 +219,7 @@ def _period_tallies(stamp, period: Period, trend_ranges: tuple) -> list[Tally]:
     return tallies
 
 
-def contact_counts(session: Session, period: Period, trend_ranges: tuple = ()) -> dict:
+def contact_counts(session: Session, period, trend_ranges: tuple = ()) -> dict:
     """Contacts by (channel, follow-up): "period" [week, year] and, with trend ranges, "trend"; one scan."""
     return tally(session, _period_tallies(Contact.received_at, period, trend_ranges),
                  group=(Contact.channel, Contact.is_followup))
@@ -241,14 +232,9 @@ def contacts_by_channel(session: Session, period: Period, counts: dict | None = 
     counts = marginal(both, 0)
     followups = marginal(both, 1).get(True, [0, 0])
     labels = [(c.value, CHANNEL_LABELS[c]) for c in Channel]
-    return Table("channels", "表1 来电来信受理情况（按渠道）", "来电来信", ["渠道"] + SHARE_COLUMNS,
+    return Table("channels", "表1 来电来信受理情况（按渠道）", "来电来信", ["渠道"] + share_columns(period),
                  [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="其他渠道"),
-                 note=f"其中查询、补充反映等跟进来电本周{followups[0]}件、本年累计{followups[1]}件。")
-
-
-def _clue_filter():
-    """A clue counts once: repeat reports merged into another complaint are left out."""
-    return [Complaint.merged_into_id.is_(None), Complaint.status != ComplaintStatus.merged]
+                 note=f"其中查询、补充反映等跟进来电{period.current}{followups[0]}件、本年累计{followups[1]}件。")
 
 
 def marginal(counts: dict, position: int) -> dict:
@@ -260,30 +246,46 @@ def marginal(counts: dict, position: int) -> dict:
     return result
 
 
-def clue_counts(session: Session, period: Period, trend_ranges: tuple = ()) -> dict:
-    """Clues by (problem type, programme, township) in one pass: "period" [week, year] and, with
-    trend ranges, "trend"; the tables take its marginals."""
-    return tally(session, _period_tallies(Complaint.received_at, period, trend_ranges),
-                 group=(Complaint.problem_type, Complaint.program, Complaint.township_id), where=_clue_filter())
+def clue_counts(session: Session, ranges: list, trend_ranges: tuple = ()) -> dict:
+    """Clues by (problem type, programme, township) in one pass: "period" [per range] and, with
+    trend ranges, "trend"; each net of the repeat reports merged into another clue in that range
+    (并单: -1 when the merge happens; a report registered already merged never counts). The tables
+    take its marginals."""
+    merges = workflow.merge_times("complaint")
+    merged_at = sa.func.coalesce(merges.c.merged_at, sa.case((Complaint.merged_into_id.is_not(None),
+                                                               Complaint.received_at), else_=None))
+    tallies = [Tally("period", Complaint.received_at, tuple(ranges)), Tally("merged", merged_at, tuple(ranges))]
+    if trend_ranges:
+        tallies += [Tally("trend", Complaint.received_at, trend_ranges),
+                    Tally("trend_merged", merged_at, trend_ranges)]
+    counts = tally(session, tallies, group=(Complaint.problem_type, Complaint.program, Complaint.township_id),
+                   source=sa.outerjoin(Complaint.__table__, merges, merges.c.id == Complaint.id))
+    net = {}
+    for key, values in counts.items():
+        entry = {"period": [a - b for a, b in zip(values["period"], values["merged"])]}
+        if trend_ranges:
+            entry["trend"] = [a - b for a, b in zip(values["trend"], values["trend_merged"])]
+        net[key] = entry
+    return net
 
 
 def clues_by(session: Session, period: Period, what: str, joint: dict | None = None) -> Table:
     """Clues received, by primary problem type, programme or township."""
-    joint = clue_counts(session, period) if joint is None else joint
+    joint = clue_counts(session, period.ranges) if joint is None else joint
     joint = {key: values["period"] for key, values in joint.items()}
     if what == "problem_type":
         counts = marginal(joint, 0)
         labels = [(k.value, v) for k, v in PROBLEM_TYPE_LABELS.items()]
-        return Table("problem_types", "表2 问题线索（按问题类型）", "线索-问题类型", ["问题类型"] + SHARE_COLUMNS,
+        return Table("problem_types", "表2 问题线索（按问题类型）", "线索-问题类型", ["问题类型"] + share_columns(period),
                      [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label=UNCLASSIFIED))
     if what == "program":
         counts = marginal(joint, 1)
         labels = [(k.value, v) for k, v in PROGRAM_LABELS.items()]
-        return Table("programs", "表3 问题线索（按领域）", "线索-领域", ["领域"] + SHARE_COLUMNS,
+        return Table("programs", "表3 问题线索（按领域）", "线索-领域", ["领域"] + share_columns(period),
                      [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="未明确领域"))
     counts = marginal(joint, 2)
     towns = session.exec(select(Township.id, Township.name).order_by(Township.code)).all()
-    return Table("townships", "表4 问题线索（按乡镇）", "线索-乡镇", ["乡镇"] + SHARE_COLUMNS,
+    return Table("townships", "表4 问题线索（按乡镇）", "线索-乡镇", ["乡镇"] + share_columns(period),
                  [TEXT] + SHARE_KINDS, _share_rows(counts, list(towns), other_label=NO_TOWNSHIP))
 
 
@@ -294,7 +296,7 @@ def _rule_labels() -> dict[str, str]:
     return {code: rule.name for code, rule in RULES.items()}
 
 
-def findings_by_rule(session: Session, period: Period) -> Table:
+def findings_by_rule(session: Session, period: Period, values: dict | None = None) -> Table:
     """Cross-check suspicions raised (by when first found) and confirmed (by when decided), per rule."""
     from models.findings import Finding, FindingStatus
 
@@ -310,60 +312,85 @@ def findings_by_rule(session: Session, period: Period) -> Table:
         r, c = raised.get(rule, [0, 0]), confirmed.get(rule, [0, 0])
         rows.append([names.get(rule, rule), r[0], r[1], c[0], c[1]])
     rows.append(["合计", *(sum(row[i] for row in rows) for i in range(1, 5))])
+    if values is not None:
+        values["findings_raised"], values["findings_confirmed"] = rows[-1][1:3], rows[-1][3:5]
+    now, year = period.current, period.cumulative
     return Table("findings", "表{n} 大数据比对疑点（按规则）", "比对疑点",
-                 ["比对规则", "本周发现", "本年累计发现", "本周确认", "本年累计确认"], [TEXT, INT, INT, INT, INT], rows,
+                 ["比对规则", f"{now}发现", f"{year}发现", f"{now}确认", f"{year}确认"], [TEXT, INT, INT, INT, INT], rows,
                  note="疑点是比对规则发现的可疑情况，须经人工核查；确认数按核查确认的时间统计。")
 
 
-def trend(session: Session, period: Period, weeks: int = TREND_WEEKS) -> list[dict]:
-    """Weekly counts for the last `weeks` weeks ending with the reported one (oldest first)."""
-    series, ranges = trend_weeks(period, weeks)
-    counted = tally(session, [Tally("trend", Contact.received_at, ranges)])
-    contacts = totals(counted, "trend", weeks)
-    clues = totals(tally(session, [Tally("trend", Complaint.received_at, ranges)], where=_clue_filter()), "trend", weeks)
-    cases = tally(session, [Tally("opened", Case.opened_at, ranges), Tally("closed", Case.closed_at, ranges)])
-    return trend_points(series, contacts, clues, totals(cases, "opened", weeks), totals(cases, "closed", weeks))
+TREND_CODES = ("contacts", "clues", "cases_opened", "cases_closed")
 
 
 def trend_points(series: list[IsoWeek], contacts: list, clues: list, opened: list, closed: list) -> list[dict]:
+    """One point per week: the registry's figures of that week (the same functions as the tables)."""
     return [{"week": str(w), "contacts": contacts[i], "clues": clues[i], "cases_opened": opened[i],
              "cases_closed": closed[i]} for i, w in enumerate(series)]
 
 
 def trend_table(points: list[dict]) -> Table:
-    rows = [[p["week"], p["contacts"], p["clues"], p["cases_opened"], p["cases_closed"]] for p in points]
+    rows = [[p["week"], *(p[code] for code in TREND_CODES)] for p in points]
     return Table("trend", f"表{{n}} 近{len(points)}周趋势", "近12周趋势",
-                 ["周次", "来电来信", "问题线索", "新办案件", "办结案件"], [TEXT, INT, INT, INT, INT], rows)
+                 ["周次", *(registry.name(code) for code in TREND_CODES)], [TEXT, INT, INT, INT, INT], rows)
 
 
-def compute(session: Session, week: IsoWeek, *, zone: str, typical_limit: int = 3,
-            as_of: dt.datetime | None = None) -> Figures:
-    """All figures of the bulletin for `week` (and its year to date), or up to `as_of` within it.
+def as_period(what, zone: str, as_of: dt.datetime | None = None) -> Period:
+    """A Period from a Period or an IsoWeek, cut at `as_of` when that is before its end."""
+    period = Period.of(what, zone) if isinstance(what, IsoWeek) else what
+    return period.cut(as_of)
 
-    One scan per table gives the week, the year to date and the 12-week trend together.
+
+def compute(session: Session, what, *, zone: str, typical_limit: int = 3,
+            as_of: dt.datetime | None = None, typical_cases: list[dict] | None = None) -> Figures:
+    """All figures of the bulletin for a period (a Period, or an IsoWeek) and its year to date,
+    or up to `as_of` within it (an interim report).
+
+    One scan per table gives the period, the year to date and the 12-week trend together. Every
+    registered figure lands in `values` first; tables and text read it from there.
     """
-    period = Period.of(week, zone, as_of)
+    from hotline.bulletins import seed, typical
+
+    period = as_period(what, zone, as_of)
     series, ranges = trend_weeks(period)
+    values: dict = {}
     contacts = contact_counts(session, period, ranges)
-    joint = clue_counts(session, period, ranges)
+    joint = clue_counts(session, period.ranges, ranges)
+    values["contacts"] = totals(contacts, "period", 2)
+    values["clues"] = totals(joint, "period", 2)
     tables = [contacts_by_channel(session, period, contacts), clues_by(session, period, "problem_type", joint),
               clues_by(session, period, "program", joint), clues_by(session, period, "township", joint)]
-    flow = workflow.compute(session, period, typical_limit=typical_limit, trend_ranges=ranges)
+    flow = workflow.compute(session, period, values, trend_ranges=ranges)
     tables.extend(flow.tables)
-    tables.append(findings_by_rule(session, period))
+    tables.append(findings_by_rule(session, period, values))
     points = trend_points(series, totals(contacts, "trend", len(series)), totals(joint, "trend", len(series)),
                           flow.trend["cases_opened"], flow.trend["cases_closed"])
     tables.append(trend_table(points))
+    values.update(seed.compute(session, period))
+    chosen = typical.for_period(session, period) if typical_cases is None else typical_cases
+    values["typical_published"] = typical.published_counts(session, period.ranges)
     for number, table in enumerate(tables, start=1):
         table.title = _renumber(table.title, number)
-    channel_total = tables[0].row("合计")
-    clue_total = tables[1].row("合计")
-    key = {"contacts_week": channel_total[1], "contacts_ytd": channel_total[3],
-           "clues_week": clue_total[1], "clues_ytd": clue_total[3], **flow.key}
-    return Figures(week=str(week), label=week.label(), start=period.start.isoformat(),
+    missing = [code for code in registry.BY_CODE if code not in values]
+    if missing:
+        raise RuntimeError(f"registry figures not computed: {missing}")
+    key = {"overdue": values["overdue"][0], "supervised_open": values["supervised_open"][0]}
+    return Figures(week=period.key, label=period.label(), start=period.start.isoformat(),
                    end=period.end.isoformat(), ytd_start=period.ytd_start.isoformat(), key=key,
-                   tables=tables, typical_cases=flow.typical_cases, trend=points,
-                   not_covered=flow.not_covered)
+                   tables=tables, typical_cases=chosen[:typical_limit] if typical_limit else [], trend=points,
+                   not_covered=seed.not_covered(session), period=period.describe(), values=values)
+
+
+def figures_json(figures: Figures) -> bytes:
+    """figures.json: the period and every registry figure (name, unit, value, cumulative value),
+    in a stable order, so anyone can check a published bulletin against the data."""
+    import json
+
+    body = {"period": figures.period,
+            "figures": {f.code: {"name": f.name, "unit": f.unit, "value": figures.values[f.code][0],
+                                 "cumulative": figures.values[f.code][1]}
+                        for f in registry.FIGURES}}
+    return (json.dumps(body, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8")
 
 
 def _renumber(title: str, number: int) -> str:

@@ -1,4 +1,4 @@
-"""Every Monday at 08:00 (the scheduler's zone, Asia/Shanghai): build and archive last week's bulletin."""
+"""Every Monday at 08:00 (the scheduler's zone, Asia/Shanghai): build and publish last week's bulletin."""
 from __future__ import annotations
 
 import logging
@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 
 def weekly_bulletin(app: Flask, now=None):
-    """Claim last week's scheduled build; build and archive it unless another scheduler has it."""
+    """Claim last week's scheduled build; build and publish it unless another scheduler has it (a
+    week a supervisor already published is built as a draft: a period is published once)."""
     settings = app.config["SETTINGS"]
     week = last_complete_week(now or utcnow(), settings.TIMEZONE)
     db = get_session()
@@ -26,14 +27,15 @@ def weekly_bulletin(app: Flask, now=None):
         return None
     db.commit()  # the claim is visible to other schedulers before the slow part starts
     try:
-        archive.complete(session=db, bulletin=bulletin, settings=settings)
+        publish = archive.published_of(db, str(week)) is None
+        archive.complete(session=db, bulletin=bulletin, settings=settings, publish=publish)
         db.commit()
     except Exception as exc:
         db.rollback()
         archive.mark_failed(session=db, bulletin_id=bulletin.id, error=f"{type(exc).__name__}: {exc}")
         db.commit()
         raise
-    log.info("bulletin %s version %s built and archived", week, bulletin.version)
+    log.info("bulletin %s version %s built and archived (%s)", week, bulletin.version, bulletin.number)
     return bulletin
 
 

@@ -34,11 +34,15 @@ class Table:
 
 @dataclass
 class Figures:
-    """Everything one bulletin reports, for one ISO week and its year to date."""
+    """Everything one bulletin reports, for one period and its year to date.
 
-    week: str
+    `values`: {registry code: [period value, cumulative value]} -- the one source every table row,
+    sentence, chart and figures.json takes a registered figure from.
+    """
+
+    week: str  # the period's key ("2026-W47", "2026-11", ...)
     label: str
-    start: str  # ISO timestamps (UTC) of the week and the year to date
+    start: str  # ISO timestamps (UTC) of the period and the year to date
     end: str
     ytd_start: str
     key: dict
@@ -46,9 +50,19 @@ class Figures:
     typical_cases: list[dict]
     trend: list[dict]
     not_covered: list[str] = field(default_factory=list)
+    period: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    corrections: list[dict] = field(default_factory=list)
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
+
+    def value(self, code: str, column: int = 0):
+        return self.values[code][column]
+
+    @property
+    def interim(self) -> bool:
+        return bool(self.period.get("interim"))
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -34,19 +34,41 @@ def _sheet_name(name: str, used: set[str]) -> str:
     return candidate
 
 
+def _registry_sheet(book, figures: Figures, used: set[str]) -> None:
+    """指标: every registry figure with its definition, unit and values (the same as figures.json)."""
+    from hotline.bulletins import registry
+
+    period = figures.period or {}
+    sheet = book.create_sheet(_sheet_name("指标", used))
+    spreadsheet_safety.append(sheet, ["代码", "指标", "单位", period.get("current", "本期"),
+                                      period.get("cumulative", "本年累计"), "定义"])
+    for cell in sheet[1]:
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+    for figure in registry.FIGURES:
+        current, cumulative = figures.values.get(figure.code, [None, None])
+        kind = RATE if figure.unit == registry.RATE else MONEY if figure.unit == registry.YUAN else INT
+        spreadsheet_safety.append(sheet, [figure.code, figure.name, figure.unit, _cell_value(current, kind),
+                                          _cell_value(cumulative, kind), figure.definition])
+        for cell in sheet[sheet.max_row][3:5]:
+            cell.number_format = FORMATS[kind]
+    for letter, width in zip("ABCDEF", (20, 18, 6, 14, 14, 80)):
+        sheet.column_dimensions[letter].width = width
+
+
 def build(figures: Figures, *, commission: str, number: str, built_at: dt.datetime) -> bytes:
     """The .xlsx bytes: a cover sheet, then one sheet per table."""
     book = Workbook()
     cover = book.active
     cover.title = "说明"
     for row in (("发文机关", commission), ("文号", number), ("统计周期", figures.label),
-                ("本周起", figures.start), ("本周止（不含）", figures.end), ("本年累计起", figures.ytd_start),
+                ("统计起", figures.start), ("统计止（不含）", figures.end), ("本年累计起", figures.ytd_start),
                 ("生成时间（UTC）", built_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))):
         spreadsheet_safety.append(cover, row)
     for item in figures.not_covered:
         spreadsheet_safety.append(cover, ("暂未统计", item))
     cover.column_dimensions["A"].width, cover.column_dimensions["B"].width = 16, 60
     used = {cover.title}
+    _registry_sheet(book, figures, used)
     for table in figures.tables:
         sheet = book.create_sheet(_sheet_name(table.sheet, used))
         spreadsheet_safety.append(sheet, table.columns)

@@ -4,7 +4,8 @@ Under a simulated clock (hotline.demo.clock): operators log the sample contacts 
 each case then lives its story (hotline.demo.history); repeat reports are merged; the rolls are
 imported and cross-checked two weeks ago and the findings decided; the reminder jobs run every
 working morning; each Monday at 08:00 the scheduled bulletin of the week before is built and
-archived. Only contacts this run logs get a story, so loading the demo twice adds nothing.
+published (with a typical case the demo supervisor approved, hotline.demo.bulletins). Only
+contacts this run logs get a story, so loading the demo twice adds nothing.
 """
 from __future__ import annotations
 
@@ -144,6 +145,7 @@ class Past:
     def bulletin(self) -> None:
         from hotline.bulletins import archive
         from hotline.bulletins.weeks import last_complete_week
+        from hotline.demo import bulletins as demo_bulletins
 
         if not has_app_context():
             return
@@ -154,7 +156,8 @@ class Past:
             return
         bulletin = archive.claim_scheduled(session=self.session, week=week, settings=settings)
         if bulletin is not None:
-            archive.complete(session=self.session, bulletin=bulletin, settings=settings)
+            demo_bulletins.before_publication(self.session)  # the campaign, an approved typical case
+            archive.complete(session=self.session, bulletin=bulletin, settings=settings, publish=True)
 
 
 def play(session: Session, *, identity_key: bytes, now: dt.datetime, specs: list) -> dict[str, int]:

@@ -73,16 +73,34 @@ class Data:
         self.db.flush()
         return row
 
-    def close(self, case, at, *, finding=Finding.true, measures=(), money=None, concluded=None):
-        case.finding, case.concluded_at = finding, concluded or at
+    def outcome(self, case, at, *, finding=Finding.true, measures=(), money=None, name_cleared=False,
+                exoneration=None):
+        """An outcome recorded as the workflow records it: the case's columns and a dated event."""
+        case.finding, case.concluded_at = finding, at
         case.money_recovered_yuan = decimal.Decimal(money) if money is not None else None
-        case.closed_at = at
         self.db.add(case)
         for kind, person in measures:
-            self.db.add(CaseMeasure(case_id=case.id, kind=MeasureKind(kind), person_name=person,
-                                    at=concluded or at))
-        self.event(case, "outcome_recorded", concluded or at)
+            self.db.add(CaseMeasure(case_id=case.id, kind=MeasureKind(kind), person_name=person, at=at))
+        if finding is None:  # 予以了结: a dismissal approved, no finding
+            self.event(case, "disposition_approved", at, disposition="dismissed")
+        else:
+            self.event(case, "outcome_recorded", at, finding=finding.value,
+                       measures=[[k, p] for k, p in measures],
+                       money_recovered=str(decimal.Decimal(money).quantize(decimal.Decimal("0.01")))
+                       if money is not None else None, name_cleared=name_cleared, exoneration=exoneration)
+
+    def close(self, case, at, *, finding=Finding.true, measures=(), money=None, concluded=None):
+        self.outcome(case, concluded or at, finding=finding, measures=measures, money=money)
+        case.closed_at = at
+        self.db.add(case)
         self.event(case, "closed", at)
+
+    def reopen(self, case, at):
+        """As the workflow reopens: the case's outcome columns cleared, a dated event."""
+        case.closed_at = case.finding = case.concluded_at = None
+        case.reopen_count += 1
+        self.db.add(case)
+        self.event(case, "reopened", at)
 
     def visit(self, case, at, satisfaction):
         self.db.add(ReturnVisit(case_id=case.id, at=at, satisfaction=Satisfaction(satisfaction)))

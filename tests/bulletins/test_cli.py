@@ -12,8 +12,9 @@ def test_it_builds_archives_and_writes_the_files(runner, data, db, tmp_path):
     db.commit()
     result = runner.invoke(args=["bulletin", "--week", "2026-W47", "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert "2026-W47" in result.output and "第1版" in result.output
-    for name in ("bulletin.docx", "bulletin.xlsx", "bulletin.html", "charts/channels.png", "charts/trend.png"):
+    assert "2026年第47周" in result.output and "草稿第1版" in result.output
+    for name in ("bulletin.docx", "bulletin.xlsx", "bulletin.html", "figures.json", "charts/channels.png",
+                 "charts/trend.png"):
         assert (tmp_path / "out" / name).stat().st_size > 0
     assert db.exec(select(Bulletin)).one().trigger == "cli"
 

@@ -46,30 +46,30 @@ def test_its_cards_and_trend_equal_the_bulletins_figures_for_the_same_weeks(db, 
     current = figures.compute(db, THIS, zone=ZONE, typical_limit=0, as_of=NOW)
     previous = figures.compute(db, LAST, zone=ZONE, typical_limit=0)
     for key, value in board.current.items():
-        assert value == current.key[key], key
+        assert value == current.value(key), key
     for key, value in board.previous.items():
-        assert value == previous.key[key], key
+        assert value == previous.value(key), key
     assert board.trend == current.trend
     assert board.week == "2026-W48" and len(board.trend) == 12
 
 
 def test_its_cards_count_this_week_up_to_now_and_last_week_whole(db, busy):
     board = dashboard.compute(db, now=NOW, zone=ZONE)
-    assert board.current["contacts_week"] == 1  # the 27th's clue is after NOW
-    assert board.current["cases_closed_week"] == 1
+    assert board.current["contacts"] == 1  # the 27th's clue is after NOW
+    assert board.current["cases_closed"] == 1
     assert board.current["supervised_open"] == 1 and board.current["overdue"] == 1
-    assert board.previous["contacts_week"] == 5  # 2 clues, 1 repeat, 2 follow-up calls
-    assert board.previous["clues_week"] == 2  # the repeat is not a second clue
+    assert board.previous["contacts"] == 5  # 2 clues, 1 repeat, 2 follow-up calls
+    assert board.previous["clues"] == 2  # the repeat is not a second clue
     assert board.previous["response_rate"] == pytest.approx(1 / 2)
     assert board.previous["satisfaction_rate"] == pytest.approx(1 / 2)
     assert board.previous["resolution_rate"] == 1.0
-    assert board.trend[-1]["contacts"] == 2  # the trend counts whole weeks, as the bulletin does
+    assert board.trend[-1]["contacts"] == 1  # this week up to now: nothing after the moment counts
     assert [p["week"] for p in board.trend][:2] == ["2026-W37", "2026-W38"]
 
 
 def test_an_empty_database_gives_zero_cards_and_no_rates(db):
     board = dashboard.compute(db, now=NOW, zone=ZONE)
-    assert board.current["contacts_week"] == 0 and board.previous["cases_closed_week"] == 0
+    assert board.current["contacts"] == 0 and board.previous["cases_closed"] == 0
     assert board.previous["response_rate"] is None  # nothing was due: "—", never 0%
     assert all(p["contacts"] == 0 for p in board.trend)
 

@@ -39,6 +39,6 @@ def test_a_case_assigned_and_closed_twice_in_a_week_counts_once(db, repeated):
 
 def test_a_case_overdue_at_two_offices_counts_once_overall_and_once_at_each(db, repeated):
     result = figures.compute(db, IsoWeek(2026, 47), zone=ZONE)
-    assert result.key["overdue"] == 1
+    assert result.value("overdue") == 1
     offices = {row[0]: row[-1] for row in result.table("offices").rows}
     assert offices[A] == 1 and offices[B] == 1

@@ -67,7 +67,7 @@ def _check_channels(result, week):
         assert (row[1], row[3]) == (week_count, ytd), text
     total = _expected(week, lambda *_: True)
     assert (table.row("合计")[1], table.row("合计")[3]) == total
-    assert (result.key["contacts_week"], result.key["contacts_ytd"]) == total
+    assert (result.value("contacts"), result.value("contacts", 1)) == total
 
 
 def test_it_counts_clues_by_problem_type_programme_and_township(loaded, db):
@@ -105,7 +105,7 @@ def test_it_reports_a_week_with_no_contacts_as_zeros_and_no_shares(loaded, db):
     total = result.table("channels").row("合计")
     assert total[1] == 0 and total[2] is None
     assert all(row[1] == 0 and row[2] is None for row in result.table("problem_types").rows)
-    assert result.key["clues_week"] == 0
+    assert result.value("clues") == 0
 
 
 def test_it_counts_a_merged_repeat_report_as_a_contact_but_not_as_a_second_clue(data, db):
@@ -115,7 +115,7 @@ def test_it_counts_a_merged_repeat_report_as_a_contact_but_not_as_a_second_clue(
     result = figures.compute(db, IsoWeek(2026, 47), zone=ZONE)
     assert result.table("channels").row("合计")[1] == 4
     assert "跟进来电本周2件" in result.table("channels").note
-    assert result.key["clues_week"] == 1
+    assert result.value("clues") == 1
 
 
 def test_it_gives_the_same_figures_when_built_twice(loaded, db):
@@ -124,8 +124,8 @@ def test_it_gives_the_same_figures_when_built_twice(loaded, db):
 
 
 def test_its_weekly_counts_add_up_to_the_year_to_date(loaded, db):
-    weekly = [figures.compute(db, IsoWeek(2026, n), zone=ZONE).key["contacts_week"] for n in range(1, 54)]
-    assert sum(weekly) == figures.compute(db, IsoWeek(2026, 53), zone=ZONE).key["contacts_ytd"]
+    weekly = [figures.compute(db, IsoWeek(2026, n), zone=ZONE).value("contacts") for n in range(1, 54)]
+    assert sum(weekly) == figures.compute(db, IsoWeek(2026, 53), zone=ZONE).value("contacts", 1)
 
 
 def test_it_shows_twelve_weeks_of_trend_ending_with_the_reported_week(loaded, db):

@@ -1,6 +1,7 @@
 """The Word document, the spreadsheet and the charts, reopened with their own libraries."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import warnings
 
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from hotline.bulletins import archive, charts
+from hotline.bulletins.periods import Period
 from hotline.bulletins.weeks import IsoWeek
 from models.taxonomy import Channel, ProblemType
 from tests.bulletins.conftest import local
@@ -21,8 +23,9 @@ def built(app, data, db, settings):
         data.case(data.clue(local(2026, 11, day), channel=channel, problem_type=ProblemType.favoritism))
     db.commit()
     with app.test_request_context():
-        return archive.render(db, IsoWeek(2026, 47), settings=settings, number="青纪热线〔2026〕47号",
-                              built_at=local(2026, 11, 23, 8))
+        return archive.render(db, Period.of(IsoWeek(2026, 47), settings.TIMEZONE), settings=settings,
+                              number="青纪热线〔2026〕47号", built_at=local(2026, 11, 23, 8),
+                              issued=dt.date(2026, 11, 23))
 
 
 def test_the_word_document_has_the_official_header_number_title_sections_tables_and_charts(built):
@@ -36,7 +39,7 @@ def test_the_word_document_has_the_official_header_number_title_sections_tables_
     assert 'w:color="E60012"' in number._p.xml and "w:bottom" in number._p.xml  # the red rule
     assert paragraphs[2].text == "关于2026年第47周扶贫领域投诉举报受理办理情况的通报"
     texts = [p.text for p in paragraphs]
-    assert "一、来电来信受理情况" in texts and "二、问题线索分布情况" in texts
+    assert "一、总体情况" in texts and "二、来电来信受理情况" in texts and "三、问题线索分布情况" in texts
     assert any("本周共受理来电来信3件" in t for t in texts)
     channel_table = doc.tables[0]
     cells = [[c.text for c in row.cells] for row in channel_table.rows]
@@ -49,7 +52,7 @@ def test_the_word_document_has_the_official_header_number_title_sections_tables_
 def test_the_spreadsheet_has_one_sheet_per_table_with_numbers_as_numbers(built):
     book = load_workbook(io.BytesIO(built.files["bulletin.xlsx"][0]))
     assert book.sheetnames[0] == "说明"
-    assert len(book.sheetnames) == 1 + len(built.figures.tables)
+    assert book.sheetnames[1] == "指标" and len(book.sheetnames) == 2 + len(built.figures.tables)
     for table in built.figures.tables:
         assert table.sheet in book.sheetnames
     sheet = book["来电来信"]
@@ -66,7 +69,7 @@ def test_the_spreadsheet_has_one_sheet_per_table_with_numbers_as_numbers(built):
 def test_the_html_and_chart_files_are_part_of_the_build(built):
     html = built.files["bulletin.html"][0].decode()
     assert "青纪热线〔2026〕47号" in html and "data:image/png;base64," in html
-    assert "一、来电来信受理情况" in html
+    assert "二、来电来信受理情况" in html
     for name, _title in charts.CHARTS:
         image = Image.open(io.BytesIO(built.files[f"charts/{name}.png"][0]))
         assert image.size[0] > 500

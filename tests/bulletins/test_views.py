@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from models.bulletins import Bulletin
+from models.bulletins import Bulletin, BulletinStatus
 from models.users import Role
 from tests.bulletins.conftest import local
 
@@ -37,7 +37,7 @@ def test_a_supervisor_builds_a_week_and_reads_it(supervisor, db):
     response = supervisor.post("/bulletins/build", data={"week": "2026-W47"})
     assert response.status_code == 302
     page = supervisor.get(response.headers["Location"]).get_data(as_text=True)
-    assert "青纪热线〔2026〕47号" in page and "一、来电来信受理情况" in page
+    assert "（草稿，未发布）" in page and "二、来电来信受理情况" in page and "发布为正式通报" in page
     bulletin = db.exec(select(Bulletin)).one()
     assert bulletin.trigger == "web"
     listing = supervisor.get("/bulletins/").get_data(as_text=True)
@@ -75,7 +75,7 @@ def test_an_admin_sees_the_dashboard_with_this_weeks_figures_and_twelve_weeks(fa
     db.commit()
     client = login.as_(factory.user(Role.admin))
     page = client.get("/bulletins/dashboard").get_data(as_text=True)
-    assert 'data-key="contacts_week">1<' in page
+    assert 'data-key="contacts">1<' in page
     assert page.count("<tr>") >= 13  # header + 12 weeks
     image = client.get("/bulletins/dashboard/trend.png")
     assert image.status_code == 200 and image.data[:4] == b"\x89PNG"
@@ -88,3 +88,38 @@ def test_the_menu_offers_bulletins_to_supervisors_and_not_to_operators(factory, 
     operator = login.as_(factory.user(Role.operator))
     page = operator.get("/intake/new").get_data(as_text=True)
     assert "intake" in page and 'href="/bulletins/"' not in page
+
+
+def test_a_supervisor_publishes_a_draft_and_a_period_only_once(supervisor, db):
+    supervisor.post("/bulletins/build", data={"kind": "week", "value": "2026-W47"})
+    draft = db.exec(select(Bulletin)).one()
+    response = supervisor.post(f"/bulletins/{draft.id}/publish")
+    assert response.status_code == 302
+    published = db.exec(select(Bulletin).where(Bulletin.status == BulletinStatus.published)).one()
+    assert published.version == 2 and published.number.startswith("青纪热线〔") and published.issued_on
+    page = supervisor.get(response.headers["Location"]).get_data(as_text=True)
+    assert published.number in page and "登记更正" in page
+    again = supervisor.post(f"/bulletins/{draft.id}/publish")
+    assert again.status_code == 400 and "已经发布" in again.get_data(as_text=True)
+
+
+def test_a_month_and_a_date_range_are_built_from_the_form(supervisor, db):
+    month = supervisor.post("/bulletins/build", data={"kind": "month", "value": "2026-11"})
+    assert month.status_code == 302
+    span = supervisor.post("/bulletins/build", data={"kind": "range", "first": "2025-11-01", "last": "2026-11-30",
+                                                     "title": "专项整治以来"})
+    assert span.status_code == 302
+    keys = set(db.exec(select(Bulletin.week)).all())
+    assert keys == {"2026-11", "2025-11-01~2026-11-30"}
+    bad = supervisor.post("/bulletins/build", data={"kind": "range", "first": "2026-11-30", "last": "2026-11-01"})
+    assert bad.status_code == 400 and "早于" in bad.get_data(as_text=True)
+
+
+def test_an_admin_reads_bulletins_but_does_not_publish_them(factory, login, db, data):
+    data.case(data.clue(local(2026, 11, 17)))
+    db.commit()
+    admin = login.as_(factory.user(Role.admin))
+    admin.post("/bulletins/build", data={"kind": "week", "value": "2026-W47"})
+    draft = db.exec(select(Bulletin)).one()
+    assert admin.post(f"/bulletins/{draft.id}/publish").status_code == 403
+    assert db.exec(select(Bulletin).where(Bulletin.status == BulletinStatus.published)).first() is None

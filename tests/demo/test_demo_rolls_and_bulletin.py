@@ -1,6 +1,8 @@
 """The demo's rolls, cross-check findings and archived bulletins, and loading it a second time."""
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlmodel import select
 
 from hotline.bulletins.weeks import last_complete_week
@@ -62,16 +64,31 @@ def test_one_finding_is_dismissed_and_one_becomes_a_clue_with_its_own_case(sessi
     assert count(session, CaseEvent, CaseEvent.case_id == case.id, CaseEvent.kind == "assigned") == 1
 
 
-def test_last_weeks_bulletin_is_built_and_archived_with_its_files(session, demo_app):
+def test_last_weeks_bulletin_is_built_and_published_with_its_files(session, demo_app):
     week = last_complete_week(NOW, demo_app.config["SETTINGS"].TIMEZONE)
     bulletin = session.exec(select(Bulletin).where(Bulletin.week == str(week))).one()
-    assert bulletin.status is BulletinStatus.built and bulletin.trigger == "schedule"
+    assert bulletin.status is BulletinStatus.published and bulletin.trigger == "schedule"
     assert bulletin.started_at <= bulletin.built_at <= NOW and bulletin.started_at.weekday() == 0
-    key = bulletin.figures["key"]
-    assert key["contacts_week"] > 0 and key["cases_closed_week"] > 0 and key["satisfaction_rate"] > 0
+    assert bulletin.issued_on == bulletin.started_at.date() and bulletin.number.endswith("号")
+    values = bulletin.figures["values"]
+    assert values["contacts"][0] > 0 and values["cases_closed"][0] > 0 and values["satisfaction_rate"][0] > 0
     names = set(session.exec(select(BulletinFile.name).where(BulletinFile.bulletin_id == bulletin.id)).all())
-    assert {"bulletin.docx", "bulletin.xlsx", "bulletin.html"} <= names
+    assert {"bulletin.docx", "bulletin.xlsx", "bulletin.html", "figures.json"} <= names
     assert count(session, Bulletin) >= 2  # the archive holds earlier weeks too
+
+
+def test_the_demo_has_a_campaign_period_and_an_approved_typical_case_published(session, demo_app):
+    from hotline.bulletins import campaigns, figures, seed
+    from models.bulletins import TypicalCase, TypicalStatus
+
+    zone = demo_app.config["SETTINGS"].TIMEZONE
+    period = campaigns.period_of(session, "专项整治以来", zone, last=(NOW - dt.timedelta(days=3)).date())
+    assert period.start.year == NOW.year - 1
+    published = session.exec(select(TypicalCase).where(TypicalCase.status == TypicalStatus.published)).all()
+    assert published and all(row.approved_by_id and row.summary for row in published)
+    result = figures.compute(session, period, zone=zone)
+    text = seed.sentence(result.values, period)
+    assert text.startswith("专项整治以来，共摸排问题线索") and f"通报典型案例{len(published)}起" in text
 
 
 def test_loading_the_demo_again_adds_nothing(session, demo_app):

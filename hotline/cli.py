@@ -95,6 +95,12 @@ def user_add(username: str, role: str, office_name: str | None, full_name: str, 
         office = db.exec(select(Office).where(Office.name == office_name)).first()
         if office is None:
             raise click.ClickException(f"机构不存在：{office_name}")
+    from hotline.auth import grants
+    from models.users import IDENTITY_ROLES, Role
+
+    if Role(role) in IDENTITY_ROLES and not grants.bootstrap_allowed(db):
+        # Only the first custodian is appointed here; later ones need two admins (docs/security.md).
+        raise click.ClickException("已有身份信息保管员：新的保管员须以其他角色创建后，在“用户管理”中由一名管理员申请、另一名管理员批准")
     try:
         create_user(db, username=username, full_name=full_name, role=role, password=password, office=office)
     except (AccountError, WeakPassword) as exc:

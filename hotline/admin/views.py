@@ -8,13 +8,14 @@ from flask_login import current_user
 from sqlmodel import func, select
 
 from hotline import access, audit, spreadsheet_safety
-from hotline.auth.accounts import AccountError, create_user
-from hotline.auth.passwords import WeakPassword, hash_password
+from hotline.auth import grants
+from hotline.auth.accounts import AccountError, change_role, create_user, set_password
+from hotline.auth.passwords import WeakPassword
 from hotline.db import get_session
 from models.audit import AuditEntry
 from models.divisions import Township
 from models.offices import Office, OfficeJurisdiction, OfficeKind
-from models.users import Role, User
+from models.users import IDENTITY_ROLES, Role, RoleGrant, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -22,13 +23,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @bp.route("/users", methods=["GET", "POST"])
 @access.roles(Role.admin)
 def users():
-    """List users; create one."""
+    """List users and pending identity-role grants; create a user."""
     db = get_session()
     error, values = None, {}
     if request.method == "POST":
         values = request.form.to_dict()
         office = db.get(Office, request.form.get("office_id", type=int) or -1)
         try:
+            if values.get("role") in {r.value for r in IDENTITY_ROLES}:
+                raise AccountError("可查看举报人身份的角色不能在创建时直接授予：请先以其他角色创建，再提交授予申请，由另一名管理员批准")
             create_user(db, username=values.get("username", ""), full_name=values.get("full_name", ""),
                         role=values.get("role", ""), password=values.get("password", ""),
                         office=office, actor=current_user)
@@ -38,46 +41,94 @@ def users():
         except (AccountError, WeakPassword) as exc:
             db.rollback()
             error = str(exc)
+    return _users_page(db, error=error, values=values), (422 if error else 200)
+
+
+def _users_page(db, *, error: str | None = None, values: dict | None = None):
     rows = db.exec(select(User).order_by(User.username)).all()
     offices = db.exec(select(Office).order_by(Office.name)).all()
     return render_template("admin/users.html", rows=rows, offices=offices, roles=list(Role),
-                           error=error, values=values, office_names={o.id: o.name for o in offices}), \
-        (422 if error else 200)
+                           error=error, values=values or {}, office_names={o.id: o.name for o in offices},
+                           grants=grants.pending(db), user_names={u.id: u.username for u in rows},
+                           identity_roles=sorted(IDENTITY_ROLES, key=lambda r: r.value))
 
 
 @bp.route("/users/<int:user_id>", methods=["POST"])
 @access.roles(Role.admin)
 def update_user(user_id: int):
-    """Change a user's role, office, active flag or password."""
+    """Change a user's role, office, active flag or password (an identity role only by a grant)."""
     db = get_session()
     user = db.get(User, user_id)
     if user is None:
         abort(404)
     changes = {}
-    if request.form.get("role"):
-        try:
-            user.role = Role(request.form["role"])
+    try:
+        if request.form.get("role"):
+            change_role(db, user=user, role=request.form["role"], actor=current_user)
             changes["role"] = user.role.value
-        except ValueError:
-            abort(400)
+        if request.form.get("password"):
+            set_password(db, user=user, password=request.form["password"], actor=current_user)
+            changes["password"] = "reset"
+    except (AccountError, WeakPassword) as exc:
+        db.rollback()
+        flash(str(exc))
+        return redirect(url_for("admin.users"))
     if "office_id" in request.form:
         user.office_id = request.form.get("office_id", type=int) or None
         changes["office_id"] = user.office_id
     if "active" in request.form:
         user.active = request.form["active"] == "1"
         changes["active"] = user.active
-    if request.form.get("password"):
-        try:
-            user.password_hash = hash_password(request.form["password"])
-        except WeakPassword as exc:
-            flash(str(exc))
-            return redirect(url_for("admin.users"))
-        changes["password"] = "reset"
     db.add(user)
     audit.record(db, actor=current_user, action="user.update", entity="user", entity_id=user.id,
                  detail=changes)
     db.commit()
     flash("已保存")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/grants", methods=["POST"])
+@access.roles(Role.admin)
+def request_grant():
+    """Ask for an identity role for a user; another admin must approve."""
+    db = get_session()
+    user = db.get(User, request.form.get("user_id", type=int) or -1)
+    if user is None:
+        flash("请选择用户")
+        return redirect(url_for("admin.users"))
+    try:
+        grants.request_grant(db, user=user, role=request.form.get("role", ""), reason=request.form.get("reason", ""),
+                             requester=current_user._get_current_object())
+    except (AccountError, ValueError) as exc:
+        db.rollback()
+        flash(str(exc) if isinstance(exc, AccountError) else "角色不正确")
+        return redirect(url_for("admin.users"))
+    db.commit()
+    flash("授予申请已提交，须由另一名管理员批准")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/grants/<int:grant_id>/approve", defaults={"decision": "approve"}, methods=["POST"])
+@bp.route("/grants/<int:grant_id>/refuse", defaults={"decision": "refuse"}, methods=["POST"])
+@bp.route("/grants/<int:grant_id>/withdraw", defaults={"decision": "withdraw"}, methods=["POST"])
+@access.roles(Role.admin)
+def decide_grant(grant_id: int, decision: str):
+    """Approve, refuse or withdraw a pending identity-role grant."""
+    db = get_session()
+    grant = db.get(RoleGrant, grant_id)
+    if grant is None:
+        abort(404)
+    step = {"approve": lambda: grants.approve(db, grant=grant, approver=current_user._get_current_object()),
+            "refuse": lambda: grants.refuse(db, grant=grant, admin=current_user._get_current_object()),
+            "withdraw": lambda: grants.withdraw(db, grant=grant, admin=current_user._get_current_object())}
+    try:
+        step[decision]()
+    except AccountError as exc:
+        db.rollback()
+        flash(str(exc))
+        return redirect(url_for("admin.users"))
+    db.commit()
+    flash({"approve": "已批准，角色已授予", "refuse": "已驳回", "withdraw": "已撤回"}[decision])
     return redirect(url_for("admin.users"))
 
 

@@ -14,8 +14,11 @@ login_manager.session_protection = "strong"
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
+    from hotline.auth import sessions
+
     try:
         user = get_session().get(User, int(user_id))
     except ValueError:
         return None
-    return user if user is not None and user.active else None
+    # A cookie from before a logout, a password reset or a role change carries an old version.
+    return user if user is not None and user.active and sessions.is_current(user) else None

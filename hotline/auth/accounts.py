@@ -65,6 +65,64 @@ def authenticate(session: Session, username: str, password: str) -> User:
     return user
 
 
+def check_second_factor(session: Session, user: User, secret: str, code: str) -> int:
+    """The accepted TOTP time step, or AccountError; five wrong codes lock the account like passwords."""
+    from hotline.auth import totp
+
+    now = utcnow()
+    if user.locked_until and user.locked_until > now:
+        minutes = int((user.locked_until - now).total_seconds() // 60) + 1
+        raise AccountError(f"验证失败次数过多，账号已临时锁定，请{minutes}分钟后再试")
+    step = totp.check(user, secret, code)
+    if step is None:
+        user.failed_totp += 1
+        audit.record(session, actor=user, action="user.totp_failed", entity="user", entity_id=user.id,
+                     detail={"failures": user.failed_totp})
+        if user.failed_totp >= MAX_FAILURES:
+            user.locked_until, user.failed_totp = now + LOCKOUT, 0
+            audit.record(session, actor=user, action="user.locked", entity="user", entity_id=user.id,
+                         detail={"factor": "totp"})
+        session.add(user)
+        session.commit()
+        if user.locked_until and user.locked_until > now:
+            raise AccountError(f"验证失败次数过多，账号已临时锁定，请{int(LOCKOUT.total_seconds() // 60)}分钟后再试")
+        raise AccountError("动态验证码不正确或已使用，请输入验证器上的最新6位数字")
+    user.failed_totp, user.totp_secret, user.totp_last_step = 0, secret, step
+    session.add(user)
+    return step
+
+
+def set_password(session: Session, *, user: User, password: str, actor: object | None) -> None:
+    """Replace the password (WeakPassword if too short) and end every session of the user."""
+    from hotline.auth import sessions
+
+    user.password_hash = hash_password(password)
+    user.failed_logins, user.locked_until = 0, None
+    sessions.end_all(session, user)
+    audit.record(session, actor=actor, action="user.password_reset", entity="user", entity_id=user.id)
+
+
+def change_role(session: Session, *, user: User, role: Role | str, actor: object | None,
+                grant: object | None = None) -> None:
+    """Give the user another role and end their sessions; an identity role only through an approved grant."""
+    from hotline.auth import sessions
+    from models.users import IDENTITY_ROLES
+
+    try:
+        role = Role(role)
+    except ValueError as exc:
+        raise AccountError(f"角色不正确：{role}") from exc
+    if role in IDENTITY_ROLES and grant is None:
+        raise AccountError("授予可查看举报人身份的角色须由一名管理员申请、另一名管理员批准（双人规则）")
+    if role == user.role:
+        return
+    previous, user.role = user.role, role
+    sessions.end_all(session, user)
+    audit.record(session, actor=actor, action="user.role", entity="user", entity_id=user.id,
+                 detail={"from": previous.value, "to": role.value,
+                         "grant_id": getattr(grant, "id", None)})
+
+
 def _spend_time_like_a_check(password: str) -> None:
     """Hash anyway so that a missing user takes as long as a wrong password."""
     global _DUMMY_HASH

@@ -8,8 +8,8 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 
 from hotline import access, audit
-from hotline.auth import totp
-from hotline.auth.accounts import AccountError, authenticate
+from hotline.auth import sessions, totp
+from hotline.auth.accounts import AccountError, authenticate, check_second_factor
 from hotline.db import get_session
 from models.users import User
 
@@ -50,6 +50,7 @@ def _complete_login(db, user: User, target: str):
     session.clear()
     session.permanent = True
     login_user(user)
+    sessions.start(user)
     audit.record(db, actor=user, action="user.login", entity="user", entity_id=user.id)
     db.commit()
     return redirect(target)
@@ -76,13 +77,10 @@ def second_factor():
     secret = session.setdefault("enrol_secret", totp.new_secret()) if enrolling else user.totp_secret
     if request.method == "GET":
         return _second_factor_page(user, secret, enrolling)
-    step = totp.check(user, secret, request.form.get("code", ""))
-    if step is None:
-        audit.record(db, actor=user, action="user.totp_failed", entity="user", entity_id=user.id)
-        db.commit()
-        return _second_factor_page(user, secret, enrolling, error="动态验证码不正确或已使用，请输入验证器上的最新6位数字"), 401
-    user.totp_secret, user.totp_last_step = secret, step
-    db.add(user)
+    try:
+        check_second_factor(db, user, secret, request.form.get("code", ""))
+    except AccountError as exc:
+        return _second_factor_page(user, secret, enrolling, error=str(exc)), 401
     if enrolling:
         audit.record(db, actor=user, action="user.totp_enrolled", entity="user", entity_id=user.id)
     return _complete_login(db, user, session.get("pending_next") or url_for("home.index"))
@@ -100,6 +98,7 @@ def logout():
     """Sign out."""
     db = get_session()
     audit.record(db, actor=current_user, action="user.logout", entity="user", entity_id=current_user.id)
+    sessions.end_all(db, current_user._get_current_object())  # a copy of this cookie must not outlive the logout
     db.commit()
     logout_user()
     session.clear()

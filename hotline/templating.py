@@ -25,8 +25,9 @@ def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 def nav_extra() -> list[dict]:
     """Menu entries that capabilities add (`add_nav`), filtered by the user's role."""
     items = current_app.extensions.get("hotline_nav", [])
-    return [{"label": label_text, "url": url_for(endpoint)} for label_text, endpoint, roles in items
-            if access.has_role(*roles)]
+    # A label may be a function (a count that changes: '大数据比对（12）'), called only for those who see it.
+    return [{"label": label_text() if callable(label_text) else label_text, "url": url_for(endpoint)}
+            for label_text, endpoint, roles in items if access.has_role(*roles)]
 
 
 def add_nav(app: Flask, label_text: str, endpoint: str, roles: tuple) -> None:

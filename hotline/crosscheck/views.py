@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from hotline import access, audit, filters, scope
 from hotline.crosscheck import findings as service
-from hotline.crosscheck import grants, importer
+from hotline.crosscheck import explain, grants, importer, queues
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.lookup import complaint_matches
 from hotline.crosscheck.matching import MATCH_LABELS
@@ -31,7 +31,15 @@ bp = Blueprint("crosscheck", __name__, url_prefix="/crosscheck")
 WORK_ROLES = (Role.inspector, Role.supervisor)
 IMPORT_ROLES = (Role.admin,)
 RUN_ROLES = (Role.supervisor, Role.admin)
-NAV = [("大数据比对", "crosscheck.index", WORK_ROLES), ("名册导入", "crosscheck.imports", IMPORT_ROLES)]
+
+
+def _findings_label() -> str:
+    """'大数据比对（12）': the findings waiting in the user's queue."""
+    waiting = queues.waiting_for(get_session(), current_user)
+    return f"大数据比对（{waiting}）" if waiting else "大数据比对"
+
+
+NAV = [(_findings_label, "crosscheck.index", WORK_ROLES), ("名册导入", "crosscheck.imports", IMPORT_ROLES)]
 PAGE = 50
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
@@ -100,6 +108,7 @@ def finding(finding_id: int):
 def _render_finding(item: Finding, error: str = "", status: int = 200, values: dict | None = None):
     db = get_session()
     return render_template("crosscheck/finding.html", finding=item, rule=RULES.get(item.rule),
+                           explanation=explain.explain(db, item),
                            links=service.links(db, item), statuses=FINDING_STATUS_LABELS,
                            match_labels=MATCH_LABELS, error=error, values=values or {},
                            threshold=_settings().CROSSCHECK_REVIEW_THRESHOLD,
@@ -196,7 +205,19 @@ def run():
     found = sum(s.get("found", 0) for k, s in result.stats.items() if not k.startswith("_"))
     new = sum(s.get("new", 0) for k, s in result.stats.items() if not k.startswith("_"))
     flash(f"比对完成：共{found}条疑点，其中新增{new}条，用时{result.stats['_total']['seconds']:.1f}秒")
-    return redirect(url_for("crosscheck.index") if access.has_role(*WORK_ROLES) else url_for("crosscheck.imports"))
+    return redirect(url_for("crosscheck.run_detail", run_id=result.id))
+
+
+@bp.route("/runs/<int:run_id>")
+@access.roles(*RUN_ROLES)
+def run_detail(run_id: int):
+    """A run's figures per rule, and how many findings went to which office's review queue."""
+    db = get_session()
+    item = db.get(CrosscheckRun, run_id)
+    if item is None:
+        abort(404)
+    return render_template("crosscheck/run.html", run=item, rules=RULES, queues=queues.queues(db, item.id),
+                           county_wide=queues.COUNTY_WIDE_QUEUE, can_see=access.has_role(*WORK_ROLES))
 
 
 # --- imports --------------------------------------------------------------------------------

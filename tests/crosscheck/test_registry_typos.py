@@ -4,6 +4,7 @@ for every registry, with a score below exact and the reason in words; decoys sta
 from __future__ import annotations
 
 import csv
+import re
 import datetime as dt
 
 import pytest
@@ -12,6 +13,7 @@ from sqlmodel import select
 from bench.crosscheck.generate import generate
 from hotline.crosscheck import findings, importer
 from models.findings import Finding, FindingStatus
+from models.users import Role
 from tests.crosscheck.conftest import make_id
 from tests.crosscheck.test_rules import CHILD, DEAD, FATHER, MOTHER, REC, _county
 
@@ -115,3 +117,17 @@ def test_planted_registry_typos_are_found_and_decoys_left_alone(tmp_path, db):
     assert {(f.rule, f.id_number) for f in typed} <= registry and all(f.score < 1.0 for f in typed)
     assert not any(e["fields"].get("单位") == "县第二中学" for f in found for e in f.evidence)
     assert {(f.rule, f.id_number) for f in found if f.match == "exact_id"} <= planted
+
+
+def test_the_finding_page_explains_the_match_path_and_the_grant_rule(rolls, db, factory, login):
+    _family(rolls)
+    rolls.load("payroll", [["姓名", "身份证号", "单位"], ["张大山", typo(FATHER), "县第一中学"]])
+    finding = _found(db, "payroll_household")[0]
+    client = login.as_(factory.user(Role.inspector, office="县纪委监委"))
+    page = client.get(f"/crosscheck/findings/{finding.id}").get_data(as_text=True)
+    assert "匹配路径：登记库一侧身份证号相差一位（姓名与出生日期相同）" in page
+    assert "登记库身份证号相差一位、姓名相同" in page and "一侧为模糊匹配：匹配程度0.85" in page
+    assert "户籍登记同户（户编号H1）" in page
+    assert "普通高中国家助学金（当前第1版）：年龄14—20岁" in page
+    shown = re.sub(r'(href|action)="[^"]*"', "", page)  # what a reader sees, links aside
+    assert "payroll_household" not in shown and "registry_id_typo" not in shown  # labels, never codes

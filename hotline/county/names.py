@@ -57,3 +57,32 @@ def successor(session: Session, division):
         seen.add(division.id)
         division = session.get(type(division), division.merged_into_id) if division.merged_into_id else None
     return division if division is not None and division.active else None
+
+
+def gazetteer(session: Session) -> list[tuple[str, str, int]]:
+    """(name, level, id) for place extraction: every division in use under its name, and every
+    former name (renamed, or of a division merged away) pointing at the division in use today.
+    A retired division without a successor is left out: a new report cannot be filed there."""
+    entries: dict[tuple[str, str], int] = {}
+    for level, cls in ((DivisionLevel.township, Township), (DivisionLevel.village, Village)):
+        rows = {d.id: d for d in session.exec(select(cls)).all()}
+        former = session.exec(select(DivisionChange.division_id, DivisionChange.old_name)
+                              .where(DivisionChange.level == level, DivisionChange.old_name.is_not(None))).all()
+        names = [(d.name, d) for d in rows.values()] + [(name, rows.get(i)) for i, name in former]
+        for name, division in names:
+            current = successor(session, division) if division is not None else None
+            if current is None:
+                continue
+            key = (name, level.value)
+            if division is current or key not in entries:  # a division's own name wins
+                entries[key] = current.id
+    return [(name, level, ref) for (name, level), ref in entries.items()]
+
+
+def version(session: Session) -> tuple:
+    """Changes whenever the divisions do (a cheap check before reusing cached names)."""
+    from sqlmodel import func
+
+    return (session.exec(select(func.max(DivisionChange.id))).one(),
+            session.exec(select(func.count()).select_from(Township)).one(),
+            session.exec(select(func.count()).select_from(Village)).one())

@@ -34,3 +34,14 @@ def to_bytes(table: list[list[str]], encoding: str = "gbk") -> bytes:
 def write(path: Path, table: list[list[str]] | None = None, encoding: str = "gbk") -> Path:
     Path(path).write_bytes(to_bytes(table or rows(), encoding))
     return Path(path)
+
+
+def load(session, *, effective_on) -> tuple[int, int]:
+    """Load the demo county through the same importer a real county's list goes through;
+    (townships, villages) added. Loading it again adds nothing."""
+    from hotline.county import codelist, importer
+
+    listing = codelist.parse(rows(), county_code=COUNTY_CODE)
+    result = importer.apply(session, listing, county_code=COUNTY_CODE, effective_on=effective_on,
+                            source="演示县区划代码表", merges={}, retire_missing=False)
+    return len(result.added_townships), len(result.added_villages)

@@ -17,8 +17,8 @@ from hotline import audit
 from hotline.auth.passwords import hash_password
 from hotline.demo import stories
 from hotline.demo.clock import simulated
-from hotline.demo.county import (COUNTY_CODE, DEMO_CALENDAR_DAYS, DEMO_USERS, FALLBACK_NOTES, OFFICES,
-                                 ROUTING_RULES, STAFF_NAMES, STAFF_OFFICE_KINDS, TOWNSHIPS)
+from hotline.demo.county import (DEMO_CALENDAR_DAYS, DEMO_USERS, FALLBACK_NOTES, OFFICES, ROUTING_RULES,
+                                 STAFF_NAMES, STAFF_OFFICE_KINDS)
 from hotline.demo.timeline import ZONE, at_local
 from hotline.settings import ROOT
 from models.base import utcnow
@@ -71,19 +71,12 @@ def load_demo(session: Session, *, identity_key: bytes, now: dt.datetime | None 
 
 
 def _divisions(session: Session, added: dict[str, int]) -> None:
-    existing = {t.name for t in session.exec(select(Township)).all()}
-    for name, code, villages in TOWNSHIPS:
-        if name in existing:
-            continue
-        township = Township(name=name, code=COUNTY_CODE + code)
-        session.add(township)
-        session.flush()
-        added["乡镇"] += 1
-        for i, village in enumerate(villages, start=1):
-            session.add(Village(township_id=township.id, name=village,
-                                code=f"{COUNTY_CODE}{code}{i:03d}"))
-            added["村"] += 1
-    session.flush()
+    """The demo county's code list, through the importer a real county's list goes through."""
+    from hotline.demo import code_list
+
+    towns, villages = code_list.load(session, effective_on=utcnow().astimezone(ZONE).date())
+    added["乡镇"] += towns
+    added["村"] += villages
 
 
 def _offices(session: Session, added: dict[str, int]) -> None:

@@ -102,3 +102,30 @@ def test_a_township_filter_includes_the_townships_merged_into_it(app, db, import
     assert complaint.id in _found(db, "白岩乡")
     assert queues.QueueFilter(township_id=gaoping.id) and complaint.id in {
         c.complaint_id for c, _ in queues.cases(db, queues.QueueFilter(township_id=gaoping.id))}
+
+
+def test_place_extraction_knows_former_names_and_files_under_the_village_in_use(
+        app, runner, db, imported, tmp_path, trained_models):
+    app.config["SETTINGS"].MODELS_DIR = trained_models
+    _file(app, db, _village(db, "梨树村"), "先有一条举报，分类模型已载入本县地名。")  # names cached before the changes
+    result = runner.invoke(args=["county", "import", str(edited(tmp_path, "2026.csv", _drop_xiawan)),
+                                 "--merge", "511234002003=511234002001"])
+    assert result.exit_code == 0, result.output
+    rename = runner.invoke(args=["county", "import", str(edited(tmp_path, "2027.csv", lambda t: (
+        _drop_xiawan(t), _rename_hongqi(t), t.append(["511234002013", "220", "滨河新村"])))),
+        "--merge", "511234002003=511234002001"])
+    assert rename.exit_code == 0, rename.output
+    db.expire_all()
+    with app.app_context():
+        merged = service.log_contact(session=db, data=service.IntakeData(
+            text="石桥镇下湾村的村会计把危房改造补助扣了一半。"), user=None, identity_key=app.config["IDENTITY_KEY"])
+        renamed = service.log_contact(session=db, data=service.IntakeData(
+            text="石桥镇红旗村村支书把低保给了自己亲戚。"), user=None, identity_key=app.config["IDENTITY_KEY"])
+        added = service.log_contact(session=db, data=service.IntakeData(
+            text="滨河新村的护林员公益岗位都是村干部亲属，从来不上班。"), user=None,
+            identity_key=app.config["IDENTITY_KEY"])
+        db.commit()
+    assert added.village_id == _village(db, "滨河新村").id  # a name added after the names were cached
+    assert merged.village_id == _village(db, "石桥村").id  # 下湾村 is part of 石桥村 now
+    hongqi = db.exec(select(Village).where(Village.code == "511234002002")).one()
+    assert hongqi.name == "红星村" and renamed.village_id == hongqi.id  # the old name still names the place

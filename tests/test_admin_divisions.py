@@ -130,3 +130,26 @@ def test_division_forms_need_a_csrf_token(app, admin_client, db, county):
     assert response.status_code == 400
     db.expire_all()
     assert db.get(Village, village.id).name == "红旗村"
+
+
+def test_the_code_list_can_be_uploaded_on_the_screen(admin_client, db, tmp_path):
+    import io
+
+    table = code_list.rows()
+    table.append(["511235001001", "220", "邻县某村"])
+    bad = admin_client.post("/admin/divisions/import", data={"file": (io.BytesIO(code_list.to_bytes(table)), "x.csv")},
+                            content_type="multipart/form-data")
+    assert bad.status_code == 422 and "第 172 行不属于本县" in bad.get_data(as_text=True)
+    assert db.exec(select(Township)).first() is None
+    good = admin_client.post("/admin/divisions/import", data={
+        "file": (io.BytesIO(code_list.to_bytes(code_list.rows())), "2025年区划.csv"), "effective_on": "2025-01-01"},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "新增乡镇 13 个" in good.get_data(as_text=True)
+    entry = db.exec(select(AuditEntry).where(AuditEntry.action == "division.import")).one()
+    assert entry.actor_name == "boss" and "2025年区划.csv" in entry.detail["source"]
+    table = [r for r in code_list.rows() if r[0] != "511234002003"]
+    merged = admin_client.post("/admin/divisions/import", data={
+        "file": (io.BytesIO(code_list.to_bytes(table)), "2026.csv"), "merges": "511234002003=511234002001\n"},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert "撤并 1 个" in merged.get_data(as_text=True)
+    assert not _village(db, "下湾村").active

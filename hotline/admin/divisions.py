@@ -5,6 +5,8 @@ Every change goes through hotline.county.changes (dated, audited); nothing is de
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -56,6 +58,36 @@ def index():
     settings = current_app.config["SETTINGS"]
     return render_template("admin/divisions.html", rows=listing.townships(db), error=error,
                            county_code=settings.COUNTY_CODE), (422 if error else 200)
+
+
+@bp.route("/import", methods=["POST"])
+@access.roles(Role.admin)
+def import_list():
+    """Import or update the divisions from an uploaded code list (the same importer as the CLI)."""
+    from hotline.county.codelist import CodeListError
+    from hotline.county.importer import import_file, parse_merges
+
+    db = get_session()
+    upload = request.files.get("file")
+    settings = current_app.config["SETTINGS"]
+    try:
+        if upload is None or not upload.filename:
+            raise CodeListError(["请选择区划代码表文件（CSV 或 XLSX）"])
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "upload"
+            upload.save(path)
+            result = import_file(db, path, county_code=settings.COUNTY_CODE, effective_on=_effective_on(),
+                                 merges=parse_merges((request.form.get("merges") or "").splitlines()),
+                                 retire_missing=request.form.get("retire_missing") == "on",
+                                 skip_other_counties=request.form.get("skip_other_counties") == "on",
+                                 actor=current_user, name=Path(upload.filename).name[:80])
+        db.commit()
+    except (CodeListError, changes.DivisionError) as exc:
+        db.rollback()
+        return render_template("admin/divisions.html", rows=listing.townships(db), county_code=settings.COUNTY_CODE,
+                               error=None, import_error=str(exc)), 422
+    flash(("区划已更新：" if result.changed else "区划无变化：") + result.summary())
+    return redirect(url_for("admin_divisions.index"))
 
 
 @bp.route("/township/<int:township_id>")

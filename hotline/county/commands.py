@@ -17,22 +17,6 @@ def county_group() -> None:
     """The county's townships and villages (统计用区划代码)."""
 
 
-def _merge_pairs(values: tuple[str, ...]) -> dict[str, str]:
-    pairs = {}
-    for value in values:
-        old, sep, new = value.replace("＝", "=").partition("=")
-        if not sep or not old.strip().isdigit() or not new.strip().isdigit():
-            raise click.BadParameter(f"“{value}”应写成 旧代码=新代码（如 511234002005=511234002001）",
-                                     param_hint="--merge")
-        pairs[_short(old.strip())] = _short(new.strip())
-    return pairs
-
-
-def _short(code: str) -> str:
-    """A township's 12-digit code (…TTT000) as stored (9 digits); a village's as it is."""
-    return code[:9] if len(code) == 12 and code.endswith("000") else code
-
-
 @county_group.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--date", "effective", default=None, help="变更生效日期 YYYY-MM-DD（默认今天）")
@@ -46,7 +30,7 @@ def import_command(path: Path, effective: str | None, merges: tuple[str, ...], r
     from zoneinfo import ZoneInfo
 
     from hotline.county.codelist import CodeListError
-    from hotline.county.importer import import_file
+    from hotline.county.importer import import_file, parse_merges
 
     settings = current_app.config["SETTINGS"]
     try:
@@ -57,7 +41,7 @@ def import_command(path: Path, effective: str | None, merges: tuple[str, ...], r
     db = get_session()
     try:
         result = import_file(db, path, county_code=settings.COUNTY_CODE, effective_on=effective_on,
-                             merges=_merge_pairs(merges), retire_missing=retire_missing,
+                             merges=parse_merges(merges), retire_missing=retire_missing,
                              skip_other_counties=skip_other_counties)
     except CodeListError as exc:
         db.rollback()

@@ -43,24 +43,48 @@ class ImportResult:
         return "，".join(parts)
 
 
-def source_of(path: Path) -> str:
+def parse_merges(values) -> dict[str, str]:
+    """'旧代码=新代码' items (one per CLI option or per line of the web form) as {old: new}; a
+    township's 12-digit code (…TTT000) is stored as its 9 digits."""
+    pairs, problems = {}, []
+    for value in values:
+        value = value.strip().replace("＝", "=")
+        if not value:
+            continue
+        old, sep, new = (part.strip() for part in value.partition("="))
+        if not sep or not old.isdigit() or not new.isdigit():
+            problems.append(f"“{value[:40]}”应写成 旧代码=新代码（如 511234002003=511234002001）")
+            continue
+        pairs[_stored_code(old)] = _stored_code(new)
+    if problems:
+        raise CodeListError(problems)
+    return pairs
+
+
+def _stored_code(code: str) -> str:
+    return code[:9] if len(code) == 12 and code.endswith("000") else code
+
+
+def source_of(path: Path, name: str | None = None) -> str:
     digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
-    return f"导入 {Path(path).name}（sha256 {digest}）"
+    return f"导入 {name or Path(path).name}（sha256 {digest}）"
 
 
 def import_file(session: Session, path: Path, *, county_code: str, effective_on: dt.date,
                 merges: dict[str, str] | None = None, retire_missing: bool = False,
-                skip_other_counties: bool = False, actor=None) -> ImportResult:
-    """Read and apply the list in the caller's transaction; raises CodeListError with every problem."""
+                skip_other_counties: bool = False, actor=None, name: str | None = None) -> ImportResult:
+    """Read and apply the list in the caller's transaction; raises CodeListError with every problem.
+    NAME is the file's own name when PATH is a temporary copy (a web upload)."""
     if not county_code:
         raise CodeListError(["未设置本县区划代码：请设置 COUNTY_CODE（6位数字，如 511234）"])
     listing = codelist.read(path, county_code=county_code, skip_other_counties=skip_other_counties)
-    result = apply(session, listing, county_code=county_code, effective_on=effective_on, source=source_of(path),
+    source = source_of(path, name)
+    result = apply(session, listing, county_code=county_code, effective_on=effective_on, source=source,
                    merges=merges or {}, retire_missing=retire_missing, actor=actor)
     result.skipped_rows = listing.skipped_other_counties
     if result.changed:
         audit.record(session, actor=actor, action="division.import", entity="division", entity_id=None,
-                     detail={"source": source_of(path), "effective_on": effective_on.isoformat(),
+                     detail={"source": source, "effective_on": effective_on.isoformat(),
                              "added_townships": len(result.added_townships),
                              "added_villages": len(result.added_villages), "renamed": result.renamed,
                              "merged": result.merged, "retired": result.retired})

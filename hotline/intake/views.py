@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for, redirect
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlmodel import select
 
 from hotline import access, audit, filters, phones, scope
 from hotline.db import get_session
+from hotline.errors import error_response
 from hotline.intake import service
 from hotline.intake.identity import reveal_identity
 from models.cases import Case
@@ -33,10 +35,10 @@ def _divisions():
     return townships, villages
 
 
-def _render_form(values: dict, errors: dict | None = None, status: int = 200):
+def _render_form(values: dict, errors: dict | None = None, status: int = 200, notice: str = ""):
     townships, villages = _divisions()
     return render_template(
-        "intake/new.html", values=values, errors=errors or {}, townships=townships,
+        "intake/new.html", values=values, errors=errors or {}, notice=notice, townships=townships,
         villages=villages, channels=[Channel.call, Channel.letter, Channel.visit, Channel.web],
         levels=list(AccusedLevel), programs=list(Program),
         max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS,
@@ -62,8 +64,7 @@ def new():
         values = {"channel": "call", "call_sid": request.args.get("call_sid", ""),
                   "phone": request.args.get("phone", "")}
         return _render_form(values)
-    values = {key: request.form.get(key, "") for key in FORM_FIELDS}
-    values["anonymous"] = request.form.get("anonymous") == "on"
+    values = _typed_values()
     db = get_session()
     try:
         complaint = service.log_contact(
@@ -75,6 +76,27 @@ def new():
         db.rollback()
         return _render_form(values, exc.errors, 422)
     return redirect(url_for("intake.receipt", complaint_id=complaint.id))
+
+
+def _typed_values() -> dict:
+    values = {key: request.form.get(key, "") for key in FORM_FIELDS}
+    values["anonymous"] = request.form.get("anonymous") == "on"
+    return values
+
+
+@bp.errorhandler(CSRFError)
+def _stale_form(exc: CSRFError):
+    """A stale or missing CSRF token (the session expired while the operator typed): on the intake
+    form, the form again with everything typed and a fresh token, asking to submit once more.
+    Nothing was saved; elsewhere the usual refusal."""
+    if request.endpoint != "intake.new" or request.method != "POST":
+        return error_response(400, "页面已过期或安全校验失败，请刷新页面后重新提交", "csrf_failed")
+    if current_user.is_authenticated:
+        notice = "页面已过期或安全校验失败，本次登记尚未保存。已填写的内容保留在下方，请核对后再次点击“保存”。"
+    else:
+        notice = ("登录已超时（安全校验失败），本次登记尚未保存。已填写的内容保留在下方：请在新标签页重新登录，"
+                  "然后回到本页核对并再次点击“保存”。")
+    return _render_form(_typed_values(), status=400, notice=notice)
 
 
 @bp.route("/intake/receipt/<int:complaint_id>")

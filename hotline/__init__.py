@@ -85,6 +85,9 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     app.before_request(access.enforce_declared_access)
+    from hotline import logmask
+
+    logmask.install(app.logger)  # no phone or ID number in access or application logs
     from hotline import templating
 
     templating.init_app(app)

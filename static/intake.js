@@ -27,7 +27,11 @@
   function lookUp() {
     var digits = phone.value.replace(/\D/g, "");
     if (digits.length < 7) { history.textContent = ""; return; }
-    fetch(phone.dataset.historyUrl + "?phone=" + encodeURIComponent(phone.value), { credentials: "same-origin" })
+    // POST: the number stays out of URLs and access logs.
+    var body = new FormData();
+    body.append("phone", phone.value);
+    body.append("csrf_token", phone.form.elements["csrf_token"].value);
+    fetch(phone.dataset.historyUrl, { method: "POST", body: body, credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : ""; })
       .then(function (html) { history.innerHTML = html; });
   }

@@ -42,6 +42,6 @@ def test_caller_history_finds_earlier_contacts_by_number(factory, login):
     factory.complaint("第一次来电：危房改造", user=operator, phone="13812345678")
     factory.complaint("别人的来电", user=operator, phone="13900000000")
     client = login.as_(operator)
-    page = client.get("/intake/history?phone=138 1234 5678").get_data(as_text=True)
+    page = client.post("/intake/history", data={"phone": "138 1234 5678"}).get_data(as_text=True)
     assert "第一次来电" in page and "别人的来电" not in page
-    assert "格式不完整" in client.get("/intake/history?phone=138").get_data(as_text=True)
+    assert "格式不完整" in client.post("/intake/history", data={"phone": "138"}).get_data(as_text=True)

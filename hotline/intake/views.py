@@ -111,11 +111,14 @@ def receipt(complaint_id: int):
     return render_template("intake/receipt.html", complaint=complaint)
 
 
-@bp.route("/intake/history")
+@bp.route("/intake/history", methods=["POST"])
 @access.roles(*INTAKE_ROLES)
 def history():
-    """Earlier contacts from the number being typed (an HTML fragment for the form)."""
-    phone = request.args.get("phone", "")
+    """Earlier contacts from the number being typed (an HTML fragment for the form).
+
+    POST, so the number never appears in a URL (access logs, proxies, browser history).
+    """
+    phone = request.form.get("phone", "")
     if phones.try_normalize(phone) is None:
         return render_template("intake/_history.html", rows=[], invalid=bool(phone.strip()))
     db = get_session()

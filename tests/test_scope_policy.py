@@ -210,7 +210,6 @@ def test_the_rows_out_of_scope_were_untouched(app, world, login, db):
 
 
 LIST_URLS = {
-    "clues.register_view": "/clues/register", "clues.register_export": "/clues/register/export?format=csv",
     "cases.queue": "/cases/", "cases.board": "/cases/supervised", "intake.complaints": "/complaints",
     "intake.contacts": "/contacts", "triage.review": "/triage/review", "triage.unclassified": "/triage/unclassified",
     "crosscheck.index": "/crosscheck/", "crosscheck.export": "/crosscheck/export?format=csv",
@@ -226,8 +225,6 @@ def _markers(world: World, rows: str) -> tuple[list[str], list[str]]:
     """(in scope, out of scope) strings a page shows for the rows it lists."""
     if rows == "findings":
         return [world.my_finding.name], [world.their_finding.name]
-    if rows == "clues":  # the register shows clue numbers, not the words or the receipt code
-        return [_clue_number(world.mine)], [_clue_number(world.theirs)]
     return [MY_WORDS], [THEIR_WORDS, world.theirs.receipt_code]
 
 

@@ -6,7 +6,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from hotline import scheduler
 
 EXPECTED = {"triage.retrain", "triage.catch_up", "telephony.send_outbox", "telephony.replay_spool",
-            "cases.remind", "cases.escalate", "cases.chase", "bulletins.weekly"}
+            "cases.remind", "cases.escalate", "cases.chase", "cases.influence_ended", "bulletins.weekly"}
 
 
 def test_every_capability_contributes_its_jobs():

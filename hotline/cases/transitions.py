@@ -45,9 +45,13 @@ ACTIONS: dict[str, Action] = {
     "propose": Action("提出处置意见", (S.assigned,), (Role.inspector, Role.supervisor), True),
     "approve": Action("批准处置意见", (S.disposition_proposed,), (Role.supervisor,)),
     "reject": Action("退回处置意见", (S.disposition_proposed,), (Role.supervisor,)),
-    "file": Action("立案审查调查", (S.talk_inquiry, S.preliminary_verification, S.shelved), (Role.supervisor,)),
+    # Procedure order: 立案 only after 初步核实; a finding only after 初步核实 or 立案. A 谈话函询 or a
+    # shelved clue is either settled (了结) or taken into 初步核实 first.
+    "file": Action("立案审查调查", (S.preliminary_verification,), (Role.supervisor,)),
     "resume": Action("恢复核实", (S.shelved,), (Role.supervisor,)),
-    "outcome": Action("登记办理结果", WORKING, (Role.inspector, Role.supervisor), True),
+    "verify": Action("转初步核实", (S.talk_inquiry,), (Role.supervisor,)),
+    "settle": Action("予以了结", (S.talk_inquiry, S.shelved), (Role.inspector, Role.supervisor), True),
+    "outcome": Action("登记核查结论", (S.preliminary_verification, S.filed), (Role.inspector, Role.supervisor), True),
     "propose_close": Action("提请办结", (S.concluded,), (Role.inspector, Role.supervisor), True),
     "close": Action("批准办结", (S.closing_proposed,), (Role.supervisor,)),
     "reject_close": Action("退回办结", (S.closing_proposed,), (Role.supervisor,)),
@@ -58,6 +62,16 @@ ACTIONS: dict[str, Action] = {
                         + WORKING + (S.concluded, S.closing_proposed), (Role.supervisor,)),
     "feedback": Action("反馈举报人", (S.concluded, S.closing_proposed), (Role.operator, Role.supervisor)),
     "return_visit": Action("登记回访", (S.concluded, S.closing_proposed), (Role.operator, Role.supervisor)),
+    # The outcome per person (hotline/cases/outcomes.py, tolerance.py): after the conclusion, before closing.
+    "measure": Action("登记处理措施", (S.concluded, S.closing_proposed), (Role.inspector, Role.supervisor), True),
+    "reverse_measure": Action("撤销处理措施", (S.concluded, S.closing_proposed, S.closed), (Role.supervisor,)),
+    "clearance": Action("登记澄清正名", (S.concluded, S.closing_proposed, S.closed), (Role.inspector, Role.supervisor),
+                        True),
+    "tolerance_apply": Action("登记容错免责申请", (S.filed, S.concluded, S.closing_proposed),
+                              (Role.inspector, Role.supervisor), True),
+    "tolerance_decide": Action("作出容错免责决定", (S.filed, S.concluded, S.closing_proposed), (Role.supervisor,)),
+    "education_visit": Action("登记回访教育", (S.concluded, S.closing_proposed, S.closed),
+                              (Role.inspector, Role.supervisor)),
 }
 
 

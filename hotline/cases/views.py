@@ -11,6 +11,7 @@ from sqlmodel import select
 from hotline import access, filters, scope
 from hotline.cases import (calendar as workcal, conflicts, deadlines, duplicates, feedback, queues, routing,
                            supervision, workflow)
+from hotline.cases import outcome_forms
 from hotline.cases.panel import case_panel
 from hotline.db import get_session
 from hotline.errors import error_response
@@ -124,9 +125,8 @@ def _office(field: str) -> Office | None:
 
 def _outcome() -> workflow.Outcome:
     form = request.form
-    kinds, people = form.getlist("measure_kind"), form.getlist("measure_person")
     return workflow.Outcome(
-        finding=form.get("finding", ""), measures=list(zip(kinds, people)),
+        finding=form.get("finding", ""), measures=outcome_forms.measures(form),
         money_recovered=form.get("money_recovered", ""), name_cleared=form.get("name_cleared") == "on",
         exoneration=form.get("exoneration", ""), exoneration_condition=form.get("exoneration_condition", ""),
         note=form.get("note", ""))
@@ -178,6 +178,8 @@ DONE = {"assign": "已分办", "send_back": "已退单", "reassign": "已改派"
         "outcome": "办理结果已登记", "propose_close": "已提请办结", "close": "已办结", "reject_close": "已退回办结",
         "reopen": "已重新办理", "extend": "已延期", "supervise": "已挂牌督办", "progress": "进展已报告",
         "feedback": "反馈已登记", "return_visit": "回访已登记", "merge": "已并单"}
+ACTIONS.update(outcome_forms.ACTIONS)  # measures, 容错免责, 澄清正名, 回访教育
+DONE.update(outcome_forms.DONE)
 
 
 @bp.route("/<int:case_id>/<action>", methods=["POST"])

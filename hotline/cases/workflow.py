@@ -12,13 +12,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from hotline.cases import deadlines, supervision
+from hotline.cases import deadlines, outcomes, supervision
 from hotline.cases.transitions import (ACTIONS, WORKING, Action, S, WorkflowError, check,  # noqa: F401
                                        event, latest_visit, may, role_of, supervised_office_ids,
                                        sync_complaint, visit_satisfied)
 from models.base import utcnow
-from models.cases import (Case, CaseMeasure, CaseStatus, DeadlineKind, Disposition, Exoneration,
-                          ExonerationCondition, Finding, MeasureKind)
+from models.cases import Case, CaseStatus, DeadlineKind, Disposition, Finding
 from models.complainants import Complainant
 from models.complaints import Complaint
 from models.offices import Office
@@ -198,10 +197,12 @@ def resume(*, session: Session, case: Case, reason: str, actor) -> Case:
 
 @dataclass
 class Outcome:
-    """An outcome as submitted (strings from a form are fine)."""
+    """An outcome as submitted (strings from a form are fine). Measures: (kind, person) or
+    (kind, person, grade). 澄清正名 and 容错免责 are recorded per person (outcomes.py, tolerance.py):
+    the two old per-case fields are refused when set."""
 
     finding: str
-    measures: list[tuple[str, str]]  # (measure kind, person name)
+    measures: list[tuple[str, ...]]
     money_recovered: str = ""
     name_cleared: bool = False
     exoneration: str = ""
@@ -209,80 +210,86 @@ class Outcome:
     note: str = ""
 
 
-def _clean_outcome(data: Outcome):
+def _money(raw: str) -> decimal.Decimal | None:
+    if not (raw or "").strip():
+        return None
+    try:
+        money = decimal.Decimal(raw.strip().replace(",", "")).quantize(decimal.Decimal("0.01"))
+    except decimal.InvalidOperation:
+        raise WorkflowError("追缴/退还金额须为数字（元）") from None
+    if money < 0:
+        raise WorkflowError("追缴/退还金额不能为负数")
+    return money
+
+
+def _clean_measures(session: Session, case: Case, finding: Finding | None, rows) -> list[outcomes.MeasureSpec]:
+    specs: list[outcomes.MeasureSpec] = []
+    for row in rows:
+        kind, person, grade = (tuple(row) + ("",))[:3]
+        if not kind and not (person or "").strip():
+            continue  # an empty line of the form
+        spec = outcomes.clean_measure(session, case, finding, kind=kind, grade=grade or None, person=person)
+        outcomes.guard_measure(session, case, spec, specs)
+        specs.append(spec)
+    return specs
+
+
+def _clean_outcome(session: Session, case: Case, data: Outcome):
     try:
         finding = Finding(data.finding)
     except ValueError:
         raise WorkflowError("请选择核查结论（不实、部分属实、属实）") from None
-    measures = []
-    for kind, person in data.measures:
-        if not kind and not (person or "").strip():
-            continue
-        try:
-            measure = MeasureKind(kind)
-        except ValueError:
-            raise WorkflowError("处理措施不正确") from None
-        person = (person or "").strip()
-        if not person or len(person) > 40:
-            raise WorkflowError("每项处理措施须填写被处理人姓名（最多40字）")
-        measures.append((measure, person))
-    money = None
-    if (data.money_recovered or "").strip():
-        try:
-            money = decimal.Decimal(data.money_recovered.strip().replace(",", "")).quantize(decimal.Decimal("0.01"))
-        except decimal.InvalidOperation:
-            raise WorkflowError("追缴/退还金额须为数字（元）") from None
-        if money < 0:
-            raise WorkflowError("追缴/退还金额不能为负数")
-    if finding is Finding.unfounded and (measures or money):
-        raise WorkflowError("核查不实的，不能登记处理措施或追缴金额")
-    if data.name_cleared and finding is not Finding.unfounded:
-        raise WorkflowError("澄清正名只适用于核查不实的举报")
-    exoneration = condition = None
-    if data.exoneration:
-        try:
-            exoneration = Exoneration(data.exoneration)
-        except ValueError:
-            raise WorkflowError("容错免责/减责选项不正确") from None
-        try:
-            condition = ExonerationCondition(data.exoneration_condition)
-        except ValueError:
-            raise WorkflowError("容错免责/减责须选择所适用的条件") from None
-        if finding is Finding.unfounded:
-            raise WorkflowError("核查不实的，不适用容错免责/减责")
-    elif data.exoneration_condition:
-        raise WorkflowError("选择了容错条件，请同时选择免责或减责")
-    return finding, measures, money, exoneration, condition
+    if data.name_cleared or data.exoneration or data.exoneration_condition:
+        raise WorkflowError("澄清正名、容错免责须在登记结论后按人登记")
+    money = _money(data.money_recovered)
+    if finding is Finding.unfounded and money:
+        raise WorkflowError("核查不实的，不能登记追缴金额")
+    return finding, _clean_measures(session, case, finding, data.measures), money
 
 
 def record_outcome(*, session: Session, case: Case, outcome: Outcome, actor) -> Case:
-    """The finding, the measures with the people they applied to, money recovered, protections."""
+    """The finding (after 初步核实 or 立案 only), money recovered, and measures per person."""
     check(session, "outcome", case, actor)
-    finding, measures, money, exoneration, condition = _clean_outcome(outcome)
-    now = utcnow()
-    case.finding, case.concluded_at, case.money_recovered_yuan = finding, now, money
-    case.name_cleared = bool(outcome.name_cleared)
-    case.exoneration, case.exoneration_condition = exoneration, condition
-    for kind, person in measures:
-        session.add(CaseMeasure(case_id=case.id, kind=kind, person_name=person,
-                                accused_person_id=_accused_id(session, case, person),
-                                recorded_by_id=getattr(actor, "id", None), at=now))
+    finding, measures, money = _clean_outcome(session, case, outcome)
+    case.finding, case.concluded_at, case.money_recovered_yuan = finding, utcnow(), money
+    written = [outcomes.write_measure(session, case, spec, actor) for spec in measures]
     deadlines.meet(session, case, DeadlineKind.verification, DeadlineKind.investigation)
     _start_feedback(session, case)
     _set(session, case, S.concluded)
     event(session, case, actor, "outcome_recorded", (outcome.note or "").strip()[:2000] or None,
-          finding=finding.value, measures=[[k.value, p] for k, p in measures],
-          money_recovered=str(money) if money is not None else None, name_cleared=case.name_cleared,
-          exoneration=exoneration.value if exoneration else None,
-          exoneration_condition=condition.value if condition else None)
+          finding=finding.value, measures=[[m.kind.value, m.grade.value if m.grade else None, m.person_name, m.id]
+                                           for m in written],
+          money_recovered=str(money) if money is not None else None)
     return case
 
 
-def _accused_id(session: Session, case: Case, name: str) -> int | None:
-    from models.complaints import AccusedPerson
+def verify(*, session: Session, case: Case, reason: str, actor) -> Case:
+    """Take a 谈话函询 into 初步核实 (the answers did not settle it)."""
+    check(session, "verify", case, actor)
+    reason = _reason(reason, "转初步核实")
+    case.disposition = Disposition.preliminary_verification
+    deadlines.meet(session, case, DeadlineKind.verification)
+    deadlines.start(session, case, DeadlineKind.verification)
+    _set(session, case, S.preliminary_verification)
+    event(session, case, actor, "verification_begun", reason)
+    return case
 
-    return session.exec(select(AccusedPerson.id).where(AccusedPerson.complaint_id == case.complaint_id,
-                                                       AccusedPerson.name == name)).first()
+
+def settle(*, session: Session, case: Case, reason: str, measures=(), actor) -> Case:
+    """予以了结 a 谈话函询 (采信了结, or with a first-form measure) or a shelved clue: no finding."""
+    check(session, "settle", case, actor)
+    reason = _reason(reason, "了结")
+    if measures and case.status is not S.talk_inquiry:
+        raise WorkflowError("暂存待查了结的，不能登记处理措施")
+    specs = _clean_measures(session, case, None, measures)
+    case.concluded_at = utcnow()
+    written = [outcomes.write_measure(session, case, spec, actor) for spec in specs]
+    deadlines.meet(session, case, DeadlineKind.verification)
+    deadlines.cancel(session, case)
+    _start_feedback(session, case)
+    _set(session, case, S.concluded)
+    event(session, case, actor, "settled", reason, measures=[[m.kind.value, m.person_name, m.id] for m in written])
+    return case
 
 
 # --- feedback gate, closing, reopening ------------------------------------------------------

@@ -14,6 +14,7 @@ from collections import Counter
 from sqlmodel import Session, select
 
 from hotline.cases import deadlines, feedback, supervision, workflow
+from hotline.demo import outcomes as demo_outcomes
 from hotline.demo import stories
 from hotline.demo.timeline import Story, Timeline, office_time
 from models.cases import Case, CaseStatus
@@ -149,8 +150,13 @@ class Director:
                 t, outcome = done, self._outcome("full", done)
             else:
                 t, outcome = self._verification(story, cid, t, boss, rng)
-        self.step(t, "登记办理结果", story, workflow.record_outcome, case_id=cid,
-                  outcome=self._outcome_for(complaint, outcome), actor=inspector)
+        if outcome[0] is None:  # a 谈话函询 settled (了结): no finding
+            self.step(t, "函询了结", story, workflow.settle, case_id=cid, reason=outcome[-1],
+                      measures=self._measures_for(complaint, outcome), actor=inspector)
+        else:
+            self.step(t, "登记办理结果", story, workflow.record_outcome, case_id=cid,
+                      outcome=self._outcome_for(complaint, outcome), actor=inspector)
+        demo_outcomes.after_outcome(self, story, cid, self._accused_name(complaint), outcome, t, inspector, boss, rng)
         return self._closing(story, cid, complaint, t, inspector, boss, rng)
 
     def _verification(self, story: Story, cid: int, t, boss: User, rng: random.Random) -> tuple:
@@ -245,14 +251,20 @@ class Director:
             self.exonerated.append(chosen)
         return chosen
 
-    def _outcome_for(self, complaint: Complaint, spec: tuple) -> workflow.Outcome:
-        finding, measures, money, cleared, exoneration, condition, note = spec
+    def _accused_name(self, complaint: Complaint) -> str:
         accused = self.session.exec(select(AccusedPerson.name).where(AccusedPerson.complaint_id == complaint.id,
                                                                      AccusedPerson.name != "不详")).first()
-        name = accused or stories.ACCUSED_FALLBACK[complaint.id % len(stories.ACCUSED_FALLBACK)]
-        people = [(kind, name if person is None else f"{name[0]}某（{person}）") for kind, person in measures]
-        return workflow.Outcome(finding=finding, measures=people, money_recovered=money, name_cleared=cleared,
-                                exoneration=exoneration, exoneration_condition=condition, note=note)
+        return accused or stories.ACCUSED_FALLBACK[complaint.id % len(stories.ACCUSED_FALLBACK)]
+
+    def _measures_for(self, complaint: Complaint, spec: tuple) -> list[tuple[str, str, str]]:
+        name = self._accused_name(complaint)
+        return [(kind, name if person is None else f"{name[0]}某（{person}）", grade or "")
+                for kind, grade, person in spec[1]]
+
+    def _outcome_for(self, complaint: Complaint, spec: tuple) -> workflow.Outcome:
+        finding, _measures, money, _cleared, _tolerance, _condition, note = spec
+        return workflow.Outcome(finding=finding, measures=self._measures_for(complaint, spec), money_recovered=money,
+                                note=note)
 
 
 def stage_counts(session: Session) -> dict[str, int]:

@@ -27,7 +27,7 @@ def test_it_takes_a_named_report_from_intake_to_return_visit(village_case, staff
     assert _post(boss, case, "approve", note="同意").status_code == 302
     response = inspector.post(f"/cases/{case.id}/outcome", data={
         "finding": "true", "measure_kind": ["party_sanction", "criticism"], "measure_person": ["王某", "李某"],
-        "money_recovered": "3500", "note": "经核实属实"})
+        "measure_grade": ["serious_warning", ""], "money_recovered": "3500", "note": "经核实属实"})
     assert response.status_code == 302
     assert _post(operator, case, "feedback", channel="sms").status_code == 302
     assert _post(operator, case, "return_visit", satisfaction="basically_satisfied", note="基本满意").status_code == 302
@@ -39,8 +39,8 @@ def test_it_takes_a_named_report_from_intake_to_return_visit(village_case, staff
     assert case.status.value == "closed" and case.closed_at is not None
     assert str(case.money_recovered_yuan) == "3500.00" and case.finding.value == "true"
     assert db.get(Complaint, case.complaint_id).status.value == "closed"
-    measures = {(m.kind.value, m.person_name) for m in db.exec(select(CaseMeasure)).all()}
-    assert measures == {("party_sanction", "王某"), ("criticism", "李某")}
+    measures = {(m.kind.value, m.grade and m.grade.value, m.person_name) for m in db.exec(select(CaseMeasure)).all()}
+    assert measures == {("party_sanction", "serious_warning", "王某"), ("criticism", None, "李某")}
     kinds = [e.kind for e in db.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))]
     assert kinds == ["opened", "assigned", "disposition_proposed", "disposition_approved", "outcome_recorded",
                      "feedback", "return_visit", "closing_proposed", "closed"]
@@ -51,7 +51,7 @@ def test_it_takes_a_named_report_from_intake_to_return_visit(village_case, staff
     assert {d.kind.value for d in met} == {"assignment", "disposition", "verification", "feedback"}
     assert all(d.met_at is not None and d.met_at <= d.due_at for d in met)
     timeline = boss.get(f"/complaints/{case.complaint_id}").get_data(as_text=True)
-    assert "办理记录" in timeline and "批准处置意见" in timeline and "可办理事项" not in timeline
+    assert "办理记录" in timeline and "批准处置意见" in timeline and "重新办理理由" not in timeline
 
 
 def test_a_named_case_cannot_close_before_feedback_and_return_visit(village_case, staff, as_user, db):

@@ -8,7 +8,11 @@ from sqlmodel import select
 from hotline import audit
 from models.cases import (Case, CaseDeadline, CaseEvent, CaseMeasure, CaseStatus, Disposition, ReturnVisit,
                           Satisfaction, SupervisionOrder, SupervisionReport)
+from hotline.cases import four_forms
+from models.cases import Finding
 from models.complaints import Complaint
+from models.outcomes import (SANCTIONS, Clearance, EducationVisit, MeasureGrade, MeasureKind, ToleranceApplication,
+                             ToleranceDecision)
 from models.contacts import Contact
 from models.users import User
 from tests.demo.conftest import NOW, count
@@ -60,15 +64,40 @@ def test_it_uses_each_disposition_and_finding(session):
 
 def test_measures_name_the_people_they_applied_to_and_money_is_recovered(session):
     measures = session.exec(select(CaseMeasure)).all()
-    assert len({m.kind for m in measures}) == 6 and all(m.person_name for m in measures)
+    assert {m.kind for m in measures} == set(MeasureKind) and all(m.person_name for m in measures)
+    graded = [m for m in measures if m.kind in four_forms.GRADED]
+    assert graded and all(m.grade is not None and m.grade is not MeasureGrade.unspecified for m in graded)
+    assert {four_forms.measure_type(m.kind, m.grade).form for m in measures} >= {1, 2, 3, 4}
     assert sum(session.exec(select(Case.money_recovered_yuan).where(Case.money_recovered_yuan.is_not(None))).all()) > 0
 
 
-def test_an_untrue_report_clears_a_name_and_an_exoneration_records_its_condition(session):
-    cleared = session.exec(select(Case).where(Case.name_cleared, Case.finding.is_not(None))).all()
-    assert cleared and all(c.finding.value == "unfounded" for c in cleared)
-    exonerated = session.exec(select(Case).where(Case.exoneration.is_not(None), Case.finding.is_not(None))).all()
-    assert exonerated and all(c.exoneration_condition is not None for c in exonerated)
+def test_measures_only_follow_true_or_partly_true_findings_or_a_settled_inquiry(session):
+    for measure in session.exec(select(CaseMeasure)).all():
+        case = session.get(Case, measure.case_id)
+        if case.reopen_count:  # reopened: the finding is decided again, the measures taken stay
+            continue
+        assert case.finding in (Finding.true, Finding.partly_true) or (
+            case.finding is None and case.disposition is Disposition.talk_inquiry
+            and four_forms.measure_type(measure.kind, measure.grade).form == 1)
+
+
+def test_names_are_cleared_and_fault_tolerance_is_decided_every_way(session):
+    cleared = session.exec(select(Clearance)).all()
+    findings = {session.get(Case, c.case_id).finding for c in cleared}
+    assert findings == {Finding.unfounded, Finding.partly_true}
+    decisions = session.exec(select(ToleranceApplication)).all()
+    assert {a.decision for a in decisions} == set(ToleranceDecision)
+    for application in decisions:
+        sanctioned = [m for m in session.exec(select(CaseMeasure).where(CaseMeasure.case_id == application.case_id,
+                                                                        CaseMeasure.person_name == application.person_name))
+                      if m.kind in SANCTIONS]
+        assert not (application.decision is ToleranceDecision.exonerated and sanctioned)
+
+
+def test_disciplined_cadres_get_education_visits_some_made_some_due(session):
+    visits = session.exec(select(EducationVisit)).all()
+    assert any(v.visited_on for v in visits) and any(v.visited_on is None for v in visits)
+    assert all(v.notes and v.visited_by for v in visits if v.visited_on)
 
 
 def test_named_reports_get_feedback_and_a_return_visit_before_closing(session):

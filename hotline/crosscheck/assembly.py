@@ -13,7 +13,7 @@ runs both over the same rolls):
   first such hit on a tie), its evidence is every row its hits point at, the recipient rows first
   (at most `MAX_EVIDENCE_ROWS`), each in the order it first appeared;
 - an evidence row is the row as people read it, under the roll's own column labels
-  (`jsonb_build_object`, the same text `findings._fields` gives);
+  (`jsonb_build_object`, the same text `evidence.fields_of` gives);
 - known findings are refreshed only where something changed, their decisions kept; new ones are
   inserted with the table's secondary indexes set aside when there are many.
 
@@ -70,7 +70,7 @@ def _literal(text: str) -> str:
 
 
 def _field_sql(column) -> str:
-    """A column as `findings._fields` shows it: text, '' for nothing; an ID that failed its check
+    """A column as `evidence.fields_of` shows it: text, '' for nothing; an ID that failed its check
     as typed, with the reason."""
     value = f"t.{column.field}"
     if column.field == "id_number":

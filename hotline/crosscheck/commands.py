@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from hotline.crosscheck import findings, importer
+from hotline.crosscheck import export, findings, importer
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.rules import RULES
 from hotline.db import get_session
@@ -111,7 +111,7 @@ def crosscheck_run(rules: tuple[str, ...]) -> None:
 def crosscheck_export(out: Path, rule: str | None, statuses: tuple[str, ...]) -> None:
     """Write the findings to OUT (.csv or .xlsx)."""
     try:
-        count = findings.export(get_session(), out, rule=rule, statuses=list(statuses) or None)
+        count = export.export(get_session(), out, rule=rule, statuses=list(statuses) or None)
     except findings.FindingError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"已导出{count}条疑点到 {out}")

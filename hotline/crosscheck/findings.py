@@ -1,4 +1,7 @@
-"""Findings: running the rules, keeping decisions across runs, and the inspector's workflow.
+"""Findings: running the rules and storing what they find, keeping decisions across runs.
+
+The inspector's decisions are in `hotline.crosscheck.decisions`, the export in
+`hotline.crosscheck.export`, evidence snapshots in `hotline.crosscheck.evidence`.
 
 A finding's fingerprint is the rule, the person (ID number, or name and village), the programme and
 what the evidence points at; a re-run updates the evidence of an existing finding but never its
@@ -10,89 +13,22 @@ import datetime as dt
 import hashlib
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
-from hotline import audit, spreadsheet_safety
+from hotline import audit
 from hotline.bulkload import IndexHold
-from hotline.crosscheck import assembly, grants, values
+from hotline.crosscheck import assembly, evidence, grants
 from hotline.crosscheck.assembly import BULK_FINDINGS, MAX_EVIDENCE_ROWS, RECIPIENT_ROLE
-from hotline.crosscheck.kinds import KINDS
-from hotline.crosscheck.matching import MATCH_LABELS
 from hotline.crosscheck.rules import RULES, SCRATCH_TABLES, Hit, prepare, prepare_households
 from models.base import utcnow
-from models.complaints import Complaint
-from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
-from models.rolls import ROW_TABLES
+from models.findings import CrosscheckRun, Finding, FindingStatus
 
 
 class FindingError(ValueError):
     """The action cannot be done; the message says why, in Chinese."""
-
-
-def _chunks(items: list, size: int = 900):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _load_rows(session: Session, kind: str, ids: set[int]) -> dict[int, dict]:
-    table = ROW_TABLES[kind].__table__
-    out = {}
-    if not ids:
-        return out
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":  # one query, the IDs as one array parameter, plain tuples
-        result = conn.exec_driver_sql(f"SELECT * FROM {table.name} WHERE id = ANY(%(ids)s)", {"ids": sorted(ids)})
-        names = list(result.keys())
-        for row in result:
-            item = dict(zip(names, row))
-            out[item["id"]] = item
-        return out
-    for chunk in _chunks(sorted(ids)):
-        for row in session.execute(sa.select(table).where(table.c.id.in_(chunk))).mappings():
-            out[row["id"]] = dict(row)
-    return out
-
-
-_SNAPSHOT_COLUMNS = {code: tuple((c.label, c.field) for c in kind.columns) for code, kind in KINDS.items()}
-
-
-def _fields(kind: str, row: dict) -> dict:
-    """The row's columns under the roll's own labels, as text."""
-    fields = {}
-    for label, name in _SNAPSHOT_COLUMNS[kind]:
-        value = row.get(name)
-        if value is None:
-            if name == "id_number":
-                value = row.get("id_raw") or ""
-                if row.get("id_error"):
-                    value = f"{value}（{row['id_error']}）"
-                fields[label] = values.text(value)
-            else:
-                fields[label] = ""
-        elif type(value) is str:
-            fields[label] = value.strip()
-        elif type(value) is dt.date:
-            fields[label] = value.isoformat()  # what values.text gives, without strftime
-        else:
-            fields[label] = values.text(value)
-    return fields
-
-
-def _snapshot(kind: str, row: dict, role: str, cache: dict | None = None) -> dict:
-    """The evidence row as people read it: the roll's own column labels and values."""
-    if cache is None:
-        fields = _fields(kind, row)
-    else:  # a registry row is evidence in many findings: its fields are worked out once
-        fields = cache.get((kind, row["id"]))
-        if fields is None:
-            fields = cache[(kind, row["id"])] = _fields(kind, row)
-        fields = dict(fields)
-    return {"kind": kind, "kind_label": KINDS[kind].label, "role": role, "row_id": row["id"],
-            "import_id": row["import_id"], "row_no": row["row_no"], "fields": fields}
 
 
 def _fingerprint(*parts: object) -> str:
@@ -101,12 +37,12 @@ def _fingerprint(*parts: object) -> str:
 
 def assemble(session: Session, hits: list[Hit], resolved: dict) -> list[dict]:
     """Group hits into findings (one per fingerprint) with their evidence rows."""
-    recipients = _load_rows(session, "recipients", {rid for h in hits for rid in h.recipient_ids})
+    recipients = evidence.load_rows(session, "recipients", {rid for h in hits for rid in h.recipient_ids})
     others: dict[str, set[int]] = defaultdict(set)
     for hit in hits:
         for kind, row_id, _role in hit.evidence:
             others[kind].add(row_id)
-    loaded = {kind: _load_rows(session, kind, ids) for kind, ids in others.items()}
+    loaded = {kind: evidence.load_rows(session, kind, ids) for kind, ids in others.items()}
     grouped: dict[tuple, dict] = {}
     for hit in hits:
         first = recipients[hit.recipient_ids[0]]
@@ -131,11 +67,11 @@ def assemble(session: Session, hits: list[Hit], resolved: dict) -> list[dict]:
     out = []
     cache: dict = {}
     for item in grouped.values():
-        evidence = [_snapshot("recipients", recipients[rid], role, cache)
-                    for (_k, rid), role in item.pop("rows").items()]
-        evidence += [_snapshot(kind, loaded[kind][row_id], role, cache)
-                     for (kind, row_id), role in item.pop("other").items() if row_id in loaded.get(kind, {})]
-        item["evidence"] = evidence
+        shown = [evidence.snapshot("recipients", recipients[rid], role, cache)
+                 for (_k, rid), role in item.pop("rows").items()]
+        shown += [evidence.snapshot(kind, loaded[kind][row_id], role, cache)
+                  for (kind, row_id), role in item.pop("other").items() if row_id in loaded.get(kind, {})]
+        item["evidence"] = shown
         out.append(item)
     return out
 
@@ -268,7 +204,7 @@ def _existing(session: Session, prints: list[str]) -> dict[str, dict]:
         batches = [prints]  # one query, the fingerprints as one array parameter
         where = lambda batch: table.c.fingerprint == sa.func.any(sa.literal(batch, ARRAY(sa.String)))  # noqa: E731
     else:
-        batches = list(_chunks(prints))
+        batches = list(evidence.chunks(prints))
         where = lambda batch: table.c.fingerprint.in_(batch)  # noqa: E731
     for batch in batches:
         for row in session.execute(sa.select(*columns).where(where(batch))).mappings():
@@ -311,7 +247,7 @@ def _store(session: Session, items: list[dict], run: CrosscheckRun, review_thres
             session.execute(table.update().where(table.c.id == sa.func.any(sa.literal(seen, ARRAY(sa.Integer))))
                             .values(last_run_id=run.id))
         else:
-            for chunk in _chunks(seen):
+            for chunk in evidence.chunks(seen):
                 session.execute(table.update().where(table.c.id.in_(chunk)).values(last_run_id=run.id))
     fresh.add(new)
     return len(new), len(changed)
@@ -340,142 +276,3 @@ class _NewFindings:
         self.connection.execute(sa.insert(Finding.__table__), self.rows)
         hold.restore()
         self.rows = []
-
-
-# --- the inspector's workflow ---------------------------------------------------------------
-
-def decide(*, session: Session, finding: Finding, action: str, reason: str, user: object) -> Finding:
-    """Confirm or dismiss a finding, with a reason; the caller commits."""
-    reason = (reason or "").strip()
-    if action not in ("confirm", "dismiss"):
-        raise FindingError("操作不正确")
-    if len(reason) < 2:
-        raise FindingError("请填写核查结论的理由（至少2个字）")
-    finding.status = FindingStatus.confirmed if action == "confirm" else FindingStatus.dismissed
-    finding.decision_reason, finding.decided_by_id, finding.decided_at = reason[:2000], user.id, utcnow()
-    finding.updated_at = utcnow()
-    session.add(finding)
-    audit.record(session, actor=user, action=f"finding.{action}", entity="finding", entity_id=finding.id,
-                 detail={"rule": finding.rule, "reason": reason[:200]})
-    return finding
-
-
-def links(session: Session, finding: Finding) -> list[tuple[FindingComplaint, Complaint]]:
-    return list(session.exec(select(FindingComplaint, Complaint)
-                             .join(Complaint, Complaint.id == FindingComplaint.complaint_id)
-                             .where(FindingComplaint.finding_id == finding.id)).all())
-
-
-def clue_text(finding: Finding) -> str:
-    rule = RULES[finding.rule]
-    lines = [f"【大数据比对】{rule.name}：{finding.name}（身份证号{finding.id_number or '不详'}），"
-             f"{finding.township or ''}{finding.village or ''}，项目：{finding.programme or '不详'}。",
-             finding.reason + "。",
-             f"匹配程度：{MATCH_LABELS.get(finding.match, finding.match)}（{finding.score:.2f}）。证据："]
-    for item in finding.evidence or []:
-        shown = "，".join(f"{k}：{v}" for k, v in item["fields"].items() if v)
-        lines.append(f"- {item['kind_label']}（第{item['import_id']}批第{item['row_no']}行，{item['role']}）{shown}")
-    if finding.decision_reason:
-        lines.append(f"核查意见：{finding.decision_reason}")
-    return "\n".join(lines)
-
-
-def make_clue(*, session: Session, finding: Finding, user: object, identity_key: bytes) -> Complaint:
-    """Turn a confirmed finding into a new clue (source 大数据比对), triaged and routed like any other."""
-    from hotline.intake.service import IntakeData, log_contact
-    from models.divisions import Township, Village
-
-    if finding.status is not FindingStatus.confirmed:
-        raise FindingError("只有已确认的疑点才能转为问题线索")
-    if any(link.kind == "clue" for link, _c in links(session, finding)):
-        raise FindingError("该疑点已转为问题线索，不能重复转办")
-    township = session.exec(select(Township).where(Township.name == (finding.township or ""))).first()
-    village = None
-    if finding.village:
-        stmt = select(Village).where(Village.name == finding.village)
-        if township is not None:
-            stmt = stmt.where(Village.township_id == township.id)
-        candidates = session.exec(stmt).all()
-        village = candidates[0] if len(candidates) == 1 else None
-    data = IntakeData(text=clue_text(finding), channel="crosscheck", source="crosscheck",
-                      township_id=township.id if township else None, village_id=village.id if village else None,
-                      program=finding.program if finding.program else "")
-    complaint = log_contact(session=session, data=data, user=user, identity_key=identity_key)
-    session.add(FindingComplaint(finding_id=finding.id, complaint_id=complaint.id, kind="clue",
-                                 created_by_id=user.id))
-    audit.record(session, actor=user, action="finding.clue", entity="finding", entity_id=finding.id,
-                 detail={"complaint_id": complaint.id})
-    return complaint
-
-
-def attach(*, session: Session, finding: Finding, complaint: Complaint, user: object) -> FindingComplaint:
-    """Attach a finding to an existing complaint as evidence for its case."""
-    if finding.status is FindingStatus.dismissed:
-        raise FindingError("已排除的疑点不能关联到问题线索")
-    if any(c.id == complaint.id for _link, c in links(session, finding)):
-        raise FindingError(f"该疑点已关联到线索{complaint.receipt_code}")
-    link = FindingComplaint(finding_id=finding.id, complaint_id=complaint.id, kind="attached", created_by_id=user.id)
-    session.add(link)
-    session.flush()
-    audit.record(session, actor=user, action="finding.attach", entity="finding", entity_id=finding.id,
-                 detail={"complaint_id": complaint.id})
-    return link
-
-
-# --- export ---------------------------------------------------------------------------------
-
-EXPORT_COLUMNS = ("rule", "rule_name", "status", "id_number", "name", "programme", "township", "village",
-                  "score", "match", "reason", "evidence")
-
-
-def evidence_text(finding: Finding) -> str:
-    parts = []
-    for item in finding.evidence or []:
-        shown = "，".join(f"{k}={v}" for k, v in item["fields"].items() if v)
-        parts.append(f"{item['kind_label']}[批{item['import_id']}第{item['row_no']}行]{shown}")
-    return "；".join(parts)
-
-
-def export_rows(session: Session, *, rule: str | None = None, statuses: list[str] | None = None,
-                where: sa.ColumnElement | None = None):
-    stmt = select(Finding).order_by(Finding.rule, Finding.township, Finding.id)
-    if where is not None:  # the user's scope (hotline.scope.finding_filter)
-        stmt = stmt.where(where)
-    if rule:
-        stmt = stmt.where(Finding.rule == rule)
-    if statuses:
-        stmt = stmt.where(Finding.status.in_(statuses))
-    for finding in session.exec(stmt.execution_options(yield_per=2000)):
-        yield (finding.rule, RULES[finding.rule].name if finding.rule in RULES else finding.rule,
-               finding.status.value, finding.id_number or "", finding.name, finding.programme or "",
-               finding.township or "", finding.village or "", round(finding.score, 2), finding.match,
-               finding.reason, evidence_text(finding))
-
-
-def export(session: Session, path: Path, *, rule: str | None = None, statuses: list[str] | None = None,
-           where: sa.ColumnElement | None = None) -> int:
-    """Write findings to CSV (UTF-8 with BOM, opens in Excel) or XLSX, chosen by the extension; no
-    cell can run as a formula (spreadsheet_safety); `where` limits the rows to a user's scope."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".csv", ".xlsx"):
-        raise FindingError("导出文件须为 .csv 或 .xlsx")
-    count = 0
-    if suffix == ".csv":
-        with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = spreadsheet_safety.csv_writer(handle)
-            writer.writerow(EXPORT_COLUMNS)
-            for row in export_rows(session, rule=rule, statuses=statuses, where=where):
-                writer.writerow(row)
-                count += 1
-        return count
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("比对疑点")
-    sheet.append(list(EXPORT_COLUMNS))
-    for row in export_rows(session, rule=rule, statuses=statuses, where=where):
-        spreadsheet_safety.append(sheet, row)
-        count += 1
-    book.save(path)
-    return count

@@ -322,6 +322,22 @@ class _Writer:
             self.connection.exec_driver_sql(f"ANALYZE {self.table.name}")
 
 
+class _DryRun:
+    """The writer of a dry run (the web preview): validates, writes nothing."""
+
+    def add(self, row_nos: np.ndarray, data: dict[str, pa.Array], estimated_total: int) -> None:
+        pass
+
+    def end_copy(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        pass
+
+
 def settle(engine: sa.Engine, report: ImportReport) -> None:
     """After a large import has committed: VACUUM its table (PostgreSQL).
 
@@ -354,7 +370,7 @@ def process(path: Path, *, kind: str, filename: str, grant_name: str | None = No
     spec = KINDS[kind]
     report = ImportReport(kind=kind, filename=filename, grant_name=grant_name or None,
                           file_sha256=file_sha256(path))
-    writer = None
+    writer: _Writer | _DryRun = _DryRun()
     try:
         source = RowSource(path, Path(filename).suffix)
         rows = iter(source)
@@ -383,49 +399,53 @@ def process(path: Path, *, kind: str, filename: str, grant_name: str | None = No
                 _digest_column(digest, data[name])
             if "grant_name" in data:
                 _count_values(report.grant_names, data["grant_name"])
-            if len(report.sample) < SAMPLE_ROWS:
-                take = min(SAMPLE_ROWS - len(report.sample), len(row_nos))
-                head_rows = {f: data[f].slice(0, take).to_pylist() for f in converter.fields}
-                for j in range(take):
-                    report.sample.append({"row_no": int(row_nos[j]), **{f: head_rows[f][j] for f in converter.fields}})
-            if writer is not None:
-                fraction = source.fraction()
-                writer.add(row_nos, data, int(report.rows_read / fraction) if fraction > 0 else report.rows_read)
+            _take_sample(report, row_nos, data, converter.fields)
+            fraction = source.fraction()
+            writer.add(row_nos, data, int(report.rows_read / fraction) if fraction > 0 else report.rows_read)
             if progress is not None:
-                progress(source.fraction())
-    except ReadError as exc:
-        if writer is not None:
-            writer.abort()
-        raise RollImportError(str(exc)) from exc
-    except BaseException:
-        if writer is not None:
-            writer.abort()
-        raise
-    if report.rows_imported == 0:
-        if writer is not None:
-            writer.abort()
-        raise RollImportError(_nothing_message(report))
-    whole = hashlib.sha256()
-    for digest in digests:
-        whole.update(digest.digest())
-    report.content_hash = whole.hexdigest()
-    if writer is not None:
+                progress(fraction)
+        if report.rows_imported == 0:
+            raise RollImportError(_nothing_message(report))
+        whole = hashlib.sha256()
+        for digest in digests:
+            whole.update(digest.digest())
+        report.content_hash = whole.hexdigest()
         writer.end_copy()
-    _refuse_repeat(session, report, RollImport.content_hash, report.content_hash)
-    if writer is not None:
-        writer.finish()
-        record.content_hash = report.content_hash
-        record.rows_read, record.rows_imported = report.rows_read, report.rows_imported
-        record.rows_id_problem, record.rows_rejected = report.rows_id_problem, report.rows_rejected
-        record.header_row, record.columns = report.header_row, report.columns
-        record.grant_names = report.grant_names if kind == "recipients" else None
-        record.problems = [[p.row_no, p.column, p.reason, p.rejected] for p in report.problems]
-        session.add(record)
-        session.flush()
-        report.import_id = record.id
+        _refuse_repeat(session, report, RollImport.content_hash, report.content_hash)
+    except BaseException as exc:
+        writer.abort()  # leaves the COPY unfinished; the caller rolls the transaction back
+        if isinstance(exc, ReadError):
+            raise RollImportError(str(exc)) from exc
+        raise
+    writer.finish()
+    if record is not None:
+        _save_record(session, record, report)
     if progress is not None:
         progress(1.0)
     return report
+
+
+def _take_sample(report: ImportReport, row_nos: np.ndarray, data: dict[str, pa.Array], fields: tuple) -> None:
+    """The first SAMPLE_ROWS validated rows, for the preview."""
+    take = min(SAMPLE_ROWS - len(report.sample), len(row_nos))
+    if take <= 0:
+        return
+    head_rows = {f: data[f].slice(0, take).to_pylist() for f in fields}
+    for j in range(take):
+        report.sample.append({"row_no": int(row_nos[j]), **{f: head_rows[f][j] for f in fields}})
+
+
+def _save_record(session: Session, record: RollImport, report: ImportReport) -> None:
+    """The import's record: its counts, header and every problem row (as the report shows them)."""
+    record.content_hash = report.content_hash
+    record.rows_read, record.rows_imported = report.rows_read, report.rows_imported
+    record.rows_id_problem, record.rows_rejected = report.rows_id_problem, report.rows_rejected
+    record.header_row, record.columns = report.header_row, report.columns
+    record.grant_names = report.grant_names if report.kind == "recipients" else None
+    record.problems = [[p.row_no, p.column, p.reason, p.rejected] for p in report.problems]
+    session.add(record)
+    session.flush()
+    report.import_id = record.id
 
 
 def _chunks(source: RowSource, rows, head: list, header: HeaderMatch,

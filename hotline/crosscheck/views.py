@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlmodel import select
 
 from hotline import access, audit, filters, scope
-from hotline.crosscheck import findings as service
+from hotline.crosscheck import decisions, export as findings_export, findings
 from hotline.crosscheck import explain, grants, importer, queues
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.lookup import complaint_matches
@@ -93,8 +93,8 @@ def index():
     return render_template("crosscheck/index.html", rows=rows, counts=counts, rules=RULES, rule=rule,
                            township=township, status=status, page=page, townships=sorted(townships),
                            statuses=FINDING_STATUS_LABELS, last_run=last_run, match_labels=MATCH_LABELS,
-                           can_run=access.has_role(*RUN_ROLES), latest=service.latest_runs(db),
-                           not_found_since=service.not_found_since)
+                           can_run=access.has_role(*RUN_ROLES), latest=findings.latest_runs(db),
+                           not_found_since=findings.not_found_since)
 
 
 @bp.route("/findings/<int:finding_id>")
@@ -109,10 +109,10 @@ def _render_finding(item: Finding, error: str = "", status: int = 200, values: d
     db = get_session()
     return render_template("crosscheck/finding.html", finding=item, rule=RULES.get(item.rule),
                            explanation=explain.explain(db, item),
-                           links=service.links(db, item), statuses=FINDING_STATUS_LABELS,
+                           links=decisions.links(db, item), statuses=FINDING_STATUS_LABELS,
                            match_labels=MATCH_LABELS, error=error, values=values or {},
                            threshold=_settings().CROSSCHECK_REVIEW_THRESHOLD,
-                           not_found_since=service.not_found_since(item, service.latest_runs(db))), status
+                           not_found_since=findings.not_found_since(item, findings.latest_runs(db))), status
 
 
 @bp.route("/findings/<int:finding_id>/decide", methods=["POST"])
@@ -122,9 +122,9 @@ def decide(finding_id: int):
     db = get_session()
     item = _finding_or_404(finding_id)
     try:
-        service.decide(session=db, finding=item, action=request.form.get("action", ""),
-                       reason=request.form.get("reason", ""), user=current_user)
-    except service.FindingError as exc:
+        decisions.decide(session=db, finding=item, action=request.form.get("action", ""),
+                         reason=request.form.get("reason", ""), user=current_user)
+    except findings.FindingError as exc:
         db.rollback()
         return _render_finding(item, str(exc), 422, values=request.form)
     db.commit()
@@ -139,9 +139,9 @@ def clue(finding_id: int):
     db = get_session()
     item = _finding_or_404(finding_id)
     try:
-        complaint = service.make_clue(session=db, finding=item, user=current_user,
-                                      identity_key=current_app.config["IDENTITY_KEY"])
-    except service.FindingError as exc:
+        complaint = decisions.make_clue(session=db, finding=item, user=current_user,
+                                        identity_key=current_app.config["IDENTITY_KEY"])
+    except findings.FindingError as exc:
         db.rollback()
         return _render_finding(item, str(exc), 422)
     db.commit()
@@ -160,8 +160,8 @@ def attach(finding_id: int):
     if complaint is None:
         return _render_finding(item, "没有找到该受理编号的问题线索，请核对后重新输入", 422, values=request.form)
     try:
-        service.attach(session=db, finding=item, complaint=complaint, user=current_user)
-    except service.FindingError as exc:
+        decisions.attach(session=db, finding=item, complaint=complaint, user=current_user)
+    except findings.FindingError as exc:
         db.rollback()
         return _render_finding(item, str(exc), 422, values=request.form)
     db.commit()
@@ -181,8 +181,8 @@ def export():
     path = Path(handle.name)
     db = get_session()
     try:
-        count = service.export(db, path, rule=rule, statuses=[status] if status else None,
-                               where=scope.finding_filter(db, current_user))
+        count = findings_export.export(db, path, rule=rule, statuses=[status] if status else None,
+                                       where=scope.finding_filter(db, current_user))
     except BaseException:
         path.unlink(missing_ok=True)
         raise
@@ -199,7 +199,7 @@ def run():
     """Run every rule now (a supervisor or admin)."""
     db = get_session()
     settings = _settings()
-    result = service.run_rules(session=db, user=current_user, review_threshold=settings.CROSSCHECK_REVIEW_THRESHOLD,
+    result = findings.run_rules(session=db, user=current_user, review_threshold=settings.CROSSCHECK_REVIEW_THRESHOLD,
                                min_score=settings.CROSSCHECK_MIN_SCORE)
     db.commit()
     found = sum(s.get("found", 0) for k, s in result.stats.items() if not k.startswith("_"))

@@ -22,8 +22,11 @@ from tests.conftest import PG_URL, TEST_SECRET, pg_schema_url, reset_pg_schema
 
 pytestmark = pytest.mark.browser
 PASSWORD = "first-deployment-965888"
-ROLES = [("operator", "王接线", ""), ("inspector", "李干部", "石桥镇纪委"), ("supervisor", "张督办", ""),
-         ("auditor", "赵审计", ""), ("custodian", "钱保管", "")]
+# (username, full name, role created with, office); the custodian is then granted its identity
+# role under the two-person rule (one admin asks, another approves).
+ROLES = [("operator", "王接线", "operator", ""), ("inspector", "李干部", "inspector", "石桥镇纪委"),
+         ("supervisor", "张督办", "supervisor", ""), ("auditor", "赵审计", "auditor", ""),
+         ("custodian", "钱保管", "auditor", "")]
 
 
 @pytest.fixture
@@ -92,7 +95,9 @@ def test_a_commission_goes_from_an_empty_database_to_a_routed_report(deployment,
     _cli(app, "db", "upgrade")
     listing = code_list.write(tmp_path / "2025年统计用区划代码.csv")  # GBK, 13 townships, 156 villages
     assert "新增乡镇 13 个，新增村（社区）156 个" in _cli(app, "county", "import", str(listing))
-    _cli(app, "user", "add", "chief", "--role", "admin", "--full-name", "孙管理", input=f"{PASSWORD}\n{PASSWORD}\n")
+    for username, full_name in (("chief", "孙管理"), ("deputy", "周副管理")):
+        _cli(app, "user", "add", username, "--role", "admin", "--full-name", full_name,
+             input=f"{PASSWORD}\n{PASSWORD}\n")
 
     context = chromium.new_context(base_url=url, locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -130,15 +135,27 @@ def test_a_commission_goes_from_an_empty_database_to_a_routed_report(deployment,
 
     # One user per role, through the users screen.
     page.goto("/admin/users")
-    for username, full_name, office in ROLES:
-        form = page.locator("form.grid")
+    for username, full_name, role, office in ROLES:
+        form = page.locator("form.grid").last  # 新建用户
         form.locator("input[name=username]").fill(username)
         form.locator("input[name=full_name]").fill(full_name)
-        form.locator("select[name=role]").select_option(username)
+        form.locator("select[name=role]").select_option(role)
         if office:
             form.locator("select[name=office_id]").select_option(label=office)
         form.locator("input[name=password]").fill(PASSWORD)
         _submit(page, form)
+    grant = page.locator("form[action$='/admin/grants']")
+    grant.locator("select[name=user_id]").select_option(label="custodian（钱保管）")
+    grant.locator("select[name=role]").select_option("custodian")
+    grant.locator("input[name=reason]").fill("保管举报人身份信息")
+    _submit(page, grant)
+    deputy = chromium.new_context(base_url=url, locale="zh-CN").new_page()
+    _login_enrolling(deputy, "deputy")
+    deputy.goto("/admin/users")
+    with deputy.expect_navigation():
+        deputy.click("form[action$='/approve'] button")
+    assert "已批准" in deputy.content()
+    deputy.context.close()
 
     # The scheduler's heartbeat (its own job, as the scheduler process runs it) and a backup.
     from hotline import scheduler

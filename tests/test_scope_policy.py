@@ -31,7 +31,8 @@ EXPECT = {
     "triage.labels": "complaint", "intake.receipt": "receipt", "telephony.recording": "recording",
     "crosscheck.finding": "finding", "crosscheck.decide": "finding", "crosscheck.clue": "finding",
     "crosscheck.attach": "finding", "trust.release_hold": "hold",
-    "api.get_complaint": "api_complaint",
+    "api.get_complaint": "api_complaint", "clues.act": "clue",
+    "clues.register_view": "list:clues", "clues.register_export": "list:clues",
     "open311.get_request": "none:a partner's own requests (tests/open311/test_tracking.py, other_partner)",
     "open311.list_requests": "none:a partner's own requests (tests/open311/test_tracking.py, other_partner)",
     "cases.queue": "list:cases", "cases.board": "list:cases", "intake.complaints": "list:complaints",
@@ -153,7 +154,25 @@ def world(factory, db) -> World:
                  recording, hold, users)
 
 
+def _clue_number(complaint: Complaint) -> str:
+    from sqlalchemy.orm import object_session
+
+    from models.clues import Clue
+
+    return object_session(complaint).exec(select(Clue.number).where(Clue.complaint_id == complaint.id)).one()
+
+
+def _clue_id(complaint: Complaint) -> int:
+    from sqlalchemy.orm import object_session
+
+    from models.clues import Clue
+
+    return object_session(complaint).exec(select(Clue.id).where(Clue.complaint_id == complaint.id)).one()
+
+
 def _row_id(world: World, kind: str) -> str:
+    if kind == "clue":
+        return _clue_id(world.theirs)
     return {"case": world.their_case.id, "complaint": world.theirs.id, "receipt": world.theirs.id,
             "recording": world.recording.id, "finding": world.their_finding.id, "hold": world.hold.id}[kind]
 
@@ -210,6 +229,7 @@ def test_the_rows_out_of_scope_were_untouched(app, world, login, db):
 
 
 LIST_URLS = {
+    "clues.register_view": "/clues/register", "clues.register_export": "/clues/register/export?format=csv",
     "cases.queue": "/cases/", "cases.board": "/cases/supervised", "intake.complaints": "/complaints",
     "intake.contacts": "/contacts", "triage.review": "/triage/review", "triage.unclassified": "/triage/unclassified",
     "crosscheck.index": "/crosscheck/", "crosscheck.export": "/crosscheck/export?format=csv",
@@ -225,6 +245,8 @@ def _markers(world: World, rows: str) -> tuple[list[str], list[str]]:
     """(in scope, out of scope) strings a page shows for the rows it lists."""
     if rows == "findings":
         return [world.my_finding.name], [world.their_finding.name]
+    if rows == "clues":  # the register shows clue numbers, not the words or the receipt code
+        return [_clue_number(world.mine)], [_clue_number(world.theirs)]
     return [MY_WORDS], [THEIR_WORDS, world.theirs.receipt_code]
 
 

@@ -9,6 +9,8 @@ from hotline.api.auth import token_required
 from hotline.api.openapi import openapi_document
 from hotline.db import get_session
 from hotline.errors import error_response
+from hotline.clues.registration import clue_json
+from hotline.clues.sources import SourceInput
 from hotline.intake import service
 from hotline.security import csrf
 from models.cases import CASE_STATUS_LABELS, Case
@@ -20,7 +22,8 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # token-authenticated: no cookies, so no cross-site forgery
 
 INTAKE_FIELDS = {"text", "channel", "phone", "name", "anonymous", "township_id", "village_id",
-                 "accused_name", "accused_title", "accused_level", "program", "amount", "external_id"}
+                 "accused_name", "accused_title", "accused_level", "program", "amount", "external_id",
+                 "clue_source", "referring_body", "referral_doc_number", "referral_date", "referral_due_date"}
 
 
 def _json_body() -> dict | tuple:
@@ -43,6 +46,7 @@ def complaint_json(complaint: Complaint, case: Case | None, office: Office | Non
         "case_status": case.status.value if case else None,
         "case_status_label": CASE_STATUS_LABELS[case.status] if case else None,
         "office_level": OFFICE_KIND_LABELS[office.kind] if office else None,
+        **clue_json(complaint),
     }
 
 
@@ -74,6 +78,8 @@ def create_complaint():
         accused_level=str(body.get("accused_level") or ""), program=str(body.get("program") or ""),
         amount=str(body.get("amount") or ""),
         external_id=controlchars.drop(str(body.get("external_id") or "")).strip()[:64] or None,
+        clue=SourceInput(*(str(body.get(name) or "") for name in (
+            "clue_source", "referring_body", "referral_doc_number", "referral_date", "referral_due_date"))),
     )
     db = get_session()
     if data.external_id:
@@ -115,9 +121,9 @@ def _with_case(complaint: Complaint) -> dict:
 @bp.route("/complaints/<code>")
 @token_required(Role.operator, Role.supervisor, Role.inspector)
 def get_complaint(code: str):
-    """Status of a complaint by its receipt code."""
+    """Status of a complaint by its receipt code or clue number."""
     db = get_session()
-    complaint = service.find_by_receipt(db, code)
+    complaint = service.find_by_code(db, code)
     if complaint is None or not scope.may_see_complaint(db, g.api_user, complaint):  # no hint it exists
         return error_response(404, "查询码不存在或格式不正确", "not_found")
     return jsonify(_with_case(complaint))

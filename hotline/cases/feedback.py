@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from hotline.cases import deadlines
+from hotline.clues import duties as clue_duties
 from hotline.cases.transitions import WorkflowError, check, event
 from hotline.cases.workflow import named_complainant
 from models.base import utcnow
@@ -55,6 +56,7 @@ def record_feedback(*, session: Session, case: Case, channel: str, note: str, ac
                        by_id=getattr(actor, "id", None), at=utcnow())
     session.add(row)
     deadlines.meet(session, case, DeadlineKind.feedback)
+    clue_duties.feedback_given(session, case, row)  # the named reporter's duties in the clue register
     event(session, case, actor, "feedback", note[:2000] or None, channel=channel, outbox_id=outbox_id)
     return row
 

@@ -21,6 +21,9 @@ EVENT_LABELS = {
     "closing_rejected": "退回办结", "reopened": "重新办理", "extended": "延期", "supervised": "挂牌督办",
     "supervision_lifted": "解除督办", "progress_reported": "报告督办进展", "feedback": "反馈举报人",
     "return_visit": "回访", "merged_in": "并入重复举报", "merged_into": "并入其他线索",
+    "clue_acknowledged": "受理告知", "clue_name_withdrawn": "撤回实名", "transferred": "不予受理并转送",
+    "clue_accepted": "交办件受理", "clue_reported_back": "向交办单位报结", "escalated": "提级办理",
+    "cross_assigned": "异地交叉办理", "clue_objection": "举报人异议", "clue_objection_answered": "答复异议",
     "supervision_suggested": "建议挂牌督办", "remind": "催办", "escalate": "超期上报", "chase": "督办催报",
 }
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, func, select
 from hotline.county.names import lineage
 from models.base import utcnow
 from models.cases import Case, CaseStatus
+from models.clues import Clue
 from models.complaints import Complaint
 from models.divisions import Township
 
@@ -51,9 +52,12 @@ def _where(stmt, f: QueueFilter, *, with_status: bool = True):
 
 
 def cases(session: Session, f: QueueFilter, *, limit: int = 50, offset: int = 0) -> list[tuple[Case, Complaint]]:
-    """The queue, most urgent first: supervised and high priority, then the nearest deadline."""
-    stmt = select(Case, Complaint).join(Complaint, Complaint.id == Case.complaint_id)
-    stmt = _where(stmt, f).order_by(Case.priority.desc(), sa.case((Case.due_at.is_(None), 1), else_=0),
+    """The queue, most urgent first: supervised and high priority, named reports (实名) before
+    anonymous ones at the same priority, then the nearest deadline."""
+    stmt = (select(Case, Complaint).join(Complaint, Complaint.id == Case.complaint_id)
+            .join(Clue, Clue.complaint_id == Complaint.id, isouter=True))
+    stmt = _where(stmt, f).order_by(Case.priority.desc(), sa.func.coalesce(Clue.named, False).desc(),
+                                    sa.case((Case.due_at.is_(None), 1), else_=0),
                                     Case.due_at, Case.id)
     return list(session.exec(stmt.offset(offset).limit(limit)).all())
 

@@ -133,10 +133,10 @@ def _outcome() -> workflow.Outcome:
 
 
 def _merge(db, case: Case, actor):
-    from hotline.intake.service import find_by_receipt
+    from hotline.intake.service import find_by_code
 
     source = db.get(Complaint, case.complaint_id)
-    target = find_by_receipt(db, request.form.get("target_code", ""))
+    target = find_by_code(db, request.form.get("target_code", ""))
     if target is None or not scope.may_see_complaint(db, actor, target):  # no hint that it exists
         raise workflow.WorkflowError("查询码不存在，请核对后重新输入")
     return duplicates.merge(session=db, source=source, target=target, actor=actor,

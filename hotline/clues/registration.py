@@ -56,3 +56,17 @@ def register_clue(*, session: Session, complaint: Complaint, source: CleanSource
 
 def clue_of(session: Session, complaint_id: int) -> Clue | None:
     return session.exec(select(Clue).where(Clue.complaint_id == complaint_id)).first()
+
+
+def clue_json(complaint: Complaint) -> dict:
+    """The clue fields of a complaint's API representation."""
+    from sqlalchemy.orm import object_session
+
+    from models.clues import CLUE_SOURCE_LABELS
+
+    session = object_session(complaint)
+    clue = clue_of(session, complaint.id) if session is not None and complaint.id else None
+    if clue is None:
+        return {"clue_number": None, "clue_source": None, "clue_source_label": None}
+    return {"clue_number": clue.number, "clue_source": clue.source.value,
+            "clue_source_label": CLUE_SOURCE_LABELS[clue.source]}

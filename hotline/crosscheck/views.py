@@ -21,7 +21,7 @@ from hotline.crosscheck.matching import MATCH_LABELS
 from hotline.crosscheck.readers import SUFFIXES
 from hotline.crosscheck.rules import RULES
 from hotline.db import get_session
-from hotline.intake.service import find_by_receipt
+from hotline.intake.service import find_by_code
 from models.findings import FINDING_STATUS_LABELS, CrosscheckRun, Finding, FindingStatus
 from models.rolls import Grant, RollImport
 from models.users import Role, User
@@ -156,7 +156,7 @@ def attach(finding_id: int):
     db = get_session()
     item = _finding_or_404(finding_id)
     code = request.form.get("receipt_code", "")
-    complaint = find_by_receipt(db, code)
+    complaint = find_by_code(db, code)  # the receipt code or the clue number
     if complaint is None:
         return _render_finding(item, "没有找到该受理编号的问题线索，请核对后重新输入", 422, values=request.form)
     try:

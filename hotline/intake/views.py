@@ -9,9 +9,11 @@ from sqlmodel import select
 from hotline import access, audit, filters, phones, scope
 from hotline.db import get_session
 from hotline.errors import error_response
+from hotline.clues.sources import SourceInput
 from hotline.intake import service
 from hotline.intake.identity import reveal_identity
 from models.cases import Case
+from models.clues import ClueSource
 from models.complainants import Complainant
 from models.complaints import AccusedPerson, Complaint, ComplaintStatus
 from models.contacts import Contact
@@ -26,6 +28,7 @@ INTAKE_ROLES = (Role.operator, Role.supervisor)
 READ_ROLES = (Role.operator, Role.inspector, Role.supervisor, Role.custodian)
 FORM_FIELDS = ("text", "channel", "phone", "name", "township_id", "village_id", "accused_name",
                "accused_title", "accused_level", "program", "amount", "call_sid")
+CLUE_FIELDS = ("clue_source", "referring_body", "referral_doc_number", "referral_date", "referral_due_date")
 
 
 def _divisions():
@@ -40,7 +43,7 @@ def _render_form(values: dict, errors: dict | None = None, status: int = 200, no
     return render_template(
         "intake/new.html", values=values, errors=errors or {}, notice=notice, townships=townships,
         villages=villages, channels=[Channel.call, Channel.letter, Channel.visit, Channel.web],
-        levels=list(AccusedLevel), programs=list(Program),
+        levels=list(AccusedLevel), programs=list(Program), clue_sources=list(ClueSource),
         max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS,
     ), status
 
@@ -53,6 +56,9 @@ def _intake_data(form) -> service.IntakeData:
         accused_name=form.get("accused_name", ""), accused_title=form.get("accused_title", ""),
         accused_level=form.get("accused_level", ""), program=form.get("program", ""),
         amount=form.get("amount", ""), external_id=(form.get("call_sid") or None),
+        clue=SourceInput(form.get("clue_source", ""), form.get("referring_body", ""),
+                         form.get("referral_doc_number", ""), form.get("referral_date", ""),
+                         form.get("referral_due_date", "")),
     )
 
 
@@ -79,7 +85,7 @@ def new():
 
 
 def _typed_values() -> dict:
-    values = {key: request.form.get(key, "") for key in FORM_FIELDS}
+    values = {key: request.form.get(key, "") for key in FORM_FIELDS + CLUE_FIELDS}
     values["anonymous"] = request.form.get("anonymous") == "on"
     return values
 

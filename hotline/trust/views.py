@@ -46,7 +46,7 @@ def retention_page():
 def _case_from_form(db) -> Case | None:
     if request.form.get("case_id", "").strip():
         return db.get(Case, request.form.get("case_id", type=int) or -1)
-    complaint = service.find_by_receipt(db, request.form.get("receipt_code", ""))
+    complaint = service.find_by_code(db, request.form.get("receipt_code", ""))  # or the clue number
     return db.exec(select(Case).where(Case.complaint_id == complaint.id)).first() if complaint else None
 
 

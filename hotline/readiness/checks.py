@@ -154,9 +154,12 @@ def users(session: Session) -> Check:
     present = set(session.exec(select(User.role).where(User.active == True)).all())  # noqa: E712
     missing = [r for r in Role if r not in present]
     if missing:
+        two_person = "；身份信息保管员须由一名管理员在“用户管理”中申请、另一名管理员批准（双人规则）" \
+            if Role.custodian in missing else ""
         return Check("users", "每个角色至少一个用户", Status.fail,
                      "还没有以下角色的用户：" + "、".join(ROLE_LABELS.get(r, r.value) for r in missing)
-                     + "。请在“用户管理”中创建，或运行 python -m hotline user add 用户名 --role 角色", "admin.users")
+                     + "。请在“用户管理”中创建，或运行 python -m hotline user add 用户名 --role 角色" + two_person,
+                     "admin.users")
     return Check("users", "每个角色至少一个用户", Status.ok, "每个角色都有在用的用户")
 
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 
 from . import idnumber, numerals
 from .dates import find_dates
+from .definitions import untypo
 from .entity import KINDS, Division, Entity
 from .lexicon import ACCUSED_WORDS, PROGRAM_WORDS
 from .normalize import normalize
@@ -36,8 +37,33 @@ _ACCUSED_RE = re.compile("|".join(sorted(map(re.escape, ACCUSED_WORDS), key=len,
 _PROGRAM_RE = re.compile("|".join(sorted(map(re.escape, PROGRAM_WORDS), key=len, reverse=True)))
 
 
+# Titles named by their unit, which no word list can enumerate: 县交通运输局工程师, 县委统战部长,
+# 镇建管所所长, 乡社会事务办主任, 村务监督委员会主任, 村报账员. The unit's prefix (县/镇/村) says the
+# level; characters between may not cross into a lower unit (孟溪镇白泥凼村村主任 is a village
+# title, not a township one), and the commission itself (县纪委, the addressee) is never accused.
+_UNIT_TITLES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(
+        r"(?:县|区|市|州)(?:委|政府)?[^\s，。、；：！？,.镇乡村街社组纪监]{0,6}?"
+        r"(?:局长|部长|主任|科长|股长|工程师|工作人员|干部|领导|书记|局|办|部门|中心)"
+    ), "county_department"),
+    (re.compile(
+        r"(?:镇|乡|街道|工业园区)(?:党委|政府)?[^\s，。、；：！？,.村县区市社组纪监]{0,6}?"
+        r"(?:所长|站长|院长|主任|专干|干部|工作人员|助理|领导|书记|镇长|乡长|办|所|站|卫生院|中心)"
+    ), "township_cadre"),
+    (re.compile(
+        r"(?:村|社区)(?:党总支|党支部|支部|委会|两委|务监督委员会)?[^\s，。、；：！？,.镇乡县区市]{0,4}?"
+        r"(?:书记|主任|委员|会计|出纳|文书|协理员|报账员|专干|组长|干部)"
+    ), "village_cadre"),
+)
+
+
 def _accused_levels(text: str) -> list[Entity]:
-    found = []
+    text = untypo(text)  # 村支书纪 → 村支书记; same length, so spans stay right
+    found = [
+        Entity("accused_level", m.group(), m.start(), m.end(), level, {"unit_title": True})
+        for pattern, level in _UNIT_TITLES
+        for m in pattern.finditer(text)
+    ]
     for match in _ACCUSED_RE.finditer(text):
         word = match.group()
         if word in ("会计", "文书") and text[max(0, match.start() - 2) : match.start()].endswith("学校"):
@@ -180,12 +206,18 @@ def extract_entities(
 def summarize_accused_level(entities: Iterable[Entity]) -> str | None:
     """The accused level to route by: from titles attached to named people first, then the
     most frequent level word; None when nothing points to a level."""
-    counts: dict[str, int] = {}
-    for entity in entities:
+    counts: dict[str, float] = {}
+    first = True
+    for entity in sorted(entities, key=lambda e: e.start):
         if entity.kind == "person" and entity.attrs.get("level"):
-            counts[entity.attrs["level"]] = counts.get(entity.attrs["level"], 0) + 3
+            weight, level = 3.0, entity.attrs["level"]
         elif entity.kind == "accused_level":
-            counts[entity.value] = counts.get(entity.value, 0) + 1
+            weight, level = (2.0 if entity.attrs.get("unit_title") else 1.0), entity.value
+        else:
+            continue
+        # The accused is usually named first; later titles are often who else was involved.
+        counts[level] = counts.get(level, 0) + weight + (0.5 if first else 0)
+        first = False
     return max(counts, key=lambda level: counts[level]) if counts else None
 
 

@@ -220,7 +220,11 @@ def same_features(first: Any, second: Any) -> bool:
         return False
     if len(first.transformer_list) != len(second.transformer_list):
         return False
+    from .definitions import CueCounts
+
     for (_, a), (_, b) in zip(first.transformer_list, second.transformer_list):
+        if type(a) is CueCounts and type(b) is CueCounts and a.get_params() == b.get_params():
+            continue  # stateless: equal settings, equal columns
         if not (_fast_path_supported(a) and _fast_path_supported(b)):
             return False
         if a.get_params() != b.get_params() or a.vocabulary_ != b.vocabulary_:

@@ -21,10 +21,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
+from .definitions import CueCounts
 from .features import TextPreparer, char_1_3, word_ngrams
 from .labels import TARGETS
 from .linear import CalibratedLinearClassifier, checked_input
 
+
+# Scale of the cue-group columns beside the l2-normalised TF-IDF blocks (0 leaves them out);
+# chosen by case-grouped cross-validation on the training side (bench/tune_triage.py).
+CUE_WEIGHT = 0.5
 
 # Fewest positive (and negative) samples a label needs for its own calibrated model.
 MIN_LABEL_COUNT = 3
@@ -159,18 +164,21 @@ def _check_label_lists(y: Sequence[Sequence[str]]) -> list[list[str]]:
     return label_lists
 
 
-def _features() -> FeatureUnion:
-    """Jieba word unigrams+bigrams alongside character 1–3-grams, each TF-IDF weighted."""
+def _features(cue_weight: float = CUE_WEIGHT) -> FeatureUnion:
+    """Jieba word unigrams+bigrams and character 1–3-grams, each TF-IDF weighted, and the
+    cue groups of DEFINITIONS.md (deducted / pocketed / demanded, kin, programme words …),
+    which carry the definitions' distinctions into wordings the corpus never used."""
     common = dict(sublinear_tf=True, dtype=np.float32, lowercase=False)
-    return FeatureUnion(
-        [
-            ("words", TfidfVectorizer(analyzer=word_ngrams, min_df=1, **common)),
-            ("chars", TfidfVectorizer(analyzer=char_1_3, min_df=2, **common)),
-        ]
-    )
+    steps: list[tuple[str, Any]] = [
+        ("words", TfidfVectorizer(analyzer=word_ngrams, min_df=1, **common)),
+        ("chars", TfidfVectorizer(analyzer=char_1_3, min_df=2, **common)),
+    ]
+    if cue_weight:
+        steps.append(("cues", CueCounts(weight=cue_weight)))
+    return FeatureUnion(steps)
 
 
-def build_pipeline(target: str) -> Pipeline:
+def build_pipeline(target: str, *, cue_weight: float = CUE_WEIGHT, C: float = 0.5) -> Pipeline:
     """Return a fresh, unfitted estimator for `target` ("problem_type" or "program").
 
     Both take a list of raw strings. For "problem_type", `y` is a list of label lists
@@ -181,11 +189,11 @@ def build_pipeline(target: str) -> Pipeline:
     # probabilities through Platt sigmoids fitted on cross-validated scores. Class weights
     # are balanced because the corpus is not.
     if target == "problem_type":
-        model: BaseEstimator = PrimaryMultiLabelClassifier(C=0.5, cv=3, threshold=0.5)
+        model: BaseEstimator = PrimaryMultiLabelClassifier(C=C, cv=3, threshold=0.5)
     elif target == "program":
-        model = CalibratedLinearClassifier(C=0.5, cv=3)
+        model = CalibratedLinearClassifier(C=C, cv=3)
     else:
         raise ValueError(f"Unknown target {target!r}; expected one of {TARGETS}.")
     return Pipeline(
-        [("prepare", TextPreparer()), ("features", _features()), ("model", model)]
+        [("prepare", TextPreparer()), ("features", _features(cue_weight)), ("model", model)]
     )

@@ -52,16 +52,23 @@ class TriageResult:
     accused_level: str | None = None
     review_reason: str | None = None
     model_version: str | None = None
+    # Every type → probability that it is the primary one (sums to 1, most probable first).
+    # `problem_type` is its first key and `confidence` is taken from it or from
+    # `program_probabilities`, so what a screen shows agrees with itself.
+    primary_probabilities: dict[str, float] = field(default_factory=dict)
+    confidence_basis: str | None = None  # "problem_type" or "program": whose probability it is
 
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
         """JSON-friendly form (what `python -m hotline classify` prints per line)."""
         out: dict[str, Any] = {
             "problem_type": self.problem_type,
             "problem_types": self.problem_types,
+            "primary_probabilities": self.primary_probabilities,
             "labels": self.labels,
             "program": self.program,
             "program_probabilities": self.program_probabilities,
             "confidence": self.confidence,
+            "confidence_basis": self.confidence_basis,
             "low_confidence": self.low_confidence,
             "accused_level": self.accused_level,
             "review_reason": self.review_reason,
@@ -178,17 +185,17 @@ class Triage:
         presence_rounded = np.round(presence, 4).tolist()
         programs_rounded = np.round(programs, 4).tolist()
         best_primary = np.argmax(primary, axis=1).tolist()
-        primary_max = primary.max(axis=1).tolist()
+        primary_order = np.argsort(-primary, axis=1, kind="stable").tolist()
+        primary_rounded = np.round(primary, 4).tolist()
         return [
             self._result(
                 doc,
                 raw=texts[i],
                 primary_label=pt_classes[best_primary[i]],
-                primary_probability=primary_max[i],
+                primary={pt_classes[j]: primary_rounded[i][j] for j in primary_order[i]},
                 presence={pt_classes[j]: presence_rounded[i][j] for j in presence_order[i]},
                 threshold=pt_model.threshold,
                 programs={pg_classes[j]: programs_rounded[i][j] for j in program_order[i]},
-                program_probability=float(programs[i, program_order[i][0]]),
             )
             for i, doc in enumerate(prepared)
         ]
@@ -199,11 +206,10 @@ class Triage:
         *,
         raw: object,
         primary_label: str,
-        primary_probability: float,
+        primary: dict[str, float],
         presence: dict[str, float],
         threshold: float,
         programs: dict[str, float],
-        program_probability: float,
     ) -> TriageResult:
         entities: list[Entity] = []
         if self.extract:
@@ -233,19 +239,26 @@ class Triage:
         labels = [primary_label] + [
             label for label, p in presence.items() if label != primary_label and p >= threshold
         ]
-        confidence = min(primary_probability, program_probability)
+        # One confidence: the lower of the two probabilities the screen shows for the two
+        # answers (primary type, programme), both rounded as they are shown.
+        program = next(iter(programs))
+        type_p, program_p = primary[primary_label], programs[program]
+        basis = "problem_type" if type_p <= program_p else "program"
+        confidence = min(type_p, program_p)
         low = confidence < self.low_confidence_threshold
         return TriageResult(
             text=doc.text,
             problem_type=primary_label,
             problem_types=presence,
             labels=labels,
-            program=next(iter(programs)),
+            program=program,
             program_probabilities=programs,
-            confidence=round(confidence, 4),
+            confidence=confidence,
             low_confidence=low,
             entities=entities,
             accused_level=accused,
             review_reason="分类置信度低，请人工确认" if low else None,
             model_version=self.version,
+            primary_probabilities=primary,
+            confidence_basis=basis,
         )

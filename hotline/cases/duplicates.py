@@ -45,16 +45,54 @@ def text_similarity(a: str, b: str) -> float:
     return fuzz.partial_ratio(a[:600], b[:600]) / 100.0 if min(len(a), len(b)) >= 8 else fuzz.ratio(a, b) / 100.0
 
 
+@dataclass
+class TextHints:
+    """What a report's text says about where and whom, for a form that left those empty."""
+
+    township_id: int | None = None
+    village_id: int | None = None
+    names: list[str] = field(default_factory=list)
+
+
+def text_hints(session: Session, text: str) -> TextHints:
+    """Known places and named people in the text (the county's divisions, 王某某, 村支书李某)."""
+    from classifiers.extract import extract_entities
+    from hotline.triage.service import _divisions
+
+    hints = TextHints()
+    for entity in extract_entities(text, _divisions(session)):
+        attrs = entity.attrs or {}
+        if entity.kind == "place" and attrs.get("known") and attrs.get("ref") is not None:
+            if attrs.get("level") == "village" and hints.village_id is None:
+                hints.village_id = int(attrs["ref"])
+            elif attrs.get("level") == "township" and hints.township_id is None:
+                hints.township_id = int(attrs["ref"])
+        elif entity.kind == "person" and entity.value and entity.value not in hints.names:
+            hints.names.append(str(entity.value))
+    return hints
+
+
 def find(session: Session, *, text: str = "", village_id=None, township_id=None, program: str = "",
          accused_name: str = "", exclude_id: int | None = None, limit: int = 5,
          now: dt.datetime | None = None) -> list[Candidate]:
-    """Open complaints that look like the same matter, best first (score >= THRESHOLD)."""
+    """Open complaints that look like the same matter, best first (score >= THRESHOLD).
+
+    Where the form leaves place or accused empty (a repeat report typed in a hurry: "我再反映
+    一下，青山镇那个村支书王某某的弟弟…"), the places and names the text itself gives are used.
+    """
     village_id, township_id = _int(village_id), _int(township_id)
     accused_name, text, program = (accused_name or "").strip(), (text or "").strip(), (program or "").strip()
     if not (text or accused_name or village_id):
         return []
+    names_from_text: list[str] = []
+    if text and not (village_id and accused_name):
+        hints = text_hints(session, text)
+        village_id = village_id or hints.village_id
+        township_id = township_id or hints.township_id
+        names_from_text = [] if accused_name else hints.names
     since = (now or utcnow()) - dt.timedelta(days=LOOKBACK_DAYS)
-    named = select(AccusedPerson.complaint_id).where(AccusedPerson.name == accused_name) if accused_name else None
+    wanted = [accused_name] if accused_name else names_from_text
+    named = select(AccusedPerson.complaint_id).where(AccusedPerson.name.in_(wanted)) if wanted else None
     near = [Complaint.village_id == village_id] if village_id else []
     if township_id:
         near.append(Complaint.township_id == township_id)
@@ -72,12 +110,15 @@ def find(session: Session, *, text: str = "", village_id=None, township_id=None,
     for complaint in session.exec(stmt).all():
         names = set(session.exec(select(AccusedPerson.name).where(AccusedPerson.complaint_id == complaint.id)).all())
         score, reasons = 0.0, []
-        if accused_name and accused_name in names:
+        if set(wanted) & names:
             score += 0.35
-            reasons.append("被反映人相同")
+            reasons.append("被反映人相同" if accused_name else "被反映人相同（据反映内容）")
         if village_id and complaint.village_id == village_id:
             score += 0.2
             reasons.append("同一村")
+        elif township_id and complaint.township_id == township_id and not village_id:
+            score += 0.1
+            reasons.append("同一乡镇")
         if program and complaint.program and complaint.program.value == program:
             score += 0.15
             reasons.append("同一领域")

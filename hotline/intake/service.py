@@ -5,15 +5,15 @@ Called by the operator's web form, the JSON API and the phone line alike.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import decimal
-import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hotline import audit, controlchars, phones, receipts
-from hotline.clues import lookup as clue_lookup, sources as clue_sources
+from hotline import audit, controlchars, money, phones, receipts
+from hotline.clues import sources as clue_sources
 from hotline.clues.registration import register_clue
 from hotline.clues.sources import CleanSource, SourceInput
 from models.base import utcnow
@@ -24,7 +24,6 @@ from models.divisions import Township, Village
 from models.taxonomy import AccusedLevel, Channel, Program
 
 MAX_NAME = 40
-_AMOUNT = re.compile(r"^(\d+(?:\.\d+)?)\s*(万|千|元)?$")
 
 
 class IntakeError(ValueError):
@@ -74,19 +73,6 @@ class Cleaned:
     program: Program | None
     amount: decimal.Decimal | None
     clue_source: CleanSource | None = None
-
-
-def parse_amount(raw: str) -> decimal.Decimal:
-    """'3500', '3,500元', '2.5万' → yuan; raises ValueError otherwise."""
-    text = (raw or "").strip().replace(",", "").replace("，", "")
-    match = _AMOUNT.match(text)
-    if not match:
-        raise ValueError(raw)
-    value = decimal.Decimal(match.group(1))
-    value *= {"万": 10000, "千": 1000}.get(match.group(2) or "", 1)
-    if value > decimal.Decimal("1e11"):
-        raise ValueError(raw)
-    return value.quantize(decimal.Decimal("0.01"))
 
 
 def _as_int(value: object) -> int | None:
@@ -161,9 +147,10 @@ def validate(session: Session, data: IntakeData, *, max_chars: int) -> Cleaned:
     amount = None
     if (data.amount or "").strip():
         try:
-            amount = parse_amount(data.amount)
-        except (ValueError, decimal.InvalidOperation):
-            errors["amount"] = "涉及金额格式不正确，例如：3500、2.5万"
+            amount = money.parse_yuan(data.amount)
+        except ValueError as exc:
+            message = str(exc)
+            errors["amount"] = "涉及" + message if message.startswith("金额") else f"涉及金额{message}"
     clue_source = clue_sources.clean(data.clue, channel=channel, errors=errors)
     if errors:
         raise IntakeError(errors)
@@ -189,22 +176,60 @@ def accused_from_entities(complaint: Complaint, limit: int = 3) -> list[AccusedP
     return found[:limit]
 
 
+def accused_for(complaint: Complaint, cleaned: Cleaned) -> list[AccusedPerson]:
+    """The accused to record: what the operator typed, completed from the text.
+
+    A name typed without a level gets the level of the text's title for that name (or the
+    level the text points to); a level typed without a name gets the name of a person of that
+    level in the text; nothing typed: the titled people the text names, or — when it names
+    none (村长贪污) — one unnamed accused at the level the text points to.
+    """
+    from_text = accused_from_entities(complaint)
+    text_level = _text_level(complaint)
+    if not (cleaned.accused_name or cleaned.accused_level is not AccusedLevel.unknown):
+        if from_text:
+            return from_text
+        return [AccusedPerson(complaint_id=complaint.id, name="不详", level=text_level)] \
+            if text_level is not AccusedLevel.unknown else []
+    name, title, level = cleaned.accused_name, cleaned.accused_title, cleaned.accused_level
+    if name and level is AccusedLevel.unknown:
+        same = [p for p in from_text if p.name == name or (name in p.name or p.name in name)]
+        level = same[0].level if same else text_level
+        title = title or (same[0].title if same else None)
+    elif not name:
+        same = [p for p in from_text if p.level is level]
+        name, title = (same[0].name, title or same[0].title) if same else ("不详", title)
+    return [AccusedPerson(complaint_id=complaint.id, name=name, title=title, level=level)]
+
+
+def _text_level(complaint: Complaint) -> AccusedLevel:
+    """The accused level the text points to (titles, units, level words), or unknown."""
+    from classifiers.entity import Entity
+    from classifiers.extract import summarize_accused_level
+
+    entities = [
+        Entity(e["kind"], e.get("text", ""), e["span"][0], e["span"][1], e.get("value"), e.get("attrs") or {})
+        for e in complaint.entities or [] if e.get("kind") in ("person", "accused_level") and e.get("span")
+    ]
+    try:
+        return AccusedLevel(summarize_accused_level(entities) or "unknown")
+    except ValueError:
+        return AccusedLevel.unknown
+
+
 def _place_from_entities(session: Session, complaint: Complaint) -> None:
     """Township and village from a known place the text names, when nobody chose one."""
-    from hotline.county.names import successor
-
     for entity in complaint.entities or []:
         attrs = entity.get("attrs") or {}
         if entity.get("kind") != "place" or not attrs.get("known") or attrs.get("ref") is None:
             continue
         if attrs.get("level") == "village" and complaint.village_id is None:
-            village = successor(session, session.get(Village, attrs["ref"]))  # never an ended village
+            village = session.get(Village, attrs["ref"])
             if village is not None:
                 complaint.village_id, complaint.township_id = village.id, village.township_id
                 return
         if attrs.get("level") == "township" and complaint.township_id is None:
-            township = successor(session, session.get(Township, attrs["ref"]))
-            complaint.township_id = township.id if township is not None else None
+            complaint.township_id = attrs["ref"] if session.get(Township, attrs["ref"]) else None
 
 
 def _unique_receipt_code(session: Session) -> str:
@@ -252,11 +277,10 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
     complaint.created_by_id = getattr(user, "id", None)
     session.add(complaint)
     session.flush()
-    if cleaned.accused_name or cleaned.accused_level is not AccusedLevel.unknown:
-        session.add(AccusedPerson(complaint_id=complaint.id, name=cleaned.accused_name or "不详",
-                                  title=cleaned.accused_title, level=cleaned.accused_level))
-    else:  # an SMS or a terse note: take the accused from the text, so routing can use them
-        session.add_all(accused_from_entities(complaint))
+    session.add_all(accused_for(complaint, cleaned))
+    if complaint.amount_yuan is None:  # left empty: the amount the text names fills it
+        found = money.amount_from_entities(complaint.entities or [])
+        complaint.amount_yuan = found[0] if found else None
     if complaint.township_id is None:
         _place_from_entities(session, complaint)
     contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=received_at,
@@ -269,10 +293,9 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
                  entity_id=complaint.id, detail={"channel": cleaned.channel.value,
                                                  "contact_id": contact.id,
                                                  "anonymous": complainant is None})
-    hooks.route(session=session, complaint=complaint, user=user)
-    # After routing: the named reporter's and the referrer's deadlines belong to the case.
     register_clue(session=session, complaint=complaint, source=cleaned.clue_source,
                   named=complainant is not None and bool(cleaned.name), actor=user)
+    hooks.route(session=session, complaint=complaint, user=user)
     return complaint
 
 
@@ -294,15 +317,23 @@ def find_by_receipt(session: Session, code: str) -> Complaint | None:
     return session.exec(select(Complaint).where(Complaint.receipt_code == code)).first()
 
 
-def find_by_code(session: Session, code: str) -> Complaint | None:
-    """For staff: the complaint with this receipt code or clue number (线索编号). Callers' own
-    look-ups (SMS, voice, Open311) stay on the receipt code: clue numbers are sequential."""
-    return find_by_receipt(session, code) or clue_lookup.complaint_numbered(session, code)
+@functools.lru_cache(maxsize=2)
+def _opencc(config: str):
+    from opencc import OpenCC
+
+    return OpenCC(config)
+
+
+def script_variants(query: str) -> list[str]:
+    """The query as typed, in simplified and in traditional characters (opencc, by phrase:
+    干部 → 幹部, not 乾部), without repeats."""
+    variants = [query, _opencc("t2s").convert(query), _opencc("s2t").convert(query)]
+    return list(dict.fromkeys(v for v in variants if v))
 
 
 def search(session: Session, *, query: str = "", status: str = "", township_id: int | None = None,
            office_ids: set[int] | None = None, limit: int = 50, offset: int = 0) -> list[Complaint]:
-    """Complaints matching a free-text query (text, receipt code or clue number), newest first.
+    """Complaints matching a free-text query (text or receipt code), newest first.
 
     `office_ids` limits the result to complaints whose case is in those offices.
     """
@@ -315,11 +346,12 @@ def search(session: Session, *, query: str = "", status: str = "", township_id: 
     q = (query or "").strip()
     if q:
         code = receipts.clean(q)
-        like = f"%{q.replace('%', '').replace('_', '')}%"
+        # The query in simplified and in traditional characters: 村干部冒领 finds 村幹部冒領.
+        likes = [Complaint.text.like(f"%{variant.replace('%', '').replace('_', '')}%")
+                 for variant in script_variants(q)]
         # A place's current or former name finds what was filed under it (renamed, merged: 撤并).
         township_ids, village_ids = places_named(session, q)
-        stmt = stmt.where(sa.or_(Complaint.text.like(like), Complaint.receipt_code == code,
-                                 Complaint.id.in_(clue_lookup.complaint_ids_numbered(q)),
+        stmt = stmt.where(sa.or_(*likes, Complaint.receipt_code == code,
                                  Complaint.township_id.in_(township_ids), Complaint.village_id.in_(village_ids)))
     if status:
         stmt = stmt.where(Complaint.status == status)

@@ -12,11 +12,12 @@ from flask import current_app, has_app_context
 from sqlmodel import Session, select
 
 from classifiers.artifact import ModelStore
+from classifiers.triage import TriageResult
 from classifiers.extract import Division
 from hotline import audit
-from hotline.county import names as county_names
 from models.base import utcnow
 from models.complaints import Complaint, TriageState
+from models.divisions import Township, Village
 from models.taxonomy import Program, ProblemType
 from models.triage import LabelCorrection
 
@@ -31,20 +32,16 @@ def model_store(session: Session) -> ModelStore:
     """The app's model store, built on first use with the county's division names."""
     app = current_app
     store = app.extensions.get("triage_store")
-    # Divisions change in another process too (`county import`, another web worker's admin screen).
-    current = county_names.version(session)
     if store is None:
         store = ModelStore(app.config["SETTINGS"].MODELS_DIR, divisions=_divisions(session))
         app.extensions["triage_store"] = store
-    elif app.extensions.get("triage_divisions_version") != current:
-        store.set_divisions(_divisions(session))
-    app.extensions["triage_divisions_version"] = current
     return store
 
 
 def _divisions(session: Session) -> list[Division]:
-    """Names in use, and former names pointing at today's division (hotline.county.names)."""
-    return [Division(name, level, ref) for name, level, ref in county_names.gazetteer(session)]
+    towns = [Division(t.name, "township", t.id) for t in session.exec(select(Township)).all()]
+    villages = [Division(v.name, "village", v.id) for v in session.exec(select(Village)).all()]
+    return towns + villages
 
 
 def refresh_divisions(session: Session) -> None:
@@ -59,18 +56,28 @@ def triage_complaint(*, session: Session, complaint: Complaint) -> bool:
     if triage is None:
         complaint.triage_state = TriageState.unclassified
         return False
-    result = triage.classify(complaint.text)
+    apply_result(complaint, triage.classify(complaint.text), threshold=triage.low_confidence_threshold)
+    return True
+
+
+def apply_result(complaint: Complaint, result: TriageResult, *, threshold: float) -> None:
+    """Store a triage result on a complaint: labels, the shown probabilities, one confidence."""
     complaint.problem_type = ProblemType(result.problem_type)
-    complaint.problem_type_scores = result.problem_types
+    # The table the case page shows: the probability of each type being the primary one, so
+    # the type marked 主要 is the most probable one shown (see confidence.py).
+    complaint.problem_type_scores = result.primary_probabilities
     complaint.secondary_types = [label for label in result.labels[1:]]
     complaint.program_scores = result.program_probabilities
     if complaint.program is None:  # what the operator chose stands; the model only fills a gap
         complaint.program = Program(result.program)
-    complaint.confidence = result.confidence
+        complaint.confidence = result.confidence
+    else:  # the programme is the operator's, not a guess: only the type's probability counts
+        complaint.confidence = result.primary_probabilities.get(result.problem_type, result.confidence)
     complaint.model_version = result.model_version
     complaint.entities = [entity.to_dict() for entity in result.entities]
-    complaint.triage_state = TriageState.needs_review if result.low_confidence else TriageState.classified
-    return True
+    # The queue holds exactly the complaints whose shown confidence is below the threshold.
+    low = complaint.confidence < threshold
+    complaint.triage_state = TriageState.needs_review if low else TriageState.classified
 
 
 def retry_unclassified(session: Session, limit: int = 500) -> int:

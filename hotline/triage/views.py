@@ -8,6 +8,7 @@ from hotline import access, scope
 from hotline.db import get_session
 from hotline.intake.views import complaint_or_404
 from hotline.triage import service
+from hotline.triage.confidence import confidence_note
 from hotline.triage.highlight import highlight
 from models.complaints import TriageState
 from models.taxonomy import Program, ProblemType
@@ -17,7 +18,8 @@ bp = Blueprint("triage", __name__, url_prefix="/triage")
 
 WORK_ROLES = (Role.inspector, Role.supervisor)
 NAV = [("待审分类", "triage.review", WORK_ROLES)]
-TEMPLATE_GLOBALS = {"highlight_entities": highlight, "problem_type_choices": lambda: list(ProblemType),
+TEMPLATE_GLOBALS = {"highlight_entities": highlight, "confidence_note": confidence_note,
+                    "problem_type_choices": lambda: list(ProblemType),
                     "program_choices": lambda: list(Program)}
 
 QUEUES = {"review": (TriageState.needs_review, "低置信度待复核"),

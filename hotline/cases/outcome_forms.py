@@ -5,9 +5,21 @@ from __future__ import annotations
 from hotline.cases import outcomes, tolerance, workflow
 
 
+def split_type(value: str) -> tuple[str, str]:
+    """A measure type as the page's one select sends it: "kind" or "kind:grade"."""
+    kind, _, grade = (value or "").partition(":")
+    return kind, grade
+
+
 def measures(form) -> list[tuple[str, str, str]]:
-    kinds, people, grades = form.getlist("measure_kind"), form.getlist("measure_person"), form.getlist("measure_grade")
-    return [(k, p, grades[i] if i < len(grades) else "") for i, (k, p) in enumerate(zip(kinds, people))]
+    """The outcome form's measure lines: (kind, person, grade)."""
+    people = form.getlist("measure_person")
+    if "measure_type" in form:
+        types = [split_type(v) for v in form.getlist("measure_type")]
+    else:  # kind and grade as two fields
+        grades = form.getlist("measure_grade")
+        types = [(k, grades[i] if i < len(grades) else "") for i, k in enumerate(form.getlist("measure_kind"))]
+    return [(kind, person, grade) for (kind, grade), person in zip(types, people)]
 
 
 ACTIONS = {
@@ -15,7 +27,8 @@ ACTIONS = {
     "settle": lambda db, c, u, f: workflow.settle(session=db, case=c, reason=f.get("reason"), measures=measures(f),
                                                   actor=u),
     "measure": lambda db, c, u, f: outcomes.record_measure(
-        session=db, case=c, kind=f.get("kind", ""), grade=f.get("grade") or None, person=f.get("person", ""),
+        session=db, case=c, kind=split_type(f.get("type", ""))[0], grade=split_type(f.get("type", ""))[1] or None,
+        person=f.get("person", ""),
         influence_ends_on=f.get("influence_ends_on", ""), note=f.get("note", ""), actor=u),
     "reverse_measure": lambda db, c, u, f: outcomes.reverse_measure(
         session=db, case=c, measure_id=f.get("measure_id", ""), reason=f.get("reason"), actor=u),

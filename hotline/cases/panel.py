@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_login import current_user
 from sqlmodel import select
 
-from hotline.cases import deadlines, duplicates, supervision, workflow
+from hotline.cases import deadlines, duplicates, outcome_panel, supervision, workflow
 from hotline.db import get_session
 from models.base import utcnow
 from models.cases import (DEADLINE_LABELS, DISPOSITION_LABELS, EXONERATION_CONDITION_LABELS,
@@ -25,6 +25,9 @@ EVENT_LABELS = {
     "clue_accepted": "交办件受理", "clue_reported_back": "向交办单位报结", "escalated": "提级办理",
     "cross_assigned": "异地交叉办理", "clue_objection": "举报人异议", "clue_objection_answered": "答复异议",
     "supervision_suggested": "建议挂牌督办", "remind": "催办", "escalate": "超期上报", "chase": "督办催报",
+    "verification_begun": "转初步核实", "settled": "予以了结", "measure_recorded": "登记处理措施",
+    "measure_reversed": "撤销处理措施", "name_cleared": "澄清正名", "tolerance_applied": "容错免责申请",
+    "tolerance_decided": "容错免责决定", "education_visit": "回访教育", "influence_ended": "减责影响期届满",
 }
 
 
@@ -42,7 +45,8 @@ def case_panel(case: Case | None) -> dict:
                       "left": cal.working_days_between(now, d.due_at) if d.met_at is None and d.cancelled_at is None
                       else None} for d in rows]
     events = db.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)).all()
-    actions = [name for name in workflow.ACTIONS if workflow.may(db, name, case, current_user)]
+    actions = [name for name in workflow.ACTIONS
+               if name not in outcome_panel.STEPS and workflow.may(db, name, case, current_user)]
     if case.status.value in ("assigned",) and "send_back" in actions and now > workflow.send_back_deadline(db, case):
         actions.remove("send_back")
     order = supervision.active_order(db, case)

@@ -44,14 +44,16 @@ DEFAULT_CONDITIONS: tuple[tuple[str, str, bool], ...] = (
 )
 
 
-def ensure_defaults(session: Session) -> None:
-    """Load the default list once, into an empty table (an admin's edits are never overwritten)."""
+def ensure_defaults(session: Session) -> bool:
+    """Load the default list once, into an empty table (an admin's edits are never overwritten).
+    True if it loaded them (the caller commits)."""
     if session.exec(select(ToleranceCondition.id)).first() is not None:
-        return
+        return False
     for position, (key, wording, basis) in enumerate(DEFAULT_CONDITIONS, start=1):
         session.add(ToleranceCondition(key=key, version=1, position=position, wording=wording,
                                        requires_basis=basis, current=True, created_at=utcnow()))
     session.flush()
+    return True
 
 
 def current_conditions(session: Session) -> list[ToleranceCondition]:

@@ -12,6 +12,7 @@ from hotline import access, filters, scope
 from hotline.cases import (calendar as workcal, conflicts, deadlines, duplicates, feedback, queues, routing,
                            supervision, workflow)
 from hotline.cases import outcome_forms
+from hotline.cases.outcome_panel import measure_choices, outcome_panel
 from hotline.cases.panel import case_panel
 from hotline.db import get_session
 from hotline.errors import error_response
@@ -31,7 +32,7 @@ CASE_ROLES = (Role.inspector, Role.supervisor)
 NAV = [("案件队列", "cases.queue", CASE_ROLES), ("挂牌督办", "cases.board", CASE_ROLES),
        ("催办提醒", "cases.notices", CASE_ROLES), ("分办规则", "cases.rules", (Role.admin,)),
        ("节假日", "cases.holidays", (Role.admin,)), ("回避信息", "cases.conflicts_page", (Role.admin,))]
-TEMPLATE_GLOBALS = {"case_panel": case_panel}
+TEMPLATE_GLOBALS = {"case_panel": case_panel, "outcome_panel": outcome_panel, "measure_choices": measure_choices}
 
 
 def _visible_office_ids() -> set[int] | None:

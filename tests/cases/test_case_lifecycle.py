@@ -52,6 +52,7 @@ def test_it_takes_a_named_report_from_intake_to_return_visit(village_case, staff
     assert all(d.met_at is not None and d.met_at <= d.due_at for d in met)
     timeline = boss.get(f"/complaints/{case.complaint_id}").get_data(as_text=True)
     assert "办理记录" in timeline and "批准处置意见" in timeline and "重新办理理由" not in timeline
+    assert "登记回访教育" in timeline  # the 处分's follow-up visit is still to come after closing
 
 
 def test_a_named_case_cannot_close_before_feedback_and_return_visit(village_case, staff, as_user, db):

@@ -123,6 +123,7 @@ class RollCadre(RollRowBase, table=True):
     relative_name: str | None = Field(default=None, max_length=60)
     relative_name_key: str | None = Field(default=None, max_length=60, index=True, sa_type=code_type(60))
     relative_id: str | None = Field(default=None, max_length=18, index=True, sa_type=code_type(18))
+    relative_id_raw: str | None = Field(default=None, max_length=40)  # as typed, when it failed its check
     relation: str | None = Field(default=None, max_length=20)
 
 

@@ -50,7 +50,7 @@ EXTRA_FIELDS = {
     "vehicles": ("plate", "vehicle_type"),
     "businesses": ("business_name",),
     "property": ("location", "usage"),
-    "cadres": ("title", "village", "relative_name", "relative_name_key", "relative_id", "relation"),
+    "cadres": ("title", "village", "relative_name", "relative_name_key", "relative_id", "relative_id_raw", "relation"),
 }
 _LIMITS = {"name": 60, "grant_name": 60, "household_no": 40, "township": 40, "village": 40, "relation": 20,
            "unit": 120, "post": 60, "plate": 20, "vehicle_type": 40, "business_name": 200, "location": 200,
@@ -152,6 +152,7 @@ class _ChunkConverter:
         self.program = columns.Cached(lambda p: (program_code(p),))
         self.relative_key = columns.Cached(lambda r: (values.name_keys(r)[0],))
         self.parsers: dict[str, columns.Cached] = {}
+        self.mistyped: dict[str, pa.Array] = {}  # id field -> the cleaned text where the ID failed its check
 
     def file_columns(self) -> list[int]:
         """The file's columns this kind reads (indexes into a row)."""
@@ -185,6 +186,8 @@ class _ChunkConverter:
                 out[name] = self.program(out["grant_name"])[0][0]
             elif name == "relative_name_key":
                 out[name] = self.relative_key(out["relative_name"])[0][0]
+            elif name == "relative_id_raw":  # kept for fuzzy matching, as id_raw is
+                out[name] = self.mistyped.pop("relative_id")
             else:
                 out[name] = self._column(self.columns[name], self._cells(cells, name, n),
                                          functools.partial(flag, order=order))
@@ -222,6 +225,7 @@ class _ChunkConverter:
             problems = [(i, e) for i, e in zip(ids.error_rows.tolist(), ids.error_texts) if not blank[i]]
             flag(np.array([i for i, _e in problems], dtype=np.int64), label=label,
                  reasons=[f"{e}（该列留空处理）" for _i, e in problems], reject=False)
+            self.mistyped[column.field] = columns.cut(pc.if_else(ids.numbers.is_null(), ids.cleaned, pa.scalar(None, pa.string())), 40)
             return ids.numbers
         if column.kind in ("amount", "date"):
             parse = self.parsers.get(column.field)

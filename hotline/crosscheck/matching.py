@@ -47,10 +47,12 @@ MATCH_LABELS = {
     "pinyin_village": "同村同音", "relative_name_village": "亲属姓名一致且同村", "relative_pinyin_village": "亲属姓名同音且同村",
     "registry_id_typo_name": "登记库身份证号相差一位、姓名相同", "registry_id_typo_pinyin": "登记库身份证号相差一位、姓名同音",
 }
-# Registries whose mistyped IDs are resolved: kind -> (table, label in reasons).
-REGISTRIES = {"payroll": ("roll_payroll", "财政供养人员名单"), "deaths": ("roll_death", "死亡火化记录"),
-              "vehicles": ("roll_vehicle", "车辆登记"), "businesses": ("roll_business", "工商登记"),
-              "property": ("roll_property", "不动产登记")}
+# Registries whose mistyped IDs are resolved: kind -> (table, label in reasons). The cadre roll's
+# person of interest is the relative (亲属身份证号, 亲属姓名), the others' the row's own person.
+REGISTRIES = {"payroll": ("roll_payroll", "财政供养人员名单中"), "deaths": ("roll_death", "死亡火化记录中"),
+              "vehicles": ("roll_vehicle", "车辆登记中"), "businesses": ("roll_business", "工商登记中"),
+              "property": ("roll_property", "不动产登记中"), "cadres": ("roll_cadre", "村干部及亲属登记中亲属")}
+_REGISTRY_PERSON = {"cadres": ("relative_name", "relative_id_raw", "relative_id")}  # name, raw ID, valid ID
 # Where a registry person is looked for: the people on the rolls.
 _MEMBER_TABLES = {"roll_household_member": "户籍登记", "roll_recipient": "补助发放名册"}
 _ID_TABLES = ("roll_household_member", "roll_payroll", "roll_death", "roll_vehicle", "roll_business",
@@ -192,10 +194,12 @@ def resolve_registries(session: Session, kinds: tuple[str, ...] = tuple(REGISTRI
     rows = []
     for kind in kinds:
         table, _label = REGISTRIES[kind]
-        for row in session.execute(sa.text(
-                f"SELECT id, name_key, name_py, id_raw, id_error FROM {table} WHERE id_number IS NULL AND id_raw IS NOT NULL")):
-            if len(row.id_raw) == 18:
-                rows.append((kind, row))
+        name, raw, valid = _REGISTRY_PERSON.get(kind, ("name", "id_raw", "id_number"))
+        for row_id, person, typed in session.execute(sa.text(
+                f"SELECT id, {name}, {raw} FROM {table} WHERE {valid} IS NULL AND {raw} IS NOT NULL")):
+            if len(typed) == 18 and person:
+                key, py = values.name_keys(person)
+                rows.append((kind, _Typed(row_id, key, py, typed)))
     variants = [(n, v) for n, (_kind, row) in enumerate(rows) for v in sorted(values.id_variants(row.id_raw))]
     if not variants:
         return {}
@@ -223,10 +227,20 @@ def resolve_registries(session: Session, kinds: tuple[str, ...] = tuple(REGISTRI
                 number = next(iter(pool))
                 label = REGISTRIES[kind][1]
                 out[(kind, row.id)] = Resolved(number, SCORES[match], match, (
-                    f"{label}中身份证号“{row.id_raw}”无效（{row.id_error or '校验不符'}）；与{_MEMBER_TABLES[min(where[number])]}中身份证号"
+                    f"{label}身份证号“{row.id_raw}”无效（{values.check_id(row.id_raw)[2] or '校验不符'}）；"
+                    f"与{_MEMBER_TABLES[min(where[number])]}中身份证号"
                     f"{number}{values.id_difference(row.id_raw, number)}，{how}、出生日期相同"))
                 break
     return out
+
+
+@dataclass(frozen=True)
+class _Typed:
+    """A registry row's person whose ID failed its check."""
+    id: int
+    name_key: str
+    name_py: str
+    id_raw: str
 
 
 def combine(person: tuple[float, str, str], registry: Resolved | None) -> tuple[float, str, str]:

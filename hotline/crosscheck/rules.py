@@ -352,9 +352,18 @@ def cadre_relative(ctx: Context) -> Iterator[Hit]:
         UNION ALL
         SELECT r.id, c.id, c.name, c.title, c.relation, cr.id_number FROM roll_cadre c
           JOIN cc_resolved cr ON cr.id_number = c.relative_id JOIN roll_recipient r ON r.id = cr.rid
-         WHERE {same_village}""")
+         WHERE {same_village}
+        UNION ALL
+        SELECT r.id, c.id, c.name, c.title, c.relation, g.id_number FROM cc_regfix g
+          JOIN roll_cadre c ON c.id = g.tid JOIN roll_recipient r ON r.id_number = g.id_number
+         WHERE g.kind = 'cadres' AND {same_village}
+        UNION ALL
+        SELECT r.id, c.id, c.name, c.title, c.relation, g.id_number FROM cc_regfix g
+          JOIN roll_cadre c ON c.id = g.tid JOIN cc_resolved cr ON cr.id_number = g.id_number
+          JOIN roll_recipient r ON r.id = cr.rid
+         WHERE g.kind = 'cadres' AND {same_village}""")
     for rid, cid, cadre, title, relation, pid in rows:
-        score, match, why = ctx.person(rid)
+        score, match, why = combine(ctx.person(rid), ctx.registry.get(("cadres", cid)))
         text = f"享受人是{cadre}（{title}）的{relation or '亲属'}"
         yield Hit("cadre_relative", [rid], [("cadres", cid, "村干部及亲属登记")], key=f"cadre:{cid}",
                   score=score, match=match, reason=f"{why}；{text}" if why else text, subject_id=pid)

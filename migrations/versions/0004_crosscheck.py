@@ -1,5 +1,6 @@
 """cross-check: the roll's 项目 text column is `grant_name` (`program` stays the programme-area code);
-the grant table (补助项目规则) with its versions; each recipient import keeps its 项目 texts
+the grant table (补助项目规则) with its versions; each recipient import keeps its 项目 texts; a cadre
+roll keeps a relative's mistyped ID
 
 Revision ID: 0004_crosscheck
 Revises: 0003
@@ -7,7 +8,10 @@ Create Date: 2026-12-07 03:10:00
 
 Old rows: `roll_recipient.programme` and `roll_import.programme` are renamed in place, their
 values kept (on SQLite the batch operation copies the table once). `roll_import.grant_names` is
-NULL for imports made before: the grant table counts their 项目 texts from their rows. The grant
+NULL for imports made before: the grant table counts their 项目 texts from their rows.
+`roll_cadre.relative_id_raw` (a relative's ID as typed when it failed its check, for registry-side
+fuzzy matching) is NULL for cadre rows imported before: those relatives are matched by name in the
+village as until now; re-import the roll to match their mistyped IDs. The grant
 table starts empty and is loaded with the common grants the first time the rules or its screen
 need it (`hotline.crosscheck.grants.ensure_seeded`), so the seed lives in one place.
 """
@@ -28,6 +32,8 @@ def upgrade() -> None:
     with op.batch_alter_table('roll_import', schema=None) as batch_op:
         batch_op.alter_column('programme', new_column_name='grant_name')
         batch_op.add_column(sa.Column('grant_names', models.base.JSONType(), nullable=True))
+    with op.batch_alter_table('roll_cadre', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('relative_id_raw', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=True))
     op.create_table('crosscheck_grant',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
@@ -68,6 +74,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_crosscheck_grant_version_grant_id'))
     op.drop_table('crosscheck_grant_version')
     op.drop_table('crosscheck_grant')
+    with op.batch_alter_table('roll_cadre', schema=None) as batch_op:
+        batch_op.drop_column('relative_id_raw')
     with op.batch_alter_table('roll_import', schema=None) as batch_op:
         batch_op.drop_column('grant_names')
         batch_op.alter_column('grant_name', new_column_name='programme')

@@ -68,13 +68,14 @@ def test_a_death_record_with_a_mistyped_id_is_matched(rolls, db):
     assert f"死亡火化记录中身份证号“{typo(DEAD)}”无效" in found[0].reason and "与补助发放名册中" in found[0].reason
 
 
-def test_a_cadres_relative_with_a_mistyped_id_matches_by_name_in_the_village(rolls, db):
-    # The cadre roll keeps no mistyped relative ID: such a relative is matched by name in the village.
-    _county(rolls)
+def test_a_cadres_relative_with_a_mistyped_id_is_matched(rolls, db):
+    _family(rolls)
     rolls.load("cadres", [["姓名", "身份证号", "职务", "村", "亲属姓名", "亲属身份证号", "关系"],
                           ["张支书", make_id("19600101", 13), "村支书", "红旗村", "张小明", typo(CHILD), "侄子"]])
     found = _found(db, "cadre_relative")
-    assert [f.match for f in found] == ["relative_name_village"] and found[0].score < 1.0
+    assert [(f.match, f.score) for f in found] == [("registry_id_typo_name", 0.85)]
+    assert f"村干部及亲属登记中亲属身份证号“{typo(CHILD)}”无效" in found[0].reason
+    assert "享受人是张支书（村支书）的侄子" in found[0].reason
 
 
 def test_same_pinyin_scores_lower_than_same_name(rolls, db):

@@ -48,4 +48,7 @@ def calendar_command(year: int) -> None:
 
 
 def register(app: Flask) -> None:
+    from hotline.cases.outcome_commands import outcomes_group
+
     app.cli.add_command(cases_group)
+    app.cli.add_command(outcomes_group)

@@ -1,0 +1,76 @@
+"""The case page records outcomes per person: only the steps allowed now, refusals in Chinese, audited."""
+from __future__ import annotations
+
+from sqlmodel import select
+
+from hotline.cases import workflow
+from models.audit import AuditEntry
+from models.outcomes import CaseMeasure, Clearance, ToleranceApplication
+
+
+def _found(db, case, staff, finding):
+    workflow.assign(session=db, case=case, inspector=staff.inspector, actor=staff.supervisor)
+    workflow.propose(session=db, case=case, disposition="preliminary_verification", reason="可查",
+                     actor=staff.inspector)
+    workflow.approve(session=db, case=case, actor=staff.supervisor)
+    workflow.record_outcome(session=db, case=case, actor=staff.inspector,
+                            outcome=workflow.Outcome(finding=finding, measures=[]))
+    db.commit()
+
+
+def test_the_page_offers_only_the_outcome_steps_that_apply(village_case, staff, as_user, db):
+    _found(db, village_case, staff, "unfounded")
+    page = as_user(staff.inspector).get(f"/complaints/{village_case.complaint_id}").get_data(as_text=True)
+    assert "登记澄清正名" in page and "登记处理措施" not in page and "作出容错免责决定" not in page
+    assert "会议澄清" in page
+
+
+def test_an_inspector_records_a_graded_measure_and_a_bad_one_is_refused_with_nothing_changed(
+        village_case, staff, as_user, db):
+    _found(db, village_case, staff, "true")
+    client = as_user(staff.inspector)
+    page = client.get(f"/complaints/{village_case.complaint_id}").get_data(as_text=True)
+    assert "登记处理措施" in page and "党内严重警告" in page and "登记澄清正名" not in page
+    bad = client.post(f"/cases/{village_case.id}/measure", data={"type": "party_sanction", "person": "王某"})
+    assert bad.status_code == 422 and "须选择档次" in bad.get_data(as_text=True)
+    assert db.exec(select(CaseMeasure)).all() == []
+    good = client.post(f"/cases/{village_case.id}/measure", data={"type": "party_sanction:serious_warning",
+                                                                  "person": "王某"})
+    assert good.status_code == 302
+    row = db.exec(select(CaseMeasure)).one()
+    assert (row.kind.value, row.grade.value, row.person_name) == ("party_sanction", "serious_warning", "王某")
+    assert db.exec(select(AuditEntry).where(AuditEntry.action == "case.measure_recorded")).first() is not None
+    page = client.get(f"/complaints/{village_case.complaint_id}").get_data(as_text=True)
+    assert "第二种形态" in page and "应于" in page  # its form, and the 回访教育 it scheduled
+
+
+def test_an_outsider_and_an_operator_cannot_record_outcomes(village_case, staff, as_user, db):
+    _found(db, village_case, staff, "partly_true")
+    for user in (staff.outsider, staff.operator):
+        response = as_user(user).post(f"/cases/{village_case.id}/clearance", data={
+            "person": "王某", "cleared_on": "2026-01-05", "method": "会议澄清", "scope": "村民会议", "done_by": "镇纪委",
+            "note": "反映的亲属低保问题不属实"})
+        assert response.status_code in (403, 422)
+    assert db.exec(select(Clearance)).all() == []
+
+
+def test_a_supervisor_decides_an_application_through_the_page(village_case, staff, as_user, db):
+    from hotline.cases import tolerance
+
+    _found(db, village_case, staff, "partly_true")
+    condition = tolerance.current_conditions(db)[0]
+    db.commit()
+    inspector, boss = as_user(staff.inspector), as_user(staff.supervisor)
+    assert inspector.post(f"/cases/{village_case.id}/tolerance_apply", data={
+        "person": "王某", "applicant": "本人", "condition_id": condition.id, "facts": "集体决策，主动挽回损失"}).status_code == 302
+    application = db.exec(select(ToleranceApplication)).one()
+    refused = inspector.post(f"/cases/{village_case.id}/tolerance_decide", data={
+        "application_id": application.id, "decision": "exonerated", "reason": "符合", "unaffected": ["selection"]})
+    assert refused.status_code == 422 and "角色" in refused.get_data(as_text=True)
+    page = boss.get(f"/complaints/{village_case.complaint_id}").get_data(as_text=True)
+    assert "作出容错免责决定" in page and condition.wording in page
+    assert boss.post(f"/cases/{village_case.id}/tolerance_decide", data={
+        "application_id": application.id, "decision": "exonerated", "reason": "符合第一项",
+        "unaffected": ["selection", "promotion"]}).status_code == 302
+    db.refresh(application)
+    assert application.decision.value == "exonerated" and application.unaffected == ["selection", "promotion"]

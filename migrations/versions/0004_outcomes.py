@@ -9,7 +9,17 @@ Old rows: every existing measure keeps its kind. Those of a graded kind (组织�
 政务处分) get the grade `unspecified` (未注明): the old records never said which grade, and the
 four-forms table reports them as 未注明 rather than guessing the second or third form. Measures of
 ungraded kinds keep no grade. No measure is marked reversed.
+
+The old per-case 澄清正名 flag and 容错免责 choice are copied into the per-person tables, saying
+what the old records did not say: a case with `name_cleared` gets a clearance row for its first
+named accused person (or "未注明") dated on its conclusion, method, scope and who "未注明"; a case
+with `exoneration` gets a decided application (免责 or 减责) for that person under a retired
+condition row carrying the old reworded label as its wording (key `legacy-<code>`), reasons
+"未注明". The old columns stay, no longer written or read (the bulletin tests still set them); a
+later migration drops them.
 """
+import datetime as dt
+
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
@@ -135,6 +145,45 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_education_visit_measure_id'), ['measure_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_education_visit_office_id'), ['office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_education_visit_visited_on'), ['visited_on'], unique=False)
+
+    _copy_old_protections()
+
+
+LEGACY_CONDITIONS = {  # the old reworded options (models.cases.EXONERATION_CONDITION_LABELS)
+    'not_forbidden': '法律法规和党内法规没有明令禁止', 'proper_procedure': '经过科学、民主、公开的决策程序',
+    'no_private_gain': '没有谋取私利', 'losses_remedied': '积极主动挽回损失、消除影响',
+    'authorised_pilot': '经授权开展的改革试点', 'policy_changed': '因上级政策调整导致失误',
+}
+FIRST_ACCUSED = ("(SELECT {col} FROM accusedperson a WHERE a.complaint_id = c.complaint_id AND a.name != '不详' "
+                 "ORDER BY a.id LIMIT 1)")
+
+
+def _copy_old_protections() -> None:
+    bind = op.get_bind()
+    day = "date(c.concluded_at)" if bind.dialect.name == "sqlite" else "CAST(c.concluded_at AS DATE)"
+    name = f"COALESCE({FIRST_ACCUSED.format(col='a.name')}, '未注明')"
+    person_id = FIRST_ACCUSED.format(col='a.id')
+    moment = "COALESCE(c.concluded_at, c.updated_at, c.opened_at)"
+    op.execute(
+        "INSERT INTO clearance (case_id, person_name, accused_person_id, cleared_on, method, scope, done_by, note, at) "
+        f"SELECT c.id, {name}, {person_id}, COALESCE({day}, {day.replace('concluded_at', 'opened_at')}), "
+        "'未注明', '未注明', '未注明', '迁移自旧记录：案件级“已澄清正名”', " + moment +
+        ' FROM "case" c WHERE c.name_cleared')
+    used = [code for (code,) in bind.execute(sa.text(
+        'SELECT DISTINCT exoneration_condition FROM "case" WHERE exoneration IS NOT NULL')).all()]
+    for position, code in enumerate(used, start=1):
+        wording = LEGACY_CONDITIONS.get(code, '（旧记录未注明条件）') if code else '（旧记录未注明条件）'
+        bind.execute(sa.text(
+            "INSERT INTO tolerance_condition (key, version, position, wording, requires_basis, current, created_at, "
+            "retired_at) VALUES (:key, 1, :position, :wording, :false, :false, :now, :now)"),
+            {"key": f"legacy-{code or 'none'}", "position": 900 + position, "wording": wording, "false": False,
+             "now": dt.datetime.now(dt.timezone.utc)})
+    condition = "(SELECT t.id FROM tolerance_condition t WHERE t.key = 'legacy-' || COALESCE(c.exoneration_condition, 'none'))"
+    op.execute(
+        "INSERT INTO tolerance_application (case_id, person_name, accused_person_id, applicant, condition_id, facts, "
+        "applied_at, decision, decision_reason, decided_at) "
+        f"SELECT c.id, {name}, {person_id}, '未注明', {condition}, '迁移自旧记录：案件级容错免责/减责', {moment}, "
+        f"c.exoneration, '未注明（迁移自旧记录）', {moment} FROM \"case\" c WHERE c.exoneration IS NOT NULL")
 
 
 def downgrade() -> None:

@@ -47,10 +47,11 @@ class ChangeKind(str, enum.Enum):
     merge = "merge"  # 撤并 (into merged_into_id)
     retire = "retire"  # 撤销
     restore = "restore"  # 恢复 (an admin undoing a retirement)
+    recode = "recode"  # 改码: the same place under a new code (and, for a village, perhaps a new township)
 
 
 CHANGE_LABELS = {ChangeKind.add: "新增", ChangeKind.rename: "更名", ChangeKind.merge: "撤并",
-                 ChangeKind.retire: "撤销", ChangeKind.restore: "恢复"}
+                 ChangeKind.retire: "撤销", ChangeKind.restore: "恢复", ChangeKind.recode: "改码"}
 
 
 # One dated change of a division: what it was called before and after, what it was merged into,
@@ -63,6 +64,7 @@ class DivisionChange(SQLModel, table=True):
     division_id: int = Field(index=True)
     kind: ChangeKind = Field(sa_column=enum_column(ChangeKind))
     code: str = Field(max_length=15)
+    old_code: str | None = Field(default=None, max_length=15)  # a recode's previous code
     old_name: str | None = Field(default=None, max_length=40)
     new_name: str | None = Field(default=None, max_length=40)
     merged_into_id: int | None = None

@@ -29,9 +29,10 @@ def label(division: Division) -> str:
 
 
 def _record(session: Session, division: Division, kind: ChangeKind, *, effective_on: dt.date, source: str,
-            actor, old_name: str | None = None, merged_into_id: int | None = None) -> DivisionChange:
+            actor, old_name: str | None = None, merged_into_id: int | None = None,
+            old_code: str | None = None) -> DivisionChange:
     change = DivisionChange(level=level_of(division), division_id=division.id, kind=kind, code=division.code,
-                            old_name=old_name, new_name=division.name, merged_into_id=merged_into_id,
+                            old_code=old_code, old_name=old_name, new_name=division.name, merged_into_id=merged_into_id,
                             effective_on=effective_on, source=source[:200], actor_id=getattr(actor, "id", None))
     session.add(change)
     if actor is not None:  # an admin's change is audited one by one; an import once, as a whole
@@ -157,6 +158,24 @@ def restore(session: Session, division: Division, *, effective_on: dt.date, sour
     session.add(division)
     session.flush()
     return _record(session, division, ChangeKind.restore, effective_on=effective_on, source=source, actor=actor)
+
+
+def recode(session: Session, division: Division, new_code: str, *, effective_on: dt.date, source: str,
+           township: Township | None = None, actor=None) -> DivisionChange:
+    """改码: the same place under a new code (a village perhaps under another township, as when
+    townships merge). The row, and so every complaint filed under it, stays."""
+    length = 9 if isinstance(division, Township) else 12
+    _check_code(session, type(division), new_code, length)
+    if isinstance(division, Village):
+        township = township or session.get(Township, division.township_id)
+        if not new_code.startswith(township.code):
+            raise DivisionError(f"村（社区）代码须以所属乡镇的代码 {township.code} 开头")
+        division.township_id = township.id
+    old_code, division.code = division.code, new_code
+    session.add(division)
+    session.flush()
+    return _record(session, division, ChangeKind.recode, effective_on=effective_on, source=source, actor=actor,
+                   old_code=old_code, old_name=division.name)
 
 
 def _no_active_villages(session: Session, township: Township) -> None:

@@ -49,7 +49,8 @@ def import_command(path: Path, effective: str | None, merges: tuple[str, ...], r
         sys.exit(1)
     db.commit()
     click.echo(("区划已更新：" if result.changed else "区划无变化：") + result.summary())
-    for title, items in (("更名", result.renamed), ("撤并", result.merged), ("撤销", result.retired)):
+    for title, items in (("更名", result.renamed), ("改码", result.recoded), ("撤并", result.merged),
+                         ("撤销", result.retired)):
         for item in items:
             click.echo(f"  {title}：{item}")
 

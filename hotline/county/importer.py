@@ -26,17 +26,20 @@ class ImportResult:
     added_villages: list[str] = field(default_factory=list)
     renamed: list[str] = field(default_factory=list)  # "旧名 → 新名"
     merged: list[str] = field(default_factory=list)  # "旧名 → 并入名"
+    recoded: list[str] = field(default_factory=list)  # "名称 旧代码 → 新代码"
     retired: list[str] = field(default_factory=list)
     unchanged: int = 0
     skipped_rows: list[int] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.added_townships or self.added_villages or self.renamed or self.merged or self.retired)
+        return bool(self.added_townships or self.added_villages or self.renamed or self.merged or self.retired
+                    or self.recoded)
 
     def summary(self) -> str:
         parts = [f"新增乡镇 {len(self.added_townships)} 个", f"新增村（社区）{len(self.added_villages)} 个",
-                 f"更名 {len(self.renamed)} 个", f"撤并 {len(self.merged)} 个", f"撤销 {len(self.retired)} 个",
+                 f"更名 {len(self.renamed)} 个", f"改码 {len(self.recoded)} 个", f"撤并 {len(self.merged)} 个",
+                 f"撤销 {len(self.retired)} 个",
                  f"未变 {self.unchanged} 个"]
         if self.skipped_rows:
             parts.append(f"跳过外县行 {len(self.skipped_rows)} 行")
@@ -87,7 +90,7 @@ def import_file(session: Session, path: Path, *, county_code: str, effective_on:
                      detail={"source": source, "effective_on": effective_on.isoformat(),
                              "added_townships": len(result.added_townships),
                              "added_villages": len(result.added_villages), "renamed": result.renamed,
-                             "merged": result.merged, "retired": result.retired})
+                             "merged": result.merged, "retired": result.retired, "recoded": result.recoded})
     return result
 
 
@@ -95,9 +98,30 @@ def apply(session: Session, listing: CodeList, *, county_code: str, effective_on
           merges: dict[str, str], retire_missing: bool, actor=None) -> ImportResult:
     townships = {t.code: t for t in session.exec(select(Township)).all()}
     villages = {v.code: v for v in session.exec(select(Village)).all()}
-    _check(listing, townships, villages, county_code=county_code, merges=merges, retire_missing=retire_missing)
+    town_recodes = _recodes(townships, listing.townships, county_code, merges, lambda old, new: True)
+
+    def same_ground(old: str, new: str) -> bool:  # a village recoded stays in its township or its successor
+        home = old[:9]
+        home = town_recodes.get(home) or merges.get(home) or home
+        return new[:9] == home
+    village_recodes = _recodes(villages, listing.villages, county_code, merges, same_ground)
+    _check(listing, townships, villages, county_code=county_code, merges=merges, retire_missing=retire_missing,
+           recoded=set(town_recodes) | set(village_recodes))
     result = ImportResult()
     kw = {"effective_on": effective_on, "source": source, "actor": None}
+    for existing, recodes in ((townships, town_recodes), (villages, village_recodes)):
+        for old, new in sorted(recodes.items()):
+            division = existing.pop(old)
+            township = None
+            if isinstance(division, Village):
+                township = townships.get(new[:9])
+                if township is None:  # the new township is new in this list too
+                    row = listing.townships[new[:9]]
+                    township = townships[new[:9]] = changes.add_township(session, name=row.name, code=row.code, **kw)
+                    result.added_townships.append(row.name)
+            changes.recode(session, division, new, township=township, **kw)
+            existing[new] = division
+            result.recoded.append(f"{division.name} {old} → {new}")
     for code, row in sorted(listing.townships.items()):
         township = townships.get(code)
         if township is None:
@@ -131,6 +155,24 @@ def apply(session: Session, listing: CodeList, *, county_code: str, effective_on
     return result
 
 
+def _recodes(existing: dict, listed: dict, county_code: str, merges: dict[str, str], same_ground) -> dict[str, str]:
+    """Old code → new code for divisions the list gives under a new code: a division in use missing
+    from the list whose exact name is, once and on the same ground, among the list's new codes.
+    An explicit --merge wins; two candidates decide nothing (the operator says)."""
+    new_codes = [code for code in listed if code not in existing]
+    found = {}
+    for code, division in existing.items():
+        if not division.active or code in listed or code in merges or not code.startswith(county_code):
+            continue
+        candidates = [c for c in new_codes if listed[c].name == division.name and same_ground(code, c)]
+        if len(candidates) == 1:
+            found[code] = candidates[0]
+    if len(set(found.values())) < len(found):  # two old codes claiming one new code: not a recode
+        taken = [v for v in found.values() if list(found.values()).count(v) > 1]
+        found = {k: v for k, v in found.items() if v not in taken}
+    return found
+
+
 def _rename(session: Session, division, name: str, result: ImportResult, kw: dict) -> None:
     old = division.name
     if changes.rename(session, division, name, **kw) is not None:
@@ -140,7 +182,7 @@ def _rename(session: Session, division, name: str, result: ImportResult, kw: dic
 
 
 def _check(listing: CodeList, townships: dict, villages: dict, *, county_code: str, merges: dict[str, str],
-           retire_missing: bool) -> None:
+           retire_missing: bool, recoded: set[str]) -> None:
     """Every problem with applying the list, before anything is written."""
     problems = []
     for existing, listed in ((townships, listing.townships), (villages, listing.villages)):
@@ -152,14 +194,14 @@ def _check(listing: CodeList, townships: dict, villages: dict, *, county_code: s
     names = {t.name: c for c, t in townships.items()}
     for code, row in listing.townships.items():
         holder = names.get(row.name)
-        if holder is not None and holder != code and holder in listing.townships:
-            continue  # the holder is renamed by this same list
+        if holder is not None and holder != code and (holder in listing.townships or holder in recoded):
+            continue  # the holder is renamed or recoded by this same list
         if holder is not None and holder != code:
             problems.append(f"第 {row.row} 行：乡镇名称“{row.name}”已被代码 {holder} 使用")
     missing = []
     for existing, listed, length in ((townships, listing.townships, 9), (villages, listing.villages, 12)):
         for code, division in sorted(existing.items()):
-            if division.active and code.startswith(county_code) and code not in listed:
+            if division.active and code.startswith(county_code) and code not in listed and code not in recoded:
                 target = merges.get(code)
                 if target is None:
                     missing.append(f"{division.name}（{code}）")

@@ -129,3 +129,45 @@ def test_place_extraction_knows_former_names_and_files_under_the_village_in_use(
     assert merged.village_id == _village(db, "石桥村").id  # 下湾村 is part of 石桥村 now
     hongqi = db.exec(select(Village).where(Village.code == "511234002002")).one()
     assert hongqi.name == "红星村" and renamed.village_id == hongqi.id  # the old name still names the place
+
+
+def _merge_baiyan_into_gaoping(table):
+    """白岩乡 (005) merged into 高坪镇 (006): its villages listed again under 高坪镇, new codes."""
+    baiyan = [r for r in table if r[0].startswith("511234005") and not r[0].endswith("000")]
+    table[:] = [r for r in table if not r[0].startswith("511234005")]
+    last = max(i for i, r in enumerate(table) if r[0].startswith("511234006"))
+    for n, (_code, urban, name) in enumerate(baiyan, start=13):
+        table.insert(last + n - 12, [f"511234006{n:03d}", urban, name])
+
+
+def test_a_township_merger_recodes_its_villages_and_keeps_their_complaints_findable(
+        app, runner, db, imported, tmp_path):
+    chenjiaba = _village(db, "陈家坝村")
+    complaint = _file(app, db, chenjiaba, "村里的危房改造资金被挪去修了村委会的办公楼。")
+    result = runner.invoke(args=["county", "import", str(edited(tmp_path, "2026.csv", _merge_baiyan_into_gaoping)),
+                                 "--merge", "511234005000=511234006000", "--date", "2026-03-01"])
+    assert result.exit_code == 0, result.output
+    assert "改码 12 个" in result.output and "撤并 1 个" in result.output
+    assert "改码：陈家坝村 511234005002 → 511234006014" in result.output
+    db.expire_all()
+    baiyan, gaoping = (db.exec(select(Township).where(Township.name == n)).one() for n in ("白岩乡", "高坪镇"))
+    village = db.get(Village, chenjiaba.id)  # the same row: complaints filed under it stay there
+    assert (village.code, village.township_id, village.active) == ("511234006014", gaoping.id, True)
+    assert not baiyan.active and baiyan.merged_into_id == gaoping.id
+    change = db.exec(select(DivisionChange).where(DivisionChange.division_id == village.id,
+                                                  DivisionChange.kind == ChangeKind.recode)).one()
+    assert (change.old_code, change.code) == ("511234005002", "511234006014")
+    assert complaint.id in {c.id for c in service.search(db, township_id=gaoping.id)}
+    assert complaint.id in _found(db, "白岩乡") and complaint.id in _found(db, "陈家坝村")
+    again = runner.invoke(args=["county", "import", str(edited(tmp_path, "2026b.csv", _merge_baiyan_into_gaoping)),
+                                "--merge", "511234005000=511234006000"])
+    assert again.exit_code == 0 and "区划无变化" in again.output
+
+
+def test_two_new_villages_of_the_same_name_decide_nothing(runner, db, imported, tmp_path):
+    def renumber_twice(table):
+        table[:] = [r for r in table if r[0] != "511234002003"]
+        table.append(["511234002013", "220", "下湾村"])
+        table.append(["511234002014", "220", "下湾村"])
+    result = runner.invoke(args=["county", "import", str(edited(tmp_path, "2026.csv", renumber_twice))])
+    assert result.exit_code == 1 and "下湾村（511234002003）" in result.output

@@ -4,15 +4,24 @@ Rows come out as (spreadsheet row number, list of cell values) with blank rows s
 cells filled from their top-left cell, so a household number merged over five member rows reads
 as five rows with that number. Memory stays bounded: CSV and .xlsx are streamed (.xls files are
 at most 65,536 rows by format).
+
+A hostile file is refused before it is parsed, in Chinese (ReadError), against LIMITS: an .xlsx
+whose parts would decompress beyond a size or a ratio (read from the zip directory, which bounds
+what zipfile will ever inflate), whose shared strings hold a text longer than a cell may be, or
+whose dimension or merged ranges reach past the column or row limits; while streaming, any
+file with more rows or columns than the limits, a cell longer than the limit, or a CSV line
+longer than the limit.
 """
 from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +44,29 @@ class ReadError(ValueError):
     """The file cannot be read; the message says why, in Chinese."""
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What a roll may hold. A county's rolls are far inside these (2 M household rows is the
+    largest measured, docs/crosscheck.md); a file beyond them is an error or an attack."""
+
+    max_rows: int = 5_000_000
+    max_columns: int = 256
+    max_cell_chars: int = 32_767  # Excel's own limit for one cell
+    max_line_chars: int = 1 << 20  # one CSV line (a quoted cell may span lines; each is checked)
+    max_part_bytes: int = 1 << 30  # one .xlsx part, uncompressed
+    max_total_bytes: int = 3 << 29  # all parts together, uncompressed (1.5 GiB)
+    max_shared_strings_bytes: int = 256 << 20  # openpyxl holds the shared strings in memory
+    max_ratio: int = 200  # uncompressed / compressed, for parts past 1 MiB
+
+
+LIMITS = Limits()
+
+
 class RowSource:
     """An iterable of (row_no, cells) with `fraction()` telling how far through the file it is."""
 
-    def __init__(self, path: Path, suffix: str):
-        self.path, self.suffix = Path(path), suffix.lower()
+    def __init__(self, path: Path, suffix: str, limits: Limits = LIMITS):
+        self.path, self.suffix, self.limits = Path(path), suffix.lower(), limits
         if self.suffix not in SUFFIXES:
             raise ReadError(f"不支持的文件类型“{suffix}”，请上传 .xlsx、.xls 或 .csv 文件")
         self.size = self.path.stat().st_size
@@ -60,8 +87,22 @@ class RowSource:
             reader = self._xlsx if self.suffix == ".xlsx" else self._xls
             for row_no, cells in reader():
                 if any(c is not None and (not isinstance(c, str) or c.strip()) for c in cells):
-                    yield row_no, cells
+                    yield row_no, self._checked(row_no, cells)
         self._fraction = 1.0
+
+    def _checked(self, row_no: int, cells: list) -> list:
+        """The row within the limits (trailing empty columns past the limit dropped), or ReadError."""
+        limits = self.limits
+        if row_no > limits.max_rows:
+            raise ReadError(f"文件超过{limits.max_rows}行的上限，请拆分后分批导入")
+        if len(cells) > limits.max_columns:
+            if any(c is not None and c != "" for c in cells[limits.max_columns:]):
+                raise ReadError(f"第{row_no}行超过{limits.max_columns}列的上限：名册不应有这么多列，请检查文件")
+            cells = cells[:limits.max_columns]
+        for index, cell in enumerate(cells):
+            if isinstance(cell, str) and len(cell) > limits.max_cell_chars:
+                raise ReadError(f"第{row_no}行第{index + 1}列的内容超过{limits.max_cell_chars}个字符的上限，请检查文件")
+        return cells
 
     # --- CSV -------------------------------------------------------------------------------
     def _csv_blocks(self, size: int = 4096) -> Iterator[tuple[int, list[list[str]]]]:
@@ -74,8 +115,13 @@ class RowSource:
             dialect = self._dialect = _sniff(sample, self.encoding)
             row_no, block = 0, []
             append = block.append
+            limits = self.limits
             try:
-                for cells in csv.reader(text, dialect):
+                for cells in csv.reader(_bounded_lines(text, limits.max_line_chars), dialect):
+                    if len(cells) > limits.max_columns or max(map(len, cells), default=0) > limits.max_cell_chars:
+                        self._checked(row_no + len(block) + 1, cells)  # says which limit, and where
+                    if row_no + len(block) >= limits.max_rows:
+                        self._checked(limits.max_rows + 1, [])
                     append(cells)
                     if len(block) == size:
                         self._fraction = raw.tell() / self.size
@@ -125,10 +171,18 @@ class RowSource:
     def _uniform(self, header_row: int) -> int:
         """The number of data rows; raises ArrowInvalid unless every row is as wide as the first
         and every byte decodes."""
-        rows = 0
+        rows, limits = 0, self.limits
         with open(self.path, "rb") as raw:
             for batch in self._arrow_reader(raw, header_row):
+                if batch.num_columns > limits.max_columns:
+                    raise ReadError(f"文件超过{limits.max_columns}列的上限：名册不应有这么多列，请检查文件")
+                for column in batch.columns:
+                    longest = pc.max(pc.utf8_length(column)).as_py() if batch.num_rows else 0
+                    if longest and longest > limits.max_cell_chars:
+                        raise ReadError(f"文件中有内容超过{limits.max_cell_chars}个字符的单元格，请检查文件")
                 rows += batch.num_rows
+                if rows + header_row > limits.max_rows:
+                    raise ReadError(f"文件超过{limits.max_rows}行的上限，请拆分后分批导入")
         return rows
 
     def _arrow_batches(self, header_row: int, wanted: list[int], total: int) -> Iterator[tuple[Any, dict]]:
@@ -159,6 +213,7 @@ class RowSource:
         import openpyxl
         from openpyxl.utils.exceptions import InvalidFileException
 
+        inspect_xlsx(self.path, self.limits)  # before openpyxl inflates anything
         try:
             book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         # SyntaxError: a broken XML part (lxml's XMLSyntaxError and ElementTree's ParseError derive from it).
@@ -166,8 +221,11 @@ class RowSource:
                 SyntaxError) as exc:
             raise ReadError("文件已损坏或不是有效的Excel（.xlsx）文件，请在Excel中打开后重新保存") from exc
         try:
+            if not book.worksheets:
+                raise ReadError("Excel文件中没有工作表，请在Excel中打开后重新保存")
             sheet = book.worksheets[0]
             merges = _xlsx_merges(self.path, getattr(sheet, "_worksheet_path", ""))
+            merges.check(self.limits)
             total = max(sheet.max_row or 0, 1)
             rows = sheet.iter_rows(values_only=True)
             try:
@@ -190,6 +248,7 @@ class RowSource:
             raise ReadError("文件已损坏或不是有效的Excel（.xls）文件，请在Excel中打开后重新保存") from exc
         sheet = book.sheet_by_index(0)
         merges = _Merges((r0 + 1, c0 + 1, r1, c1) for r0, r1, c0, c1 in sheet.merged_cells)
+        merges.check(self.limits)
         for r in range(sheet.nrows):
             cells = []
             for cell in sheet.row(r):
@@ -207,6 +266,16 @@ class RowSource:
 
 
 _ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GBK/GB18030"}
+
+
+def _bounded_lines(text, limit: int) -> Iterator[str]:
+    """The text's lines, refusing one longer than `limit` before it is held whole in memory."""
+    readline, line_no = text.readline, 0
+    while line := readline(limit + 1):
+        line_no += 1
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            raise ReadError(f"第{line_no}行超过{limit}个字符的上限：这不是一份名册，请检查文件")
+        yield line
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -247,6 +316,14 @@ class _Merges:
                 self.by_start.setdefault(r0, []).append((r0, c0, r1, c1))
         self.active: list[tuple[int, int, int, object]] = []  # (last row, first col, last col, value)
 
+    def check(self, limits: Limits) -> None:
+        """Refuse a merged range past the limits (a whole-sheet merge would fill millions of cells)."""
+        for ranges in self.by_start.values():
+            for _r0, _c0, r1, c1 in ranges:
+                if c1 > limits.max_columns or r1 > limits.max_rows:
+                    raise ReadError(f"工作表的合并单元格范围超过{limits.max_columns}列或{limits.max_rows}行的上限，"
+                                    "请取消合并后重新保存")
+
     def fill(self, row_no: int, cells: list) -> list:
         if not self.by_start and not self.active:
             return cells
@@ -260,6 +337,70 @@ class _Merges:
             for c in range(c0 - 1, c1):
                 cells[c] = value
         return cells
+
+
+_DIMENSION_RE = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]+)(\d+)"')
+
+
+def inspect_xlsx(path: Path, limits: Limits = LIMITS) -> None:
+    """Refuse, from the zip directory and a few bytes, a workbook that would not fit in memory:
+    parts too large or too compressed, a shared string longer than a cell may be, a sheet whose
+    dimension reaches past the limits. zipfile never inflates more than the directory declares."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ReadError("文件已损坏或不是有效的Excel（.xlsx）文件，请在Excel中打开后重新保存") from exc
+    with archive:
+        total = 0
+        for info in archive.infolist():
+            total += info.file_size
+            too_big = info.file_size > limits.max_part_bytes or total > limits.max_total_bytes
+            ratio = info.file_size / max(info.compress_size, 1)
+            if too_big or (info.file_size > 1 << 20 and ratio > limits.max_ratio):
+                raise ReadError(f"Excel文件解压后过大（{info.filename}：{info.file_size / (1 << 20):.0f} MB，"
+                                f"压缩比{ratio:.0f}倍），可能是恶意构造的文件，已拒绝")
+            name = info.filename.lower()
+            if name.endswith("sharedstrings.xml"):
+                if info.file_size > limits.max_shared_strings_bytes:
+                    raise ReadError(f"Excel文件的共享字符串过大（{info.file_size / (1 << 20):.0f} MB），已拒绝")
+                _refuse_long_text(archive, info, limits)
+            elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(info) as stream:
+                    found = _DIMENSION_RE.search(stream.read(1 << 16))
+                if found and (_col(found.group(1)) > limits.max_columns or int(found.group(2)) > limits.max_rows):
+                    raise ReadError(f"工作表范围（{found.group(1).decode()}{found.group(2).decode()}）超过"
+                                    f"{limits.max_columns}列或{limits.max_rows}行的上限，已拒绝")
+
+
+def _refuse_long_text(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """A run of bytes with no markup longer than any cell's text can be (10 bytes per character
+    covers the longest character reference), streamed: the part is never held whole."""
+    longest = 10 * limits.max_cell_chars
+    run = 0
+    with archive.open(info) as stream:
+        while chunk := stream.read(1 << 20):
+            first = chunk.find(b"<")
+            if first < 0:
+                run += len(chunk)
+            else:
+                run += first
+                if run > longest or _longer_than(chunk, first, longest):
+                    break
+                run = len(chunk) - chunk.rfind(b"<") - 1
+            if run > longest:
+                break
+        else:
+            return
+    raise ReadError(f"Excel文件中有超过{limits.max_cell_chars}个字符的单元格内容，可能是恶意构造的文件，已拒绝")
+
+
+def _longer_than(chunk: bytes, start: int, longest: int) -> bool:
+    return _run_longer_than(longest).search(chunk, start) is not None
+
+
+@functools.lru_cache(maxsize=4)
+def _run_longer_than(longest: int) -> re.Pattern:
+    return re.compile(rb"[^<]{%d}" % (longest + 1))
 
 
 _MERGE_RE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')

@@ -275,17 +275,22 @@ def upload():
         return _imports_page(f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx、.xls 或 .csv 文件", 422, form)
     token = uuid.uuid4().hex
     path = _spool() / f"{token}{suffix}"
-    upload_.save(path)  # werkzeug spools large uploads to disk; save copies in chunks
     meta = {"kind": kind, "grant_name": grant_name, "filename": Path(upload_.filename).name, "suffix": suffix,
             "user_id": current_user.id}
-    try:
-        report = importer.process(path, kind=kind, filename=meta["filename"], grant_name=grant_name or None)
-    except importer.RollImportError as exc:
-        path.unlink(missing_ok=True)
-        return _imports_page(str(exc), 422, form)
-    duplicate = importer.find_duplicate(get_session(), kind=kind, sha256=report.file_sha256,
-                                        content_hash=report.content_hash)
-    (_spool() / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+    kept = False
+    try:  # the spooled file stays only for a preview shown; any failure (not only bad rolls) removes it
+        upload_.save(path)  # werkzeug spools large uploads to disk; save copies in chunks
+        try:
+            report = importer.process(path, kind=kind, filename=meta["filename"], grant_name=grant_name or None)
+        except importer.RollImportError as exc:
+            return _imports_page(str(exc), 422, form)
+        duplicate = importer.find_duplicate(get_session(), kind=kind, sha256=report.file_sha256,
+                                            content_hash=report.content_hash)
+        (_spool() / f"{token}.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        kept = True
+    finally:
+        if not kept:
+            path.unlink(missing_ok=True)
     return render_template("crosscheck/preview.html", report=report, token=token, kind=KINDS[kind],
                            duplicate=duplicate, **_unmapped(get_session(), report))
 
@@ -305,9 +310,9 @@ def commit(token: str):
         importer.settle(db.get_bind(), report)
     except importer.RollImportError as exc:
         db.rollback()
-        _discard(token, meta)
         return _imports_page(str(exc), 409 if isinstance(exc, importer.DuplicateImport) else 422)
-    _discard(token, meta)
+    finally:  # imported, refused or failed: the spooled file goes
+        _discard(token, meta)
     flash(f"已导入第{report.import_id}批{report.kind_label}：{report.summary()}")
     return redirect(url_for("crosscheck.import_detail", import_id=report.import_id))
 

@@ -74,3 +74,53 @@ def test_a_supervisor_decides_an_application_through_the_page(village_case, staf
         "unaffected": ["selection", "promotion"]}).status_code == 302
     db.refresh(application)
     assert application.decision.value == "exonerated" and application.unaffected == ["selection", "promotion"]
+
+
+def test_an_admin_revises_a_condition_as_a_new_version_and_others_may_not(staff, as_user, db):
+    from models.outcomes import ToleranceCondition
+
+    admin = as_user(staff.admin)
+    page = admin.get("/outcomes/conditions").get_data(as_text=True)
+    assert "党内法规、国家法律法规无明令禁止" in page and "其他（须写明依据）" in page
+    first = db.exec(select(ToleranceCondition).where(ToleranceCondition.key == "seed-1")).one()
+    assert as_user(staff.supervisor).post("/outcomes/conditions", data={
+        "do": "revise", "condition_id": first.id, "wording": "改"}).status_code == 403
+    empty = admin.post("/outcomes/conditions", data={"do": "revise", "condition_id": first.id, "wording": " "})
+    assert empty.status_code == 422 and "请填写条件内容" in empty.get_data(as_text=True)
+    assert admin.post("/outcomes/conditions", data={"do": "revise", "condition_id": first.id,
+                                                    "wording": "本县办法第一项的新表述"}).status_code == 302
+    db.expire_all()
+    versions = db.exec(select(ToleranceCondition).where(ToleranceCondition.key == "seed-1")
+                       .order_by(ToleranceCondition.version)).all()
+    assert [(v.version, v.current) for v in versions] == [(1, False), (2, True)]
+    assert db.exec(select(AuditEntry).where(AuditEntry.action == "tolerance.condition_revised")).first() is not None
+
+
+def test_due_education_visits_show_in_the_responsible_office_only(village_case, staff, as_user, db):
+    from hotline.cases import outcomes
+    from models.outcomes import EducationVisit
+
+    _found(db, village_case, staff, "true")
+    outcomes.record_measure(session=db, case=village_case, kind="government_sanction", grade="warning",
+                            person="王某", actor=staff.inspector)
+    visit = db.exec(select(EducationVisit)).one()
+    visit.due_on = outcomes.today()  # due now
+    db.add(visit)
+    db.commit()
+    assert "王某" in as_user(staff.inspector).get("/outcomes/visits").get_data(as_text=True)
+    assert "王某" not in as_user(staff.outsider).get("/outcomes/visits").get_data(as_text=True)
+    assert as_user(staff.operator).get("/outcomes/visits").status_code == 403
+
+
+def test_the_four_forms_page_counts_and_refuses_a_bad_period(village_case, staff, as_user, db):
+    _found(db, village_case, staff, "true")
+    from hotline.cases import outcomes
+
+    outcomes.record_measure(session=db, case=village_case, kind="prosecution", grade=None, person="王某",
+                            actor=staff.inspector)
+    db.commit()
+    boss = as_user(staff.supervisor)
+    page = boss.get("/outcomes/forms").get_data(as_text=True)
+    assert "<td>第四种形态</td><td>1</td><td>1</td>" in page
+    bad = boss.get("/outcomes/forms?from=2026-12-01&to=2026-01-01")
+    assert bad.status_code == 400 and "日期格式" in bad.get_data(as_text=True)

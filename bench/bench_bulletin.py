@@ -29,6 +29,7 @@ import models  # noqa: F401
 from bench.bulletin_data import generate
 from hotline import create_app
 from hotline.bulletins import archive, charts, docx, figures, xlsx
+from hotline.bulletins.periods import Period
 from hotline.bulletins.weeks import IsoWeek
 from hotline.db import make_engine
 
@@ -70,7 +71,7 @@ def _phases(session, week, settings) -> None:
     started = time.perf_counter()
     inline = {n: "data:image/png;base64," + base64.b64encode(d).decode() for n, d in images.items()}
     render_template("bulletins/standalone.html", **archive.page_context(
-        result, settings=settings, number="bench", version=1), chart_src=inline)
+        result, settings=settings, number="bench", version=1, issued=dt.date(2026, 11, 23)), chart_src=inline)
     steps["html"] = time.perf_counter() - started
     print("second build by phase: " + ", ".join(f"{k} {v:.2f} s" for k, v in steps.items())
           + f" (total {sum(steps.values()):.2f} s)")
@@ -117,11 +118,13 @@ def main() -> None:
     settings = app.config["SETTINGS"]
     with app.test_request_context(), Session(engine) as session:
         result = _measure("figures only", lambda: figures.compute(session, week, zone=settings.TIMEZONE))
-        print(f"  {week}: contacts {result.key['contacts_week']} (year {result.key['contacts_ytd']}), "
-              f"clues {result.key['clues_week']}, closed {result.key['cases_closed_week']}")
+        print(f"  {week}: contacts {result.value('contacts')} (year {result.value('contacts', 1)}), "
+              f"clues {result.value('clues')}, closed {result.value('cases_closed')}, "
+              f"money {result.value('money_recovered')} (year {result.value('money_recovered', 1)})")
+        period = Period.of(week, settings.TIMEZONE)
         built = _measure("whole build (figures+charts+files)",
-                         lambda: archive.render(session, week, settings=settings, number="bench",
-                                                built_at=dt.datetime.now(dt.timezone.utc)))
+                         lambda: archive.render(session, period, settings=settings, number="bench",
+                                                built_at=dt.datetime.now(dt.timezone.utc), issued=dt.date(2026, 11, 23)))
         print("  files: " + ", ".join(f"{n} {len(b) // 1024} KiB" for n, (b, _t) in built.files.items()
                                       if not n.startswith("charts/")))
         _phases(session, week, settings)

@@ -66,10 +66,10 @@ def compute(session: Session, *, now: dt.datetime, zone: str) -> Dashboard:
 
     contacts = tally(session, [Tally("cards", Contact.received_at, tuple(both.ranges)),
                                Tally("trend", Contact.received_at, ranges)])
-    clues = clue_counts(session, both.ranges, ranges)
+    clues = clue_counts(session, both.ranges, ranges, detail=False)
     cases = workflow.case_counts(session, both.ranges, ranges)
-    events = workflow.event_counts(session, list(both.ranges) + list(ranges))
-    contact_cards, clue_cards = totals(contacts, "cards", 2), totals(clues, "period", 2)
+    events = workflow.event_counts(session, both.ranges)
+    contact_cards, clue_cards = totals(contacts, "cards", 2), clues.total
 
     # "year" columns = the week: the same functions as the bulletin's over last week alone
     week_only = Period("week", str(last.week), last.start, last.end, last.start, zone, last.end, "", last.week)
@@ -85,8 +85,8 @@ def compute(session: Session, *, now: dt.datetime, zone: str) -> Dashboard:
         return {"contacts": contact_cards[i], "clues": clue_cards[i],
                 "cases_opened": cases["opened"][i], "cases_closed": events["closed"][i]}
 
-    points = trend_points(series, totals(contacts, "trend", len(series)), totals(clues, "trend", len(series)),
-                          cases["trend_opened"], events["closed"][2:])
+    points = trend_points(series, totals(contacts, "trend", len(series)), clues.trend,
+                          cases["trend_opened"], workflow.closings(session, ranges))
     return Dashboard(week=str(this_week), label=this_week.label(),
                      current={**cards(1), "overdue": overdue, "supervised_open": still_open},
                      previous={**cards(0), **{k: rates[k] for k in RATE_KEYS}}, trend=points)

@@ -246,33 +246,50 @@ def marginal(counts: dict, position: int) -> dict:
     return result
 
 
-def clue_counts(session: Session, ranges: list, trend_ranges: tuple = ()) -> dict:
-    """Clues by (problem type, programme, township) in one pass: "period" [per range] and, with
-    trend ranges, "trend"; each net of the repeat reports merged into another clue in that range
-    (并单: -1 when the merge happens; a report registered already merged never counts). The tables
-    take its marginals."""
+@dataclass
+class ClueCounts:
+    """Clues per range: `total`, by `source`, by (problem type, programme, township) in `detail`,
+    and the total of each trend week in `trend`."""
+
+    total: list
+    sources: dict
+    detail: dict
+    trend: list
+
+
+def _net(counts: dict, plus: str, minus: str) -> dict:
+    return {key: [a - b for a, b in zip(values[plus], values[minus])] for key, values in counts.items()}
+
+
+def clue_counts(session: Session, ranges: list, trend_ranges: tuple = (), *, detail: bool = True) -> ClueCounts:
+    """Clues of the clue register (every source), net of the repeat reports merged into another clue
+    in each range (并单: -1 when the merge happens; a report registered already merged never counts).
+
+    Two scans of the register: by source with the trend weeks (few groups), and by (problem type,
+    programme, township) for the period's ranges only (the breakdown tables take its marginals)."""
+    from models.clues import Clue
+
     merges = workflow.merge_times("complaint")
     merged_at = sa.func.coalesce(merges.c.merged_at, sa.case((Complaint.merged_into_id.is_not(None),
-                                                               Complaint.received_at), else_=None))
-    tallies = [Tally("period", Complaint.received_at, tuple(ranges)), Tally("merged", merged_at, tuple(ranges))]
-    if trend_ranges:
-        tallies += [Tally("trend", Complaint.received_at, trend_ranges),
-                    Tally("trend_merged", merged_at, trend_ranges)]
-    counts = tally(session, tallies, group=(Complaint.problem_type, Complaint.program, Complaint.township_id),
-                   source=sa.outerjoin(Complaint.__table__, merges, merges.c.id == Complaint.id))
-    net = {}
-    for key, values in counts.items():
-        entry = {"period": [a - b for a, b in zip(values["period"], values["merged"])]}
-        if trend_ranges:
-            entry["trend"] = [a - b for a, b in zip(values["trend"], values["trend_merged"])]
-        net[key] = entry
-    return net
+                                                               Clue.received_at), else_=None))
+    source = (sa.join(Clue.__table__, Complaint.__table__, Complaint.id == Clue.complaint_id)
+              .outerjoin(merges, merges.c.id == Complaint.id))
+    tallies = [Tally("period", Clue.received_at, tuple(ranges)), Tally("merged", merged_at, tuple(ranges))]
+    trend = [Tally("trend", Clue.received_at, trend_ranges), Tally("trend_merged", merged_at, trend_ranges)] \
+        if trend_ranges else []
+    by_source = tally(session, tallies + trend, group=Clue.source, source=source)
+    sources = _net(by_source, "period", "merged")
+    weeks = _net(by_source, "trend", "trend_merged") if trend_ranges else {}
+    details = _net(tally(session, tallies, group=(Complaint.problem_type, Complaint.program, Complaint.township_id),
+                         source=source), "period", "merged") if detail else {}
+    return ClueCounts(total=[sum(v[i] for v in sources.values()) for i in range(len(ranges))], sources=sources,
+                      detail=details, trend=[sum(v[i] for v in weeks.values()) for i in range(len(trend_ranges))])
 
 
-def clues_by(session: Session, period: Period, what: str, joint: dict | None = None) -> Table:
-    """Clues received, by primary problem type, programme or township."""
-    joint = clue_counts(session, period.ranges) if joint is None else joint
-    joint = {key: values["period"] for key, values in joint.items()}
+def clues_by(session: Session, period: Period, what: str, clues: ClueCounts | None = None) -> Table:
+    """Clues registered, by source, primary problem type, programme or township."""
+    clues = clue_counts(session, period.ranges) if clues is None else clues
+    joint = clues.detail
     if what == "problem_type":
         counts = marginal(joint, 0)
         labels = [(k.value, v) for k, v in PROBLEM_TYPE_LABELS.items()]
@@ -283,6 +300,13 @@ def clues_by(session: Session, period: Period, what: str, joint: dict | None = N
         labels = [(k.value, v) for k, v in PROGRAM_LABELS.items()]
         return Table("programs", "表3 问题线索（按领域）", "线索-领域", ["领域"] + share_columns(period),
                      [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="未明确领域"))
+    if what == "source":
+        from models.clues import CLUE_SOURCE_LABELS
+
+        counts = clues.sources
+        labels = [(k.value, v) for k, v in CLUE_SOURCE_LABELS.items()]
+        return Table("sources", "表{n} 问题线索（按来源）", "线索-来源", ["来源"] + share_columns(period),
+                     [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="其他来源"))
     counts = marginal(joint, 2)
     towns = session.exec(select(Township.id, Township.name).order_by(Township.code)).all()
     return Table("townships", "表4 问题线索（按乡镇）", "线索-乡镇", ["乡镇"] + share_columns(period),
@@ -335,6 +359,16 @@ def trend_table(points: list[dict]) -> Table:
                  ["周次", *(registry.name(code) for code in TREND_CODES)], [TEXT, INT, INT, INT, INT], rows)
 
 
+def forms_table(values: dict, period: Period) -> Table:
+    """The four forms (四种形态), in 人, from the registry's values."""
+    codes = ("form_1", "form_2", "form_3", "form_4", "form_unspecified", "disciplined_people")
+    rows = [[registry.name(code), *values[code]] for code in codes]
+    return Table("forms", "表{n} 运用监督执纪“四种形态”情况", "四种形态",
+                 ["形态", f"{period.current}（人）", f"{period.cumulative}（人）"], [TEXT, INT, INT], rows,
+                 note="每人在一案中按最重的处理措施计一次；处分或组织处理未注明档次的单列，不推定其形态；"
+                      "党纪政务处分为受到党纪或政务处分的人数。")
+
+
 def as_period(what, zone: str, as_of: dt.datetime | None = None) -> Period:
     """A Period from a Period or an IsoWeek, cut at `as_of` when that is before its end."""
     period = Period.of(what, zone) if isinstance(what, IsoWeek) else what
@@ -357,16 +391,19 @@ def compute(session: Session, what, *, zone: str, typical_limit: int = 3,
     contacts = contact_counts(session, period, ranges)
     joint = clue_counts(session, period.ranges, ranges)
     values["contacts"] = totals(contacts, "period", 2)
-    values["clues"] = totals(joint, "period", 2)
-    tables = [contacts_by_channel(session, period, contacts), clues_by(session, period, "problem_type", joint),
-              clues_by(session, period, "program", joint), clues_by(session, period, "township", joint)]
+    values["clues"] = joint.total
+    tables = [contacts_by_channel(session, period, contacts), clues_by(session, period, "source", joint),
+              clues_by(session, period, "problem_type", joint), clues_by(session, period, "program", joint),
+              clues_by(session, period, "township", joint)]
     flow = workflow.compute(session, period, values, trend_ranges=ranges)
     tables.extend(flow.tables)
     tables.append(findings_by_rule(session, period, values))
-    points = trend_points(series, totals(contacts, "trend", len(series)), totals(joint, "trend", len(series)),
+    points = trend_points(series, totals(contacts, "trend", len(series)), joint.trend,
                           flow.trend["cases_opened"], flow.trend["cases_closed"])
     tables.append(trend_table(points))
     values.update(seed.compute(session, period))
+    at = next(i for i, t in enumerate(tables) if t.key == "measures") + 1
+    tables.insert(at, forms_table(values, period))
     chosen = typical.for_period(session, period) if typical_cases is None else typical_cases
     values["typical_published"] = typical.published_counts(session, period.ranges)
     for number, table in enumerate(tables, start=1):

@@ -63,12 +63,13 @@ def _contacts(figures: Figures) -> Section:
 
 
 def _clues(figures: Figures) -> Section:
-    types, programs, towns = (figures.table(k) for k in ("problem_types", "programs", "townships"))
-    total = types.row("合计")
-    text = (f"{_now(figures)}新受理问题线索{total[1]}件（重复举报已并单的不重复计算），本年累计{total[3]}件。"
+    sources, types, programs, towns = (figures.table(k) for k in ("sources", "problem_types", "programs",
+                                                                   "townships"))
+    text = (f"{_now(figures)}登记问题线索{figures.value('clues')}件（各种来源，重复举报已并单的不重复计算），"
+            f"本年累计{figures.value('clues', 1)}件。按来源，{_top(sources, 1)}；"
             f"按问题类型，{_now(figures)}居前的是{_top(types, 1)}；按领域，{_top(programs, 1)}；"
             f"按乡镇，{_top(towns, 1)}。")
-    return Section("问题线索分布情况", [text], [types, programs, towns], ["problem_types", "programs"])
+    return Section("问题线索分布情况", [text], [sources, types, programs, towns], ["problem_types", "programs"])
 
 
 def _cases(figures: Figures) -> Section:

@@ -15,10 +15,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from models.users import Role
+from hotline.cases import four_forms
 from models.base import utcnow
 from models.bulletins import TypicalCase, TypicalStatus
 from models.cases import FINDING_LABELS, MEASURE_LABELS, Case, CaseEvent, CaseMeasure, Finding, MeasureKind
 from models.complaints import AccusedPerson, Complaint
+from models.outcomes import MeasureGrade
 from models.divisions import Township
 from models.taxonomy import ACCUSED_LEVEL_LABELS, label
 
@@ -44,6 +46,15 @@ def _eligible(outcome: dict | None, measures: int) -> bool:
     return bool(outcome) and outcome.get("finding") in (Finding.true.value, Finding.partly_true.value) and measures > 0
 
 
+def _measure(kind, grade) -> str:
+    """The measure's name from the outcome record's table (党内警告, 诫勉 ...); the kind's name for an
+    ungraded record."""
+    kind = MeasureKind(kind)
+    grade = MeasureGrade(grade) if grade else None
+    found = four_forms.measure_type(kind, grade)
+    return found.label if found and grade is not MeasureGrade.unspecified else MEASURE_LABELS[kind]
+
+
 def draft(session: Session, case: Case, outcome: dict) -> str:
     """An anonymised summary of the verified facts of one case."""
     complaint = session.get(Complaint, case.complaint_id)
@@ -51,11 +62,13 @@ def draft(session: Session, case: Case, outcome: dict) -> str:
     accused = session.exec(select(AccusedPerson.level).where(AccusedPerson.complaint_id == case.complaint_id)
                            .order_by(AccusedPerson.id)).first()
     who = label(ACCUSED_LEVEL_LABELS, accused) if accused is not None else "有关人员"
-    kinds = session.exec(select(CaseMeasure.kind, sa.func.count()).where(CaseMeasure.case_id == case.id)
-                         .group_by(CaseMeasure.kind).order_by(CaseMeasure.kind)).all()
+    kinds = session.exec(select(CaseMeasure.kind, CaseMeasure.grade, sa.func.count())
+                         .where(CaseMeasure.case_id == case.id, CaseMeasure.reversed_at.is_(None))
+                         .group_by(CaseMeasure.kind, CaseMeasure.grade)
+                         .order_by(CaseMeasure.kind, CaseMeasure.grade)).all()
     text = f"{town.name if town else '某乡镇'}{who}违规违纪问题。经核查，反映问题{FINDING_LABELS[Finding(outcome['finding'])]}"
     if kinds:
-        text += "，给予" + "、".join(f"{MEASURE_LABELS[MeasureKind(k)]}{n}人" for k, n in kinds)
+        text += "，给予" + "、".join(f"{_measure(k, g)}{n}人" for k, g, n in kinds)
     amount = decimal.Decimal(outcome.get("money_recovered") or 0)
     if amount > 0:
         text += f"，追缴、退还资金{amount:,.2f}元"
@@ -65,7 +78,8 @@ def draft(session: Session, case: Case, outcome: dict) -> str:
 def propose(session: Session, *, limit: int = 20) -> list[TypicalCase]:
     """Propose the cases now eligible and not yet proposed (most money first, then most measures)."""
     taken = select(TypicalCase.case_id)
-    n_measures = select(sa.func.count()).where(CaseMeasure.case_id == Case.id).correlate(Case).scalar_subquery()
+    n_measures = (select(sa.func.count()).where(CaseMeasure.case_id == Case.id, CaseMeasure.reversed_at.is_(None))
+                  .correlate(Case).scalar_subquery())
     candidates = session.exec(select(Case, n_measures).where(Case.id.not_in(taken), n_measures > 0)
                               .order_by(sa.func.coalesce(Case.money_recovered_yuan, 0).desc(), n_measures.desc(),
                                         Case.id)).all()
@@ -105,7 +119,8 @@ def approve(session: Session, typical: TypicalCase, *, summary: str, actor) -> T
     if found:
         raise TypicalError("通报文字不得出现当事人姓名，请改为“某某”")
     outcome = standing_outcome(session, case.id)
-    count = session.exec(select(sa.func.count()).where(CaseMeasure.case_id == case.id)).one()
+    count = session.exec(select(sa.func.count()).where(CaseMeasure.case_id == case.id,
+                                                       CaseMeasure.reversed_at.is_(None))).one()
     if not _eligible(outcome, count):
         raise TypicalError("该案件当前没有属实或部分属实且有处理措施的结论，不能作为典型案例")
     typical.summary, typical.status = text, TypicalStatus.approved

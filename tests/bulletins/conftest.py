@@ -10,12 +10,16 @@ import pytest
 
 from models.cases import (Case, CaseDeadline, CaseEvent, CaseMeasure, Finding, MeasureKind,
                           ReturnVisit, Satisfaction, SupervisionOrder, SupervisionReport)
+from hotline.clues.sources import CHANNEL_SOURCES
+from models.clues import Clue
 from models.complaints import AccusedPerson, Complaint, ComplaintStatus
+from models.outcomes import MeasureGrade
 from models.contacts import Contact
 from models.taxonomy import AccusedLevel, Channel
 
 ZONE = ZoneInfo("Asia/Shanghai")
 _codes = itertools.count(100000000000)
+_clue_numbers = itertools.count(1)
 
 
 def local(year, month, day, hour=10, minute=0) -> dt.datetime:
@@ -34,7 +38,7 @@ class Data:
 
     def clue(self, at, *, channel=Channel.call, township="石桥镇", village=None, problem_type=None,
              program=None, followups=0, merged_into=None, accused=None, title=None,
-             level=AccusedLevel.village_cadre, text="反映村干部优亲厚友。") -> Complaint:
+             level=AccusedLevel.village_cadre, text="反映村干部优亲厚友。", source=None) -> Complaint:
         complaint = Complaint(receipt_code=str(next(_codes)), text=text, received_at=at,
                               township_id=self.county["townships"][township].id if township else None,
                               village_id=self.county["villages"][village].id if village else None,
@@ -44,6 +48,10 @@ class Data:
         self.db.add(complaint)
         self.db.flush()
         self.db.add(Contact(channel=channel, received_at=at, raw_text=text, complaint_id=complaint.id))
+        seq = next(_clue_numbers)  # registered in the clue register, as intake does
+        self.db.add(Clue(complaint_id=complaint.id, number=f"测试线〔{at.year}〕{seq:05d}号", commission="测试",
+                         year=at.year, seq=seq, source=source or CHANNEL_SOURCES[channel], received_at=at,
+                         registered_at=at))
         for n in range(followups):
             self.db.add(Contact(channel=Channel.call, received_at=at + dt.timedelta(hours=n + 1),
                                 raw_text="查询办理进度", complaint_id=complaint.id, is_followup=True))
@@ -79,13 +87,14 @@ class Data:
         case.finding, case.concluded_at = finding, at
         case.money_recovered_yuan = decimal.Decimal(money) if money is not None else None
         self.db.add(case)
-        for kind, person in measures:
-            self.db.add(CaseMeasure(case_id=case.id, kind=MeasureKind(kind), person_name=person, at=at))
+        for kind, person, *grade in measures:  # (kind, person) or (kind, person, grade)
+            self.db.add(CaseMeasure(case_id=case.id, kind=MeasureKind(kind), person_name=person, at=at,
+                                    grade=MeasureGrade(grade[0]) if grade else None))
         if finding is None:  # 予以了结: a dismissal approved, no finding
             self.event(case, "disposition_approved", at, disposition="dismissed")
         else:
             self.event(case, "outcome_recorded", at, finding=finding.value,
-                       measures=[[k, p] for k, p in measures],
+                       measures=[list(m) for m in measures],
                        money_recovered=str(decimal.Decimal(money).quantize(decimal.Decimal("0.01")))
                        if money is not None else None, name_cleared=name_cleared, exoneration=exoneration)
 

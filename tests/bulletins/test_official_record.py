@@ -150,7 +150,8 @@ def test_a_week_with_nothing_due_shows_a_dash_for_its_rates(app, db, settings, d
     bulletin = _draft(app, db, settings, W47)
     html = archive.file_of(db, bulletin, "bulletin.html").content.decode()
     assert "响应率—" in html and "解决率—" in html
-    assert [show(row[3], "rate") for row in bulletin.figures["tables"][5]["rows"]] == ["—"] * 4
+    rates = next(t for t in bulletin.figures["tables"] if t["key"] == "rates")
+    assert [show(row[3], "rate") for row in rates["rows"]] == ["—"] * 4
     assert json.loads(_json(db, bulletin))["figures"]["response_rate"]["value"] is None
 
 

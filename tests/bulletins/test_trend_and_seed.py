@@ -8,9 +8,8 @@ import pytest
 
 from hotline.bulletins import campaigns, figures, periods, seed, typical
 from hotline.bulletins.weeks import IsoWeek
-from models.base import utcnow
-from models.bulletins import TypicalCase
-from models.cases import DeadlineKind, Finding
+from models.cases import Finding
+from models.outcomes import Clearance, ToleranceApplication, ToleranceCondition, ToleranceDecision
 from models.taxonomy import ProblemType
 from tests.bulletins.conftest import local
 
@@ -88,9 +87,17 @@ def campaign(data, db, factory):
     for case, finding in zip(cases[:6], [Finding.true, Finding.partly_true, Finding.true, Finding.true,
                                          Finding.true, Finding.partly_true]):
         data.close(case, local(2026, 6, 1), finding=finding, money="1000",
-                   measures=[("party_sanction", "甲某"), ("criticism", "乙某")])
-    data.outcome(cases[6], local(2026, 6, 2), finding=Finding.unfounded, name_cleared=True)
-    data.outcome(cases[7], local(2026, 6, 2), finding=Finding.unfounded, name_cleared=True)
+                   measures=[("party_sanction", "甲某", "warning"), ("criticism", "乙某")])
+    for case in cases[6:8]:
+        data.outcome(case, local(2026, 6, 2), finding=Finding.unfounded)
+        db.add(Clearance(case_id=case.id, person_name="张某", cleared_on=dt.date(2026, 6, 5), method="会议澄清",
+                         scope="村民代表会议", done_by="镇纪委", at=local(2026, 6, 5)))
+    condition = ToleranceCondition(key="c1", wording="先行先试", created_at=local(2025, 1, 1))
+    db.add(condition)
+    db.flush()
+    db.add(ToleranceApplication(case_id=cases[5].id, person_name="甲某", applicant="本人", condition_id=condition.id,
+                                facts="按决策部署推进", applied_at=local(2026, 6, 3), decision=ToleranceDecision.reduced,
+                                decided_at=local(2026, 6, 10)))
     data.supervise(cases[8], local(2026, 3, 1), local(2026, 4, 1))
     data.clue(local(2025, 10, 20))  # before the campaign
     db.commit()
@@ -109,7 +116,8 @@ def test_the_seeds_sentence_is_stated_for_a_campaign_period(db, campaign):
     # cases 0-5 found true: types lowered_standard, false_claim, favoritism, embezzlement, lowered, false_claim
     assert text.startswith("专项整治以来，共摸排问题线索12个，查处6个，纠出假扶贫问题线索5条，给予党纪政务处分6人，"
                            "通报典型案例1起，挂牌督办问题1件。")
-    assert "第一种形态6人、第二种形态6人" in text  # 乙某: criticism only; 甲某: a sanction and "澄清正名2件" in text and "追缴、退还资金6,000.00元" in text
+    assert "第一种形态6人、第二种形态6人" in text and "未注明" not in text  # 乙某: criticism; 甲某: 党内警告
+    assert "澄清正名2人，容错免责、减责1人" in text and "追缴、退还资金6,000.00元" in text
     assert result.period["label"] == "专项整治以来（2025年11月1日至2026年12月6日）"
 
 

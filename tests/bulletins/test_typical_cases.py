@@ -21,7 +21,7 @@ def cases(data, db):
     found = data.case(data.clue(local(2026, 11, 16), village="红旗村", problem_type=ProblemType.favoritism,
                                 accused="王小明", title="村支书王小明", text="王小明把低保给了亲戚"))
     data.close(found, local(2026, 11, 19), finding=Finding.partly_true, money="3500",
-               measures=[("admonishing_talk", "王小明"), ("party_sanction", "李大华")])
+               measures=[("admonishing_talk", "王小明"), ("party_sanction", "李大华", "serious_warning")])
     praise = data.case(data.clue(local(2026, 11, 17), problem_type=ProblemType.other, text="感谢镇干部帮忙"))
     data.close(praise, local(2026, 11, 18), finding=None)
     db.commit()
@@ -33,7 +33,7 @@ def test_only_substantiated_cases_with_measures_are_proposed_with_an_anonymous_d
     proposed = typical.propose(db)
     assert [row.case_id for row in proposed] == [found.id]
     text = proposed[0].draft
-    assert "部分属实" in text and "诫勉谈话1人" in text and "党纪处分1人" in text and "3,500.00元" in text
+    assert "部分属实" in text and "诫勉1人" in text and "党内严重警告1人" in text and "3,500.00元" in text
     assert "石桥镇村干部" in text
     for forbidden in ("王小明", "李大华", "优亲厚友", "低保给了亲戚", "村支书"):
         assert forbidden not in text  # no name, no intake label, no complaint text

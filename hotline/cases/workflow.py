@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
+from hotline import money
 from hotline.cases import deadlines, outcomes, supervision
 from hotline.cases.transitions import (ACTIONS, WORKING, Action, S, WorkflowError, check,  # noqa: F401
                                        event, latest_visit, may, role_of, supervised_office_ids,
@@ -211,15 +212,16 @@ class Outcome:
 
 
 def _money(raw: str) -> decimal.Decimal | None:
-    if not (raw or "").strip():
+    """Money recovered, read by the one money parser (3500, 3,500元, 2.5万, 三千五 ...)."""
+    text = (raw or "").strip()
+    if not text:
         return None
-    try:
-        money = decimal.Decimal(raw.strip().replace(",", "")).quantize(decimal.Decimal("0.01"))
-    except decimal.InvalidOperation:
-        raise WorkflowError("追缴/退还金额须为数字（元）") from None
-    if money < 0:
+    if text.startswith(("-", "－")):
         raise WorkflowError("追缴/退还金额不能为负数")
-    return money
+    try:
+        return money.parse_yuan(text)
+    except ValueError as exc:
+        raise WorkflowError(f"追缴/退还金额：{exc}") from None
 
 
 def _clean_measures(session: Session, case: Case, finding: Finding | None, rows) -> list[outcomes.MeasureSpec]:
@@ -241,17 +243,17 @@ def _clean_outcome(session: Session, case: Case, data: Outcome):
         raise WorkflowError("请选择核查结论（不实、部分属实、属实）") from None
     if data.name_cleared or data.exoneration or data.exoneration_condition:
         raise WorkflowError("澄清正名、容错免责须在登记结论后按人登记")
-    money = _money(data.money_recovered)
-    if finding is Finding.unfounded and money:
+    recovered = _money(data.money_recovered)
+    if finding is Finding.unfounded and recovered:
         raise WorkflowError("核查不实的，不能登记追缴金额")
-    return finding, _clean_measures(session, case, finding, data.measures), money
+    return finding, _clean_measures(session, case, finding, data.measures), recovered
 
 
 def record_outcome(*, session: Session, case: Case, outcome: Outcome, actor) -> Case:
     """The finding (after 初步核实 or 立案 only), money recovered, and measures per person."""
     check(session, "outcome", case, actor)
-    finding, measures, money = _clean_outcome(session, case, outcome)
-    case.finding, case.concluded_at, case.money_recovered_yuan = finding, utcnow(), money
+    finding, measures, recovered = _clean_outcome(session, case, outcome)
+    case.finding, case.concluded_at, case.money_recovered_yuan = finding, utcnow(), recovered
     written = [outcomes.write_measure(session, case, spec, actor) for spec in measures]
     deadlines.meet(session, case, DeadlineKind.verification, DeadlineKind.investigation)
     _start_feedback(session, case)
@@ -259,7 +261,7 @@ def record_outcome(*, session: Session, case: Case, outcome: Outcome, actor) -> 
     event(session, case, actor, "outcome_recorded", (outcome.note or "").strip()[:2000] or None,
           finding=finding.value, measures=[[m.kind.value, m.grade.value if m.grade else None, m.person_name, m.id]
                                            for m in written],
-          money_recovered=str(money) if money is not None else None)
+          money_recovered=str(recovered) if recovered is not None else None)
     return case
 
 
@@ -362,9 +364,9 @@ def reopen(*, session: Session, case: Case, reason: str, actor) -> Case:
     case.closed_at = None
     case.finding = case.proposed_disposition = case.disposition = None
     case.concluded_at = case.disposed_at = None
-    # The conclusion is decided again, and with it what depended on it. Money already recovered
-    # and measures already applied stay: they happened, and the timeline keeps the old outcome.
-    case.name_cleared, case.exoneration, case.exoneration_condition = False, None, None
+    # The conclusion is decided again. Money already recovered, measures applied, names cleared
+    # and 容错免责 decisions stay: they happened (a wrong measure is reversed, dated), and the
+    # timeline keeps the old outcome.
     if case.assignee_id:
         deadlines.start(session, case, DeadlineKind.disposition)
         _set(session, case, S.assigned)

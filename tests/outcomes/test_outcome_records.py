@@ -187,3 +187,17 @@ def test_an_education_visit_is_recorded_and_leaves_the_queue(village_case, staff
                                     visited_on=outcomes.today().isoformat(), visited_by="镇纪委书记",
                                     notes="思想认识到位，工作积极", actor=staff.inspector)
     assert outcomes.due_education_visits(db, {village_case.office_id}, on=visit.due_on) == []
+
+
+@pytest.mark.parametrize("typed, yuan", [("3,500元", "3500.00"), ("2.5万", "25000.00"), ("三千五", "3500.00")])
+def test_money_recovered_is_read_by_the_one_money_parser(village_case, staff, db, typed, yuan):
+    workflow.assign(session=db, case=village_case, inspector=staff.inspector, actor=staff.supervisor)
+    workflow.propose(session=db, case=village_case, disposition="preliminary_verification", reason="可查",
+                     actor=staff.inspector)
+    workflow.approve(session=db, case=village_case, actor=staff.supervisor)
+    with pytest.raises(workflow.WorkflowError, match="不是确切金额"):
+        workflow.record_outcome(session=db, case=village_case, actor=staff.inspector,
+                                outcome=workflow.Outcome(finding="true", measures=[], money_recovered="三百多"))
+    workflow.record_outcome(session=db, case=village_case, actor=staff.inspector,
+                            outcome=workflow.Outcome(finding="true", measures=[], money_recovered=typed))
+    assert str(village_case.money_recovered_yuan) == yuan

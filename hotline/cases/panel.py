@@ -7,9 +7,8 @@ from sqlmodel import select
 from hotline.cases import deadlines, duplicates, outcome_panel, supervision, workflow
 from hotline.db import get_session
 from models.base import utcnow
-from models.cases import (DEADLINE_LABELS, DISPOSITION_LABELS, EXONERATION_CONDITION_LABELS,
-                          EXONERATION_LABELS, FINDING_LABELS, MEASURE_LABELS, SATISFACTION_LABELS, Case,
-                          CaseDeadline, CaseEvent, CaseFeedback, CaseMeasure, ReturnVisit, SupervisionReport)
+from models.cases import (DEADLINE_LABELS, DISPOSITION_LABELS, FINDING_LABELS, SATISFACTION_LABELS, Case,
+                          CaseDeadline, CaseEvent, CaseFeedback, ReturnVisit, SupervisionReport)
 from models.offices import Office
 from models.users import Role, User
 
@@ -60,7 +59,6 @@ def case_panel(case: Case | None) -> dict:
         "inspectors": inspectors, "order": order, "can_report": can_report,
         "reports": db.exec(select(SupervisionReport).where(SupervisionReport.case_id == case.id)
                            .order_by(SupervisionReport.at)).all(),
-        "measures": db.exec(select(CaseMeasure).where(CaseMeasure.case_id == case.id)).all(),
         "feedbacks": db.exec(select(CaseFeedback).where(CaseFeedback.case_id == case.id)).all(),
         "visits": db.exec(select(ReturnVisit).where(ReturnVisit.case_id == case.id)).all(),
         "merged": duplicates.merged_complaints(db, case),
@@ -68,8 +66,7 @@ def case_panel(case: Case | None) -> dict:
         "named": workflow.named_complainant(db, case) is not None,
         "feedback_missing": workflow.feedback_missing(db, case),
         "can_merge": current_user.role in (Role.operator, Role.supervisor) and case.status.value not in ("closed", "merged"),
-        "labels": {"disposition": DISPOSITION_LABELS, "finding": FINDING_LABELS, "measure": MEASURE_LABELS,
-                   "exoneration": EXONERATION_LABELS, "condition": EXONERATION_CONDITION_LABELS,
+        "labels": {"disposition": DISPOSITION_LABELS, "finding": FINDING_LABELS,
                    "satisfaction": SATISFACTION_LABELS},
         "action_labels": {k: a.label for k, a in workflow.ACTIONS.items()},
     }

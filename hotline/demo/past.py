@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from hotline.cases import duplicates, reminders, supervision
 from hotline.demo import rolls as demo_rolls
+from hotline.demo import clues as demo_clues
 from hotline.demo import stories
 from hotline.demo.clock import simulated
 from hotline.demo.history import Director, stage_counts
@@ -170,6 +171,7 @@ def play(session: Session, *, identity_key: bytes, now: dt.datetime, specs: list
         for spec in specs:
             timeline.add(min(spec.received + dt.timedelta(minutes=3), now), "登记来电", lambda spec=spec: past.log(spec))
         past.rolls(now)
+        demo_clues.plan(past, now)  # a clue from every source, and the register's steps
         past.jobs(min(spec.received for spec in specs), now)
         timeline.play()
     stages = stage_counts(session)

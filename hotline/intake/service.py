@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from hotline import audit, controlchars, money, phones, receipts
-from hotline.clues import sources as clue_sources
+from hotline.clues import lookup as clue_lookup, sources as clue_sources
 from hotline.clues.registration import register_clue
 from hotline.clues.sources import CleanSource, SourceInput
 from models.base import utcnow
@@ -317,6 +317,12 @@ def find_by_receipt(session: Session, code: str) -> Complaint | None:
     return session.exec(select(Complaint).where(Complaint.receipt_code == code)).first()
 
 
+def find_by_code(session: Session, code: str) -> Complaint | None:
+    """For staff: the complaint with this receipt code or clue number (线索编号). Callers' own
+    look-ups (SMS, voice, Open311) stay on the receipt code: clue numbers are sequential."""
+    return find_by_receipt(session, code) or clue_lookup.complaint_numbered(session, code)
+
+
 @functools.lru_cache(maxsize=2)
 def _opencc(config: str):
     from opencc import OpenCC
@@ -333,7 +339,7 @@ def script_variants(query: str) -> list[str]:
 
 def search(session: Session, *, query: str = "", status: str = "", township_id: int | None = None,
            office_ids: set[int] | None = None, limit: int = 50, offset: int = 0) -> list[Complaint]:
-    """Complaints matching a free-text query (text or receipt code), newest first.
+    """Complaints matching a free-text query (text, receipt code or clue number), newest first.
 
     `office_ids` limits the result to complaints whose case is in those offices.
     """
@@ -352,6 +358,7 @@ def search(session: Session, *, query: str = "", status: str = "", township_id: 
         # A place's current or former name finds what was filed under it (renamed, merged: 撤并).
         township_ids, village_ids = places_named(session, q)
         stmt = stmt.where(sa.or_(*likes, Complaint.receipt_code == code,
+                                 Complaint.id.in_(clue_lookup.complaint_ids_numbered(q)),
                                  Complaint.township_id.in_(township_ids), Complaint.village_id.in_(village_ids)))
     if status:
         stmt = stmt.where(Complaint.status == status)

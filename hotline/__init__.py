@@ -98,7 +98,7 @@ def _init_extensions(app: Flask) -> None:
 # Every one exists: an import error stops the app rather than silently dropping a capability.
 WEB_MODULES = ("hotline.home", "hotline.auth.views", "hotline.intake.views", "hotline.api.views",
                "hotline.admin.views", "hotline.triage.views", "hotline.telephony.views",
-               "hotline.crosscheck.views", "hotline.crosscheck.grant_views", "hotline.cases.views", "hotline.clues.views", "hotline.cases.outcome_views", "hotline.clues.views", "hotline.bulletins.views",
+               "hotline.crosscheck.views", "hotline.crosscheck.grant_views", "hotline.cases.views", "hotline.cases.outcome_views", "hotline.clues.views", "hotline.bulletins.views",
                "hotline.trust.views", "hotline.open311.views", "hotline.admin.checklist",
                "hotline.admin.divisions", "hotline.admin.jurisdictions", "hotline.admin.routing_defaults")
 

@@ -41,7 +41,8 @@ EXPECT = {
     "crosscheck.export": "list:findings", "trust.retention_page": "list:holds",
     "cases.duplicates_fragment": "list:complaints", "intake.history": "list:complaints",
     "telephony.screen_pop": "list:complaints", "telephony.outbox_page": "none:the line's SMS delivery log: purpose, masked number, status; no text",
-    "cases.notices": "none:the user's own reminders",
+    "cases.notices": "none:the user's own reminders", "outcomes.visits": "list:cases",
+    "outcomes.forms": "none:county-wide aggregates (the four forms table)",
     "trust.place_hold": "none:a case named in the form, refused out of scope (test below)",
     "intake.new": "none:a new report", "api.create_complaint": "none:a new report (existing external_id: scoped)",
     "open311.create_request": "none:a new report", "crosscheck.run": "none:runs the rules, shows counts",
@@ -205,8 +206,8 @@ def test_no_route_taking_a_row_lets_another_office_reach_it(app, world, login, r
     reached = []
     for rule in app.url_map.iter_rules():
         kind = EXPECT.get(rule.endpoint, "")
-        if ":" in kind or kind == "api_complaint" or role not in _declared_roles(app, rule.endpoint):
-            continue
+        if not kind or ":" in kind or kind == "api_complaint" or role not in _declared_roles(app, rule.endpoint):
+            continue  # an undeclared route fails test_every_route_declares_what_it_shows
         if kind != "receipt" and role is Role.operator and kind not in ("recording",):
             continue  # operators read every complaint (follow-up calls); see hotline/scope.py
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -236,6 +237,7 @@ LIST_URLS = {
     "trust.retention_page": "/trust/retention",
     "cases.duplicates_fragment": "/cases/duplicates?text=村支书王某把低保名额给了自己侄子侄子家有小车&program=dibao",
     "intake.history": "/intake/history", "telephony.screen_pop": "/twilio/screen-pop",
+    "outcomes.visits": "/outcomes/visits",
 }
 # Routes that take their look-up in a POST body (no identity in URLs).
 LIST_FORMS = {"intake.history": {"phone": "13812345678"}}
@@ -258,6 +260,8 @@ def test_every_list_route_has_a_probe():
 @pytest.mark.parametrize("endpoint", sorted(LIST_URLS))
 @pytest.mark.parametrize("role", SCOPED_ROLES)
 def test_lists_and_exports_show_only_rows_in_scope(app, world, login, endpoint, role):
+    if endpoint not in app.view_functions:
+        pytest.skip(f"{endpoint} is not in this build")
     if role not in _declared_roles(app, endpoint):
         pytest.skip(f"{role.value} cannot reach {endpoint}")
     client = login.as_(world.users[role])

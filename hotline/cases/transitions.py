@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from hotline import audit
+from hotline import audit, scope
 from models.base import utcnow
 from models.cases import CASE_STATUS_LABELS, Case, CaseEvent, CaseStatus, ReturnVisit, Satisfaction
 from models.complaints import Complaint, ComplaintStatus
-from models.offices import Office, OfficeJurisdiction, OfficeKind
+from models.offices import Office, OfficeKind
 from models.users import Role
 
 S = CaseStatus
@@ -111,27 +111,17 @@ def check(session: Session, action: str, case: Case, actor) -> Action:
     role = role_of(actor)
     if role not in spec.roles:
         raise WorkflowError(f"您的角色不能{spec.label}")
-    if role is Role.inspector:
-        if actor.office_id != case.office_id:
-            raise WorkflowError("只能办理本机构的案件")
-        if spec.assignee_only and case.assignee_id != actor.id:
-            raise WorkflowError(f"只有承办人可以{spec.label}")
-    if role is Role.supervisor and case.office_id not in supervised_office_ids(session, actor):
-        raise WorkflowError("只能督办本机构或所联系乡镇机构的案件")
+    if role in (Role.inspector, Role.supervisor) and not scope.may_act_on_case(session, actor, case):
+        raise WorkflowError("只能办理本机构的案件" if role is Role.inspector else "只能督办本机构或所联系乡镇机构的案件")
+    if role is Role.inspector and spec.assignee_only and case.assignee_id != actor.id:
+        raise WorkflowError(f"只有承办人可以{spec.label}")
     return spec
 
 
 def supervised_office_ids(session: Session, actor) -> set[int]:
-    """Offices a supervisor acts for: all for the commission, the 案管室 or no office; else their
-    own office and the offices covering the townships in its jurisdiction."""
-    everything = set(session.exec(select(Office.id)).all())
-    office = session.get(Office, actor.office_id) if getattr(actor, "office_id", None) else None
-    if office is None or office.kind in (OfficeKind.commission, OfficeKind.case_management):
-        return everything
-    towns = select(OfficeJurisdiction.township_id).where(OfficeJurisdiction.office_id == office.id)
-    covered = session.exec(select(OfficeJurisdiction.office_id)
-                           .where(OfficeJurisdiction.township_id.in_(towns))).all()
-    return {office.id, *covered}
+    """Offices a supervisor acts for, as a set of ids (the rule is hotline.scope.supervised_offices)."""
+    offices = scope.supervised_offices(session, actor)
+    return set(session.exec(select(Office.id)).all()) if offices is None else set(offices)
 
 
 def event(session: Session, case: Case, actor, kind: str, note: str | None = None, **data) -> CaseEvent:

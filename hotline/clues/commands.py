@@ -1,4 +1,5 @@
-"""Clue register commands: `python -m hotline clues export OUT.xlsx|OUT.csv [--from DATE --to DATE]`."""
+"""Clue register commands: `python -m hotline clues export OUT.xlsx|OUT.csv [--from DATE --to DATE]`,
+`clues remind`."""
 from __future__ import annotations
 
 import datetime as dt
@@ -61,6 +62,18 @@ def export_command(out: Path, start: str | None, end: str | None, username: str 
                  detail={"file": out.name, "from": start, "to": end, "as": username, "rows": count})
     session.commit()
     click.echo(f"已导出问题线索台账 {count} 条：{out}")
+
+
+@clues_group.command("remind")
+@with_appcontext
+def remind_command() -> None:
+    """Remind of the register's duties due soon (受理告知, 受理或转办, 报结) and escalate overdue ones."""
+    from hotline.clues import reminders
+
+    session = get_session()
+    report = reminders.run(session)
+    session.commit()
+    click.echo(f"催办 {report.reminded}，超期上报 {report.escalated}，已由其他进程处理 {report.skipped}")
 
 
 def register(app: Flask) -> None:

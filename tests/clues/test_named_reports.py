@@ -151,3 +151,8 @@ def test_a_named_reporter_withdraws_the_name(app, db, named, staff):
     assert person.anonymous and person.name_enc  # still sealed, not thrown away
     assert report.escalated == 0  # no acknowledgement owed any more
     assert db.exec(select(CaseEvent).where(CaseEvent.kind == "clue_name_withdrawn")).one().note == "举报人来电要求匿名"
+
+
+def test_the_remind_command_runs_the_duty_reminders(runner, db, named):
+    result = runner.invoke(args=["clues", "remind"])
+    assert result.exit_code == 0 and "催办 0，超期上报 0" in result.output  # nothing due yet

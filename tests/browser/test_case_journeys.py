@@ -55,7 +55,7 @@ def test_a_case_goes_from_assignment_to_closing_through_the_case_page(live):
     act(inspector, case, "propose", disposition="preliminary_verification", reason="线索具体，拟初步核实。",
         expect="处置意见已提交")
     act(supervisor, case, "approve", note="同意初核", expect="处置意见已批准")
-    act(inspector, case, "outcome", finding="true", measure_kind="party_sanction", measure_person="刘某",
+    act(inspector, case, "outcome", finding="true", measure_type="party_sanction:warning", measure_person="刘某",
         money_recovered="7200", note="冒领属实，已追缴。", expect="办理结果已登记")
     act(operator, case, "feedback", channel="call", note="已电话告知办理结果", expect="反馈已登记")
     act(operator, case, "return_visit", satisfaction="satisfied", note="举报人表示满意", expect="回访已登记")

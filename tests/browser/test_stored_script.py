@@ -64,7 +64,7 @@ def test_stored_script_in_every_free_text_field_never_runs(live, tmp_path):
     act(supervisor, case, "assign", inspector_id=str(inspector_user.id), expect="已分办")
     act(inspector, case, "propose", disposition="preliminary_verification", reason=XSS_PROBE, expect="处置意见已提交")
     act(supervisor, case, "approve", note=XSS_PROBE, expect="处置意见已批准")
-    act(inspector, case, "outcome", finding="partly_true", measure_kind="criticism", measure_person=XSS_SHORT,
+    act(inspector, case, "outcome", finding="partly_true", measure_type="criticism", measure_person=XSS_SHORT,
         note=XSS_PROBE, expect="办理结果已登记")
     act(operator, case, "feedback", channel="call", note=XSS_PROBE[:190], expect="反馈已登记")
     act(operator, case, "return_visit", satisfaction="satisfied", note=XSS_PROBE[:190], expect="回访已登记")

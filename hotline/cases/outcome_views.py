@@ -19,6 +19,15 @@ from models.offices import Office
 from models.users import Role
 
 bp = Blueprint("outcomes", __name__, url_prefix="/outcomes")
+def education_visits_due() -> int:
+    """How many 回访教育 fall due within two weeks (or are overdue) in the user's offices (queue page)."""
+    if current_user.role not in (Role.inspector, Role.supervisor):
+        return 0
+    db = get_session()
+    return len(outcomes.due_education_visits(db, scope.office_ids(db, current_user)))
+
+
+TEMPLATE_GLOBALS = {"education_visits_due": education_visits_due}
 NAV = [("回访教育", "outcomes.visits", (Role.inspector, Role.supervisor)),
        ("四种形态", "outcomes.forms", (Role.supervisor,)),
        ("容错免责情形", "outcomes.conditions", (Role.admin,))]

@@ -108,6 +108,8 @@ def test_due_education_visits_show_in_the_responsible_office_only(village_case, 
     db.add(visit)
     db.commit()
     assert "王某" in as_user(staff.inspector).get("/outcomes/visits").get_data(as_text=True)
+    assert "回访教育：1 项已到期" in as_user(staff.inspector).get("/cases/").get_data(as_text=True)
+    assert "回访教育：" not in as_user(staff.outsider).get("/cases/").get_data(as_text=True)
     assert "王某" not in as_user(staff.outsider).get("/outcomes/visits").get_data(as_text=True)
     assert as_user(staff.operator).get("/outcomes/visits").status_code == 403
 

@@ -105,3 +105,20 @@ def test_the_audit_export_neutralises_a_hostile_user_name(factory, login, db):
     assert "'=cmd|' /C calc'!A0" in cells
     assert not any(cell.startswith(spreadsheet_safety.TRIGGERS) for cell in cells)
     assert db.exec(select(User).where(User.username == hostile.username)).one()
+
+
+def test_every_spreadsheet_the_product_writes_goes_through_the_helper():
+    """A new export written with csv.writer or an openpyxl Workbook without spreadsheet_safety
+    fails here (the demo's generated input files are not exports)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "hotline"
+    raw = []
+    for module in sorted(root.rglob("*.py")):
+        if module.name == "spreadsheet_safety.py" or "demo" in module.relative_to(root).parts:
+            continue
+        source = module.read_text(encoding="utf-8")
+        writes = "csv.writer(" in source or "DictWriter(" in source or "Workbook(" in source
+        if "csv.writer(" in source or "DictWriter(" in source or (writes and "spreadsheet_safety" not in source):
+            raw.append(str(module.relative_to(root)))
+    assert raw == []

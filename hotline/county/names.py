@@ -86,3 +86,16 @@ def version(session: Session) -> tuple:
     return (session.exec(select(func.max(DivisionChange.id))).one(),
             session.exec(select(func.count()).select_from(Township)).one(),
             session.exec(select(func.count()).select_from(Village)).one())
+
+
+def in_use_by_code(session: Session, cls, code: str):
+    """The division in use today for CODE, also when CODE is an old one (a partner system's list
+    lags behind ours): recoded → the same row, merged → its successor; None when unknown or retired."""
+    division = session.exec(select(cls).where(cls.code == code)).first()
+    if division is None:
+        level = DivisionLevel.township if cls is Township else DivisionLevel.village
+        change = session.exec(select(DivisionChange).where(DivisionChange.level == level,
+                                                           DivisionChange.old_code == code)
+                              .order_by(DivisionChange.id.desc())).first()
+        division = session.get(cls, change.division_id) if change is not None else None
+    return successor(session, division) if division is not None else None

@@ -58,9 +58,9 @@ def _attribute(order: int, code: str, datatype: str, description: str, datatype_
 
 def definition(session: Session, service: ProblemType) -> dict:
     """GET services/{code}: the attributes, with township and village lists from the database."""
-    towns = session.exec(select(Township).order_by(Township.code)).all()
+    towns = session.exec(select(Township).where(Township.active == True).order_by(Township.code)).all()  # noqa: E712
     names = {t.id: t.name for t in towns}
-    villages = session.exec(select(Village).order_by(Village.code)).all()
+    villages = session.exec(select(Village).where(Village.active == True).order_by(Village.code)).all()  # noqa: E712
     levels = [level for level in AccusedLevel if level is not AccusedLevel.unknown]
     return {"service_code": service.value, "attributes": [
         _attribute(1, "external_id", "string", "12345平台工单编号（同一编号重复提交返回同一查询码）",

@@ -80,13 +80,17 @@ def _partner_id(params: dict[str, str], attributes: dict[str, str]) -> str | Non
 
 def _division_ids(session: Session, attributes: dict[str, str], address: str) -> tuple[int | None, int | None]:
     """Township and village from their codes, or else found by name in the address string."""
+    from hotline.county.names import in_use_by_code
+
     errors, town_id, village_id = [], None, None
     if attributes.get("township"):
-        town_id = session.exec(select(Township.id).where(Township.code == attributes["township"])).first()
+        town = in_use_by_code(session, Township, attributes["township"])  # an old code still answers
+        town_id = town.id if town is not None else None
         if town_id is None:
             errors.append(f"attribute[township] 不是有效的乡镇代码：{attributes['township'][:20]}")
     if attributes.get("village"):
-        village_id = session.exec(select(Village.id).where(Village.code == attributes["village"])).first()
+        village = in_use_by_code(session, Village, attributes["village"])
+        village_id = village.id if village is not None else None
         if village_id is None:
             errors.append(f"attribute[village] 不是有效的村（社区）代码：{attributes['village'][:20]}")
     if errors:
@@ -97,10 +101,12 @@ def _division_ids(session: Session, attributes: dict[str, str], address: str) ->
 
 
 def _place_in_address(session: Session, address: str) -> tuple[int | None, int | None]:
-    towns = [t for t in session.exec(select(Township)).all() if t.name in address]
+    towns = [t for t in session.exec(select(Township).where(Township.active == True)).all()  # noqa: E712
+             if t.name in address]
     if len(towns) != 1:  # none, or ambiguous: leave it to the operator reading the address
         return None, None
-    villages = [v for v in session.exec(select(Village).where(Village.township_id == towns[0].id)).all()
+    villages = [v for v in session.exec(select(Village).where(Village.township_id == towns[0].id,
+                                                             Village.active == True)).all()  # noqa: E712
                 if v.name in address]
     return towns[0].id, villages[0].id if len(villages) == 1 else None
 

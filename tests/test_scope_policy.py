@@ -337,3 +337,13 @@ def test_a_legal_hold_cannot_be_placed_on_a_case_out_of_scope(world, factory, lo
 def test_an_inspector_without_an_office_sees_no_finding(world, factory, login):
     page = login.as_(factory.user(Role.inspector)).get("/crosscheck/").get_data(as_text=True)
     assert world.my_finding.name not in page and world.their_finding.name not in page
+
+
+def test_a_finding_cannot_be_attached_to_a_complaint_out_of_scope(world, login, db):
+    from models.findings import FindingComplaint
+
+    client = login.as_(world.users[Role.inspector])
+    response = client.post(f"/crosscheck/findings/{world.my_finding.id}/attach",
+                           data={"receipt_code": world.theirs.receipt_code})
+    assert response.status_code == 422 and "没有找到" in response.get_data(as_text=True)
+    assert db.exec(select(FindingComplaint)).all() == []

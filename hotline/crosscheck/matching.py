@@ -200,7 +200,7 @@ def resolve_registries(session: Session, kinds: tuple[str, ...] = tuple(REGISTRI
             if len(typed) == 18 and person:
                 key, py = values.name_keys(person)
                 rows.append((kind, _Typed(row_id, key, py, typed)))
-    variants = [(n, v) for n, (_kind, row) in enumerate(rows) for v in sorted(values.id_variants(row.id_raw))]
+    variants = [(n, v) for n, (_kind, row) in enumerate(rows) for v in sorted(values.id_variants(row.id_raw, keep_birth=True))]
     if not variants:
         return {}
     fill_scratch_table(session, "cc_variant", PERSON_COLUMNS, variants)

@@ -161,15 +161,22 @@ def check_id(value: object) -> tuple[str | None, str, str | None, dt.date | None
     return None, cleaned[:40], result.error, result.birth_date
 
 
-def id_variants(number: str) -> set[str]:
+_BIRTH = range(6, 14)  # the birth date's digits
+
+
+def id_variants(number: str, *, keep_birth: bool = False) -> set[str]:
     """Valid IDs one digit or one adjacent transposition away from an 18-character number.
 
     Only candidates whose MOD 11-2 check character fits are built (a valid ID needs it): for a
     changed digit at position i the weighted sum changes by weight[i] × (new - old), so at most one
     new digit per position fits; each candidate then goes through `check_id` (province, birth date).
+    `keep_birth`: only candidates with the same birth date digits (the registry side asks for the
+    same birth date: half the candidates, and none from a number whose date is not a date).
     """
     number = number.upper()
     if len(number) != 18 or not number[:17].isdigit():
+        return set()
+    if keep_birth and _birth_ok(number[6:14]) is None:
         return set()
     digits = [ord(c) - 48 for c in number[:17]]
     total = sum(d * w for d, w in zip(digits, _WEIGHTS))
@@ -179,10 +186,14 @@ def id_variants(number: str) -> set[str]:
         candidates.append(number[:17] + _CHECK[total % 11])
     if target >= 0:
         for i, (old, weight) in enumerate(zip(digits, _WEIGHTS)):
+            if keep_birth and i in _BIRTH:
+                continue
             for new in range(10):
                 if new != old and (total + weight * (new - old)) % 11 == target:
                     candidates.append(number[:i] + chr(48 + new) + number[i + 1:])
         for i in range(16):
+            if keep_birth and (i in _BIRTH or i + 1 in _BIRTH):
+                continue
             a, b = digits[i], digits[i + 1]
             if a != b and (total + (_WEIGHTS[i] - _WEIGHTS[i + 1]) * (b - a)) % 11 == target:
                 candidates.append(number[:i] + number[i + 1] + number[i] + number[i + 2:])
@@ -190,6 +201,8 @@ def id_variants(number: str) -> set[str]:
         candidates.append(number[:16] + number[17] + number[16])
     found = set()
     for candidate in candidates:
+        if candidate[:2] not in idnumber._PROVINCES:  # refused by check_id too, after a slower look
+            continue
         valid, _clean, _err, _born = check_id(candidate)
         if valid:
             found.add(valid)

@@ -23,6 +23,10 @@ def test_it_builds_the_same_id_variants_as_trying_every_change():
     samples = [_mistyped(rng) for _ in range(300)] + ["1101051949123100X2", "11010519491231002x"]
     assert all(values.id_variants(n) == values._id_variants_slow(n) for n in samples)
     assert sum(len(values.id_variants(n)) for n in samples) > 300
+    # The registry side's variants: those keeping the birth date digits, and only those.
+    same_birth = [{v for v in values._id_variants_slow(n) if v[6:14] == n.upper()[6:14]} for n in samples]
+    assert [values.id_variants(n, keep_birth=True) for n in samples] == same_birth
+    assert sum(map(len, same_birth)) > 100
 
 
 def test_it_finds_the_true_id_behind_a_one_digit_typo_or_a_transposition():

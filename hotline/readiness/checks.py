@@ -54,13 +54,30 @@ class Check:
 
 def run(session: Session, settings: Settings, *, now: dt.datetime | None = None) -> list[Check]:
     now = now or utcnow()
-    return [identity_of(settings), divisions(session, settings), coverage(session), routing(session),
+    return [schema(session, settings), identity_of(settings), divisions(session, settings), coverage(session),
+            routing(session),
             users(session), keys(settings), telephony(settings), scheduler(session, settings, now),
             backup(session, now)]
 
 
 def ready(checks: list[Check]) -> bool:
     return all(c.ok for c in checks)
+
+
+def schema(session: Session, settings: Settings) -> Check:
+    """The database is at every migration head this code ships (a forgotten `db upgrade`)."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    from hotline.migrate import alembic_config
+
+    heads = set(ScriptDirectory.from_config(alembic_config(settings.DATABASE_URL)).get_heads())
+    current = set(MigrationContext.configure(session.connection()).get_current_heads())
+    missing = heads - current
+    if missing:
+        return Check("schema", "数据库结构", Status.fail,
+                     f"数据库未迁移到最新（缺 {len(missing)} 个迁移）：请运行 python -m hotline db upgrade")
+    return Check("schema", "数据库结构", Status.ok, "已迁移到最新")
 
 
 def identity_of(settings: Settings) -> Check:

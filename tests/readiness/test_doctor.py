@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
 from hotline import audit
@@ -44,7 +46,26 @@ def _ready_county(app, db, runner, tmp_path, factory):
     return admin
 
 
-def test_a_county_set_up_end_to_end_is_ready(app, runner, db, factory, tmp_path):
+@pytest.fixture
+def stamped(app, db):
+    """The test database (built by create_all) marked as migrated, as `db upgrade` leaves it."""
+    from alembic import command
+
+    from hotline.migrate import alembic_config
+
+    url = app.config["SETTINGS"].DATABASE_URL
+    command.stamp(alembic_config(url), "heads")
+    yield
+    with app.extensions["db_engine"].begin() as conn:
+        conn.execute(sa.text("DROP TABLE alembic_version"))
+
+
+def test_an_unmigrated_database_is_named(app, db):
+    check = _run(app, db)["schema"]
+    assert check.status is checks.Status.fail and "python -m hotline db upgrade" in check.detail
+
+
+def test_a_county_set_up_end_to_end_is_ready(app, runner, db, factory, tmp_path, stamped):
     admin = _ready_county(app, db, runner, tmp_path, factory)
     from models.offices import Office, OfficeKind
     db.add(Office(name="青山县纪委监委", kind=OfficeKind.commission))

@@ -226,3 +226,27 @@ def test_a_refused_upload_leaves_nothing_in_the_spool(app, factory, login, tmp_p
     assert response.status_code == 422
     spool = Path(app.config["SETTINGS"].SPOOL_DIR) / "crosscheck"
     assert list(spool.iterdir()) == []
+
+
+# --- .xls ----------------------------------------------------------------------------------
+
+def _xls(path: Path, rows: list[list[str]], merges=()) -> Path:
+    from tests.crosscheck import biff
+
+    path.write_bytes(biff.compound_file(biff.workbook_stream(rows, merges)))
+    return path
+
+
+def test_a_hand_written_xls_reads(tmp_path):
+    rows = list(RowSource(_xls(tmp_path / "ok.xls", [HEADER, ["张三", "510122198001010011"]]), ".xls"))
+    assert rows[0][1][:2] == ["姓名", "身份证号"] and rows[1][1][0] == "张三"
+
+
+def test_an_xls_whole_sheet_merge_is_refused_before_the_rows(tmp_path):
+    path = _xls(tmp_path / "merge.xls", [HEADER, ["张三"]], merges=[(1, 65535, 0, 255)])  # A2:IV65536
+    assert "合并单元格" in _refusal(path, limits=Limits(max_columns=100))
+
+
+def test_an_xls_row_wider_than_the_limit_is_refused(tmp_path):
+    path = _xls(tmp_path / "wide.xls", [HEADER, ["张三"] * 30])
+    assert "超过20列" in _refusal(path, limits=Limits(max_columns=20))

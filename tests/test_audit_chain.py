@@ -1,6 +1,7 @@
 """The keyed audit chain and its checkpoints: what an administrator with the database cannot hide."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import threading
@@ -164,7 +165,8 @@ def test_rows_from_before_the_upgrade_are_sealed_once_behind_a_marker(db, key):
 
 
 def test_production_requires_an_audit_key():
-    values = {"HOTLINE_ENV": "production", "SECRET_KEY": TEST_SECRET, "IDENTITY_KEY": "x", "LOOKUP_KEY": "y"}
+    key = base64.b64encode(bytes(range(32))).decode()
+    values = {"HOTLINE_ENV": "production", "SECRET_KEY": TEST_SECRET, "IDENTITY_KEY": key, "LOOKUP_KEY": key}
     with pytest.raises(SettingsError, match="AUDIT_KEY"):
         load_settings(values, environ={})
 

@@ -96,3 +96,18 @@ def test_the_linear_model_passes_scikit_learns_estimator_checks():
             "check_class_weight_classifiers": "calibration re-learns the class priors that extreme class weights shift",
         },
     )
+
+
+def test_the_cue_features_are_a_stateless_transformer_with_named_columns():
+    from sklearn.base import clone
+
+    from classifiers.definitions import CUE_GROUPS, CueCounts
+
+    cues = CueCounts(weight=0.5)
+    assert clone(cues).get_params() == {"weight": 0.5}
+    (doc,) = TextPreparer().transform(["村里每户扣三五百统筹，村支书还要好处费"])
+    row = cues.fit([doc]).transform([doc]).toarray()[0]
+    names = [name.removeprefix("cue__") for name in cues.get_feature_names_out()]
+    assert len(names) == len(row) == len(CUE_GROUPS)
+    assert row[names.index("deduct")] > 0 and row[names.index("demand")] > 0
+    assert row[names.index("kin")] == 0

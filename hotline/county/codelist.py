@@ -63,10 +63,24 @@ def read(path: Path, *, county_code: str, skip_other_counties: bool = False) -> 
     if len(data) > MAX_BYTES:
         raise CodeListError([f"文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），一个县的区划代码表不会这么大"])
     if data[:2] == b"PK":
+        _refuse_hostile_workbook(Path(path))
         rows = _xlsx_rows(data)
     else:
         rows = _csv_rows(data)
     return parse(rows, county_code=county_code, skip_other_counties=skip_other_counties)
+
+
+def _refuse_hostile_workbook(path: Path) -> None:
+    """The roll importer's guard (zip bombs, giant shared strings, sheets past the limits), with a
+    code list's smaller limits, before openpyxl inflates anything."""
+    from hotline.crosscheck.readers import Limits, ReadError, inspect_xlsx
+
+    limits = Limits(max_rows=MAX_ROWS, max_columns=64, max_part_bytes=64 << 20, max_total_bytes=128 << 20,
+                    max_shared_strings_bytes=32 << 20)
+    try:
+        inspect_xlsx(path, limits)
+    except ReadError as exc:
+        raise CodeListError([str(exc)]) from exc
 
 
 def decode(data: bytes) -> str:

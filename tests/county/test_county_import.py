@@ -106,3 +106,21 @@ def test_a_file_without_the_headers_is_refused_in_chinese(runner, db, tmp_path):
     path.write_text("编号,地名\n1,某村\n", encoding="utf-8")
     result = runner.invoke(args=["county", "import", str(path)])
     assert result.exit_code == 1 and "找不到表头" in result.output
+
+
+def test_a_workbook_claiming_a_huge_sheet_is_refused_before_it_is_inflated(runner, db, tmp_path):
+    import zipfile
+
+    good = tmp_path / "good.xlsx"
+    book = openpyxl.Workbook()
+    book.active.append(["代码", "名称"])
+    book.save(good)
+    hostile = tmp_path / "hostile.xlsx"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(hostile, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                body = body.replace(b'<dimension ref="A1:B1"/>', b'<dimension ref="A1:B9000000"/>')
+            target.writestr(item, body)
+    result = runner.invoke(args=["county", "import", str(hostile)])
+    assert result.exit_code == 1 and "超过" in result.output and "行的上限" in result.output

@@ -321,11 +321,19 @@ def _grant_text(ctx: Context, grant: str, texts: set[str]) -> str:
 def _excluded_together(ctx: Context, groups: dict) -> Iterator[Hit]:
     """One person paid, in one period, two grants that the grant table says are not paid together
     (特困供养 and 低保)."""
+    exclusive = {code for code, rule in ctx.grants.rules.items() if rule.excludes}
+    exclusive |= {other for code in exclusive for other in ctx.grants.rules[code].excludes}
+    held: dict[str, set[str]] = defaultdict(set)  # person -> exclusive grants paid to them
+    for pid, grant in groups:
+        if grant[6:] in exclusive and grant.startswith("grant:"):
+            held[pid].add(grant[6:])
     periods: dict[tuple[str, str], dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
-    for (pid, grant), paid in groups.items():
-        if grant.startswith("grant:"):
-            for when, _township, rid, _text in paid:
-                periods[(pid, when)][grant[6:]].append(rid)
+    for pid, codes in held.items():
+        if len(codes) < 2:  # most people: one exclusive grant at most, nothing to compare
+            continue
+        for code in codes:
+            for when, _township, rid, _text in groups[(pid, f"grant:{code}")]:
+                periods[(pid, when)][code].append(rid)
     for (pid, when), paid in sorted(periods.items()):
         for code in sorted(paid):
             rule = ctx.grants.rules[code]

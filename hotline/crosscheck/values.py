@@ -162,6 +162,7 @@ def check_id(value: object) -> tuple[str | None, str, str | None, dt.date | None
 
 
 _BIRTH = range(6, 14)  # the birth date's digits
+_INVERSE = {w: pow(w, -1, 11) for w in set(_WEIGHTS)}  # weight × inverse ≡ 1 (mod 11)
 
 
 def id_variants(number: str, *, keep_birth: bool = False) -> set[str]:
@@ -188,9 +189,10 @@ def id_variants(number: str, *, keep_birth: bool = False) -> set[str]:
         for i, (old, weight) in enumerate(zip(digits, _WEIGHTS)):
             if keep_birth and i in _BIRTH:
                 continue
-            for new in range(10):
-                if new != old and (total + weight * (new - old)) % 11 == target:
-                    candidates.append(number[:i] + chr(48 + new) + number[i + 1:])
+            # The one digit that makes the sum fit: old + (target - total) / weight (mod 11).
+            new = (old + (target - total) * _INVERSE[weight]) % 11
+            if new != old and new < 10:
+                candidates.append(number[:i] + chr(48 + new) + number[i + 1:])
         for i in range(16):
             if keep_birth and (i in _BIRTH or i + 1 in _BIRTH):
                 continue
@@ -201,8 +203,8 @@ def id_variants(number: str, *, keep_birth: bool = False) -> set[str]:
         candidates.append(number[:16] + number[17] + number[16])
     found = set()
     for candidate in candidates:
-        if candidate[:2] not in idnumber._PROVINCES:  # refused by check_id too, after a slower look
-            continue
+        if candidate[:2] not in idnumber._PROVINCES or _birth_ok(candidate[6:14]) is None:
+            continue  # refused by check_id too, after a slower look
         valid, _clean, _err, _born = check_id(candidate)
         if valid:
             found.add(valid)

@@ -5,15 +5,12 @@ import csv
 
 import openpyxl
 import pytest
-from sqlmodel import select
 
 from hotline.auth.accounts import issue_token
 from hotline.clues.register import COLUMNS
 from hotline.clues.sources import SourceInput
-from models.cases import Case
-from models.clues import Clue
 
-from tests.clues.conftest import case_of, clue_of
+from tests.clues.conftest import clue_of
 
 
 @pytest.fixture

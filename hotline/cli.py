@@ -56,14 +56,17 @@ def demo_command() -> None:
 
 
 @click.command("demo-code")
-@with_appcontext
 def demo_code_command() -> None:
     """Print the current two-factor code of the demo supervisors and admins (demo mode only)."""
+    # Added to the command group itself (see main), so it answers without building the app:
+    # no database, model or blueprint is needed to print a code.
+    import os
+
     import pyotp
 
-    from hotline.demo.loader import DEMO_TOTP_SECRET
+    from hotline.demo.totp import DEMO_TOTP_SECRET
 
-    if not current_app.config["SETTINGS"].DEMO:
+    if os.environ.get("DEMO", "").lower() not in {"1", "true", "yes", "on"}:
         raise click.ClickException("仅演示模式（DEMO=1）可用")
     click.echo(pyotp.TOTP(DEMO_TOTP_SECRET).now())
 
@@ -215,4 +218,5 @@ def main() -> None:
     cli = FlaskGroup(create_app=lambda: create_app(), add_default_commands=False,
                      add_version_option=False, load_dotenv=False,
                      help="扶贫领域投诉举报热线系统命令行")
+    cli.add_command(demo_code_command)
     cli.main(args=sys.argv[1:], prog_name="python -m hotline")

@@ -59,3 +59,22 @@ def test_a_token_can_be_issued_from_the_command_line(runner, factory, client):
     token = runner.invoke(args=["user", "token", user.username]).output.strip()
     response = client.get("/api/v1/complaints/00000000000000", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 404  # authenticated; the code simply does not exist
+
+
+def test_demo_code_answers_without_building_the_app():
+    """`demo-code` is run again and again while trying the demo: it must not load the app."""
+    import subprocess
+    import sys
+
+    probe = ("import sys, pyotp; sys.argv = ['hotline', 'demo-code']\n"
+             "from hotline import cli\n"
+             "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+             "print('loaded' if 'hotline.intake.views' in sys.modules or 'jieba' in sys.modules else 'light')\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            env={"DEMO": "1", "PATH": "/usr/bin:/bin"}, check=True)
+    code, weight = result.stdout.split()
+    assert code.isdigit() and len(code) == 6
+    assert weight == "light"
+    refused = subprocess.run([sys.executable, "-m", "hotline", "demo-code"], capture_output=True, text=True,
+                             env={"PATH": "/usr/bin:/bin"})
+    assert refused.returncode != 0 and "仅演示模式" in refused.stderr

@@ -32,7 +32,7 @@ SAMPLE_CONTACTS = 160
 SAMPLE_DAYS = 35
 TEACHER_ID = "demo-teacher"
 # Demo supervisors and admins share this TOTP secret; demo only, never in production.
-DEMO_TOTP_SECRET = "DEMOHOTLINEQINGXICOUNTYSUPERVISE"
+from hotline.demo.totp import DEMO_TOTP_SECRET  # noqa: F401  (re-exported for callers)
 
 
 @dataclass

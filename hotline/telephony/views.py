@@ -40,11 +40,11 @@ NAV = [("短信发件箱", "telephony.outbox_page", (Role.supervisor, Role.admin
 def _announce(state) -> None:
     settings = state.app.config["SETTINGS"]
     if settings.TWILIO_SKIP_SIGNATURE:
-        log.critical("TWILIO_SKIP_SIGNATURE is on: Twilio webhooks accept UNSIGNED requests (development only)")
+        log.critical("已开启 TWILIO_SKIP_SIGNATURE：Twilio 回调不校验签名（仅限开发环境）")
     elif not settings.TWILIO_AUTH_TOKEN:
-        log.warning("TWILIO_AUTH_TOKEN is not set: every Twilio webhook will be refused (403)")
+        log.warning("未设置 TWILIO_AUTH_TOKEN：所有 Twilio 回调将被拒绝（403）")
     if not sending_enabled(settings):
-        log.warning("Twilio sending disabled (TWILIO_ACCOUNT_SID/AUTH_TOKEN/FROM missing): SMS wait in the outbox")
+        log.warning("短信发送未启用（未设置 TWILIO_ACCOUNT_SID、TWILIO_AUTH_TOKEN、TWILIO_FROM）：短信留在发件箱，配置后发出")
 
 
 @bp.before_request

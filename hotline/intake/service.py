@@ -219,17 +219,20 @@ def _text_level(complaint: Complaint) -> AccusedLevel:
 
 def _place_from_entities(session: Session, complaint: Complaint) -> None:
     """Township and village from a known place the text names, when nobody chose one."""
+    from hotline.county.names import successor
+
     for entity in complaint.entities or []:
         attrs = entity.get("attrs") or {}
         if entity.get("kind") != "place" or not attrs.get("known") or attrs.get("ref") is None:
             continue
         if attrs.get("level") == "village" and complaint.village_id is None:
-            village = session.get(Village, attrs["ref"])
+            village = successor(session, session.get(Village, attrs["ref"]))  # never an ended village
             if village is not None:
                 complaint.village_id, complaint.township_id = village.id, village.township_id
                 return
         if attrs.get("level") == "township" and complaint.township_id is None:
-            complaint.township_id = attrs["ref"] if session.get(Township, attrs["ref"]) else None
+            township = successor(session, session.get(Township, attrs["ref"]))
+            complaint.township_id = township.id if township is not None else None
 
 
 def _unique_receipt_code(session: Session) -> str:

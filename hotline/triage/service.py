@@ -15,9 +15,9 @@ from classifiers.artifact import ModelStore
 from classifiers.triage import TriageResult
 from classifiers.extract import Division
 from hotline import audit
+from hotline.county import names as county_names
 from models.base import utcnow
 from models.complaints import Complaint, TriageState
-from models.divisions import Township, Village
 from models.taxonomy import Program, ProblemType
 from models.triage import LabelCorrection
 
@@ -32,16 +32,20 @@ def model_store(session: Session) -> ModelStore:
     """The app's model store, built on first use with the county's division names."""
     app = current_app
     store = app.extensions.get("triage_store")
+    # Divisions change in another process too (`county import`, another web worker's admin screen).
+    current = county_names.version(session)
     if store is None:
         store = ModelStore(app.config["SETTINGS"].MODELS_DIR, divisions=_divisions(session))
         app.extensions["triage_store"] = store
+    elif app.extensions.get("triage_divisions_version") != current:
+        store.set_divisions(_divisions(session))
+    app.extensions["triage_divisions_version"] = current
     return store
 
 
 def _divisions(session: Session) -> list[Division]:
-    towns = [Division(t.name, "township", t.id) for t in session.exec(select(Township)).all()]
-    villages = [Division(v.name, "village", v.id) for v in session.exec(select(Village)).all()]
-    return towns + villages
+    """Names in use, and former names pointing at today's division (hotline.county.names)."""
+    return [Division(name, level, ref) for name, level, ref in county_names.gazetteer(session)]
 
 
 def refresh_divisions(session: Session) -> None:

@@ -51,8 +51,25 @@ def demo_command() -> None:
     settings = current_app.config["SETTINGS"]
     if settings.is_production:
         raise click.ClickException("生产环境不能加载演示数据")
-    summary = load_demo(get_session(), identity_key=current_app.config["IDENTITY_KEY"])
-    click.echo("演示县数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items()))
+    session = get_session()
+    summary = load_demo(session, identity_key=current_app.config["IDENTITY_KEY"])
+    if any(summary.values()):
+        click.echo("演示县数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items()))
+    else:  # a restart: say what is there, not a row of zeros that reads as an empty county
+        click.echo("演示县数据此前已加载，本次未改动：" + "，".join(f"{k} {v}" for k, v in _demo_contents(session).items()))
+
+
+def _demo_contents(session) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    from models.complaints import Complaint
+    from models.divisions import Township, Village
+    from models.offices import Office
+    from models.users import User
+
+    count = lambda model: session.execute(sa.select(sa.func.count()).select_from(model)).scalar_one()  # noqa: E731
+    return {"乡镇": count(Township), "村": count(Village), "机构": count(Office), "用户": count(User),
+            "问题线索": count(Complaint)}
 
 
 @click.command("demo-code")

@@ -28,6 +28,8 @@ def test_the_demo_county_loads_and_loading_it_again_adds_nothing(runner, db):
     second = runner.invoke(args=["demo"])
     assert second.exit_code == 0, second.output
     assert {m: _count(db, m) for m in counts} == counts
+    # A restart says the county was already there, with its figures, never "乡镇 0，村 0".
+    assert "此前已加载" in second.output and f"乡镇 {counts[Township]}" in second.output
 
 
 def test_user_add_creates_a_user_with_role_and_office(runner, factory, db):

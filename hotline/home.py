@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask_login import current_user
 
 from hotline import access
@@ -28,6 +28,13 @@ def index():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     return redirect(url_for(LANDING.get(current_user.role, "intake.complaints")))
+
+
+@bp.route("/favicon.ico")
+@access.public
+def favicon():
+    """The tab icon browsers ask for on every page (an SVG; no 404 in every log line)."""
+    return current_app.send_static_file("favicon.svg")
 
 
 @bp.route("/healthz")

@@ -133,7 +133,24 @@ def model_train(models_dir: Path | None, no_extra: bool, no_promote: bool) -> No
     )
     for target in ("problem_type", "program"):
         click.echo(f"{target} macro-F1 = {result.metrics[target]['macro_f1']:.4f}")
-    click.echo(("已设为当前模型：" if result.promoted else "未设为当前模型：") + result.promotion_reason)
+    click.echo(("已设为当前模型：" if result.promoted else "未设为当前模型：") + promotion_reason_zh(result.promotion_reason))
+
+
+# The artifact module states its decisions in English (they are stored in the metadata);
+# the operator reads them in Chinese.
+_REASONS = {"forced": "按要求强制设为当前", "no current model": "此前没有当前模型",
+            "already current": "已是当前模型", "not asked to promote": "未要求设为当前模型"}
+_PREFIXES = {"current model unusable: ": "原当前模型无法使用：", "worse on held-out split: ": "留出集上不如当前模型："}
+
+
+def promotion_reason_zh(reason: str) -> str:
+    """The promotion decision in Chinese (unknown wording is shown as it is rather than hidden)."""
+    if reason in _REASONS:
+        return _REASONS[reason]
+    for prefix, chinese in _PREFIXES.items():
+        if reason.startswith(prefix):
+            return chinese + reason[len(prefix):]
+    return reason
 
 
 @model_group.command("evaluate")

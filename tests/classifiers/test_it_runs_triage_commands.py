@@ -36,3 +36,11 @@ def test_model_evaluate_prints_per_class_scores_and_the_confusion_matrix(models_
     assert "macro-F1" in result.output
     assert "confusion matrix" in result.output
     assert "favoritism" in result.output or "extortion" in result.output
+
+
+def test_it_states_the_promotion_decision_in_chinese():
+    from hotline.triage.commands import promotion_reason_zh
+
+    assert promotion_reason_zh("no current model") == "此前没有当前模型"
+    assert promotion_reason_zh("worse on held-out split: problem_type 0.8 < 0.9") == \
+        "留出集上不如当前模型：problem_type 0.8 < 0.9"

@@ -16,7 +16,7 @@ from hotline.trust import jobs
 from models.audit import AuditEntry
 from models.base import utcnow
 from models.jobruns import JobRun
-from tests.conftest import PG_URL, TEST_SECRET
+from tests.conftest import TEST_SECRET
 
 
 @pytest.fixture
@@ -220,4 +220,3 @@ def test_concurrent_appends_are_all_sealed_in_one_valid_chain(app, db):
     assert report.ok and report.pending == 0 and report.head_seq == 200
     ids = db.exec(select(AuditEntry.entity_id).where(AuditEntry.action == "test.parallel")).all()
     assert sorted(ids) == sorted(f"{w}-{i}" for w in range(8) for i in range(25))
-    assert PG_URL

@@ -195,6 +195,9 @@ def run_command(host: str, port: int, no_scheduler: bool) -> None:
         click.secho("警告：TWILIO_SKIP_SIGNATURE 已开启，Twilio 签名校验已关闭（仅限开发）", fg="red", bold=True)
     if not no_scheduler and settings.SCHEDULER_IN_PROCESS:
         scheduler.start_background(app)
+    from hotline.warmup import warm_up
+
+    click.echo(f"预加载分类模型、分词词典和页面模板……（用时 {warm_up(app):.1f} 秒）")
     click.echo(f"热线系统已启动：http://{host}:{port}/")
     # Flask ignores app.run() inside its own CLI, so serve with Werkzeug directly.
     from werkzeug.serving import run_simple

@@ -43,9 +43,17 @@ def init_app(app: Flask) -> None:
     }
     app.jinja_env.filters.update(
         local_time=local_time, mask_phone=phones.mask, mask_name=phones.mask_name,
-        spaced_code=receipts.spaced,
+        spaced_code=receipts.spaced, duration_zh=duration_zh,
     )
     app.jinja_env.filters["label"] = lambda value, kind: taxonomy.label(labels[kind], value)
     app.jinja_env.globals.update(labels=labels, Role=Role, has_role=access.has_role,
                                  settings=lambda: current_app.config["SETTINGS"],
                                  nav_extra=nav_extra)
+
+
+def duration_zh(days: int) -> str:
+    """A period in days as people say it: 1826 → "5 年", 365 → "1 年", 90 → "90 天"."""
+    years = round(days / 365.25)
+    if years >= 1 and abs(days - years * 365.25) <= 1:
+        return f" {years} 年"
+    return f" {days} 天"

@@ -28,6 +28,7 @@ def test_a_custodian_places_a_hold_by_receipt_code_with_a_reason(closed, db, fac
     assert entry.entity_id == str(case.id) and "调卷" in entry.detail["reason"]
     page = client.get("/trust/retention").get_data(as_text=True)
     assert "市纪委调卷审查" in page
+    assert "满 5 年后" in page and "1826" not in page  # the default period as people say it
 
 
 def test_a_supervisor_places_a_hold_by_case_number(closed, db, factory, login):

@@ -55,5 +55,5 @@ def duration_zh(days: int) -> str:
     """A period in days as people say it: 1826 → "5 年", 365 → "1 年", 90 → "90 天"."""
     years = round(days / 365.25)
     if years >= 1 and abs(days - years * 365.25) <= 1:
-        return f" {years} 年"
-    return f" {days} 天"
+        return f"{years} 年"
+    return f"{days} 天"

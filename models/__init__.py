@@ -13,6 +13,7 @@ from models.divisions import DivisionChange, Township, Village
 from models.jobruns import JobRun
 from models.findings import CrosscheckRun, Finding, FindingComplaint, FindingStatus
 from models.offices import Office, OfficeJurisdiction, OfficeKind
+from models.outcomes import Clearance, EducationVisit, ToleranceApplication, ToleranceCondition
 from models.open311 import Open311Client, Open311Request
 from models.telephony import OutboxMessage, PhoneCall, Recording, SmsMessage, SmsOptOut
 from models.rolls import (RollBusiness, RollCadre, RollDeath, RollHouseholdMember, RollImport, RollPayroll,
@@ -34,5 +35,6 @@ __all__ = [
     "RollDeath", "RollHouseholdMember", "RollImport", "RollPayroll", "RollProperty", "RollRecipient",
     "RollVehicle", "JobRun", "LabelCorrection", "LegalHold", "RetentionTombstone",
     "Open311Client", "Open311Request",
+    "Clearance", "EducationVisit", "ToleranceApplication", "ToleranceCondition",
     "Clue", "ClueCounter", "ClueNotice", "ClueObjection",
 ]

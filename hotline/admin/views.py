@@ -7,7 +7,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_login import current_user
 from sqlmodel import func, select
 
-from hotline import access, audit, spreadsheet_safety
+from hotline import access, audit, audit_labels, spreadsheet_safety
 from hotline.auth import grants
 from hotline.auth.accounts import AccountError, change_role, create_user, set_password
 from hotline.auth.passwords import WeakPassword
@@ -180,7 +180,7 @@ def audit_log():
     stmt = _audit_query()
     rows = db.exec(stmt.order_by(AuditEntry.id.desc()).offset((page - 1) * 100).limit(100)).all()
     total = db.exec(select(func.count()).select_from(AuditEntry)).one()
-    return render_template("admin/audit.html", rows=rows, page=page, total=total,
+    return render_template("admin/audit.html", rows=rows, page=page, total=total, labels=audit_labels,
                            action=request.args.get("action", ""), actor=request.args.get("actor", ""))
 
 

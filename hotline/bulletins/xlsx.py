@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import io
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -55,14 +56,30 @@ def _registry_sheet(book, figures: Figures, used: set[str]) -> None:
         sheet.column_dimensions[letter].width = width
 
 
+def _local(moment, zone: ZoneInfo) -> str:
+    """A moment as the document speaks of time: local (Beijing) time, named, not a UTC ISO stamp."""
+    if isinstance(moment, str):
+        try:
+            moment = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    if isinstance(moment, dt.datetime):
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.timezone.utc)
+        moment = moment.astimezone(zone)
+        return moment.strftime("%Y-%m-%d %H:%M:%S") + ("（北京时间）" if zone.key == "Asia/Shanghai" else f"（{zone.key}）")
+    return str(moment)
+
+
 def build(figures: Figures, *, commission: str, number: str, built_at: dt.datetime) -> bytes:
     """The .xlsx bytes: a cover sheet, then one sheet per table."""
     book = Workbook()
     cover = book.active
     cover.title = "说明"
+    zone = ZoneInfo((figures.period or {}).get("zone") or "Asia/Shanghai")
     for row in (("发文机关", commission), ("文号", number), ("统计周期", figures.label),
-                ("统计起", figures.start), ("统计止（不含）", figures.end), ("本年累计起", figures.ytd_start),
-                ("生成时间（UTC）", built_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S"))):
+                ("统计起", _local(figures.start, zone)), ("统计止（不含）", _local(figures.end, zone)),
+                ("本年累计起", _local(figures.ytd_start, zone)), ("生成时间", _local(built_at, zone))):
         spreadsheet_safety.append(cover, row)
     for item in figures.not_covered:
         spreadsheet_safety.append(cover, ("暂未统计", item))

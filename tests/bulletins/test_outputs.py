@@ -101,3 +101,11 @@ def test_a_font_without_chinese_glyphs_is_refused_loudly(tmp_path):
         charts.cjk_font_path(latin)
     with pytest.raises(charts.FontMissing):
         charts.cjk_font_path(tmp_path / "missing.ttf")
+
+
+def test_the_spreadsheet_cover_speaks_beijing_time_like_the_document(built):
+    """The 说明 sheet states times as the bulletin does (Beijing time), not as a UTC ISO stamp."""
+    cover = {row[0]: row[1] for row in load_workbook(io.BytesIO(built.files["bulletin.xlsx"][0]))["说明"].iter_rows(values_only=True)}
+    assert cover["生成时间"] == "2026-11-23 08:00:00（北京时间）"
+    assert cover["统计起"] == "2026-11-16 00:00:00（北京时间）"
+    assert not any("T" in str(v) and "+" in str(v) for v in cover.values())

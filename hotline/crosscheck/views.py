@@ -158,7 +158,7 @@ def attach(finding_id: int):
     code = request.form.get("receipt_code", "")
     complaint = find_by_code(db, code)  # the receipt code or the clue number
     if complaint is None or not scope.may_see_complaint(db, current_user, complaint):  # no hint that it exists
-        return _render_finding(item, "没有找到该受理编号的问题线索，请核对后重新输入", 422, values=request.form)
+        return _render_finding(item, "没有找到该查询码的问题线索，请核对后重新输入", 422, values=request.form)
     try:
         decisions.attach(session=db, finding=item, complaint=complaint, user=current_user)
     except findings.FindingError as exc:

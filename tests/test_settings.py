@@ -59,6 +59,7 @@ def test_production_cookies_are_secure(monkeypatch, tmp_path):
 
     monkeypatch.setenv("IDENTITY_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
     monkeypatch.setenv("LOOKUP_KEY", "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=")
+    monkeypatch.setenv("AUDIT_KEY", "YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=")  # required in production too
     app = create_app({"HOTLINE_ENV": "production", "SECRET_KEY": "a-real-production-secret",
                       "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "INSTANCE_DIR": tmp_path})
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -15,6 +15,9 @@ from hotline.db import get_session
 from models.base import utcnow
 from models.bulletins import (BULLETIN_STATUS_LABELS, TYPICAL_STATUS_LABELS, Bulletin, BulletinCorrection,
                               BulletinFile, BulletinStatus, TypicalCase, TypicalStatus)
+from models.cases import Case
+from models.clues import Clue
+from models.complaints import Complaint
 from models.users import Role
 
 bp = Blueprint("bulletins", __name__, url_prefix="/bulletins")
@@ -183,9 +186,21 @@ def correct(bulletin_id: int):
 
 
 def _typical_page(error: str | None = None, status: int = 200):
-    rows = get_session().exec(select(TypicalCase).order_by(TypicalCase.status, TypicalCase.id.desc()).limit(300)).all()
+    db = get_session()
+    rows = db.exec(select(TypicalCase).order_by(TypicalCase.status, TypicalCase.id.desc()).limit(300)).all()
     return render_template("bulletins/typical.html", rows=rows, labels=TYPICAL_STATUS_LABELS, Status=TypicalStatus,
+                           names=_case_names(db, {r.case_id for r in rows}),
                            may_decide=current_user.role in PUBLISHERS, error=error), status
+
+
+def _case_names(db, case_ids: set[int]) -> dict[int, str]:
+    """Each case's clue number (its receipt code before the register existed), as the board names it."""
+    if not case_ids:
+        return {}
+    found = db.exec(select(Case.id, Clue.number, Complaint.receipt_code)
+                    .join(Complaint, Complaint.id == Case.complaint_id)
+                    .outerjoin(Clue, Clue.complaint_id == Case.complaint_id).where(Case.id.in_(case_ids))).all()
+    return {case_id: number or code for case_id, number, code in found}
 
 
 @bp.route("/typical")

@@ -18,6 +18,8 @@ from hotline.bulletins.tables import INT, MONEY, RATE, TEXT, Table, money, rate
 from models.cases import (DISPOSITION_LABELS, MEASURE_LABELS, Case, CaseDeadline, CaseEvent, CaseExtension,
                           CaseMeasure, DeadlineKind, Disposition, MeasureKind, ReturnVisit, Satisfaction,
                           SupervisionOrder, SupervisionReport)
+from models.clues import Clue
+from models.complaints import Complaint
 from models.offices import Office
 
 RECEIVED_KINDS = ("opened", "reassigned")  # the event's office_id is the office that received it
@@ -281,8 +283,12 @@ def supervised(session: Session, period) -> tuple[Table, dict]:
     reports = dict(session.execute(
         sa.select(SupervisionReport.order_id, sa.func.count()).where(SupervisionReport.at < period.end)
         .group_by(SupervisionReport.order_id)).all())
-    stmt = (select(SupervisionOrder, Case.id, Office.name)
+    # A case is named by its clue number, as the register and the board name it (the receipt code
+    # for a case registered before the clue register existed); never by the internal row id.
+    stmt = (select(SupervisionOrder, Case.id, Office.name, sa.func.coalesce(Clue.number, Complaint.receipt_code))
             .join(Case, Case.id == SupervisionOrder.case_id).join(Office, Office.id == Case.office_id)
+            .join(Complaint, Complaint.id == Case.complaint_id)
+            .outerjoin(Clue, Clue.complaint_id == Case.complaint_id)
             .where(SupervisionOrder.set_at < period.end,
                    sa.or_(SupervisionOrder.lifted_at.is_(None), SupervisionOrder.lifted_at >= period.start))
             .order_by(SupervisionOrder.set_at, SupervisionOrder.id))
@@ -291,13 +297,13 @@ def supervised(session: Session, period) -> tuple[Table, dict]:
     if orders:
         for case_id, kind, data in session.execute(
                 sa.select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.data)
-                .where(CaseEvent.case_id.in_({case_id for _o, case_id, _n in orders}),
+                .where(CaseEvent.case_id.in_({case_id for _o, case_id, _n, _c in orders}),
                        CaseEvent.kind.in_(PROGRESS_KINDS), CaseEvent.at < period.end)
                 .order_by(CaseEvent.at, CaseEvent.id)):
             history.setdefault(case_id, []).append((kind, data))
     rows, still_open, ordered = [], set(), 0
     zone = _zone(period)
-    for order, case_id, office_name in orders:
+    for order, case_id, office_name, case_name in orders:
         progress = _progress(history.get(case_id, []))
         done = progress == "已办结"
         in_force = order.lifted_at is None or order.lifted_at >= period.end
@@ -305,7 +311,7 @@ def supervised(session: Session, period) -> tuple[Table, dict]:
             still_open.add(case_id)
         ordered += order.set_at >= period.start
         late = not done and order.due_at < period.end
-        rows.append([f"第{case_id}号", office_name, order.set_at.astimezone(zone).strftime("%Y-%m-%d"),
+        rows.append([case_name, office_name, order.set_at.astimezone(zone).strftime("%Y-%m-%d"),
                      order.due_at.astimezone(zone).strftime("%Y-%m-%d"), progress,
                      reports.get(order.id, 0), "是" if late else "否"])
     table = Table("supervised", "表{n} 挂牌督办案件进展", "挂牌督办",

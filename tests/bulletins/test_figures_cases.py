@@ -88,6 +88,7 @@ def test_it_lists_supervised_cases_with_their_progress_at_the_weeks_end(week47):
     assert len(table.rows) == 1
     row = table.rows[0]
     assert row[1] == B and row[4] == "初步核实" and row[5] == 2 and row[6] == "是"
+    assert row[0].startswith("测试线〔2026〕")  # named by its clue number, as the board names it, not 第N号
     assert week47.value("supervised_open") == 1
 
 

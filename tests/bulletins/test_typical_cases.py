@@ -89,3 +89,11 @@ def test_a_supervisor_approves_on_the_screen_and_an_inspector_cannot(login, fact
     assert inspector.post(f"/bulletins/typical/{proposed.id}", data={"summary": "x"}).status_code in (302, 403)
     db.refresh(proposed)
     assert proposed.status is TypicalStatus.proposed
+
+
+def test_the_typical_cases_page_names_a_case_by_its_clue_number(login, factory, db, cases):
+    found, _praise = cases
+    typical.propose(db)
+    db.commit()
+    page = login.as_(factory.user("supervisor")).get("/bulletins/typical").get_data(as_text=True)
+    assert "测试线〔2026〕" in page and f"第{found.id}号" not in page

@@ -1,4 +1,5 @@
 """SQLModel tables, one module per aggregate. Importing this package registers every table."""
+from models.attachments import Attachment, PublicAccessKey, PublicThrottle
 from models.audit import AuditEntry
 from models.calendar import CalendarDay
 from models.bulletins import Bulletin, BulletinFile, BulletinStatus
@@ -37,4 +38,5 @@ __all__ = [
     "Open311Client", "Open311Request",
     "Clearance", "EducationVisit", "ToleranceApplication", "ToleranceCondition",
     "Clue", "ClueCounter", "ClueNotice", "ClueObjection",
+    "Attachment", "PublicAccessKey", "PublicThrottle",
 ]

@@ -1,0 +1,1 @@
+"""The public side: web reports, progress look-up, evidence files (issue 21)."""

@@ -1,0 +1,44 @@
+"""Staff: the evidence files of a complaint, on its page; every opening is in the audit trail."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+from flask_login import current_user
+
+from hotline import access, scope
+from hotline.db import get_session
+from hotline.public import files as evidence, service
+from models.attachments import Attachment
+from models.complaints import Complaint
+from models.users import Role
+
+bp = Blueprint("attachments", __name__)
+
+# Who reads a complaint reads its evidence (within scope.may_see_complaint).
+VIEW_ROLES = (Role.operator, Role.inspector, Role.supervisor, Role.custodian)
+
+
+def attachments_for(complaint_id: int) -> list[Attachment]:
+    return service.attachments_of(get_session(), complaint_id)
+
+
+TEMPLATE_GLOBALS = {"public_attachments": attachments_for, "attachment_kind_labels": evidence.KIND_LABELS}
+
+
+@bp.route("/attachments/<int:attachment_id>")
+@access.roles(*VIEW_ROLES)
+def download(attachment_id: int):
+    """One file, as sent (photos without location unless the reporter kept it)."""
+    db = get_session()
+    attachment = db.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    complaint = db.get(Complaint, attachment.complaint_id)
+    scope.require(complaint is not None and scope.may_see_complaint(db, current_user, complaint))
+    data = service.open_attachment(db, attachment, user=current_user)
+    db.commit()
+    inline = attachment.kind in ("jpeg", "png", "pdf")
+    disposition = "inline" if inline else "attachment"
+    return Response(data, mimetype=evidence.MIME[attachment.kind],
+                    headers={"Content-Disposition": f"{disposition}; filename=attachment-{attachment.id}."
+                                                    f"{'jpg' if attachment.kind == 'jpeg' else attachment.kind}",
+                             "Content-Security-Policy": "default-src 'none'; img-src 'self'; sandbox"})

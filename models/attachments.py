@@ -1,0 +1,44 @@
+"""Evidence attachments, the public reporter's access key, and per-address/per-code throttles."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from models.base import utc_column
+
+
+# One evidence file sent with a report or a follow-up. The bytes are sealed with the identity
+# vault (a photo can identify its taker); `sha256` is of the stored (EXIF-stripped) bytes.
+class Attachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id", index=True)
+    filename: str = Field(max_length=120)
+    kind: str = Field(max_length=10)  # jpeg, png, pdf, docx, xlsx
+    size: int
+    sha256: str = Field(max_length=64)
+    location_kept: bool = False  # the reporter chose to keep the photo's EXIF (GPS) data
+    sealed: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# The short second secret issued with a web report's receipt code: only its keyed hash is kept.
+class PublicAccessKey(SQLModel, table=True):
+    complaint_id: int = Field(foreign_key="complaint.id", primary_key=True, sa_column_kwargs={"autoincrement": False})
+    key_hash: str = Field(max_length=64)
+    created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# A counter of events (reports sent, wrong look-ups) for one subject (an address hash, a receipt
+# code) in the current window; `locked_until` set once the limit is passed.
+class PublicThrottle(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("kind", "subject", name="uq_public_throttle_subject"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20)
+    subject: str = Field(max_length=64)
+    count: int = 0
+    window_start: dt.datetime = Field(sa_column=utc_column(default=False))
+    locked_until: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))

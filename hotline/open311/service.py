@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from hotline import audit
+from hotline.clues.sources import SourceInput
 from hotline.intake import service as intake
 from hotline.open311 import catalogue
 from hotline.open311.clients import actor_for
@@ -148,7 +149,9 @@ def submit(*, session: Session, client: Open311Client, params: dict[str, str], i
         external_id=f"{client.id}:{partner_id}" if partner_id else None,
         phone=params.get("phone") or "", name=name, anonymous=not (name or (params.get("phone") or "").strip()),
         township_id=town_id, village_id=village_id, program=attributes.get("program", ""),
-        accused_level=attributes.get("accused_level", ""), amount=attributes.get("amount", ""))
+        accused_level=attributes.get("accused_level", ""), amount=attributes.get("amount", ""),
+        # The register's 来源单位 and 来源文号: the platform and its own work-order number.
+        clue=SourceInput(referring_body=client.name, doc_number=partner_id or ""))
     try:
         with session.begin_nested():
             complaint = intake.log_contact(session=session, data=data, user=None, identity_key=identity_key,

@@ -131,7 +131,7 @@ def week(text: str, zone: str) -> Period:
 def month(text: str, zone: str) -> Period:
     match = _MONTH.match(text or "")
     if not match or not 1 <= int(match.group(2)) <= 12 or not 1 <= int(match.group(1)) <= 9998:
-        raise PeriodError(f"月份格式不正确：{text!r}，应为 2026-11 这样的年月")
+        raise PeriodError(f"月份格式不正确：“{text}”，应为 2026-11 这样的年月")
     first = dt.date(int(match.group(1)), int(match.group(2)), 1)
     after = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return _calendar("month", f"{first.year}-{first.month:02d}", first, after, zone)
@@ -140,7 +140,7 @@ def month(text: str, zone: str) -> Period:
 def quarter(text: str, zone: str) -> Period:
     match = _QUARTER.match(text or "")
     if not match or not 1 <= int(match.group(1)) <= 9998:
-        raise PeriodError(f"季度格式不正确：{text!r}，应为 2026-Q4 这样的季度")
+        raise PeriodError(f"季度格式不正确：“{text}”，应为 2026-Q4 这样的季度")
     year, q = int(match.group(1)), int(match.group(2))
     first = dt.date(year, 3 * q - 2, 1)
     after = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
@@ -150,7 +150,7 @@ def quarter(text: str, zone: str) -> Period:
 def year(text: str, zone: str) -> Period:
     match = _YEAR.match(text or "")
     if not match or not 1 <= int(match.group(1)) <= 9998:
-        raise PeriodError(f"年份格式不正确：{text!r}，应为 2026")
+        raise PeriodError(f"年份格式不正确：“{text}”，应为 2026")
     first = dt.date(int(match.group(1)), 1, 1)
     return _calendar("year", str(first.year), first, dt.date(first.year + 1, 1, 1), zone)
 
@@ -170,7 +170,7 @@ def parse_date(text: str, what: str) -> dt.date:
     try:
         return dt.date.fromisoformat((text or "").strip())
     except ValueError:
-        raise PeriodError(f"{what}格式不正确：{text!r}，应为 2026-11-01 这样的日期") from None
+        raise PeriodError(f"{what}格式不正确：“{text}”，应为 2026-11-01 这样的日期") from None
 
 
 def _calendar(kind: str, key: str, first: dt.date, after: dt.date, zone: str, title: str = "") -> Period:

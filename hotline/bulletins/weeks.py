@@ -39,7 +39,7 @@ class IsoWeek:
         """'2026-W47' (or '2026W47') → IsoWeek(2026, 47)."""
         match = _WEEK.match(text or "")
         if not match:
-            raise WeekError(f"周次格式不正确：{text!r}，应为 2026-W47 这样的ISO周")
+            raise WeekError(f"周次格式不正确：“{text}”，应为 2026-W47 这样的ISO周")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

@@ -58,7 +58,7 @@ def test_the_files_download_with_their_types(supervisor, db):
     assert supervisor.get("/bulletins/999/files/bulletin.docx").status_code == 404
 
 
-@pytest.mark.parametrize("week, message", [("2026-47", "周次格式不正确"), ("2026-W54", "没有第54周"),
+@pytest.mark.parametrize("week, message", [("2026-47", "周次格式不正确：“2026-47”"), ("2026-W54", "没有第54周"),
                                            ("2999-W01", "尚未开始")])
 def test_a_bad_week_is_refused_with_the_typed_value_kept(supervisor, db, week, message):
     response = supervisor.post("/bulletins/build", data={"week": week})

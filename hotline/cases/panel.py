@@ -29,6 +29,24 @@ EVENT_LABELS = {
     "tolerance_decided": "容错免责决定", "education_visit": "回访教育", "influence_ended": "减责影响期届满",
 }
 
+# What an event decided, shown beside its label on the timeline (the reason alone does not say it):
+# data key -> (label, vocabulary).
+EVENT_FACTS = {"disposition": ("处置方式", DISPOSITION_LABELS), "satisfaction": ("满意度", SATISFACTION_LABELS),
+               "days": ("天数", None)}
+
+
+def event_facts(row: CaseEvent) -> list[str]:
+    """The decided facts of a timeline event in Chinese, e.g. ['处置方式：初步核实']."""
+    facts = []
+    for key, (label, vocabulary) in EVENT_FACTS.items():
+        value = (row.data or {}).get(key)
+        if value is None or value == "":
+            continue
+        text = next((t for k, t in vocabulary.items() if k.value == value), None) if vocabulary else str(value)
+        if text:
+            facts.append(f"{label}：{text}")
+    return facts
+
 
 def case_panel(case: Case | None) -> dict:
     """Everything cases/_panel.html needs for one case and the current user."""
@@ -55,7 +73,7 @@ def case_panel(case: Case | None) -> dict:
     return {
         "office": offices.get(case.office_id), "helpers": [offices[i] for i in case.helper_office_ids or [] if i in offices],
         "assignee": users.get(case.assignee_id), "deadlines": deadline_rows, "events": events,
-        "event_labels": EVENT_LABELS, "users": users, "offices": offices, "actions": actions,
+        "event_labels": EVENT_LABELS, "event_facts": event_facts, "users": users, "offices": offices, "actions": actions,
         "inspectors": inspectors, "order": order, "can_report": can_report,
         "reports": db.exec(select(SupervisionReport).where(SupervisionReport.case_id == case.id)
                            .order_by(SupervisionReport.at)).all(),

@@ -193,15 +193,17 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
             rec.writerow([name, written_id, row[2], row[3], row[4], f"H{hno:08d}", head[1], town, village])
             recipients += 1
             counts["recipients"] += 1
-        if rows and kind >= 0.05:
-            counts_added = _registry_typo(r2, rows, people, town, village, truth, pay, veh, bus, pro, dth)
-            for name, added in counts_added.items():
-                counts[name] += added
+        later = []  # recipients of this household written below: in the truth of a registry plant too
         if rows and kind >= 0.05 and r.random() < 0.004:  # an education grant far past school age
             rec.writerow([head[0], head[1], EDU, "1000", "2026-03-01", f"H{hno:08d}", head[1], town, village])
             recipients += 1
             counts["recipients"] += 1
             truth.append(("age_ineligible", head[1], "exact"))
+            later.append([head[0], head[1], EDU])
+        if rows and kind >= 0.05:
+            counts_added = _registry_typo(r2, rows, people, town, village, truth, pay, veh, bus, pro, dth, later)
+            for name, added in counts_added.items():
+                counts[name] += added
     # Background: registries of people outside every recipient household (clean by construction).
     fill = {"payroll": (g.n(200_000), pay, lambda n, i: [n, i, "县直机关", "科员"]),
             "deaths": (g.n(100_000), dth, lambda n, i: [n, i, "2024-06-01"]),
@@ -223,7 +225,7 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
 
 
 def _registry_typo(r2: random.Random, rows: list, people: list, town: str, village: str, truth: list,
-                   pay, veh, bus, pro, dth) -> dict[str, int]:
+                   pay, veh, bus, pro, dth, later: list) -> dict[str, int]:
     """Maybe plant a registry row of this household under a mistyped ID (or a decoy)."""
     draw = r2.random()
     if draw >= 2 * REGISTRY_RATE:
@@ -246,7 +248,7 @@ def _registry_typo(r2: random.Random, rows: list, people: list, town: str, villa
                            "businesses": (bus, [f"{village}{member[0]}商行"], "business_owner"),
                            "property": (pro, [f"{town}商业街{r2.randint(1, 999)}号", "商业"], "property_owner")}[kind]
     writer.writerow([name, number, *cells])
-    truth.extend((rule, row[1], "registry") for row in rows)
+    truth.extend((rule, row[1], "registry") for row in rows + later)
     return {kind: 1}
 
 

@@ -120,3 +120,26 @@ def test_a_grant_edit_checks_its_fields_and_makes_a_new_version(db, factory):
     grants.save(db, grant=grant, form={**form, "max_age": ""}, reason="本县提高到90岁", user=admin)
     db.commit()
     assert (grant.min_age, grant.max_age, grant.version) == (90, None, 2)
+
+
+def test_the_grant_screen_lists_edits_and_maps_for_admins_only(rolls, db, factory, login):
+    rolls.load("recipients", [REC, ["小不点", make_id("20230101", 5), "慰问金", "500", "2026-03-01", "石桥镇", "红旗村"]])
+    assert login.as_(factory.user(Role.inspector)).get("/crosscheck/grants/").status_code == 403
+    client = login.as_(factory.user(Role.admin))
+    page = client.get("/crosscheck/grants/").get_data(as_text=True)
+    assert "普通高中国家助学金" in page and "14—20岁" in page and "慰问金" in page
+    grant = db.exec(select(Grant).where(Grant.code == "high_school")).one()
+    form = {"name": "普通高中国家助学金", "program": "education", "min_age": "15", "max_age": "20",
+            "aliases": "普高助学金", "active": "1", "reason": ""}
+    refused = client.post(f"/crosscheck/grants/{grant.id}", data=form)
+    assert refused.status_code == 422 and "请填写修改理由" in refused.get_data(as_text=True)
+    assert client.post(f"/crosscheck/grants/{grant.id}", data={**form, "reason": "省厅新文件"}).status_code == 302
+    db.refresh(grant)
+    assert (grant.min_age, grant.version) == (15, 2)
+    history = client.get(f"/crosscheck/grants/{grant.id}").get_data(as_text=True)
+    assert "第2版" in history and "省厅新文件" in history
+    welfare = db.exec(select(Grant).where(Grant.code == "elderly")).one()
+    mapped = client.post("/crosscheck/grants/map", data={"text": "慰问金", "grant_id": welfare.id,
+                                                         "next": "/crosscheck/grants/"})
+    assert mapped.status_code == 302
+    assert "慰问金" not in client.get("/crosscheck/grants/").get_data(as_text=True).split("尚未对应")[1]

@@ -100,6 +100,10 @@ def crosscheck_run(rules: tuple[str, ...]) -> None:
                    f"用时{stat['seconds']:.2f}秒")
     click.echo(f"准备（模糊匹配{run.stats['_prepare']['resolved']}人）{run.stats['_prepare']['seconds']:.2f}秒，"
                f"合计{run.stats['_total']['seconds']:.2f}秒")
+    unmapped = run.stats.get("_grants", {})
+    if unmapped.get("unmapped"):
+        click.echo(f"名册中有{unmapped['unmapped']}个项目（{unmapped['unmapped_rows']}行）尚未对应补助项目，未做年龄判断；"
+                   f"请管理员在“补助项目规则”中对应")
 
 
 @crosscheck_group.command("export")

@@ -143,3 +143,10 @@ def test_the_grant_screen_lists_edits_and_maps_for_admins_only(rolls, db, factor
                                                          "next": "/crosscheck/grants/"})
     assert mapped.status_code == 302
     assert "慰问金" not in client.get("/crosscheck/grants/").get_data(as_text=True).split("尚未对应")[1]
+
+
+def test_the_run_command_says_how_many_texts_are_unmapped(rolls, runner):
+    rolls.load("recipients", [REC, ["小不点", make_id("20230101", 5), "慰问金", "500", "2026-03-01", "石桥镇", "红旗村"],
+                              ["大学生", make_id("20060101", 7), "高中助学金", "500", "2026-03-01", "石桥镇", "红旗村"]])
+    result = runner.invoke(args=["crosscheck", "run", "--rule", "age_ineligible"])
+    assert result.exit_code == 0 and "名册中有1个项目（1行）尚未对应补助项目" in result.output

@@ -228,7 +228,8 @@ def _capability_commands():
 
     for name in ("hotline.triage.commands", "hotline.telephony.commands", "hotline.crosscheck.commands",
                  "hotline.cases.commands", "hotline.clues.commands", "hotline.bulletins.commands", "hotline.trust.commands",
-                 "hotline.open311.commands", "hotline.county.commands", "hotline.readiness.commands"):
+                 "hotline.open311.commands", "hotline.county.commands", "hotline.readiness.commands",
+                 "hotline.public.commands"):
         yield importlib.import_module(name)  # a broken capability fails the start, loudly
 
 

@@ -9,7 +9,7 @@ import hmac
 import secrets
 from dataclasses import dataclass, field
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlmodel import Session, select
 
 from hotline import audit, controlchars, receipts
@@ -53,12 +53,12 @@ def check_form_token(secret: str, token: str, *, min_seconds: float = FORM_MIN_S
     PublicError with the reason in Chinese."""
     serializer = URLSafeTimedSerializer(secret, salt=_FORM_SALT)
     try:
-        payload, issued = serializer.loads(token or "", max_age=int(max_hours * 3600), return_timestamp=True)
-    except SignatureExpired:
-        raise PublicError({"form": "页面打开时间过长，为安全起见请核对内容后再次点击“提交”"}) from None
+        payload, issued = serializer.loads(token or "", return_timestamp=True)
     except BadSignature:
         raise PublicError({"form": "页面校验信息无效，请核对内容后再次点击“提交”"}) from None
     age = ((now or utcnow()) - issued).total_seconds()
+    if age > max_hours * 3600:
+        raise PublicError({"form": "页面打开时间过长，为安全起见请核对内容后再次点击“提交”"})
     if age < min_seconds:
         raise PublicError({"form": "提交过快，请再核对一下内容，稍等几秒后再次点击“提交”"})
     return str(payload.get("n") or "")[:40]

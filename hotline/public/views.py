@@ -125,15 +125,16 @@ def report():
 def _store(db, web_report: service.WebReport, nonce: str):
     settings = _settings()
     address = _address()
-    if throttle.locked_until(db, throttle.REPORTS_PER_ADDRESS, address):
-        raise service.PublicError({"form": "本网络地址短时间内提交次数过多，请一小时后再提交，或拨打举报电话。"
-                                           "您填写的内容保留在下面。"})
     existing = service.existing_submission(db, nonce)
     if existing is not None:  # the same form sent twice: one report
         return redirect(url_for("public.done"))
+    if throttle.locked_until(db, throttle.REPORTS_PER_ADDRESS, address) or \
+            throttle.hit(db, throttle.REPORTS_PER_ADDRESS, address):
+        db.commit()  # the refused attempt counts too
+        raise service.PublicError({"form": "本网络地址短时间内提交次数过多，请一小时后再提交，或拨打举报电话。"
+                                           "您填写的内容保留在下面。"})
     issued = service.submit(db, web_report, nonce=nonce, identity_key=current_app.config["IDENTITY_KEY"],
                             max_chars=settings.MAX_REPORT_CHARS)
-    throttle.hit(db, throttle.REPORTS_PER_ADDRESS, address)
     db.commit()
     _remember_receipt(issued)
     return redirect(url_for("public.done"))

@@ -191,6 +191,10 @@ def run_command(host: str, port: int, no_scheduler: bool) -> None:
             click.echo(f"  {role:<10} {username:<12} 密码 {password}")
         click.echo("  督办领导和管理员登录需动态验证码：另开终端运行 `DEMO=1 .venv/bin/python -m hotline demo-code`，"
                    f"或在验证器中添加密钥 {DEMO_TOTP_SECRET}")
+        from hotline.demo.staff_accounts import staff_lines
+
+        for line in staff_lines():
+            click.echo(line)
     if settings.TWILIO_SKIP_SIGNATURE:
         click.secho("警告：TWILIO_SKIP_SIGNATURE 已开启，Twilio 签名校验已关闭（仅限开发）", fg="red", bold=True)
     if not no_scheduler and settings.SCHEDULER_IN_PROCESS:

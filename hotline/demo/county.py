@@ -107,9 +107,10 @@ DEMO_CALENDAR_DAYS = [
     ("2027-02-11", False, "春节"), ("2027-02-20", True, "春节调休上班"),
 ]
 
-# Inspectors of the other offices, so that every office's cases move: background staff with a
-# random password (not printed; an admin resets one to log in as them). One per office without a
-# demo inspector, in OFFICES order.
+# Inspectors of the other offices, so that every office's cases move (a first call from 青山镇 goes
+# to 青山镇纪委): background staff sharing one demo password, printed with their offices by `run` in
+# demo mode. One per office without a demo inspector, in OFFICES order.
+DEMO_STAFF_PASSWORD = "demo-staff-965888"
 STAFF_NAMES = ["黄志勇", "杨丽娟", "刘建军", "罗小燕", "邓国庆", "唐文斌", "谢春燕", "韩德明", "曹玉兰", "许志华",
                "彭伟", "蒋红梅", "蔡永强", "贾秀珍", "丁海波", "魏建平", "薛丽萍", "叶光明", "阎凤英", "余卫东",
                "潘晓东", "杜美华", "戴文军", "夏桂芳"]

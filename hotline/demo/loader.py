@@ -5,7 +5,6 @@ import datetime as dt
 import decimal
 import json
 import random
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from hotline import audit
 from hotline.auth.passwords import hash_password
 from hotline.demo import stories
 from hotline.demo.clock import simulated
-from hotline.demo.county import (DEMO_CALENDAR_DAYS, DEMO_USERS, FALLBACK_NOTES, OFFICES, ROUTING_RULES,
-                                 STAFF_NAMES, STAFF_OFFICE_KINDS)
+from hotline.demo.county import (DEMO_CALENDAR_DAYS, DEMO_STAFF_PASSWORD, DEMO_USERS, FALLBACK_NOTES, OFFICES,
+                                 ROUTING_RULES, STAFF_NAMES, STAFF_OFFICE_KINDS)
 from hotline.demo.timeline import ZONE, at_local
 from hotline.settings import ROOT
 from models.base import utcnow
@@ -108,8 +107,8 @@ def _users(session: Session, added: dict[str, int]) -> None:
 
 
 def _staff(session: Session, added: dict[str, int]) -> None:
-    """An inspector for every office without a demo one. They share one hash of a random secret
-    nobody knows (hashing is slow on purpose): no login until an admin sets a password."""
+    """An inspector for every office without a demo one. They share one hash (hashing is slow on
+    purpose) of the demo staff password, which `run` prints in demo mode."""
     offices = session.exec(select(Office).order_by(Office.id)).all()
     covered = set(session.exec(select(User.office_id).where(User.role == Role.inspector)).all())
     existing = {u.username for u in session.exec(select(User)).all()}
@@ -122,7 +121,7 @@ def _staff(session: Session, added: dict[str, int]) -> None:
         username = f"staff{office.id:02d}"
         if full_name is None or username in existing:
             continue
-        shared_hash = shared_hash or hash_password(secrets.token_urlsafe(24))
+        shared_hash = shared_hash or hash_password(DEMO_STAFF_PASSWORD)
         user = User(username=username, full_name=full_name, role=Role.inspector, office_id=office.id,
                     password_hash=shared_hash)
         session.add(user)

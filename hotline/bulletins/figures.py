@@ -270,18 +270,26 @@ def clue_counts(session: Session, ranges: list, trend_ranges: tuple = (), *, det
     from models.clues import Clue
 
     merges = workflow.merge_times("complaint")
-    merged_at = sa.func.coalesce(merges.c.merged_at, sa.case((Complaint.merged_into_id.is_not(None),
-                                                               Clue.received_at), else_=None))
-    source = (sa.join(Clue.__table__, Complaint.__table__, Complaint.id == Clue.complaint_id)
-              .outerjoin(merges, merges.c.id == Complaint.id))
+    born = sa.select(Complaint.id.label("id")).where(Complaint.merged_into_id.is_not(None)).subquery()
+    # By source: the register alone, with the (few) merged complaints joined in.
+    merged_at = sa.func.coalesce(merges.c.merged_at, sa.case((born.c.id.is_not(None), Clue.received_at), else_=None))
+    registered = (sa.outerjoin(Clue.__table__, merges, merges.c.id == Clue.complaint_id)
+                  .outerjoin(born, born.c.id == Clue.complaint_id))
     tallies = [Tally("period", Clue.received_at, tuple(ranges)), Tally("merged", merged_at, tuple(ranges))]
     trend = [Tally("trend", Clue.received_at, trend_ranges), Tally("trend_merged", merged_at, trend_ranges)] \
         if trend_ranges else []
-    by_source = tally(session, tallies + trend, group=Clue.source, source=source)
+    by_source = tally(session, tallies + trend, group=Clue.source, source=registered)
     sources = _net(by_source, "period", "merged")
     weeks = _net(by_source, "trend", "trend_merged") if trend_ranges else {}
-    details = _net(tally(session, tallies, group=(Complaint.problem_type, Complaint.program, Complaint.township_id),
-                         source=source), "period", "merged") if detail else {}
+    details = {}
+    if detail:  # by the complaint's labels: the register joined to the complaints
+        merged_at = sa.func.coalesce(merges.c.merged_at, sa.case((Complaint.merged_into_id.is_not(None),
+                                                                   Clue.received_at), else_=None))
+        labelled = (sa.join(Clue.__table__, Complaint.__table__, Complaint.id == Clue.complaint_id)
+                    .outerjoin(merges, merges.c.id == Complaint.id))
+        tallies = [Tally("period", Clue.received_at, tuple(ranges)), Tally("merged", merged_at, tuple(ranges))]
+        details = _net(tally(session, tallies, group=(Complaint.problem_type, Complaint.program,
+                                                      Complaint.township_id), source=labelled), "period", "merged")
     return ClueCounts(total=[sum(v[i] for v in sources.values()) for i in range(len(ranges))], sources=sources,
                       detail=details, trend=[sum(v[i] for v in weeks.values()) for i in range(len(trend_ranges))])
 

@@ -266,9 +266,11 @@ def look_up(session: Session, *, code: str, key: str, address: str, secret: byte
     complaint = intake.find_by_receipt(session, code) if receipts.is_well_formed(code) else None
     row = session.get(PublicAccessKey, complaint.id) if complaint else None
     if row is None or not hmac.compare_digest(row.key_hash, key_hash(code, key, secret)):
-        throttle.hit(session, throttle.WRONG_PER_ADDRESS, address)
+        locked = throttle.hit(session, throttle.WRONG_PER_ADDRESS, address)
         if complaint is not None:
-            throttle.hit(session, throttle.WRONG_PER_CODE, code)
+            locked = throttle.hit(session, throttle.WRONG_PER_CODE, code) or locked
+        if locked:  # this answer was the one too many: say so now, not at the next try
+            _refuse_if_locked(session, address, code)
         raise PublicError({"form": "查询码或查询密码不正确，请核对后再试（连续输错将暂停查询）"})
     status, level = status_line(session, complaint)
     note = STATUS_NOTES.get(complaint.status, status)

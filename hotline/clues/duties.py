@@ -41,8 +41,9 @@ def reporter(session: Session, clue: Clue) -> Complainant | None:
 
 
 def notify(session: Session, *, clue: Clue, kind: NoticeKind, method: str, note: str, sms_body: str,
-           actor) -> ClueNotice:
-    """Tell the named reporter: an SMS through the outbox, or a call or letter already made (noted)."""
+           actor, about: object = "") -> ClueNotice:
+    """Tell the named reporter: an SMS through the outbox, or a call or letter already made (noted).
+    `about` tells apart two notices of one kind (each objection's answer is its own message)."""
     from hotline.telephony.outbox import OutboxError, enqueue
     from models.telephony import OutboxStatus
 
@@ -54,7 +55,7 @@ def notify(session: Session, *, clue: Clue, kind: NoticeKind, method: str, note:
     if chosen is NoticeMethod.sms:
         try:
             message = enqueue(session=session, complainant_id=person.id, body=sms_body, purpose=f"clue-{kind.value}",
-                              dedupe_key=f"clue-{kind.value}:{clue.id}:{utcnow().date().isoformat()}")
+                              dedupe_key=f"clue-{kind.value}:{clue.id}:{about}")
         except OutboxError as exc:
             raise WorkflowError(str(exc)) from None
         if message.status is OutboxStatus.suppressed:
@@ -164,7 +165,7 @@ def answer_objection(*, session: Session, clue: Clue, case: Case, outcome: str, 
             + ("我们已启动复查，将另行反馈复查结果。" if chosen is ObjectionOutcome.review else "经审核，维持原处理结论。")
             + "如有疑问请致电举报热线。")
     notify(session, clue=clue, kind=NoticeKind.objection_answer, method=method, note=answer, sms_body=body,
-           actor=actor)
+           actor=actor, about=row.id)
     row.outcome, row.answer, row.answered_at, row.answered_by_id = chosen, answer, utcnow(), getattr(actor, "id", None)
     session.add(row)
     event(session, case, actor, "clue_objection_answered", answer, outcome=chosen.value,

@@ -20,6 +20,7 @@ from hotline.demo.timeline import Story, Timeline, office_time
 from models.cases import Case, CaseStatus
 from models.complaints import AccusedPerson, Complaint
 from models.offices import Office, OfficeJurisdiction, OfficeKind
+from models.taxonomy import ProblemType
 from models.users import Role, User
 
 # Roles handed out once each, to the first cases whose planned steps show them by `now`
@@ -116,6 +117,8 @@ class Director:
         if special == "teacher":
             return self._teacher(story, cid, t, inspector, boss, rng)
         disposition = self._disposition(rng)
+        if complaint.problem_type is ProblemType.other:
+            disposition = "dismissed"  # not a complaint (praise, an enquiry): settled, never substantiated
         overdue = self.past(self.later(t, 16, rng)) and not self.past(self.later(t, 22, rng))
         t = self.later(t, 30 if self.take("stall_dispose", overdue) else rng.randint(1, 4), rng)
         if self.take("reject", self.past(self.later(t, 4, rng))):

@@ -15,9 +15,10 @@ from hotline.auth.accounts import create_user
 from hotline import audit
 from hotline.auth.passwords import hash_password
 from hotline.demo import stories
+from hotline.demo import texts as demo_texts
 from hotline.demo.clock import simulated
 from hotline.demo.county import (DEMO_CALENDAR_DAYS, DEMO_STAFF_PASSWORD, DEMO_USERS, FALLBACK_NOTES, OFFICES,
-                                 ROUTING_RULES, STAFF_NAMES, STAFF_OFFICE_KINDS)
+                                 ROUTING_RULES, STAFF_NAMES, STAFF_OFFICE_KINDS, TOWNSHIPS)
 from hotline.demo.timeline import ZONE, at_local
 from hotline.settings import ROOT
 from models.base import utcnow
@@ -183,13 +184,19 @@ def _sample_texts() -> list[tuple[str, str]]:
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
                 row = json.loads(line)
-                notes.append((row.get("channel", "call"), row["text"]))
+                if demo_texts.is_complaint(row):
+                    notes.append((row.get("channel", "call"), row["text"]))
             except (ValueError, KeyError):
                 continue
     if not notes:
         return list(FALLBACK_NOTES)
     random.Random(965888).shuffle(notes)
-    return notes[:SAMPLE_CONTACTS]
+    places = _county_places()
+    return [note for note in notes if places.place(note[1]) is not None][:SAMPLE_CONTACTS]
+
+
+def _county_places() -> demo_texts.CountyPlaces:
+    return demo_texts.CountyPlaces("青溪县", {name: villages for name, _code, villages in TOWNSHIPS})
 
 
 def _contact_specs(session: Session, now: dt.datetime) -> list[ContactSpec]:
@@ -199,8 +206,9 @@ def _contact_specs(session: Session, now: dt.datetime) -> list[ContactSpec]:
     villages = session.exec(select(Village).order_by(Village.id)).all()
     existing = set(session.exec(select(Contact.external_id).where(Contact.external_id.startswith("demo-"))).all())
     specs = []
+    places = _county_places()
     for index, (channel, text) in enumerate(_sample_texts()):
-        village = rng.choice(villages)
+        village = _filed_under(session, places.place(text), rng.choice(villages), index)
         received = now - dt.timedelta(days=rng.uniform(0.2, SAMPLE_DAYS))
         received = received.replace(hour=rng.randint(0, 9) if rng.random() < 0.8 else received.hour)
         anonymous = rng.random() < 0.35
@@ -221,6 +229,18 @@ def _contact_specs(session: Session, now: dt.datetime) -> list[ContactSpec]:
                                      "" if channel == "sms" else "13890562211", "" if channel == "sms" else "钱玉梅",
                                      "operator2", kind="repeat"))
     return [s for s in specs if s.external_id not in existing]
+
+
+def _filed_under(session: Session, place, drawn: Village, index: int) -> Village:
+    """The village a note is filed under: the one it names, else one of the township it names,
+    else the one drawn (a note naming no place)."""
+    if place is None or place.township is None:
+        return drawn
+    if place.village:
+        return _village(session, place.township, place.village) or drawn
+    choices = session.exec(select(Village).join(Township, Township.id == Village.township_id)
+                           .where(Township.name == place.township).order_by(Village.id)).all()
+    return random.Random(index).choice(choices) if choices else drawn
 
 
 def _village(session: Session, township: str, village: str) -> Village | None:

@@ -23,6 +23,7 @@ import models.users
 from hotline.cases.panel import EVENT_LABELS
 
 ACTION_LABELS = {
+    "attachment.add": "举报人上传附件", "attachment.view": "查看附件", "complaint.followup": "举报人补充材料",
     "audit.export": "导出审计日志", "audit.sealed_from_here": "审计链自此封存",
     "bulletin.correction": "通报更正", "bulletin.publish": "发布通报",
     "calendar.set": "设置工作日历", "calendar.delete": "删除工作日历设置",
@@ -54,7 +55,7 @@ ACTION_LABELS = {
 }
 
 ENTITY_LABELS = {
-    "audit": "审计日志", "bulletin": "通报", "calendar_day": "工作日历", "case": "案件", "clue": "线索",
+    "attachment": "附件", "audit": "审计日志", "bulletin": "通报", "calendar_day": "工作日历", "case": "案件", "clue": "线索",
     "clue_register": "线索登记簿", "complainant": "举报人", "complaint": "来电", "crosscheck_grant": "补助项目",
     "crosscheck_run": "比对批次", "database": "数据库", "division": "区划", "township": "乡镇", "village": "村",
     "finding": "比对疑点", "office": "机构", "roll_import": "名册", "routing_rule": "分流规则",
@@ -98,12 +99,18 @@ def _vocabulary() -> dict[str, str]:
 VOCABULARY = _vocabulary()
 
 
+# Values that are identifiers to copy, not words to read (shown as code).
+CODE_KEYS = {"username", "filename", "file", "key", "key_id", "key_prefix", "path", "code", "service_code",
+             "client_id", "number", "doc_number", "clue_number", "format"}
+
+
 @dataclass(frozen=True)
 class Item:
     """One detail of an audit entry: its label (or its key, when `known` is false) and its value."""
     label: str
     known: bool
     value: str
+    code: bool = False
 
 
 def action_label(action: str) -> str | None:
@@ -143,7 +150,7 @@ def detail_items(detail: object) -> list[Item]:
         return []
     if not isinstance(detail, dict):
         return [Item("详情", True, value_text(detail))]
-    return [Item(KEY_LABELS.get(k, k), k in KEY_LABELS, value_text(v)) for k, v in detail.items()]
+    return [Item(KEY_LABELS.get(k, k), k in KEY_LABELS, value_text(v), k in CODE_KEYS) for k, v in detail.items()]
 
 
 def raw_json(detail: object) -> str:

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, url_for
 
-from hotline import access, phones, receipts
+from hotline import access, code_spans, phones, receipts
 from models import taxonomy
 from models.cases import CASE_STATUS_LABELS
 from models.complaints import COMPLAINT_STATUS_LABELS
@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
     }
     app.jinja_env.filters.update(
         local_time=local_time, mask_phone=phones.mask, mask_name=phones.mask_name,
-        spaced_code=receipts.spaced, duration_zh=duration_zh,
+        spaced_code=receipts.spaced, duration_zh=duration_zh, code_spans=code_spans.mark,
     )
     app.jinja_env.filters["label"] = lambda value, kind: taxonomy.label(labels[kind], value)
     app.jinja_env.globals.update(labels=labels, Role=Role, has_role=access.has_role,

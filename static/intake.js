@@ -7,6 +7,16 @@
   form.addEventListener("keydown", function (event) {
     if ((event.ctrlKey || event.metaKey) && event.key === "Enter") { event.preventDefault(); form.requestSubmit(); }
   });
+  // Never cut what was pasted (no maxlength): count it, and say how much is over the limit.
+  var text = document.getElementById("text"), count = document.getElementById("text-count");
+  function showCount() {
+    var limit = parseInt(text.dataset.maxChars, 10), used = text.value.trim().length;
+    var over = used - limit;
+    count.textContent = over > 0 ? "已输入 " + used + " 字，超出 " + over + " 字（最多 " + limit + " 字）：请删减或分次登记"
+                                 : "已输入 " + used + " 字，最多 " + limit + " 字";
+    count.className = over > 0 ? "error" : "muted";
+  }
+  if (text && count) { text.addEventListener("input", showCount); showCount(); }
   var township = document.getElementById("township"), village = document.getElementById("village");
   function filterVillages() {
     var chosen = township.value;

@@ -18,7 +18,8 @@ from flask import Flask
 log = logging.getLogger(__name__)
 
 JOB_MODULES = ("hotline.triage.jobs", "hotline.telephony.jobs", "hotline.cases.jobs", "hotline.clues.jobs",
-               "hotline.bulletins.jobs", "hotline.trust.jobs", "hotline.readiness.jobs")
+               "hotline.bulletins.jobs", "hotline.trust.jobs", "hotline.readiness.jobs",
+               "hotline.public.jobs")
 
 
 @dataclass(frozen=True)

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     SPOOL_DIR: Path | None = None
     SESSION_MINUTES: int = Field(default=30, ge=1)
     MAX_REPORT_CHARS: int = 20_000
+    # Proxies in front of the app that append to X-Forwarded-For: the public pages count reports
+    # and wrong look-ups per client address, which is then the one this many hops back.
+    TRUSTED_PROXY_HOPS: int = Field(default=0, ge=0, le=5)
     # Complainant identity: IDENTITY_KEY encrypts (base64 of 32 bytes; rotate with
     # IDENTITY_OLD_KEYS + `identity rotate`); LOOKUP_KEY keys the phone look-up hash (stable).
     IDENTITY_KEY: str = ""

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from hotline.public import service
-from hotline.telephony.spool import _locked, database_unavailable
+from hotline.telephony.spool import locked, database_unavailable
 from hotline.vault import VaultError, vault
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ def append(folder: Path, report: service.WebReport, *, nonce: str, issued: servi
     payload = json.dumps({"report": fields, "nonce": nonce, "code": issued.receipt_code,
                           "key": issued.access_key, "received_at": received_at.isoformat()}, ensure_ascii=False)
     line = json.dumps({"v": 1, "sealed": vault().seal(payload, field="public-spool")}) + "\n"
-    with _locked(folder):
+    with locked(folder):
         fd = os.open(folder / INBOX, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, line.encode("utf-8"))
@@ -70,7 +70,7 @@ def replay(folder: Path, *, engine: sa.Engine, identity_key: bytes, max_chars: i
     result = Replayed()
     if not folder.exists():
         return result
-    with _locked(folder):
+    with locked(folder):
         if (folder / INBOX).exists():
             stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
             os.replace(folder / INBOX, folder / f"replay-{stamp}-{os.getpid()}.jsonl")

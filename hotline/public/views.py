@@ -4,9 +4,10 @@ Routes stay thin: the form is read here, everything else is `hotline.public.serv
 """
 from __future__ import annotations
 
+import contextlib
 import time
 
-from flask import Blueprint, Response, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
 from sqlmodel import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -27,8 +28,22 @@ FIELDS = ("text", "name", "phone", "township_id", "village_id", "place_detail", 
 
 
 @bp.before_request
-def _room_for_evidence() -> None:
+def _room_for_evidence_and_the_address() -> None:
     request.max_content_length = MAX_REQUEST_BYTES
+    # The reporter's address is kept only as the counters' keyed hash: the audit trail (which
+    # records request.remote_addr) must not tie an anonymous report to where it came from.
+    g.public_address = throttle.address_subject(_client_address(), current_app.config["IDENTITY_KEY"])
+
+
+@contextlib.contextmanager
+def _unaddressed():
+    """Writes in this block (audit rows) see no client address; restored after, so a signed-in
+    user's session check (Flask-Login's strong protection hashes the address) is untouched."""
+    kept, request.remote_addr = request.remote_addr, None
+    try:
+        yield
+    finally:
+        request.remote_addr = kept
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -43,8 +58,18 @@ def _settings():
     return current_app.config["SETTINGS"]
 
 
+def _client_address() -> str | None:
+    """The reporter's address: behind N trusted proxies, the one the Nth proxy saw (what a client
+    writes into X-Forwarded-For itself is never trusted)."""
+    hops = _settings().TRUSTED_PROXY_HOPS
+    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+    if hops and len(forwarded) >= hops:
+        return forwarded[-hops]
+    return request.remote_addr
+
+
 def _address() -> str:
-    return throttle.address_subject(request.remote_addr, current_app.config["IDENTITY_KEY"])
+    return g.public_address
 
 
 def _form_limits() -> dict:
@@ -111,7 +136,8 @@ def report():
     web_report = _report_from_form()
     db = get_session()
     try:
-        return _store(db, web_report, nonce)
+        with _unaddressed():
+            return _store(db, web_report, nonce)
     except service.PublicError as exc:
         db.rollback()
         return _render_report(values, exc.errors, 422)
@@ -228,8 +254,9 @@ def status():
         return _render_status(view, {}, {})
     values = {"code": request.form.get("code", ""), "key": request.form.get("key", "")}
     try:
-        view = service.look_up(db, code=values["code"], key=values["key"], address=_address(),
-                               secret=current_app.config["IDENTITY_KEY"])
+        with _unaddressed():
+            view = service.look_up(db, code=values["code"], key=values["key"], address=_address(),
+                                   secret=current_app.config["IDENTITY_KEY"])
     except service.PublicError as exc:
         db.commit()  # the wrong attempt counts
         session.pop("public_status", None)
@@ -260,8 +287,9 @@ def add():
     try:
         nonce = service.check_form_token(current_app.config["SECRET_KEY"], request.form.get("form_token", ""),
                                          **_form_limits())
-        service.add_followup(db, complaint_id=entry["id"], text=typed["text"], files=_files(),
-                             keep_location=typed["keep_location"], nonce=nonce)
+        with _unaddressed():
+            service.add_followup(db, complaint_id=entry["id"], text=typed["text"], files=_files(),
+                                 keep_location=typed["keep_location"], nonce=nonce)
         db.commit()
     except service.PublicError as exc:
         db.rollback()

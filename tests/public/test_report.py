@@ -132,3 +132,11 @@ def test_the_same_form_sent_twice_is_one_report(public_app, client, county, db):
     second = client.post("/report", data=dict(data), content_type="multipart/form-data")
     assert first.status_code == second.status_code == 302
     assert len(db.exec(select(Complaint)).all()) == 1
+
+
+def test_the_audit_trail_does_not_record_where_a_web_report_came_from(send_report, db):
+    from models.audit import AuditEntry
+
+    send_report()
+    entries = db.exec(select(AuditEntry).where(AuditEntry.action == "complaint.create")).all()
+    assert len(entries) == 1 and entries[0].remote_addr is None

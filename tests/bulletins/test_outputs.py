@@ -109,3 +109,10 @@ def test_the_spreadsheet_cover_speaks_beijing_time_like_the_document(built):
     assert cover["生成时间"] == "2026-11-23 08:00:00（北京时间）"
     assert cover["统计起"] == "2026-11-16 00:00:00（北京时间）"
     assert not any("T" in str(v) and "+" in str(v) for v in cover.values())
+
+
+def test_html_column_headers_align_with_their_values(built):
+    """A number column's header is right-aligned like its numbers; a text column's stays left."""
+    html = built.files["bulletin.html"][0].decode()
+    assert '<th class="">渠道</th><th class="num">本周</th>' in html
+    assert "th.num { text-align: right; }" in html.replace("td.num, ", "")

@@ -13,3 +13,22 @@ def test_the_proposal_entry_names_the_disposition_proposed(village_case, staff, 
     page = inspector.get(f"/complaints/{case.complaint_id}").get_data(as_text=True)
     entry = re.search(r"<strong>提出处置意见</strong>(.*?)</li>", page, re.S).group(1)
     assert "处置方式：初步核实" in entry and "线索具体，可查性强" in entry
+
+
+def test_a_merged_case_names_its_target_by_clue_number_and_the_merge_form_reads_as_one_label(
+        village_case, staff, county, as_user, db):
+    from sqlmodel import select
+
+    from models.clues import Clue
+    from models.complaints import Complaint
+    from tests.cases.test_merging import _form
+
+    original = db.get(Complaint, village_case.complaint_id)
+    assert as_user(staff.operator).post("/intake/new", data=_form(county, merge_into=str(original.id))).status_code == 302
+    new = db.exec(select(Complaint).where(Complaint.id != original.id)).one()
+    page = as_user(staff.supervisor).get(f"/complaints/{new.id}").get_data(as_text=True)
+    number = db.exec(select(Clue.number).where(Clue.complaint_id == original.id)).first()
+    assert f"第{village_case.id}号案件" not in page
+    assert number and number in page
+    boss_page = as_user(staff.supervisor).get(f"/complaints/{original.id}").get_data(as_text=True)
+    assert re.search(r'<label>并入线索（查询码或线索编号） <input name="target_code" required></label>', boss_page)

@@ -27,6 +27,7 @@ EVENT_LABELS = {
     "verification_begun": "转初步核实", "settled": "予以了结", "measure_recorded": "登记处理措施",
     "measure_reversed": "撤销处理措施", "name_cleared": "澄清正名", "tolerance_applied": "容错免责申请",
     "tolerance_decided": "容错免责决定", "education_visit": "回访教育", "influence_ended": "减责影响期届满",
+    "public_followup": "举报人补充材料",
 }
 
 # What an event decided, shown beside its label on the timeline (the reason alone does not say it):

@@ -32,3 +32,17 @@ def test_a_merged_case_names_its_target_by_clue_number_and_the_merge_form_reads_
     assert number and number in page
     boss_page = as_user(staff.supervisor).get(f"/complaints/{original.id}").get_data(as_text=True)
     assert re.search(r'<label>并入线索（查询码或线索编号） <input name="target_code" required></label>', boss_page)
+
+
+def test_every_event_kind_the_code_appends_has_a_label():
+    """A new timeline event fails here until it has a Chinese label (the page would show its code)."""
+    import pathlib
+
+    import hotline
+    from hotline.cases.panel import EVENT_LABELS
+
+    kinds = set()
+    for path in pathlib.Path(hotline.__file__).parent.rglob("*.py"):
+        kinds |= set(re.findall(r'\bevent\(\s*\w+,\s*\w+,\s*\w+,\s*"([a-z_]+)"', path.read_text(encoding="utf-8")))
+    assert len(kinds) > 20
+    assert not sorted(kinds - set(EVENT_LABELS)), sorted(kinds - set(EVENT_LABELS))

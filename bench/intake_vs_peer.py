@@ -1,0 +1,224 @@
+"""SMS intake throughput: the product's /twilio/sms against a bare Flask peer, same machine and server.
+
+    .venv/bin/python bench/intake_vs_peer.py --workers 4 --step-seconds 15
+    .venv/bin/python bench/intake_vs_peer.py --worker-class gthread --threads 4   # a lever
+
+Both apps run under gunicorn with the same worker count and class, one after the other, on the
+same PostgreSQL server (database `test`, each in its own schema: `bench_product`, `bench_peer`).
+The product is migrated (`python -m hotline db upgrade`), the demo county loaded and the triage
+model trained (bench/load_intake.py's prepare); the peer is bench/peer_app.py (signature check,
+one INSERT … ON CONFLICT DO NOTHING, TwiML reply).
+
+The generator is open-loop: message k of a step is scheduled at t0 + k/rate and sent then whatever
+happened to earlier ones (asyncio + aiohttp in its own process, up to 2,000 connections), each a
+signed Twilio SMS with a fresh MessageSid and sender. Latency is counted from the scheduled send
+time, so time spent queued in the client or in gunicorn's backlog counts. The client's own lag
+(actual start − scheduled) is reported so a saturated client cannot pass for a fast server.
+
+A rate is held when every request answered 200, p99 < 200 ms and the step finished within 5 % of
+its length. Each app is stepped through its rates until one is not held. Afterwards the product's
+rows are counted: stored (telephony_sms rows with a complaint) must equal sent, each once.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import BASE, ROOT, TEXTS, TOKEN, environment, free_port  # noqa: E402
+from bench.load_intake import percentile, prepare  # noqa: E402
+
+PG_TEST = os.environ.get("BENCH_PG_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def schema_url(schema: str) -> str:
+    return f"{PG_TEST}?options=-csearch_path%3D{schema}"
+
+
+def fresh_schema(schema: str) -> str:
+    import psycopg
+
+    with psycopg.connect(PG_TEST, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return schema_url(schema)
+
+
+def gunicorn(env: dict, app: str, port: int, args, config: str) -> subprocess.Popen:
+    options = ["-c", config, "-w", str(args.workers), "-k", args.worker_class, "-b", f"127.0.0.1:{port}",
+               "--log-level", os.environ.get("BENCH_LOG_LEVEL", "error"), "--timeout", "60", "--backlog", "4096"]
+    if args.worker_class == "gthread":
+        options += ["--threads", str(args.threads)]
+    process = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), *options, app],
+                               env=env, cwd=ROOT, start_new_session=True)
+    import socket
+
+    for _ in range(600):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                time.sleep(3.0)  # let every worker finish importing (the product loads its model lazily)
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"gunicorn {app} did not start")
+
+
+# --- the open-loop generator (its own process) ----------------------------------------------
+
+def signed(prefix: str, k: int) -> tuple[dict, dict]:
+    from twilio.request_validator import RequestValidator
+
+    sid = f"SM{prefix}{k:0{32 - len(prefix)}d}"  # 34 characters, as Twilio's
+    params = {"MessageSid": sid, "AccountSid": "AC" + "b" * 32, "From": f"+86137{k % 10**8:08d}",
+              "To": "+8610690000", "Body": f"{TEXTS[k % len(TEXTS)]}（{prefix}-{k}）", "NumMedia": "0"}
+    return params, {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(BASE + "/twilio/sms", params)}
+
+
+async def _step(port: int, prefix: str, start: int, count: int, rate: float) -> dict:
+    import aiohttp
+
+    requests = [signed(prefix, start + k) for k in range(count)]  # signed before the clock starts
+    latencies, lags, statuses = [], [], {}
+    url = f"http://127.0.0.1:{port}/twilio/sms"
+    connector = aiohttp.TCPConnector(limit=2000)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        t0 = time.perf_counter() + 0.5
+
+        async def one(k: int) -> None:
+            scheduled = t0 + k / rate
+            await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+            lags.append((time.perf_counter() - scheduled) * 1000)
+            params, headers = requests[k]
+            try:
+                async with session.post(url, data=params, headers=headers,
+                                        timeout=aiohttp.ClientTimeout(total=60)) as response:
+                    await response.read()
+                    status = response.status
+            except (aiohttp.ClientError, asyncio.TimeoutError):
+                status = 0
+            latencies.append((time.perf_counter() - scheduled) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+
+        await asyncio.gather(*(one(k) for k in range(count)))
+        wall = time.perf_counter() - t0
+    return {"rate": rate, "sent": count, "ok": statuses.get(200, 0), "statuses": statuses,
+            "wall_s": round(wall, 2), "done_rps": round(count / wall, 1),
+            "p50_ms": percentile(latencies, 0.50), "p99_ms": percentile(latencies, 0.99),
+            "max_ms": percentile(latencies, 1.0), "client_lag_p99_ms": percentile(lags, 0.99)}
+
+
+def _step_process(port, prefix, start, count, rate, queue) -> None:
+    queue.put(asyncio.run(_step(port, prefix, start, count, rate)))
+
+
+def step(port: int, prefix: str, start: int, count: int, rate: float) -> dict:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=_step_process, args=(port, prefix, start, count, rate, queue))
+    process.start()
+    result = queue.get(timeout=3600)
+    process.join()
+    return result
+
+
+def stepped(name: str, port: int, prefix: str, rates: list[float], seconds: float) -> tuple[list[dict], float | None]:
+    step(port, "W" + prefix, 0, 40, 10)  # warm-up: every worker imports, connects, loads the model
+    rows, start, held = [], 0, None
+    for rate in rates:
+        count = int(rate * seconds)
+        row = {"app": name, **step(port, prefix, start, count, rate), "load_avg": os.getloadavg()[0]}
+        start += count
+        rows.append(row)
+        row["held"] = row["ok"] == row["sent"] and row["p99_ms"] < 200 and row["wall_s"] <= seconds * 1.05 + 1
+        print(json.dumps(row, ensure_ascii=False), flush=True)
+        if not row["held"]:
+            break
+        held = rate
+        time.sleep(2)
+    return rows, held
+
+
+def product_stored(url: str, prefix: str) -> dict:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        sms = conn.execute("select count(*), count(distinct message_sid), count(complaint_id) from telephony_sms "
+                           "where message_sid like %s", (f"SM{prefix}%",)).fetchone()
+        complaints = conn.execute("select count(*) from complaint where text like %s",
+                                  (f"%（{prefix}-%",)).fetchone()[0]
+    return {"sms_rows": sms[0], "distinct_sids": sms[1], "with_complaint": sms[2], "complaints": complaints}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
+    parser.add_argument("--threads", type=int, default=4, help="per worker, with --worker-class gthread")
+    parser.add_argument("--step-seconds", type=float, default=15)
+    parser.add_argument("--product-rates", default="10,20,30,40,50,60,80")
+    parser.add_argument("--peer-rates", default="60,120,240,360,480,600")
+    parser.add_argument("--models-dir", default=None,
+                        help="an already trained model folder (skips training, minutes on a loaded machine)")
+    parser.add_argument("--only", choices=["product", "peer"], default=None)
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-vs-peer-"))
+    summary = {"workers": args.workers, "worker_class": args.worker_class,
+               "threads": args.threads if args.worker_class == "gthread" else 1}
+    run = f"{int(time.time()) % 100000:05d}"
+    try:
+        if args.only != "peer":
+            url = fresh_schema("bench_product")
+            env = environment(url, workdir, SMS_JOIN_MINUTES="0")
+            if args.models_dir:
+                env["MODELS_DIR"] = args.models_dir
+            summary["model"] = prepare(env, train=not args.models_dir)["model"]
+            summary["model"] = f"trained ({args.models_dir})" if args.models_dir else summary["model"]
+            port = free_port()
+            server = gunicorn(env, "hotline:create_app()", port, args, str(ROOT / "gunicorn.conf.py"))
+            try:
+                rows, held = stepped("product", port, f"P{run}", [float(r) for r in args.product_rates.split(",")],
+                                     args.step_seconds)
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+            sent = sum(r["sent"] for r in rows)
+            stored = product_stored(url, f"P{run}")
+            summary.update(product_held=held, product_sent=sent, product_stored=stored,
+                           stored_equals_sent=stored["sms_rows"] == stored["distinct_sids"]
+                           == stored["with_complaint"] == stored["complaints"] == sent)
+        if args.only != "product":
+            url = fresh_schema("bench_peer")
+            from bench.peer_app import create_schema
+
+            create_schema(url)
+            env = {**environment(url, workdir), "PEER_DATABASE_URL": url}
+            port = free_port()
+            server = gunicorn(env, "bench.peer_app:create_app()", port, args, "/dev/null")
+            try:
+                rows, held = stepped("peer", port, f"Q{run}", [float(r) for r in args.peer_rates.split(",")],
+                                     args.step_seconds)
+            finally:
+                os.killpg(server.pid, signal.SIGTERM)
+                server.wait(timeout=30)
+            summary["peer_held"] = held
+        if summary.get("product_held") and summary.get("peer_held"):
+            summary["ratio"] = round(summary["product_held"] / summary["peer_held"], 3)
+        summary["load_avg"] = os.getloadavg()
+        print(json.dumps(summary, ensure_ascii=False), flush=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

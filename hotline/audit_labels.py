@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from dataclasses import dataclass
 
 import models.bulletins
@@ -144,13 +145,22 @@ def value_text(value: object) -> str:
     return str(value)
 
 
+_CODE_LIKE = re.compile(r"[a-z_]{4,}")
+
+
 def detail_items(detail: object) -> list[Item]:
     """The entry's detail as labelled items (the raw JSON stays in the export)."""
     if not detail:
         return []
     if not isinstance(detail, dict):
         return [Item("详情", True, value_text(detail))]
-    return [Item(KEY_LABELS.get(k, k), k in KEY_LABELS, value_text(v), k in CODE_KEYS) for k, v in detail.items()]
+    items = []
+    for key, value in detail.items():
+        text = value_text(value)
+        # A value still holding a code (a field or rule name without a label) is shown as code.
+        items.append(Item(KEY_LABELS.get(key, key), key in KEY_LABELS, text,
+                          key in CODE_KEYS or bool(_CODE_LIKE.search(text))))
+    return items
 
 
 def raw_json(detail: object) -> str:

@@ -94,6 +94,9 @@ def _vocabulary() -> dict[str, str]:
                 for key, text in mapping.items():
                     if isinstance(key, enum.Enum) and isinstance(text, str):
                         words.setdefault(str(key.value), text)
+    from hotline.crosscheck.rules import RULES  # the cross-check rules' codes, by their names
+    for code, rule in RULES.items():
+        words.setdefault(code, rule.name)
     return words
 
 

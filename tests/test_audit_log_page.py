@@ -11,6 +11,7 @@ def test_the_page_shows_labels_and_readable_details_and_the_export_the_codes(fac
     auditor = factory.user(Role.auditor)
     audit.record(db, actor=auditor, action="case.disposition_approved", entity="case", entity_id=7,
                  detail={"disposition": "preliminary_verification", "note": None, "named": True})
+    audit.record(db, actor=auditor, action="crosscheck.run", entity="crosscheck_run", detail={"rule": "payroll_household"})
     audit.record(db, actor=auditor, action="widget.frobbed", entity="widget", detail={"gizmo_count": 3})
     db.commit()
     client = login.as_(auditor)
@@ -19,6 +20,7 @@ def test_the_page_shows_labels_and_readable_details_and_the_export_the_codes(fac
     assert "案件：批准处置意见" in page and "处置方式：初步核实" in page and "说明：无" in page and "实名：是" in page
     assert "preliminary_verification" not in visible and ">None<" not in visible and "None" not in visible
     assert ">case.disposition_approved<" not in visible
+    assert "规则：家庭成员财政供养" in page and "payroll_household" not in visible
     # An action or key without a label yet is shown as its code, not hidden.
     assert "<code>widget.frobbed</code>" in page and "<code>gizmo_count</code>：3" in page
     export = client.get("/admin/audit.csv").get_data(as_text=True)

@@ -76,9 +76,9 @@ def test_a_supervisor_builds_and_opens_the_weekly_bulletin(live):
     supervisor = live.page_as(live.factory.user(Role.supervisor))
     week = IsoWeek.containing(utcnow(), live.app.config["SETTINGS"].TIMEZONE)
     supervisor.goto("/bulletins/")
-    supervisor.fill("#week", str(week))
+    supervisor.fill("#value", str(week))
     with supervisor.expect_navigation():
-        supervisor.get_by_role("button", name="立即生成").click()
+        supervisor.get_by_role("button", name="生成草稿").click()
     assert supervisor.locator(".bulletin-title").count() == 1
     assert supervisor.locator("table.figures").count() >= 3
     links = supervisor.locator("a.button").evaluate_all("as => as.map(a => a.getAttribute('href'))")

@@ -88,9 +88,9 @@ def test_stored_script_in_every_free_text_field_never_runs(live, tmp_path):
 
     # This week's bulletin: its typical cases and tables draw on the same records.
     supervisor.goto("/bulletins/")
-    supervisor.fill("#week", str(IsoWeek.containing(utcnow(), live.app.config["SETTINGS"].TIMEZONE)))
+    supervisor.fill("#value", str(IsoWeek.containing(utcnow(), live.app.config["SETTINGS"].TIMEZONE)))
     with supervisor.expect_navigation():
-        supervisor.get_by_role("button", name="立即生成").click()
+        supervisor.get_by_role("button", name="生成草稿").click()
     no_script_ran(supervisor)
 
     complaint_page = f"/complaints/{complaint_id}"

@@ -62,8 +62,13 @@ def retention_purge(dry_run: bool) -> None:
 @with_appcontext
 def backup_command(out: Path) -> None:
     """Back up the database to OUT (SQLite: online backup; PostgreSQL: pg_dump custom format)."""
+    from hotline import audit
+    from hotline.db import engine
     from hotline.trust import backup
 
+    # Seal pending audit entries first, so the copy holds a chain that verifies on its own and the
+    # database differs from it afterwards only by the entry recording this backup.
+    audit.seal(engine(), current_app.config["AUDIT_KEY"])
     try:
         result = backup.backup(current_app.config["SETTINGS"].DATABASE_URL, out)
     except backup.BackupError as exc:

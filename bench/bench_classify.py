@@ -71,7 +71,7 @@ def main() -> None:
 
     from classifiers.artifact import load_artifact  # imports scikit-learn before measuring
     from classifiers.normalize import to_simplified
-    from classifiers.places import _load_function_words
+    from classifiers.places import load_function_words
     from classifiers.segment import get_tokenizer
 
     gc.collect()
@@ -79,7 +79,7 @@ def main() -> None:
     # What the first complaint needs besides the models (load_artifact builds it too).
     get_tokenizer()
     to_simplified("預熱")
-    _load_function_words()
+    load_function_words()
     gc.collect()
     after_warmup = rss_mb()
     triage = load_artifact(models_dir)

@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass
 
 # Weights 2^(17-i) mod 11 for positions 1..17; check = (12 - sum mod 11) mod 11, 10 → X.
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK_CHARS = "10X98765432"  # indexed by (weighted sum mod 11)
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+CHECK_CHARS = "10X98765432"  # indexed by (weighted sum mod 11)
 
 # First two digits: province-level divisions of GB/T 2260 (plus 71 Taiwan, 81/82 HK/Macao).
-_PROVINCES = frozenset(
+PROVINCES = frozenset(
     "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
     "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
 )
@@ -67,8 +67,8 @@ def check_character(first17: str) -> str:
     """ISO 7064 MOD 11-2 check character for the first 17 digits."""
     if len(first17) != 17 or not first17.isdigit():
         raise ValueError("need exactly 17 digits")
-    total = sum(int(digit) * weight for digit, weight in zip(first17, _WEIGHTS))
-    return _CHECK_CHARS[total % 11]
+    total = sum(int(digit) * weight for digit, weight in zip(first17, WEIGHTS))
+    return CHECK_CHARS[total % 11]
 
 
 def clean(raw: str) -> str:
@@ -119,7 +119,7 @@ def validate(raw: object, *, today: dt.date | None = None) -> IdNumberResult:
     sex = "male" if int(number[16]) % 2 == 1 else "female"
     expected = check_character(number[:17])
     common = dict(normalized=number, region_code=region, upgraded_from_15=upgraded)
-    if region[:2] not in _PROVINCES:
+    if region[:2] not in PROVINCES:
         return IdNumberResult(raw_text, False, error=f"地区码无效：{region[:2]}不是省级行政区代码", **common)
     if birth is None:
         return IdNumberResult(raw_text, False, error=f"出生日期无效：{number[6:14]}", **common)

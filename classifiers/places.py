@@ -92,7 +92,8 @@ _FUNCTION_CHARS = frozenset("的地得了着过和与及或但而由从在于向
 _function_words: frozenset[str] | None = None
 
 
-def _load_function_words() -> frozenset[str]:
+def load_function_words() -> frozenset[str]:
+    """jieba's function words, loaded once (triage warms them as it starts)."""
     global _function_words
     if _function_words is None:
         import jieba
@@ -112,7 +113,7 @@ def _ends_like_a_word(name: str) -> bool:
     """Whether the place-name candidate ends in a function word, so it is not a name."""
     if name[-1] in _FUNCTION_CHARS:
         return True
-    function_words = _load_function_words()
+    function_words = load_function_words()
     return name[-2:] in function_words or name[-3:] in function_words
 
 

@@ -115,9 +115,9 @@ class Triage:
     def warm_up(self) -> None:
         """Build what the first complaint would otherwise wait for (about a second): the
         jieba dictionary, the opencc tables, the word list behind place recognition."""
-        from .places import _load_function_words
+        from .places import load_function_words
 
-        _load_function_words()
+        load_function_words()
         self.classify("村支書王某把低保金扣了三千五，電話13800000000，身份证11010519491231002X")
 
     def set_divisions(self, divisions: DivisionIndex | Iterable[str | Division]) -> None:

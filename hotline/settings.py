@@ -178,3 +178,15 @@ def load_settings(overrides: dict | None = None, environ: dict[str, str] | None 
         raise SettingsError(explain(exc)) from None
     settings.check()
     return settings
+
+
+def current() -> Settings:
+    """The running app's settings; outside an app (a script, a unit test) the declared defaults.
+
+    Domain code reads a setting here instead of keeping its own copy of the default.
+    """
+    from flask import current_app, has_app_context
+
+    if has_app_context():
+        return current_app.config["SETTINGS"]
+    return Settings.model_construct()

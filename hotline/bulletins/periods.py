@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from hotline.bulletins.weeks import IsoWeek, WeekError, _local_midnight
+from hotline.bulletins.weeks import IsoWeek, WeekError, local_midnight
 
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _QUARTER = re.compile(r"^\s*(\d{4})-?Q([1-4])\s*$", re.IGNORECASE)
@@ -121,7 +121,7 @@ def _date(day: dt.date) -> str:
 
 
 def _year_start(day: dt.date, zone: str) -> dt.datetime:
-    return _local_midnight(dt.date(day.year, 1, 1), zone)
+    return local_midnight(dt.date(day.year, 1, 1), zone)
 
 
 def week(text: str, zone: str) -> Period:
@@ -174,7 +174,7 @@ def parse_date(text: str, what: str) -> dt.date:
 
 
 def _calendar(kind: str, key: str, first: dt.date, after: dt.date, zone: str, title: str = "") -> Period:
-    start, end = _local_midnight(first, zone), _local_midnight(after, zone)
+    start, end = local_midnight(first, zone), local_midnight(after, zone)
     last_day = after - dt.timedelta(days=1)
     year_start = _year_start(last_day, zone)
     anchor = IsoWeek(*last_day.isocalendar()[:2])

@@ -63,11 +63,11 @@ class IsoWeek:
 
     def start(self, zone: str) -> dt.datetime:
         """Monday 00:00 local time, as an aware UTC datetime."""
-        return _local_midnight(self.monday, zone)
+        return local_midnight(self.monday, zone)
 
     def end(self, zone: str) -> dt.datetime:
         """The next Monday 00:00 local time (exclusive), in UTC."""
-        return _local_midnight(self.monday + dt.timedelta(days=7), zone)
+        return local_midnight(self.monday + dt.timedelta(days=7), zone)
 
     def previous(self, count: int = 1) -> "IsoWeek":
         monday = self.monday - dt.timedelta(weeks=count)
@@ -89,7 +89,8 @@ class IsoWeek:
         return f"{self.year}年第{self.week}周（{mon.year}年{mon.month}月{mon.day}日至{tail}）"
 
 
-def _local_midnight(day: dt.date, zone: str) -> dt.datetime:
+def local_midnight(day: dt.date, zone: str) -> dt.datetime:
+    """The UTC instant at which `day` begins in `zone`."""
     local = dt.datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(zone))
     return local.astimezone(dt.timezone.utc)
 

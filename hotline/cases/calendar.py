@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import chinese_calendar
 from sqlmodel import Session, select
 
+from hotline import settings
 from models.calendar import CalendarDay
 
 MAX_SPAN_DAYS = 3660  # a deadline further out than ten years is a bug, not a calendar question
@@ -27,9 +28,9 @@ def package_years() -> range:
 class WorkCalendar:
     """Working-day arithmetic over one snapshot of the admin-entered days."""
 
-    def __init__(self, overrides: dict[dt.date, bool] | None = None, zone: str = "Asia/Shanghai"):
+    def __init__(self, overrides: dict[dt.date, bool] | None = None, zone: str | None = None):
         self.overrides = dict(overrides or {})
-        self.zone = ZoneInfo(zone)
+        self.zone = ZoneInfo(zone or settings.current().TIMEZONE)
         self._known = package_years()
 
     def is_workday(self, day: dt.date) -> bool:
@@ -81,7 +82,7 @@ class WorkCalendar:
         return local.astimezone(dt.timezone.utc)
 
 
-def load(session: Session, zone: str = "Asia/Shanghai") -> WorkCalendar:
+def load(session: Session, zone: str | None = None) -> WorkCalendar:
     """A calendar with every admin-entered day (a few dozen rows a year)."""
     rows = session.exec(select(CalendarDay.day, CalendarDay.workday)).all()
     return WorkCalendar({day: workday for day, workday in rows}, zone)

@@ -3,15 +3,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, has_app_context
 from sqlmodel import Session, select
 
+from hotline import settings
 from hotline.cases import calendar as workcal
 from models.base import utcnow
 from models.cases import Case, CaseDeadline, CaseExtension, DeadlineKind
 
-DEFAULT_DAYS = {DeadlineKind.assignment: 1, DeadlineKind.disposition: 15, DeadlineKind.verification: 30,
-                DeadlineKind.investigation: 90, DeadlineKind.feedback: 15}
 MAX_EXTENSION_DAYS = 60
 
 
@@ -19,18 +17,13 @@ class DeadlineError(ValueError):
     """A deadline change that cannot be made; the message is in Chinese."""
 
 
-def setting(name: str, default: int) -> int:
-    if has_app_context():
-        return int(getattr(current_app.config["SETTINGS"], name, default))
-    return default
-
-
 def days_for(kind: DeadlineKind) -> int:
-    return setting(f"DEADLINE_{kind.value.upper()}_DAYS", DEFAULT_DAYS[kind])
+    """Working days a step of this kind is given (settings DEADLINE_<KIND>_DAYS)."""
+    return int(getattr(settings.current(), f"DEADLINE_{kind.value.upper()}_DAYS"))
 
 
 def zone() -> str:
-    return current_app.config["SETTINGS"].TIMEZONE if has_app_context() else "Asia/Shanghai"
+    return settings.current().TIMEZONE
 
 
 def calendar_for(session: Session) -> workcal.WorkCalendar:

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz
 from sqlmodel import Session, select
 
+from hotline import settings
 from hotline.cases import deadlines
 from hotline.cases.workflow import WorkflowError, event, sync_complaint
 from models.base import utcnow
@@ -57,10 +58,10 @@ class TextHints:
 def text_hints(session: Session, text: str) -> TextHints:
     """Known places and named people in the text (the county's divisions, 王某某, 村支书李某)."""
     from classifiers.extract import extract_entities
-    from hotline.triage.service import _divisions
+    from hotline.triage.service import known_divisions
 
     hints = TextHints()
-    for entity in extract_entities(text, _divisions(session)):
+    for entity in extract_entities(text, known_divisions(session)):
         attrs = entity.attrs or {}
         if entity.kind == "place" and attrs.get("known") and attrs.get("ref") is not None:
             if attrs.get("level") == "village" and hints.village_id is None:
@@ -138,8 +139,6 @@ def case_of(session: Session, complaint: Complaint) -> Case | None:
 
 def merge(*, session: Session, source: Complaint, target: Complaint, actor, reason: str = "") -> Case:
     """Merge `source` into `target` (并单); returns the surviving case."""
-    from flask import current_app, has_app_context
-
     from hotline.cases import supervision
 
     role = getattr(actor, "role", None)
@@ -179,7 +178,7 @@ def merge(*, session: Session, source: Complaint, target: Complaint, actor, reas
     session.add(target_case)
     event(session, target_case, actor, "merged_in", reason or None, complaint_id=source.id,
           repeat_count=target.repeat_count)
-    threshold = current_app.config["SETTINGS"].SUPERVISE_REPEAT_THRESHOLD if has_app_context() else 3
+    threshold = settings.current().SUPERVISE_REPEAT_THRESHOLD
     if target.repeat_count >= threshold and not target_case.supervised:
         event(session, target_case, None, "supervision_suggested",
               f"同一问题已被反映{target.repeat_count}次，建议挂牌督办", repeat_count=target.repeat_count)

@@ -3,35 +3,23 @@ from __future__ import annotations
 
 import logging
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from hotline.cases import deadlines
+from hotline.cases import deadlines, routing, transitions
 from models.base import utcnow
 from models.cases import Case, DeadlineKind
 from models.complaints import Complaint
-from models.offices import Office, OfficeKind
 
 log = logging.getLogger(__name__)
 
 
-def case_management_office(session: Session) -> Office:
-    """The 案管室: where complaints no routing rule claims wait for manual dispatch."""
-    office = session.exec(select(Office).where(Office.kind == OfficeKind.case_management)).first()
-    if office is None:
-        office = Office(name="案件监督管理室", kind=OfficeKind.case_management)
-        session.add(office)
-        session.flush()
-    return office
-
-
-def open_case(*, session: Session, complaint: Complaint, actor: object | None) -> Case:
+def open_case(*, session: Session, complaint: Complaint, actor: object | None,
+              merge_into: int | None = None) -> Case:
     """Create the complaint's case in the office chosen by routing (or the 案管室).
 
-    When the operator ticked a likely duplicate on the intake form (`merge_into`), the new case is
-    merged into that one at once and the surviving case is returned.
+    When the operator ticked a likely duplicate on the intake form, `merge_into` is that complaint's
+    id: the new case is merged into it at once and the surviving case is returned.
     """
-    from hotline.cases import routing, workflow
-
     chosen = routing.route(session, complaint)
     opened = complaint.received_at or utcnow()
     case = Case(complaint_id=complaint.id, office_id=chosen.office.id, opened_at=opened,
@@ -44,10 +32,10 @@ def open_case(*, session: Session, complaint: Complaint, actor: object | None) -
     deadlines.start(session, case, DeadlineKind.assignment, at=opened)
     note = (f"按规则“{chosen.rule.name}”转{chosen.office.name}" if chosen.rule
             else f"无匹配的分办规则，转{chosen.office.name}人工分办")
-    workflow.event(session, case, actor, "opened", note, office_id=chosen.office.id,
+    transitions.event(session, case, actor, "opened", note, office_id=chosen.office.id,
                    rule_id=chosen.rule.id if chosen.rule else None, helper_office_ids=chosen.helper_office_ids)
-    workflow.sync_complaint(session, case)
-    target = _requested_merge_target(session, complaint)
+    transitions.sync_complaint(session, case)
+    target = _merge_target(session, complaint, merge_into)
     if target is not None:
         from hotline.cases.duplicates import merge
 
@@ -55,19 +43,14 @@ def open_case(*, session: Session, complaint: Complaint, actor: object | None) -
             with session.begin_nested():
                 return merge(session=session, source=complaint, target=target, actor=actor,
                              reason="接线员登记时确认为重复举报")
-        except workflow.WorkflowError as exc:  # never lose the report over a merge
+        except transitions.WorkflowError as exc:  # never lose the report over a merge
             log.warning("merge at intake refused: %s", exc)
     return case
 
 
-def _requested_merge_target(session: Session, complaint: Complaint) -> Complaint | None:
-    """The duplicate the operator chose on the intake form (cases/_duplicates_slot.html), if any."""
-    from flask import has_request_context, request
-
-    if not has_request_context() or request.endpoint != "intake.new" or request.method != "POST":
+def _merge_target(session: Session, complaint: Complaint, merge_into: int | None) -> Complaint | None:
+    """The earlier complaint the operator chose to merge into (cases/_duplicates_slot.html), if any."""
+    if merge_into is None:
         return None
-    raw = request.form.get("merge_into", "")
-    if not raw.isdigit():
-        return None
-    target = session.get(Complaint, int(raw))
+    target = session.get(Complaint, merge_into)
     return target if target is not None and target.id != complaint.id else None

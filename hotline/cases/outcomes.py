@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from sqlmodel import Session, select
 
+from hotline import settings
 from hotline.cases import four_forms
 from hotline.cases.transitions import WorkflowError, check, event
 from models.base import utcnow
@@ -74,7 +74,7 @@ def parse_date(raw, what: str, *, required: bool = True) -> dt.date | None:
 
 def today() -> dt.date:
     """Today in the commission's time zone (dates on outcome records are local dates)."""
-    zone = current_app.config["SETTINGS"].TIMEZONE if has_app_context() else "Asia/Shanghai"
+    zone = settings.current().TIMEZONE
     return utcnow().astimezone(ZoneInfo(zone)).date()
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from hotline import settings
 from hotline.cases import deadlines
 from models.base import utcnow
 from models.cases import (DEADLINE_LABELS, Case, CaseDeadline, CaseEvent, CaseNotice, CaseReminder,
@@ -72,7 +73,7 @@ def _open_deadlines(session: Session, until: dt.datetime):
 def remind(session: Session, *, now: dt.datetime | None = None, report: RunReport | None = None) -> RunReport:
     """Tell the holder (or the office's supervisors) of deadlines within REMIND_BEFORE_DAYS working days."""
     now, report = now or utcnow(), report or RunReport()
-    before = deadlines.setting("REMIND_BEFORE_DAYS", 2)
+    before = settings.current().REMIND_BEFORE_DAYS
     cal = deadlines.calendar_for(session)
     horizon = now + dt.timedelta(days=before * 3 + 14)
     for row, case in _open_deadlines(session, horizon):

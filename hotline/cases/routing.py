@@ -5,12 +5,11 @@ found for the complaint's township, sends the complaint to the 案管室 for man
 """
 from __future__ import annotations
 
-import decimal
 from dataclasses import dataclass
 
 from sqlmodel import Session, func, select
 
-from hotline import audit
+from hotline import audit, money
 from models.base import utcnow
 from models.complaints import AccusedPerson, Complaint
 from models.divisions import Township, Village
@@ -74,10 +73,18 @@ def _office_for(session: Session, rule: RoutingRule, complaint: Complaint) -> Of
         .order_by(Office.id)).first()
 
 
+def case_management_office(session: Session) -> Office:
+    """The 案管室: where complaints no routing rule claims wait for manual dispatch."""
+    office = session.exec(select(Office).where(Office.kind == OfficeKind.case_management)).first()
+    if office is None:
+        office = Office(name="案件监督管理室", kind=OfficeKind.case_management)
+        session.add(office)
+        session.flush()
+    return office
+
+
 def route(session: Session, complaint: Complaint) -> Route:
     """The office the complaint goes to and the rule that chose it (None: the 案管室)."""
-    from hotline.cases.opening import case_management_office
-
     levels = set(session.exec(select(AccusedPerson.level).where(AccusedPerson.complaint_id == complaint.id)).all())
     for rule in rules(session):
         if not matches(rule, complaint, levels):
@@ -138,13 +145,11 @@ def clean_rule(session: Session, form: dict) -> dict:
                                     "被反映人层级不正确", errors)
     amount = (form.get("min_amount_yuan") or "").strip()
     values["min_amount_yuan"] = None
-    if amount:
+    if amount:  # read as intake reads the amount it is compared with (5000, 5000元, 5千, 五千)
         try:
-            values["min_amount_yuan"] = decimal.Decimal(amount).quantize(decimal.Decimal("0.01"))
-            if values["min_amount_yuan"] < 0:
-                raise decimal.InvalidOperation
-        except (decimal.InvalidOperation, ValueError):
-            errors["min_amount_yuan"] = "金额下限须为不小于0的数字（元）"
+            values["min_amount_yuan"] = money.parse_yuan(amount)
+        except ValueError as exc:
+            errors["min_amount_yuan"] = f"金额下限：{exc}"
     repeat = _int(form.get("min_repeat_count"), "min_repeat_count", "重复举报次数须为整数", errors)
     if repeat is not None and repeat < 1:
         errors["min_repeat_count"] = "重复举报次数须不小于1"

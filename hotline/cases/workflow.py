@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from hotline import money
+from hotline import money, settings
 from hotline.cases import deadlines, outcomes, supervision
 from hotline.cases.transitions import (ACTIONS, WORKING, Action, S, WorkflowError, check,  # noqa: F401
                                        event, latest_visit, may, role_of, supervised_office_ids,
@@ -72,7 +72,7 @@ def assign(*, session: Session, case: Case, inspector: User | None, actor) -> Ca
 
 def send_back_deadline(session: Session, case: Case):
     start = case.office_received_at or case.opened_at
-    days = deadlines.setting("DEADLINE_SEND_BACK_DAYS", 1)
+    days = settings.current().DEADLINE_SEND_BACK_DAYS
     return deadlines.calendar_for(session).add_working_days(start, days)
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from hotline import settings
 from hotline.cases import deadlines
 from hotline.clues.registration import setting
 from models.base import utcnow
@@ -83,7 +84,7 @@ def _tell(session: Session, *, clue: Clue, case: Case, kind: str, key: str, reci
 def run(session: Session, *, now: dt.datetime | None = None) -> DutyReport:
     """Remind of duties due soon and escalate those overdue (safe to re-run)."""
     now, report = now or utcnow(), DutyReport()
-    before = deadlines.setting("REMIND_BEFORE_DAYS", 2)
+    before = settings.current().REMIND_BEFORE_DAYS
     cal = deadlines.calendar_for(session)
     for clue, case in _candidates(session, now + dt.timedelta(days=before * 3 + 14)):
         for duty, due in open_duties(session, clue):

@@ -17,6 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from classifiers import idnumber
 from hotline import controlchars
 from hotline.crosscheck import values
 
@@ -103,11 +104,11 @@ class Cached:
 
 
 # --- ID numbers -------------------------------------------------------------------------------
-_WEIGHTS = np.array(values._WEIGHTS, dtype=np.int64)
-_CHECK = np.frombuffer(values._CHECK.encode("ascii"), dtype=np.uint8)
+_WEIGHTS = np.array(idnumber.WEIGHTS, dtype=np.int64)
+_CHECK = np.frombuffer(idnumber.CHECK_CHARS.encode("ascii"), dtype=np.uint8)
 _MONTH_DAYS = np.array((0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))
 _PROVINCES = np.zeros(100, dtype=bool)
-for _code in values.idnumber._PROVINCES:
+for _code in idnumber.PROVINCES:
     _PROVINCES[int(_code)] = True
 
 
@@ -140,7 +141,7 @@ def _valid_rows(grid: np.ndarray) -> np.ndarray:
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     days = _MONTH_DAYS[np.clip(month, 0, 12)] + ((month == 2) & leap)
     ymd = year * 10000 + month * 100 + day
-    today = values._TODAY
+    today = values.BIRTHS_UNTIL
     ok &= (month >= 1) & (month <= 12) & (day >= 1) & (day <= days)
     ok &= (ymd >= 19000101) & (ymd <= today.year * 10000 + today.month * 100 + today.day)
     ok &= _CHECK[(d[:, :17] @ _WEIGHTS) % 11] == grid[:, 17]

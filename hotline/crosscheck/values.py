@@ -12,7 +12,7 @@ import functools
 import re
 
 from classifiers import idnumber
-from hotline import controlchars
+from hotline import controlchars, money
 
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _FULLWIDTH[0x3000] = 0x20
@@ -39,29 +39,16 @@ def text(value: object) -> str:
 
 
 # --- amounts -------------------------------------------------------------------------------
-_AMOUNT_RE = re.compile(r"^[+]?(\d+(?:\.\d+)?)(万元|万|千元|千|元|圆)?$")
-_CENT = decimal.Decimal("0.01")
-
 
 def amount(value: object) -> decimal.Decimal:
-    """'1,200元', '￥1200.00', '1.2万', 1200 → Decimal('1200.00')."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        result = decimal.Decimal(str(value))
-    else:
-        raw = str(value or "").translate(_FULLWIDTH)
-        cleaned = re.sub(r"[\s,，￥¥]|RMB|人民币", "", raw)
-        match = _AMOUNT_RE.match(cleaned)
-        if not match:
-            raise ValueError(f"金额格式不正确：“{raw.strip()}”")
-        result = decimal.Decimal(match.group(1))
-        unit = match.group(2) or ""
-        if unit.startswith("万"):
-            result *= 10000
-        elif unit.startswith("千"):
-            result *= 1000
-    if result < 0 or result > decimal.Decimal("1e11"):
-        raise ValueError(f"金额超出范围：{value}")
-    return result.quantize(_CENT)
+    """'1,200元', '￥1200.00', '1.2万', '三千五', 1200 → Decimal('1200.00'), by the one money parser.
+
+    A roll is typed by hand before it is exported, so the forms an operator types at intake
+    (hotline.money) are the forms a roll holds; an explicit '+' sign is tolerated as before.
+    """
+    if isinstance(value, str):
+        value = value.strip().removeprefix("+")
+    return money.parse_yuan(value)
 
 
 # --- dates ---------------------------------------------------------------------------------
@@ -111,9 +98,10 @@ def date(value: object) -> dt.date:
 
 # --- ID numbers ----------------------------------------------------------------------------
 _ID18 = re.compile(r"[1-9]\d{16}[\dX]")
-_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_CHECK = "10X98765432"
-_TODAY = dt.date.today()
+_WEIGHTS = idnumber.WEIGHTS
+_CHECK = idnumber.CHECK_CHARS
+# The latest birth date an ID may carry: the day the process started (`_birth_ok` is cached by value).
+BIRTHS_UNTIL = dt.date.today()
 
 
 @functools.lru_cache(maxsize=65536)
@@ -122,7 +110,7 @@ def _birth_ok(digits8: str) -> dt.date | None:
         born = dt.date(int(digits8[:4]), int(digits8[4:6]), int(digits8[6:]))
     except ValueError:
         return None
-    return born if dt.date(1900, 1, 1) <= born <= _TODAY else None
+    return born if dt.date(1900, 1, 1) <= born <= BIRTHS_UNTIL else None
 
 
 def id_cell(value: object) -> str:
@@ -144,7 +132,7 @@ def check_id(value: object) -> tuple[str | None, str, str | None, dt.date | None
     raw = id_cell(value)
     if len(raw) == 18:
         upper = raw.upper() if raw[17] == "x" else raw
-        if _ID18.fullmatch(upper) and upper[:2] in idnumber._PROVINCES:
+        if _ID18.fullmatch(upper) and upper[:2] in idnumber.PROVINCES:
             born = _birth_ok(upper[6:14])
             if born is not None:
                 total = 0
@@ -203,7 +191,7 @@ def id_variants(number: str, *, keep_birth: bool = False) -> set[str]:
         candidates.append(number[:16] + number[17] + number[16])
     found = set()
     for candidate in candidates:
-        if candidate[:2] not in idnumber._PROVINCES or _birth_ok(candidate[6:14]) is None:
+        if candidate[:2] not in idnumber.PROVINCES or _birth_ok(candidate[6:14]) is None:
             continue  # refused by check_id too, after a slower look
         valid, _clean, _err, _born = check_id(candidate)
         if valid:

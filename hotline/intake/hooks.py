@@ -25,8 +25,8 @@ def classify(*, session: Session, complaint: Complaint) -> None:
         complaint.triage_state = TriageState.unclassified
 
 
-def route(*, session: Session, complaint: Complaint, user: object | None) -> None:
-    """Open the complaint's case in the office the routing table chooses."""
+def route(*, session: Session, complaint: Complaint, user: object | None, merge_into: int | None = None) -> None:
+    """Open the complaint's case in the office the routing table chooses (merged when asked)."""
     from hotline.cases.opening import open_case
 
-    open_case(session=session, complaint=complaint, actor=user)
+    open_case(session=session, complaint=complaint, actor=user, merge_into=merge_into)

@@ -56,6 +56,8 @@ class IntakeData:
     extra: dict = field(default_factory=dict)
     # The clue register's source (empty: the channel's default) and a referral's details.
     clue: SourceInput = field(default_factory=SourceInput)
+    # The earlier complaint the operator confirmed this one repeats (the intake form's 并单 choice).
+    merge_into: str | int | None = None
 
 
 @dataclass
@@ -298,7 +300,7 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
                                                  "anonymous": complainant is None})
     register_clue(session=session, complaint=complaint, source=cleaned.clue_source,
                   named=complainant is not None and bool(cleaned.name), actor=user)
-    hooks.route(session=session, complaint=complaint, user=user)
+    hooks.route(session=session, complaint=complaint, user=user, merge_into=_as_int(data.merge_into))
     return complaint
 
 

@@ -59,6 +59,7 @@ def _intake_data(form) -> service.IntakeData:
         clue=SourceInput(form.get("clue_source", ""), form.get("referring_body", ""),
                          form.get("referral_doc_number", ""), form.get("referral_date", ""),
                          form.get("referral_due_date", "")),
+        merge_into=form.get("merge_into") or None,
     )
 
 

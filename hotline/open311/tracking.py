@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from hotline import receipts, scope
+from hotline import receipts, scope, settings
 from hotline.open311 import catalogue
 from hotline.open311.service import MAX_IDS, MAX_RESULTS, MERGED_NOTE, STAGE_NOTES, Open311Error
 from models.base import utcnow
@@ -122,8 +122,6 @@ class _Context:
 
     @classmethod
     def load(cls, session: Session, complaints: list[Complaint]) -> "_Context":
-        from flask import current_app, has_app_context
-
         targets = {c.merged_into_id for c in complaints if c.merged_into_id}
         merged = {c.id: c for c in session.exec(select(Complaint).where(Complaint.id.in_(targets))).all()} \
             if targets else {}
@@ -131,7 +129,7 @@ class _Context:
         ids = {h.id for h in handled.values()}
         cases = {c.complaint_id: c for c in session.exec(select(Case).where(Case.complaint_id.in_(ids))).all()} \
             if ids else {}
-        zone = ZoneInfo(current_app.config["SETTINGS"].TIMEZONE if has_app_context() else "Asia/Shanghai")
+        zone = ZoneInfo(settings.current().TIMEZONE)
         return cls(handled, cases, {o.id: o for o in session.exec(select(Office)).all()},
                    {t.id: t for t in session.exec(select(Township)).all()},
                    {v.id: v for v in session.exec(select(Village)).all()}, zone)

@@ -87,4 +87,4 @@ def outage_reply(kind: str, settings: Settings) -> str:
         response.hangup()
         return str(response)
     response.say(f"您好，这里是{settings.COMMISSION_NAME}监督举报热线。系统正在维护，通话可能被录音。", **voice.SAY)
-    return str(voice._record(response, "请在提示音后留言反映问题，讲完请按井号键，受理后查询码将以短信发送给您。"))
+    return str(voice.record_message(response, "请在提示音后留言反映问题，讲完请按井号键，受理后查询码将以短信发送给您。"))

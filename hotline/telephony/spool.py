@@ -45,7 +45,8 @@ def database_unavailable(exc: BaseException) -> bool:
 
 
 @contextmanager
-def _locked(directory: Path, name: str = _LOCK, *, blocking: bool = True) -> Iterator[bool]:
+def locked(directory: Path, name: str = _LOCK, *, blocking: bool = True) -> Iterator[bool]:
+    """Hold the spool folder's file lock (yields False when not blocking and another holds it)."""
     directory.mkdir(parents=True, exist_ok=True)
     fd = os.open(directory / name, os.O_RDWR | os.O_CREAT, 0o600)
     try:
@@ -66,7 +67,7 @@ def append(directory: Path, *, kind: str, form, received_at: dt.datetime, path: 
                          ensure_ascii=False)
     # Sealed like any identity: a spooled SMS holds the sender's number and words.
     line = json.dumps({"v": 2, "kind": kind, "sealed": vault().seal(payload, field="spool")}) + "\n"
-    with _locked(directory):
+    with locked(directory):
         fd = os.open(directory / INBOX, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             os.write(fd, line.encode("utf-8"))
@@ -95,11 +96,11 @@ def replay(*, directory: Path, engine: sa.Engine, settings: Settings, identity_k
     report = ReplayReport()
     if not directory.exists():
         return report
-    with _locked(directory, _REPLAY_LOCK, blocking=False) as mine:
+    with locked(directory, _REPLAY_LOCK, blocking=False) as mine:
         if not mine:
             report.busy = True
             return report
-        with _locked(directory):
+        with locked(directory):
             if (directory / INBOX).exists():
                 stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
                 os.replace(directory / INBOX, directory / f"replay-{stamp}-{os.getpid()}.jsonl")
@@ -121,7 +122,7 @@ def _replay_file(path: Path, directory: Path, engine, settings, identity_key, re
             os.replace(scratch, path)
             return False
         if outcome == "rejected":
-            with _locked(directory):
+            with locked(directory):
                 with (directory / REJECTED).open("a", encoding="utf-8") as out:
                     out.write(line + "\n")
             report.rejected += 1

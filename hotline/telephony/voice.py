@@ -112,7 +112,8 @@ def _is_workday(day: dt.date, settings: Settings, session: Session | None) -> bo
     return calendar.load(session, settings.TIMEZONE).is_workday(day)
 
 
-def _record(response: VoiceResponse, prompt: str) -> VoiceResponse:
+def record_message(response: VoiceResponse, prompt: str) -> VoiceResponse:
+    """Say the prompt, then record the caller's message (ends on # or silence)."""
     response.say(prompt, **SAY)
     response.record(action="/twilio/voice/recorded", method="POST", max_length=300, timeout=8,
                     finish_on_key="#", play_beep=True)
@@ -131,7 +132,7 @@ def choose(*, session: Session, form, settings: Settings, identity_key: bytes, n
         gather = response.gather(input="speech", language=SPEECH_LANGUAGE, action="/twilio/voice/report",
                                  method="POST", speech_timeout="auto", timeout=6)
         gather.say("请在听到提示后讲述您要反映的问题：什么时间、什么地点、什么人、什么事。讲完后请稍候。", **SAY)
-        _record(response, "没有识别到您的讲话，请在提示音后留言，讲完请按井号键。")
+        record_message(response, "没有识别到您的讲话，请在提示音后留言，讲完请按井号键。")
     elif digit == "2":
         call.state = CallState.querying
         gather = response.gather(input="dtmf", num_digits=receipts.LENGTH, finish_on_key="#",
@@ -152,7 +153,7 @@ def _to_operator(session: Session, call: PhoneCall, response: VoiceResponse, set
                  now: dt.datetime) -> None:
     if not in_office_hours(settings, now, session):
         call.state = CallState.after_hours
-        _record(response, f"现在是非工作时间，人工服务时间为工作日{settings.OFFICE_HOURS.replace(',', '，')}。"
+        record_message(response, f"现在是非工作时间，人工服务时间为工作日{settings.OFFICE_HOURS.replace(',', '，')}。"
                           "您可以在提示音后留言反映问题，讲完请按井号键；也可在工作时间再次来电。")
         return
     call.state, call.routed_at = CallState.operator, now
@@ -176,7 +177,7 @@ def dialed(*, session: Session, form, settings: Settings, identity_key: bytes, n
         return response
     call.state = CallState.voicemail
     session.add(call)
-    return _record(response, "坐席繁忙，请在提示音后留言反映问题，讲完请按井号键。")
+    return record_message(response, "坐席繁忙，请在提示音后留言反映问题，讲完请按井号键。")
 
 
 def _existing_report(session: Session, call_sid: str) -> Complaint | None:
@@ -223,12 +224,12 @@ def report(*, session: Session, form, settings: Settings, identity_key: bytes, n
         existing = _existing_report(session, call.call_sid)
         if existing is not None:
             return _receipt_said(existing)
-        return _record(VoiceResponse(), "没有识别到您的讲话，请在提示音后留言，讲完请按井号键。")
+        return record_message(VoiceResponse(), "没有识别到您的讲话，请在提示音后留言，讲完请按井号键。")
     try:
         with session.begin_nested():
             complaint = _log_report(session, call, speech, settings, identity_key, now)
     except service.IntakeError:
-        return _record(VoiceResponse(), "未能记录您的讲话，请在提示音后留言，讲完请按井号键。")
+        return record_message(VoiceResponse(), "未能记录您的讲话，请在提示音后留言，讲完请按井号键。")
     return _receipt_said(complaint)
 
 

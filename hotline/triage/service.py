@@ -35,15 +35,15 @@ def model_store(session: Session) -> ModelStore:
     # Divisions change in another process too (`county import`, another web worker's admin screen).
     current = county_names.version(session)
     if store is None:
-        store = ModelStore(app.config["SETTINGS"].MODELS_DIR, divisions=_divisions(session))
+        store = ModelStore(app.config["SETTINGS"].MODELS_DIR, divisions=known_divisions(session))
         app.extensions["triage_store"] = store
     elif app.extensions.get("triage_divisions_version") != current:
-        store.set_divisions(_divisions(session))
+        store.set_divisions(known_divisions(session))
     app.extensions["triage_divisions_version"] = current
     return store
 
 
-def _divisions(session: Session) -> list[Division]:
+def known_divisions(session: Session) -> list[Division]:
     """Names in use, and former names pointing at today's division (hotline.county.names)."""
     return [Division(name, level, ref) for name, level, ref in county_names.gazetteer(session)]
 
@@ -51,7 +51,7 @@ def _divisions(session: Session) -> list[Division]:
 def refresh_divisions(session: Session) -> None:
     """Call after divisions change, so place extraction knows the new names."""
     if has_app_context() and "triage_store" in current_app.extensions:
-        current_app.extensions["triage_store"].set_divisions(_divisions(session))
+        current_app.extensions["triage_store"].set_divisions(known_divisions(session))
 
 
 def triage_complaint(*, session: Session, complaint: Complaint) -> bool:

@@ -52,6 +52,16 @@ def test_merging_at_intake_keeps_both_contacts_and_counts_the_repeat(village_cas
     assert "并入的重复举报（1）" in page
 
 
+def test_it_merges_at_intake_from_the_merge_into_it_is_given_without_a_form(village_case, factory, staff, db):
+    # The domain takes the operator's choice as data (IntakeData.merge_into), not from flask.request:
+    # a command or job logging a repeat report merges the same way.
+    original = db.get(Complaint, village_case.complaint_id)
+    repeat = factory.complaint(TEXT + "又一次反映", user=staff.operator, accused_name="王某",
+                               accused_level="village_cadre", merge_into=original.id)
+    assert repeat.merged_into_id == original.id
+    assert factory.complaint(TEXT + "无关的一次", user=staff.operator).merged_into_id is None
+
+
 def test_a_third_report_suggests_supervision(village_case, factory, staff, db):
     original = db.get(Complaint, village_case.complaint_id)
     for i in range(2):

@@ -1,6 +1,7 @@
 """Complaints are routed by the admin-edited table: ordered rules, first match wins."""
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
 from hotline.cases import routing
@@ -73,3 +74,15 @@ def test_the_admin_edits_a_rule_through_the_web(county, staff, as_user, db):
     db.expire_all()
     assert db.get(RoutingRule, rule.id).name == "村干部转属地乡镇纪委（修订）"
     assert as_user(staff.inspector).get("/cases/rules").status_code == 403
+
+
+def test_a_rules_amount_threshold_is_read_as_intake_reads_amounts(county, db):
+    # The threshold is compared with the amount intake parsed, so both take the same forms.
+    form = {"name": "涉及金额五千以上", "lead_office_id": str(county["offices"]["县纪委监委"].id)}
+    for typed, yuan in (("5000", "5000.00"), ("五千", "5000.00"), ("0.5万", "5000.00"), ("2.5万元", "25000.00")):
+        assert str(routing.clean_rule(db, {**form, "min_amount_yuan": typed})["min_amount_yuan"]) == yuan
+    for typed, reason in (("五千多", "不是确切金额"), ("-5", "格式不正确"), ("很多", "格式不正确")):
+        with pytest.raises(routing.RoutingError) as refused:
+            routing.clean_rule(db, {**form, "min_amount_yuan": typed})
+        message = refused.value.errors["min_amount_yuan"]
+        assert message.startswith("金额下限：") and reason in message

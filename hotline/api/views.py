@@ -123,7 +123,7 @@ def _with_case(complaint: Complaint) -> dict:
 def get_complaint(code: str):
     """Status of a complaint by its receipt code or clue number."""
     db = get_session()
-    complaint = service.find_by_code(db, code)
+    complaint = service.find_by_code(db, code)  # staff tokens: the clue number finds it too
     if complaint is None or not scope.may_see_complaint(db, g.api_user, complaint):  # no hint it exists
         return error_response(404, "查询码不存在或格式不正确", "not_found")
     return jsonify(_with_case(complaint))

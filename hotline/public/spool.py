@@ -20,7 +20,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from hotline.public import service
-from hotline.telephony.spool import locked, database_unavailable
+from hotline.telephony import spool as webhook_spool
+from hotline.telephony.spool import append_line, database_unavailable, locked
 from hotline.vault import VaultError, vault
 
 log = logging.getLogger(__name__)
@@ -41,19 +42,7 @@ def append(folder: Path, report: service.WebReport, *, nonce: str, issued: servi
     fields["files"] = [[name, base64.b64encode(data).decode("ascii")] for name, data in report.files]
     payload = json.dumps({"report": fields, "nonce": nonce, "code": issued.receipt_code,
                           "key": issued.access_key, "received_at": received_at.isoformat()}, ensure_ascii=False)
-    line = json.dumps({"v": 1, "sealed": vault().seal(payload, field="public-spool")}) + "\n"
-    with locked(folder):
-        fd = os.open(folder / INBOX, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        try:
-            os.write(fd, line.encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def pending(folder: Path) -> int:
-    files = [folder / INBOX, *folder.glob("replay-*.jsonl")] if folder.exists() else []
-    return sum(sum(1 for line in f.open(encoding="utf-8") if line.strip()) for f in files if f.exists())
+    append_line(folder, json.dumps({"v": 1, "sealed": vault().seal(payload, field="public-spool")}), INBOX)
 
 
 @dataclasses.dataclass
@@ -137,3 +126,8 @@ def _store_again(session, report, entry, issued, received_at, identity_key, max_
     except service.PublicError as exc:
         log.error("spooled web report refused (%s); moved to %s", exc, REJECTED)
         return "rejected"
+
+
+def pending(folder: Path) -> int:
+    """Reports waiting in the public spool."""
+    return webhook_spool.pending(folder, INBOX)

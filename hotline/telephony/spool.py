@@ -66,19 +66,23 @@ def append(directory: Path, *, kind: str, form, received_at: dt.datetime, path: 
     payload = json.dumps({"kind": kind, "path": path, "received_at": received_at.isoformat(), "form": pairs},
                          ensure_ascii=False)
     # Sealed like any identity: a spooled SMS holds the sender's number and words.
-    line = json.dumps({"v": 2, "kind": kind, "sealed": vault().seal(payload, field="spool")}) + "\n"
+    append_line(directory, json.dumps({"v": 2, "kind": kind, "sealed": vault().seal(payload, field="spool")}))
+
+
+def append_line(directory: Path, line: str, inbox: str = INBOX) -> None:
+    """Append one sealed line to a spool's inbox and fsync it (the webhook and public spools share it)."""
     with locked(directory):
-        fd = os.open(directory / INBOX, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = os.open(directory / inbox, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, line.encode("utf-8"))
+            os.write(fd, (line + "\n").encode("utf-8"))
             os.fsync(fd)
         finally:
             os.close(fd)
 
 
-def pending(directory: Path) -> int:
+def pending(directory: Path, inbox: str = INBOX) -> int:
     """Requests waiting in the spool."""
-    files = [directory / INBOX, *directory.glob("replay-*.jsonl")] if directory.exists() else []
+    files = [directory / inbox, *directory.glob("replay-*.jsonl")] if directory.exists() else []
     return sum(sum(1 for line in f.open(encoding="utf-8") if line.strip()) for f in files if f.exists())
 
 

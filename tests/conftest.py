@@ -11,6 +11,7 @@ import fcntl
 import os
 import re
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +76,22 @@ def private_database(tmp_path_factory, prefix: str) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def empty_database_url(tmp_path) -> Iterator[str]:
+    """A database with nothing in it, not even tables (for migrations and first deployments):
+    a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    schema = f"e_{uuid.uuid4().hex[:8]}"
+    reset_pg_schema(PG_URL, schema)
+    yield pg_schema_url(PG_URL, schema)
+    engine = make_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -13,22 +12,6 @@ from sqlmodel import SQLModel
 import models  # noqa: F401
 from hotline.db import make_engine
 from hotline.migrate import upgrade
-from tests.conftest import PG_URL, pg_schema_url, reset_pg_schema
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    """A database with nothing in it: a new SQLite file, or a new PostgreSQL schema."""
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    schema = f"m_{uuid.uuid4().hex[:8]}"
-    reset_pg_schema(PG_URL, schema)
-    yield pg_schema_url(PG_URL, schema)
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
 
 
 def test_upgrade_builds_every_table_and_matches_the_models(empty_database_url):

@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import base64
 import threading
-import uuid
 
 import pyotp
 import pytest
-import sqlalchemy as sa
 from sqlmodel import Session, select
 from werkzeug.serving import make_server
 
-from hotline.db import make_engine
 from hotline.demo import code_list
 from models.cases import Case
 from models.offices import Office
-from tests.conftest import PG_URL, TEST_SECRET, pg_schema_url, reset_pg_schema
+from tests.conftest import TEST_SECRET
 
 pytestmark = pytest.mark.browser
 PASSWORD = "first-deployment-965888"
@@ -30,21 +27,7 @@ ROLES = [("operator", "王接线", "operator", ""), ("inspector", "李干部", "
 
 
 @pytest.fixture
-def empty_database(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'first.sqlite3'}"
-        return
-    schema = f"first_{uuid.uuid4().hex[:8]}"
-    reset_pg_schema(PG_URL, schema)
-    yield pg_schema_url(PG_URL, schema)
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
-
-
-@pytest.fixture
-def deployment(empty_database, tmp_path, trained_models):
+def deployment(empty_database_url, tmp_path, trained_models):
     from hotline import create_app
     from hotline.settings import Settings
 
@@ -52,7 +35,7 @@ def deployment(empty_database, tmp_path, trained_models):
             for n, name in enumerate(("IDENTITY_KEY", "LOOKUP_KEY", "AUDIT_KEY"), start=1)
             if name in Settings.model_fields}
     app = create_app({"HOTLINE_ENV": "test", "SECRET_KEY": TEST_SECRET + "-first-deployment",
-                      "DATABASE_URL": empty_database, "INSTANCE_DIR": tmp_path / "instance",
+                      "DATABASE_URL": empty_database_url, "INSTANCE_DIR": tmp_path / "instance",
                       "MODELS_DIR": trained_models, "SCHEDULER_IN_PROCESS": False, "COUNTY_CODE": "511234",
                       "COMMISSION_NAME": "青山县纪委监委", **keys})
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -2,30 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 
-import pytest
 import sqlalchemy as sa
 
 from hotline.db import make_engine
 from hotline.migrate import upgrade
-from tests.conftest import PG_URL, pg_schema_url, reset_pg_schema
 
 UTC = dt.timezone.utc
-
-
-@pytest.fixture
-def empty_database_url(tmp_path):
-    if not PG_URL:
-        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
-        return
-    schema = f"c_{uuid.uuid4().hex[:8]}"
-    reset_pg_schema(PG_URL, schema)
-    yield pg_schema_url(PG_URL, schema)
-    engine = make_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
 
 
 def _complaint(conn, code: str, received: dt.datetime, *, source="hotline", channel="call",

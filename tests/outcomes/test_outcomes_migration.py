@@ -7,7 +7,6 @@ import sqlalchemy as sa
 
 from hotline.db import make_engine
 from hotline.migrate import upgrade
-from tests.test_migrations import empty_database_url  # noqa: F401  (the fixture)
 
 NOW = dt.datetime(2026, 10, 12, 2, tzinfo=dt.timezone.utc)
 

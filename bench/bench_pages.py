@@ -44,7 +44,7 @@ def _ensure_demo(app) -> None:
     with Session(engine) as db:
         if db.exec(select(User).where(User.username == "operator")).first() is None:
             with app.app_context():
-                load_demo(db, identity_key=app.config["IDENTITY_KEY"])
+                load_demo(db, lookup_key=app.config["LOOKUP_KEY"])
 
 
 def _add_calls(app, count: int) -> None:
@@ -65,7 +65,7 @@ def _add_calls(app, count: int) -> None:
                                       name="王建华", township_id=village.township_id, village_id=village.id,
                                       received_at=utcnow() - dt.timedelta(days=rng.uniform(0.1, 84)),
                                       external_id=f"bench-pages-{index:06d}")
-            service.log_contact(session=db, data=data, user=operator, identity_key=app.config["IDENTITY_KEY"])
+            service.log_contact(session=db, data=data, user=operator, lookup_key=app.config["LOOKUP_KEY"])
             if index % 200 == 199:
                 db.commit()
         db.commit()

@@ -41,8 +41,8 @@ def _build(settings: Settings) -> Flask:
     return app
 
 
-def identity_key(settings: Settings) -> bytes:
-    """The key of phone-number look-up hashes (app.config["IDENTITY_KEY"]); derived in dev."""
+def lookup_key(settings: Settings) -> bytes:
+    """The key of phone-number look-up hashes (app.config["LOOKUP_KEY"]); derived in dev."""
     if settings.LOOKUP_KEY:
         return base64.b64decode(settings.LOOKUP_KEY)
     return hashlib.sha256(b"identity:" + settings.SECRET_KEY.encode()).digest()
@@ -54,7 +54,7 @@ def _configure(app: Flask, settings: Settings) -> None:
     app.config.update(
         SETTINGS=settings,
         SECRET_KEY=settings.SECRET_KEY,
-        IDENTITY_KEY=identity_key(settings),
+        LOOKUP_KEY=lookup_key(settings),  # bytes; settings.LOOKUP_KEY is its base64
         AUDIT_KEY=audit.key_from_settings(settings),
         TESTING=settings.HOTLINE_ENV == "test",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=settings.SESSION_MINUTES),

@@ -52,7 +52,7 @@ def demo_command() -> None:
     if settings.is_production:
         raise click.ClickException("生产环境不能加载演示数据")
     session = get_session()
-    summary = load_demo(session, identity_key=current_app.config["IDENTITY_KEY"])
+    summary = load_demo(session, lookup_key=current_app.config["LOOKUP_KEY"])
     if any(summary.values()):
         click.echo("演示县数据已加载：" + "，".join(f"{k} {v}" for k, v in summary.items()))
     else:  # a restart: say what is there, not a row of zeros that reads as an empty county

@@ -88,6 +88,6 @@ class Factory:
         data = service.IntakeData(text=text, **fields)
         with self.app.app_context():  # triage and routing read the app's settings
             complaint = service.log_contact(session=self.db, data=data, user=user,
-                                            identity_key=self.app.config["IDENTITY_KEY"])
+                                            lookup_key=self.app.config["LOOKUP_KEY"])
             self.db.commit()
         return complaint

@@ -118,7 +118,7 @@ def _waiting_call(app, db, theirs: Complaint) -> None:
     with app.app_context():
         number = phones.normalize("13812345678")
         db.add(PhoneCall(call_sid="CA" + "2" * 32, from_number_enc=vault().seal(number, field="phone"),
-                         phone_hash=phones.lookup_hash(number, app.config["IDENTITY_KEY"]),
+                         phone_hash=phones.lookup_hash(number, app.config["LOOKUP_KEY"]),
                          state=CallState.operator, routed_at=utcnow()))
         db.commit()
 

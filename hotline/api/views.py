@@ -90,7 +90,7 @@ def create_complaint():
             return jsonify(_with_case(existing)), 200
     try:
         complaint = service.log_contact(session=db, data=data, user=g.api_user,
-                                        identity_key=current_app.config["IDENTITY_KEY"],
+                                        lookup_key=current_app.config["LOOKUP_KEY"],
                                         max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS)
         db.commit()
     except service.IntakeError as exc:

@@ -49,7 +49,7 @@ def clue_text(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def make_clue(*, session: Session, finding: Finding, user: object, identity_key: bytes) -> Complaint:
+def make_clue(*, session: Session, finding: Finding, user: object, lookup_key: bytes) -> Complaint:
     """Turn a confirmed finding into a new clue (source 大数据比对), triaged and routed like any other."""
     from hotline.intake.service import IntakeData, log_contact
     from models.divisions import Township, Village
@@ -69,7 +69,7 @@ def make_clue(*, session: Session, finding: Finding, user: object, identity_key:
     data = IntakeData(text=clue_text(finding), channel="crosscheck", source="crosscheck",
                       township_id=township.id if township else None, village_id=village.id if village else None,
                       program=finding.program if finding.program else "")
-    complaint = log_contact(session=session, data=data, user=user, identity_key=identity_key)
+    complaint = log_contact(session=session, data=data, user=user, lookup_key=lookup_key)
     session.add(FindingComplaint(finding_id=finding.id, complaint_id=complaint.id, kind="clue",
                                  created_by_id=user.id))
     audit.record(session, actor=user, action="finding.clue", entity="finding", entity_id=finding.id,

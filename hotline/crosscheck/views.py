@@ -140,7 +140,7 @@ def clue(finding_id: int):
     item = _finding_or_404(finding_id)
     try:
         complaint = decisions.make_clue(session=db, finding=item, user=current_user,
-                                        identity_key=current_app.config["IDENTITY_KEY"])
+                                        lookup_key=current_app.config["LOOKUP_KEY"])
     except findings.FindingError as exc:
         db.rollback()
         return _render_finding(item, str(exc), 422)

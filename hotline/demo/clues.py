@@ -71,7 +71,7 @@ def _village(session: Session, township: str, village: str) -> Village | None:
                         .where(Township.name == township, Village.name == village)).first()
 
 
-def _log(session: Session, spec: DemoClue, received: dt.datetime, operator: User, identity_key: bytes):
+def _log(session: Session, spec: DemoClue, received: dt.datetime, operator: User, lookup_key: bytes):
     village = _village(session, spec.township, spec.village)
     body, number, days = spec.referral or ("", "", 0)
     due = (received.astimezone(ZONE).date() + dt.timedelta(days=days)).isoformat() if spec.referral and days else ""
@@ -81,7 +81,7 @@ def _log(session: Session, spec: DemoClue, received: dt.datetime, operator: User
         external_id=PREFIX + spec.source, received_at=received,
         clue=SourceInput(source=spec.source, referring_body=body, doc_number=number,
                          date=received.astimezone(ZONE).date().isoformat() if spec.referral else "", due_date=due))
-    return service.log_contact(session=session, data=data, user=operator, identity_key=identity_key)
+    return service.log_contact(session=session, data=data, user=operator, lookup_key=lookup_key)
 
 
 def _office(session: Session, name: str) -> Office | None:
@@ -93,7 +93,7 @@ class Register:
     each one is for at once, and hands the case to the past's director for the rest of its story."""
 
     def __init__(self, past):
-        self.session, self.timeline, self.identity_key = past.session, past.timeline, past.identity_key
+        self.session, self.timeline, self.lookup_key = past.session, past.timeline, past.lookup_key
         self.director, self.users = past.director, past.users
 
     def add(self, spec: DemoClue, received: dt.datetime) -> None:
@@ -101,7 +101,7 @@ class Register:
                           lambda: self.register(spec, received))
     def register(self, spec: DemoClue, received: dt.datetime) -> None:
         operator, boss = self.users["operator2"], self.users["supervisor"]
-        complaint = _log(self.session, spec, received, operator, self.identity_key)
+        complaint = _log(self.session, spec, received, operator, self.lookup_key)
         clue = self.session.exec(select(Clue).where(Clue.complaint_id == complaint.id)).one()
         case = self.session.exec(select(Case).where(Case.complaint_id == complaint.id)).one()
         if spec.source in ("call", "letter"):

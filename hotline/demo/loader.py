@@ -50,7 +50,7 @@ class ContactSpec:
     kind: str = "sample"  # sample | teacher (the teacher-household letter) | repeat (merged into it)
 
 
-def load_demo(session: Session, *, identity_key: bytes, now: dt.datetime | None = None) -> dict[str, int]:
+def load_demo(session: Session, *, lookup_key: bytes, now: dt.datetime | None = None) -> dict[str, int]:
     """Divisions, offices, users, then the county's last five weeks played through the real
     workflow (see hotline.demo.past); returns what was added."""
     from hotline.demo import past
@@ -66,7 +66,7 @@ def load_demo(session: Session, *, identity_key: bytes, now: dt.datetime | None 
         added["分办规则"] = load_routing(session)
         added["节假日"] = load_calendar_days(session)
         session.commit()
-    added.update(past.play(session, identity_key=identity_key, now=now, specs=_contact_specs(session, now)))
+    added.update(past.play(session, lookup_key=lookup_key, now=now, specs=_contact_specs(session, now)))
     return added
 
 

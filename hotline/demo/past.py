@@ -33,8 +33,8 @@ BULLETIN_WEEKS = 3  # scheduled bulletins of the last weeks, built on their Mond
 class Past:
     """The shared state of one playing: the timeline, the director and the people in the story."""
 
-    def __init__(self, session: Session, timeline: Timeline, identity_key: bytes):
-        self.session, self.timeline, self.identity_key = session, timeline, identity_key
+    def __init__(self, session: Session, timeline: Timeline, lookup_key: bytes):
+        self.session, self.timeline, self.lookup_key = session, timeline, lookup_key
         self.director = Director(session, timeline)
         self.users = {u.username: u for u in session.exec(select(User)).all()}
         self.teacher_story = Story("教师家庭领取助学金")
@@ -56,7 +56,7 @@ class Past:
             received_at=spec.received)
         operator = self.users.get(spec.operator) or self.users["operator"]
         complaint = service.log_contact(session=self.session, data=data, user=operator,
-                                         identity_key=self.identity_key)
+                                         lookup_key=self.lookup_key)
         self.logged += 1
         case = self.session.exec(select(Case).where(Case.complaint_id == complaint.id)).one()
         rng = random.Random(spec.external_id)
@@ -127,7 +127,7 @@ class Past:
         decisions.decide(session=self.session, finding=dead, action="confirm", user=self.users["supervisor"],
                          reason="经民政所核实，享受人已于6月去世，低保金仍在发放，需查明资金去向")
         clue = decisions.make_clue(session=self.session, finding=dead, user=self.users["supervisor"],
-                                   identity_key=self.identity_key)
+                                   lookup_key=self.lookup_key)
         case = self.session.exec(select(Case).where(Case.complaint_id == clue.id)).one()
         self.director.plan(case, clue, random.Random("deceased-clue"))
 
@@ -161,13 +161,13 @@ class Past:
             archive.complete(session=self.session, bulletin=bulletin, settings=settings, publish=True)
 
 
-def play(session: Session, *, identity_key: bytes, now: dt.datetime, specs: list) -> dict[str, int]:
+def play(session: Session, *, lookup_key: bytes, now: dt.datetime, specs: list) -> dict[str, int]:
     """Play the contacts in `specs` and everything that followed them; returns what was added."""
     if not specs:
         return {"来电来信": 0}
     with simulated() as clock:
         timeline = Timeline(session, clock, now)
-        past = Past(session, timeline, identity_key)
+        past = Past(session, timeline, lookup_key)
         for spec in specs:
             timeline.add(min(spec.received + dt.timedelta(minutes=3), now), "登记来电", lambda spec=spec: past.log(spec))
         past.rolls(now)

@@ -253,7 +253,7 @@ def _complainant(cleaned: Cleaned, phone_hash: str | None) -> Complainant | None
     return seal_complainant(name=cleaned.name, phone=cleaned.phone, phone_hash=phone_hash)
 
 
-def log_contact(*, session: Session, data: IntakeData, user: object | None, identity_key: bytes,
+def log_contact(*, session: Session, data: IntakeData, user: object | None, lookup_key: bytes,
                 max_chars: int = 20_000) -> Complaint:
     """Validate and store one contact as a new complaint; the caller commits.
 
@@ -268,7 +268,7 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
     hooks.classify(session=session, complaint=draft)
     now = utcnow()
     received_at = data.received_at or now
-    phone_hash = phones.lookup_hash(cleaned.phone, identity_key) if cleaned.phone else None
+    phone_hash = phones.lookup_hash(cleaned.phone, lookup_key) if cleaned.phone else None
     complainant = _complainant(cleaned, phone_hash)
     if complainant is not None:
         session.add(complainant)
@@ -304,10 +304,10 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, iden
     return complaint
 
 
-def caller_history(session: Session, *, phone: str, identity_key: bytes, limit: int = 20) -> list[tuple[Contact, Complaint | None]]:
+def caller_history(session: Session, *, phone: str, lookup_key: bytes, limit: int = 20) -> list[tuple[Contact, Complaint | None]]:
     """Earlier contacts from this number, newest first, found through the keyed hash."""
     number = phones.normalize(phone)
-    digest = phones.lookup_hash(number, identity_key)
+    digest = phones.lookup_hash(number, lookup_key)
     rows = session.exec(
         select(Contact, Complaint).join(Complaint, Complaint.id == Contact.complaint_id, isouter=True)
         .where(Contact.phone_hash == digest).order_by(Contact.received_at.desc()).limit(limit)

@@ -76,7 +76,7 @@ def new():
     try:
         complaint = service.log_contact(
             session=db, data=_intake_data(request.form), user=current_user,
-            identity_key=current_app.config["IDENTITY_KEY"],
+            lookup_key=current_app.config["LOOKUP_KEY"],
             max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS)
         db.commit()
     except service.IntakeError as exc:
@@ -130,7 +130,7 @@ def history():
         return render_template("intake/_history.html", rows=[], invalid=bool(phone.strip()))
     db = get_session()
     rows = scope.visible_complaints(db, current_user, service.caller_history(
-        db, phone=phone, identity_key=current_app.config["IDENTITY_KEY"]))
+        db, phone=phone, lookup_key=current_app.config["LOOKUP_KEY"]))
     return render_template("intake/_history.html", rows=rows, invalid=False)
 
 

@@ -118,7 +118,7 @@ def _existing(session: Session, client: Open311Client, partner_id: str) -> Compl
     return session.get(Complaint, row.complaint_id) if row else None
 
 
-def submit(*, session: Session, client: Open311Client, params: dict[str, str], identity_key: bytes,
+def submit(*, session: Session, client: Open311Client, params: dict[str, str], lookup_key: bytes,
            max_chars: int) -> tuple[Complaint, bool]:
     """POST requests: log the matter as a complaint (triaged, case opened); the caller commits.
 
@@ -154,7 +154,7 @@ def submit(*, session: Session, client: Open311Client, params: dict[str, str], i
         clue=SourceInput(referring_body=client.name, doc_number=partner_id or ""))
     try:
         with session.begin_nested():
-            complaint = intake.log_contact(session=session, data=data, user=None, identity_key=identity_key,
+            complaint = intake.log_contact(session=session, data=data, user=None, lookup_key=lookup_key,
                                            max_chars=max_chars)
     except intake.IntakeError as exc:
         raise Open311Error(400, *(f"{PARAMETERS.get(f, f)}：{m}" for f, m in exc.errors.items())) from None

@@ -112,7 +112,7 @@ def create_request(fmt: str):
     settings = current_app.config["SETTINGS"]
     try:
         complaint, created = submit(session=db, client=g.open311_client, params=g.open311_params,
-                                    identity_key=current_app.config["IDENTITY_KEY"],
+                                    lookup_key=current_app.config["LOOKUP_KEY"],
                                     max_chars=settings.MAX_REPORT_CHARS)
     except Open311Error:
         db.rollback()

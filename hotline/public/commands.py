@@ -19,7 +19,7 @@ def replay() -> None:
     """Store every spooled web report once (safe to run again)."""
     settings = current_app.config["SETTINGS"]
     result = spool.replay(spool.directory(settings), engine=current_app.extensions["db_engine"],
-                          identity_key=current_app.config["IDENTITY_KEY"], max_chars=settings.MAX_REPORT_CHARS)
+                          lookup_key=current_app.config["LOOKUP_KEY"], max_chars=settings.MAX_REPORT_CHARS)
     click.echo(f"录入 {result.stored} 件，已录入过 {result.already} 件，无法录入 {result.rejected} 件"
                f"（见 {spool.REJECTED}），待录入 {result.remaining} 件")
     if result.database_down:

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 def replay_spool(app: Flask) -> None:
     settings = app.config["SETTINGS"]
     result = spool.replay(spool.directory(settings), engine=app.extensions["db_engine"],
-                          identity_key=app.config["IDENTITY_KEY"], max_chars=settings.MAX_REPORT_CHARS)
+                          lookup_key=app.config["LOOKUP_KEY"], max_chars=settings.MAX_REPORT_CHARS)
     if result.stored or result.rejected or result.database_down:
         log.info("public spool replay: %s", result)
 

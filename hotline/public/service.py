@@ -195,7 +195,7 @@ def existing_submission(session: Session, nonce: str) -> Complaint | None:
     return session.get(Complaint, contact.complaint_id) if contact and contact.complaint_id else None
 
 
-def submit(session: Session, report: WebReport, *, nonce: str, identity_key: bytes, max_chars: int,
+def submit(session: Session, report: WebReport, *, nonce: str, lookup_key: bytes, max_chars: int,
            issued: Issued | None = None, received_at: dt.datetime | None = None) -> Issued:
     """Log the web report through intake (triage, routing, duplicates, audit, clue register as
     网络举报), with its files and access key; the caller commits. `issued` carries a code and
@@ -204,7 +204,7 @@ def submit(session: Session, report: WebReport, *, nonce: str, identity_key: byt
     issued = issued or Issued(_free_code(session), new_access_key())
     data = intake_data(report, nonce)
     data.received_at = received_at
-    complaint = intake.log_contact(session=session, data=data, user=None, identity_key=identity_key,
+    complaint = intake.log_contact(session=session, data=data, user=None, lookup_key=lookup_key,
                                    max_chars=max_chars)
     if session.exec(select(Complaint.id).where(Complaint.receipt_code == issued.receipt_code)).first() is None:
         complaint.receipt_code = issued.receipt_code  # the code the reporter was given
@@ -213,7 +213,7 @@ def submit(session: Session, report: WebReport, *, nonce: str, identity_key: byt
     contact = session.exec(select(Contact).where(Contact.complaint_id == complaint.id)).first()
     _store_files(session, complaint.id, contact.id if contact else None, checked)
     session.add(PublicAccessKey(complaint_id=complaint.id,
-                                key_hash=key_hash(complaint.receipt_code, issued.access_key, identity_key)))
+                                key_hash=key_hash(complaint.receipt_code, issued.access_key, lookup_key)))
     if checked:
         audit.record(session, actor=None, action="attachment.add", entity="complaint", entity_id=complaint.id,
                      detail={"count": len(checked), "kinds": sorted({c.kind for c in checked})})

@@ -54,7 +54,7 @@ class Replayed:
     database_down: bool = False
 
 
-def replay(folder: Path, *, engine: sa.Engine, identity_key: bytes, max_chars: int) -> Replayed:
+def replay(folder: Path, *, engine: sa.Engine, lookup_key: bytes, max_chars: int) -> Replayed:
     """Store every spooled report once (safe to run again)."""
     result = Replayed()
     if not folder.exists():
@@ -66,7 +66,7 @@ def replay(folder: Path, *, engine: sa.Engine, identity_key: bytes, max_chars: i
     for path in sorted(folder.glob("replay-*.jsonl")):
         lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
         for index, line in enumerate(lines):
-            outcome = _store(line, engine, identity_key, max_chars)
+            outcome = _store(line, engine, lookup_key, max_chars)
             if outcome == "down":
                 path.write_text("".join(rest + "\n" for rest in lines[index:]), encoding="utf-8")
                 result.database_down = True
@@ -81,7 +81,7 @@ def replay(folder: Path, *, engine: sa.Engine, identity_key: bytes, max_chars: i
     return result
 
 
-def _store(line: str, engine, identity_key: bytes, max_chars: int) -> str:
+def _store(line: str, engine, lookup_key: bytes, max_chars: int) -> str:
     try:
         entry = json.loads(vault().open(json.loads(line)["sealed"], field="public-spool"))
         fields = entry["report"]
@@ -96,7 +96,7 @@ def _store(line: str, engine, identity_key: bytes, max_chars: int) -> str:
         try:
             if service.existing_submission(session, entry["nonce"]) is not None:
                 return "already"
-            service.submit(session, report, nonce=entry["nonce"], identity_key=identity_key,
+            service.submit(session, report, nonce=entry["nonce"], lookup_key=lookup_key,
                            max_chars=max_chars, issued=issued, received_at=received_at)
             session.commit()
             return "stored"
@@ -106,7 +106,7 @@ def _store(line: str, engine, identity_key: bytes, max_chars: int) -> str:
                 # Chosen from a list the reporter saw, checked only now: the place is dropped
                 # rather than the report (triage finds it again from the text).
                 report.township_id = report.village_id = ""
-                return _store_again(session, report, entry, issued, received_at, identity_key, max_chars)
+                return _store_again(session, report, entry, issued, received_at, lookup_key, max_chars)
             log.error("spooled web report refused (%s); moved to %s", exc, REJECTED)
             return "rejected"
         except Exception as exc:
@@ -117,9 +117,9 @@ def _store(line: str, engine, identity_key: bytes, max_chars: int) -> str:
             return "rejected"
 
 
-def _store_again(session, report, entry, issued, received_at, identity_key, max_chars) -> str:
+def _store_again(session, report, entry, issued, received_at, lookup_key, max_chars) -> str:
     try:
-        service.submit(session, report, nonce=entry["nonce"], identity_key=identity_key,
+        service.submit(session, report, nonce=entry["nonce"], lookup_key=lookup_key,
                        max_chars=max_chars, issued=issued, received_at=received_at)
         session.commit()
         return "stored"

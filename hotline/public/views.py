@@ -32,7 +32,7 @@ def _room_for_evidence_and_the_address() -> None:
     request.max_content_length = MAX_REQUEST_BYTES
     # The reporter's address is kept only as the counters' keyed hash: the audit trail (which
     # records request.remote_addr) must not tie an anonymous report to where it came from.
-    g.public_address = throttle.address_subject(_client_address(), current_app.config["IDENTITY_KEY"])
+    g.public_address = throttle.address_subject(_client_address(), current_app.config["LOOKUP_KEY"])
 
 
 @contextlib.contextmanager
@@ -159,7 +159,7 @@ def _store(db, web_report: service.WebReport, nonce: str):
         db.commit()  # the refused attempt counts too
         raise service.PublicError({"form": "本网络地址短时间内提交次数过多，请一小时后再提交，或拨打举报电话。"
                                            "您填写的内容保留在下面。"})
-    issued = service.submit(db, web_report, nonce=nonce, identity_key=current_app.config["IDENTITY_KEY"],
+    issued = service.submit(db, web_report, nonce=nonce, lookup_key=current_app.config["LOOKUP_KEY"],
                             max_chars=settings.MAX_REPORT_CHARS)
     db.commit()
     _remember_receipt(issued)
@@ -256,7 +256,7 @@ def status():
     try:
         with _unaddressed():
             view = service.look_up(db, code=values["code"], key=values["key"], address=_address(),
-                                   secret=current_app.config["IDENTITY_KEY"])
+                                   secret=current_app.config["LOOKUP_KEY"])
     except service.PublicError as exc:
         db.commit()  # the wrong attempt counts
         session.pop("public_status", None)

@@ -21,11 +21,11 @@ class Caller:
     hash: str
 
 
-def caller(raw: str, identity_key: bytes) -> Caller:
+def caller(raw: str, lookup_key: bytes) -> Caller:
     """Parse Twilio's From (+8613812345678); a sender that is no Chinese number still gets a hash."""
     raw = (raw or "").strip()
     number = phones.try_normalize(raw)
-    return Caller(raw, number, phones.lookup_hash(number or ("raw:" + raw), identity_key))
+    return Caller(raw, number, phones.lookup_hash(number or ("raw:" + raw), lookup_key))
 
 
 def sending_enabled(settings: Settings) -> bool:

@@ -43,12 +43,12 @@ def clean_form(form) -> MultiDict:
     return MultiDict([(controlchars.drop(key), controlchars.drop(value)) for key, value in form.items(multi=True)])
 
 
-def process(kind: str, form, *, session: Session, settings: Settings, identity_key: bytes,
+def process(kind: str, form, *, session: Session, settings: Settings, lookup_key: bytes,
             received_at: dt.datetime, replayed: bool = False) -> str:
     """Handle one request; returns the TwiML (or '' for a status callback). Caller commits."""
     form = clean_form(form)
     if kind == "sms":
-        reply = sms.handle_sms(session=session, form=form, settings=settings, identity_key=identity_key,
+        reply = sms.handle_sms(session=session, form=form, settings=settings, lookup_key=lookup_key,
                                received_at=received_at, replayed=replayed)
         response = MessagingResponse()
         if reply:
@@ -60,7 +60,7 @@ def process(kind: str, form, *, session: Session, settings: Settings, identity_k
     step = VOICE_STEPS.get(kind)
     if step is None:
         raise BadWebhook(f"未知的请求类型：{kind}")
-    return str(step(session=session, form=form, settings=settings, identity_key=identity_key, now=received_at))
+    return str(step(session=session, form=form, settings=settings, lookup_key=lookup_key, now=received_at))
 
 
 def status_callback(*, session: Session, form, now: dt.datetime) -> None:

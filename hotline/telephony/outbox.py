@@ -71,7 +71,7 @@ def set_opt_out(session: Session, *, phone_hash: str, active: bool) -> None:
 
 
 def enqueue(*, session: Session, to_number: str | None = None, complainant_id: int | None = None,
-            body: str, purpose: str, dedupe_key: str, identity_key: bytes | None = None) -> OutboxMessage:
+            body: str, purpose: str, dedupe_key: str, lookup_key: bytes | None = None) -> OutboxMessage:
     """Queue an SMS once per dedupe_key (the existing message is returned on a repeat); caller commits.
 
     Give `to_number` or `complainant_id` (the complainant's phone is used). A number that opted
@@ -85,7 +85,7 @@ def enqueue(*, session: Session, to_number: str | None = None, complainant_id: i
     existing = session.exec(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).first()
     if existing is not None:
         return existing
-    key = identity_key if identity_key is not None else _identity_key()
+    key = lookup_key if lookup_key is not None else _lookup_key()
     person = session.get(Complainant, complainant_id) if complainant_id else None
     number = phones.try_normalize(to_number) if to_number else complainant_phone(session, complainant_id)
     number = phones.try_normalize(number) if number else None
@@ -106,10 +106,10 @@ def enqueue(*, session: Session, to_number: str | None = None, complainant_id: i
     return message
 
 
-def _identity_key() -> bytes:
+def _lookup_key() -> bytes:
     from flask import current_app
 
-    return current_app.config["IDENTITY_KEY"]
+    return current_app.config["LOOKUP_KEY"]
 
 
 @dataclass

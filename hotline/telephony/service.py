@@ -26,4 +26,4 @@ def send_outbox(app: Flask) -> outbox.SendReport:
 def replay_spool(app: Flask) -> spool.ReplayReport:
     settings = app.config["SETTINGS"]
     return spool.replay(directory=settings.SPOOL_DIR, engine=app.extensions["db_engine"], settings=settings,
-                        identity_key=app.config["IDENTITY_KEY"])
+                        lookup_key=app.config["LOOKUP_KEY"])

@@ -44,7 +44,7 @@ class InboundSms:
     body: str
 
 
-def parse(form, identity_key: bytes) -> InboundSms:
+def parse(form, lookup_key: bytes) -> InboundSms:
     """The fields we use; missing ones raise BadWebhook (extra ones are ignored)."""
     missing = [name for name in REQUIRED_FIELDS if not (form.get(name) or "").strip()]
     if missing:
@@ -52,13 +52,13 @@ def parse(form, identity_key: bytes) -> InboundSms:
     sid = form["MessageSid"].strip()
     if len(sid) > 64:
         raise BadWebhook("MessageSid 过长")
-    return InboundSms(sid, caller(form["From"], identity_key), form.get("Body") or "")
+    return InboundSms(sid, caller(form["From"], lookup_key), form.get("Body") or "")
 
 
-def handle_sms(*, session: Session, form, settings: Settings, identity_key: bytes,
+def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
                received_at: dt.datetime, replayed: bool = False) -> str:
     """Process one inbound SMS (idempotent by MessageSid); returns the reply text. Caller commits."""
-    sms = parse(form, identity_key)
+    sms = parse(form, lookup_key)
     existing = session.exec(select(SmsMessage).where(SmsMessage.message_sid == sms.sid)).first()
     if existing is not None:
         return existing.reply
@@ -77,14 +77,14 @@ def handle_sms(*, session: Session, form, settings: Settings, identity_key: byte
         row.kind = SmsKind.query
         row.reply, row.complaint_id, row.contact_id = _answer_query(session, sms, match.group(1), received_at)
     else:
-        _report(session, sms, row, settings, identity_key, received_at)
+        _report(session, sms, row, settings, lookup_key, received_at)
     session.add(row)
     session.flush()
     if replayed and row.reply and sms.sender.number:
         # The live answer said the receipt would follow by SMS: send what we would have replied.
         outbox.enqueue(session=session, to_number=sms.sender.number, body=row.reply,
                        purpose="receipt" if row.kind is SmsKind.report else "reply",
-                       dedupe_key=f"sms-reply:{sms.sid}", identity_key=identity_key)
+                       dedupe_key=f"sms-reply:{sms.sid}", lookup_key=lookup_key)
     return row.reply
 
 
@@ -114,7 +114,7 @@ def _answer_query(session: Session, sms: InboundSms, raw_code: str, received_at:
 
 
 def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settings,
-            identity_key: bytes, received_at: dt.datetime) -> None:
+            lookup_key: bytes, received_at: dt.datetime) -> None:
     text = controlchars.drop(sms.body).strip()
     previous = _joinable(session, sms, text, settings, received_at) if text else None
     if previous is not None:
@@ -124,7 +124,7 @@ def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settin
                               external_id=sms.sid, received_at=received_at)
     try:
         with session.begin_nested():
-            complaint = service.log_contact(session=session, data=data, user=None, identity_key=identity_key,
+            complaint = service.log_contact(session=session, data=data, user=None, lookup_key=lookup_key,
                                             max_chars=settings.MAX_REPORT_CHARS)
     except service.IntakeError as exc:
         row.kind = SmsKind.invalid

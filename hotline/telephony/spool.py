@@ -95,7 +95,7 @@ class ReplayReport:
     database_down: bool = False
 
 
-def replay(*, directory: Path, engine: sa.Engine, settings: Settings, identity_key: bytes) -> ReplayReport:
+def replay(*, directory: Path, engine: sa.Engine, settings: Settings, lookup_key: bytes) -> ReplayReport:
     """Ingest every spooled request (safe to run again, or twice at once: the second one waits out)."""
     report = ReplayReport()
     if not directory.exists():
@@ -109,17 +109,17 @@ def replay(*, directory: Path, engine: sa.Engine, settings: Settings, identity_k
                 stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%S%f")
                 os.replace(directory / INBOX, directory / f"replay-{stamp}-{os.getpid()}.jsonl")
         for path in sorted(directory.glob("replay-*.jsonl")):
-            if not _replay_file(path, directory, engine, settings, identity_key, report):
+            if not _replay_file(path, directory, engine, settings, lookup_key, report):
                 report.database_down = True
                 break
     report.remaining = pending(directory)
     return report
 
 
-def _replay_file(path: Path, directory: Path, engine, settings, identity_key, report: ReplayReport) -> bool:
+def _replay_file(path: Path, directory: Path, engine, settings, lookup_key, report: ReplayReport) -> bool:
     lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     for index, line in enumerate(lines):
-        outcome = _replay_line(line, engine, settings, identity_key)
+        outcome = _replay_line(line, engine, settings, lookup_key)
         if outcome == "down":  # keep only what is not in yet
             scratch = path.with_suffix(".tmp")
             scratch.write_text("".join(rest + "\n" for rest in lines[index:]), encoding="utf-8")
@@ -136,7 +136,7 @@ def _replay_file(path: Path, directory: Path, engine, settings, identity_key, re
     return True
 
 
-def _replay_line(line: str, engine, settings, identity_key) -> str:
+def _replay_line(line: str, engine, settings, lookup_key) -> str:
     try:
         entry = json.loads(vault().open(json.loads(line)["sealed"], field="spool"))
         kind = entry["kind"]
@@ -150,7 +150,7 @@ def _replay_line(line: str, engine, settings, identity_key) -> str:
     for attempt in range(2):  # a duplicate racing us: the second pass finds the existing rows
         with Session(engine, expire_on_commit=False) as session:
             try:
-                inbound.process(kind, form, session=session, settings=settings, identity_key=identity_key,
+                inbound.process(kind, form, session=session, settings=settings, lookup_key=lookup_key,
                                 received_at=received_at, replayed=True)
                 session.commit()
                 return "ingested"

@@ -100,7 +100,7 @@ def _receive(kind: str | None) -> Response:
     if not signature_ok():
         return _plain(403, "Twilio 签名校验失败")
     app = current_app
-    settings, key, form, now = app.config["SETTINGS"], app.config["IDENTITY_KEY"], request.form, utcnow()
+    settings, key, form, now = app.config["SETTINGS"], app.config["LOOKUP_KEY"], request.form, utcnow()
     try:
         kind = kind or inbound.kind_of_fallback(form)
         if request.endpoint == "telephony.fallback":
@@ -128,12 +128,12 @@ class _SpoolIt(Exception):
 def _process_committed(kind, form, settings, key, now) -> str:
     db = get_session()
     try:
-        body = inbound.process(kind, form, session=db, settings=settings, identity_key=key, received_at=now)
+        body = inbound.process(kind, form, session=db, settings=settings, lookup_key=key, received_at=now)
         db.commit()
         return body
     except IntegrityError:  # the same sid committed by a concurrent retry: answer as it did
         db.rollback()
-        body = inbound.process(kind, form, session=db, settings=settings, identity_key=key, received_at=now)
+        body = inbound.process(kind, form, session=db, settings=settings, lookup_key=key, received_at=now)
         db.commit()
         return body
 
@@ -198,7 +198,7 @@ def active_calls(current_sid: str = "") -> list[dict]:
     rows = []
     for call in calls:
         number = caller_number(call)
-        history = (service.caller_history(db, phone=number, identity_key=current_app.config["IDENTITY_KEY"],
+        history = (service.caller_history(db, phone=number, lookup_key=current_app.config["LOOKUP_KEY"],
                                           limit=5) if call.phone_hash else [])
         history = scope.visible_complaints(db, current_user, history)
         logged = db.exec(select(Contact.id).where(Contact.channel == Channel.call,

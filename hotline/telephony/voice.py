@@ -42,13 +42,13 @@ def _sid(form, name: str = "CallSid") -> str:
     return sid
 
 
-def _call(session: Session, form, identity_key: bytes, now: dt.datetime) -> PhoneCall:
+def _call(session: Session, form, lookup_key: bytes, now: dt.datetime) -> PhoneCall:
     """The call's row, created on first sight (a step may arrive first after a spooled start)."""
     sid = _sid(form)
     call = session.exec(select(PhoneCall).where(PhoneCall.call_sid == sid)).first()
     if call is not None:
         return call
-    who = caller(form.get("From") or "", identity_key)
+    who = caller(form.get("From") or "", lookup_key)
     shown = who.number or who.raw[:32]
     call = PhoneCall(call_sid=sid, from_number_enc=vault().seal(shown, field="phone"),
                      from_masked=phones.mask(who.number) if who.number else shown[:32] or None,
@@ -81,9 +81,9 @@ def menu_prompt(settings: Settings) -> VoiceResponse:
     return response
 
 
-def start(*, session: Session, form, settings: Settings, identity_key: bytes, now: dt.datetime) -> VoiceResponse:
+def start(*, session: Session, form, settings: Settings, lookup_key: bytes, now: dt.datetime) -> VoiceResponse:
     """A new call: note it, tell the caller it may be recorded, offer the menu."""
-    _call(session, form, identity_key, now)
+    _call(session, form, lookup_key, now)
     return menu_prompt(settings)
 
 
@@ -122,9 +122,9 @@ def record_message(response: VoiceResponse, prompt: str) -> VoiceResponse:
     return response
 
 
-def choose(*, session: Session, form, settings: Settings, identity_key: bytes, now: dt.datetime) -> VoiceResponse:
+def choose(*, session: Session, form, settings: Settings, lookup_key: bytes, now: dt.datetime) -> VoiceResponse:
     """The caller pressed a key in the menu."""
-    call = _call(session, form, identity_key, now)
+    call = _call(session, form, lookup_key, now)
     digit = (form.get("Digits") or "").strip()
     response = VoiceResponse()
     if digit == "1":
@@ -167,9 +167,9 @@ def _to_operator(session: Session, call: PhoneCall, response: VoiceResponse, set
         response.enqueue(QUEUE_NAME, action="/twilio/voice/dialed", method="POST")
 
 
-def dialed(*, session: Session, form, settings: Settings, identity_key: bytes, now: dt.datetime) -> VoiceResponse:
+def dialed(*, session: Session, form, settings: Settings, lookup_key: bytes, now: dt.datetime) -> VoiceResponse:
     """After the operators' line: if nobody answered, offer a voice message."""
-    call = _call(session, form, identity_key, now)
+    call = _call(session, form, lookup_key, now)
     outcome = form.get("DialCallStatus") or form.get("QueueResult") or ""
     response = VoiceResponse()
     if outcome in ("completed", "answered", "bridged"):
@@ -186,7 +186,7 @@ def _existing_report(session: Session, call_sid: str) -> Complaint | None:
     return session.get(Complaint, contact.complaint_id) if contact and contact.complaint_id else None
 
 
-def _log_report(session: Session, call: PhoneCall, text: str, settings: Settings, identity_key: bytes,
+def _log_report(session: Session, call: PhoneCall, text: str, settings: Settings, lookup_key: bytes,
                 now: dt.datetime) -> Complaint:
     complaint = _existing_report(session, call.call_sid)
     if complaint is not None:
@@ -194,13 +194,13 @@ def _log_report(session: Session, call: PhoneCall, text: str, settings: Settings
     number = caller_number(call) if call.phone_hash else ""
     data = service.IntakeData(text=text, channel=Channel.voice.value, phone=number or "",
                               external_id=call.call_sid, received_at=now)
-    complaint = service.log_contact(session=session, data=data, user=None, identity_key=identity_key,
+    complaint = service.log_contact(session=session, data=data, user=None, lookup_key=lookup_key,
                                     max_chars=settings.MAX_REPORT_CHARS)
     call.complaint_id = complaint.id
     session.add(call)
     if number:
         outbox.enqueue(session=session, to_number=number, purpose="receipt",
-                       dedupe_key=f"receipt:{complaint.id}", identity_key=identity_key,
+                       dedupe_key=f"receipt:{complaint.id}", lookup_key=lookup_key,
                        body=f"您通过{settings.HOTLINE_NUMBER}热线反映的问题已受理，查询码："
                             f"{receipts.spaced(complaint.receipt_code)}。发送“查询 查询码”可查询办理进度。"
                             "回复“退订”不再接收本热线短信。")
@@ -216,9 +216,9 @@ def _receipt_said(complaint: Complaint) -> VoiceResponse:
     return response
 
 
-def report(*, session: Session, form, settings: Settings, identity_key: bytes, now: dt.datetime) -> VoiceResponse:
+def report(*, session: Session, form, settings: Settings, lookup_key: bytes, now: dt.datetime) -> VoiceResponse:
     """Speech recognised (or not) after menu 1: the text becomes the complaint."""
-    call = _call(session, form, identity_key, now)
+    call = _call(session, form, lookup_key, now)
     speech = (form.get("SpeechResult") or "").strip()
     if not speech:
         existing = _existing_report(session, call.call_sid)
@@ -227,15 +227,15 @@ def report(*, session: Session, form, settings: Settings, identity_key: bytes, n
         return record_message(VoiceResponse(), "没有识别到您的讲话，请在提示音后留言，讲完请按井号键。")
     try:
         with session.begin_nested():
-            complaint = _log_report(session, call, speech, settings, identity_key, now)
+            complaint = _log_report(session, call, speech, settings, lookup_key, now)
     except service.IntakeError:
         return record_message(VoiceResponse(), "未能记录您的讲话，请在提示音后留言，讲完请按井号键。")
     return _receipt_said(complaint)
 
 
-def recorded(*, session: Session, form, settings: Settings, identity_key: bytes, now: dt.datetime) -> VoiceResponse:
+def recorded(*, session: Session, form, settings: Settings, lookup_key: bytes, now: dt.datetime) -> VoiceResponse:
     """A voice message: kept as a reference; it is the report when no speech was recognised."""
-    call = _call(session, form, identity_key, now)
+    call = _call(session, form, lookup_key, now)
     recording_sid = (form.get("RecordingSid") or "").strip()
     url = (form.get("RecordingUrl") or "").strip()
     if not recording_sid or not url.startswith("https://") or len(recording_sid) > 64 or len(url) > 500:
@@ -250,16 +250,16 @@ def recorded(*, session: Session, form, settings: Settings, identity_key: bytes,
         seconds = min(max(0, int(form.get("RecordingDuration") or 0)), MAX_RECORDING_SECONDS)
     except ValueError:
         seconds = 0
-    complaint = _log_report(session, call, VOICEMAIL_TEXT.format(seconds=seconds), settings, identity_key, now)
+    complaint = _log_report(session, call, VOICEMAIL_TEXT.format(seconds=seconds), settings, lookup_key, now)
     session.add(Recording(recording_sid=recording_sid, call_sid=call.call_sid, url=url,
                           duration_seconds=seconds, complaint_id=complaint.id))
     session.flush()
     return _receipt_said(complaint)
 
 
-def query(*, session: Session, form, settings: Settings, identity_key: bytes, now: dt.datetime) -> VoiceResponse:
+def query(*, session: Session, form, settings: Settings, lookup_key: bytes, now: dt.datetime) -> VoiceResponse:
     """Menu 2: the caller keyed a receipt code; say its status and the office level only."""
-    call = _call(session, form, identity_key, now)
+    call = _call(session, form, lookup_key, now)
     code = receipts.clean(form.get("Digits") or "").rstrip("#")
     complaint = service.find_by_receipt(session, code) if code else None
     if session.exec(select(Contact.id).where(Contact.channel == Channel.voice,

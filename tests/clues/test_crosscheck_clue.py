@@ -17,7 +17,7 @@ def test_a_confirmed_finding_made_a_clue_is_a_big_data_clue(app, db, county, sta
     db.commit()
     with app.app_context():
         complaint = decisions.make_clue(session=db, finding=finding, user=staff.supervisor,
-                                        identity_key=app.config["IDENTITY_KEY"])
+                                        lookup_key=app.config["LOOKUP_KEY"])
         db.commit()
     clue = clue_of(db, complaint)
     assert clue.source is ClueSource.crosscheck and not clue.named and clue.ack_due_at is None

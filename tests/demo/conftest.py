@@ -43,7 +43,7 @@ def demo(demo_app):
     from models.audit import AuditEntry
 
     with demo_app.app_context():
-        summary = load_demo(get_session(), identity_key=demo_app.config["IDENTITY_KEY"], now=NOW)
+        summary = load_demo(get_session(), lookup_key=demo_app.config["LOOKUP_KEY"], now=NOW)
         # Logins in the page tests append to the trail later; the demo's own rows end here.
         summary["audit_last_id"] = get_session().exec(select(func.max(AuditEntry.id))).one()
         return summary

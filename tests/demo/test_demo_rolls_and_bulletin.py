@@ -98,7 +98,7 @@ def test_loading_the_demo_again_adds_nothing(session, demo_app):
     models = (Complaint, Case, CaseEvent, Finding, RollImport, Bulletin, AuditEntry)
     before = {m: count(session, m) for m in models}
     with demo_app.app_context():
-        again = load_demo(get_session(), identity_key=demo_app.config["IDENTITY_KEY"], now=NOW)
+        again = load_demo(get_session(), lookup_key=demo_app.config["LOOKUP_KEY"], now=NOW)
     assert not any(again.values())
     assert {m: count(session, m) for m in models} == before
 

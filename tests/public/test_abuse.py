@@ -85,12 +85,12 @@ def test_database_down_the_report_is_spooled_and_stored_once_with_the_code_given
     assert db.exec(select(Complaint)).all() == []
 
     with public_app.app_context():
-        down = spool.replay(folder, engine=unreachable_engine, identity_key=public_app.config["IDENTITY_KEY"],
+        down = spool.replay(folder, engine=unreachable_engine, lookup_key=public_app.config["LOOKUP_KEY"],
                             max_chars=20_000)
         assert down.database_down and spool.pending(folder) == 1
-        first = spool.replay(folder, engine=healthy, identity_key=public_app.config["IDENTITY_KEY"],
+        first = spool.replay(folder, engine=healthy, lookup_key=public_app.config["LOOKUP_KEY"],
                              max_chars=20_000)
-        again = spool.replay(folder, engine=healthy, identity_key=public_app.config["IDENTITY_KEY"],
+        again = spool.replay(folder, engine=healthy, lookup_key=public_app.config["LOOKUP_KEY"],
                              max_chars=20_000)
     assert (first.stored, first.remaining, again.stored) == (1, 0, 0)
     complaint = db.exec(select(Complaint)).one()

@@ -53,7 +53,7 @@ def test_an_anonymous_report_is_a_web_complaint_a_clue_from_the_web_and_a_case(s
 
 
 def public_key(client) -> bytes:
-    return client.application.config["IDENTITY_KEY"]
+    return client.application.config["LOOKUP_KEY"]
 
 
 def test_the_receipt_can_be_saved_as_a_file(send_report, client, db):

@@ -18,7 +18,7 @@ from tests.telephony.conftest import accepted, twilio_error
 def _queue(db, app, key="feedback:1", number="13812345678", **kw):
     with app.app_context():
         message = outbox.enqueue(session=db, to_number=number, body="您反映的问题已办结，结果：部分属实。",
-                                 purpose="feedback", dedupe_key=key, identity_key=app.config["IDENTITY_KEY"],
+                                 purpose="feedback", dedupe_key=key, lookup_key=app.config["LOOKUP_KEY"],
                                  **kw)
     db.commit()
     return message
@@ -49,14 +49,14 @@ def test_a_complainant_without_a_phone_gets_a_suppressed_message(db, app, factor
     complaint = factory.complaint("危房改造补助被截留。", name="李秀兰")
     with app.app_context():
         message = outbox.enqueue(session=db, complainant_id=complaint.complainant_id, body="反馈",
-                                 purpose="feedback", dedupe_key="f:1", identity_key=app.config["IDENTITY_KEY"])
+                                 purpose="feedback", dedupe_key="f:1", lookup_key=app.config["LOOKUP_KEY"])
     assert message.status is OutboxStatus.suppressed
 
 
 def test_it_refuses_an_empty_body(db, app):
     with pytest.raises(outbox.OutboxError), app.app_context():
         outbox.enqueue(session=db, to_number="13812345678", body=" ", purpose="feedback", dedupe_key="k",
-                       identity_key=app.config["IDENTITY_KEY"])
+                       lookup_key=app.config["LOOKUP_KEY"])
 
 
 def test_it_sends_through_the_rest_client_and_records_the_sid(db, app, http):

@@ -14,7 +14,7 @@ from tests.telephony.conftest import message_text
 def _queue(db, app, number="13812345678", key="feedback:1"):
     with app.app_context():
         message = outbox.enqueue(session=db, to_number=number, body="您反映的问题已办结。", purpose="feedback",
-                                 dedupe_key=key, identity_key=app.config["IDENTITY_KEY"])
+                                 dedupe_key=key, lookup_key=app.config["LOOKUP_KEY"])
     db.commit()
     return message
 
@@ -36,7 +36,7 @@ def test_it_marks_the_complainant_as_opted_out_and_suppresses_feedback_by_compla
     assert person.sms_opt_out is True
     with app.app_context():
         message = outbox.enqueue(session=db, complainant_id=person.id, body="反馈：已查实。", purpose="feedback",
-                                 dedupe_key="feedback:x", identity_key=app.config["IDENTITY_KEY"])
+                                 dedupe_key="feedback:x", lookup_key=app.config["LOOKUP_KEY"])
     assert message.status is OutboxStatus.suppressed
 
 

@@ -211,7 +211,9 @@ def choose_test_cases(
 
 def write_source_split(path: Path | str = SOURCE_SPLIT_FILE) -> list[str]:
     """Freeze the held-out published cases in cases/split.json (done once, deliberately)."""
-    records = [json.loads(line) for line in open(CORPUS_DIR / "cases" / "cases.jsonl", encoding="utf-8") if line.strip()]
+    from classifiers.grounded import load_cases
+
+    records = load_cases()
     test_cases = choose_test_cases({r["case"]: r["problem_types"][0] for r in records})
     payload = {
         "description": "Held-out published cases: every complaint written from them is in the "

@@ -32,7 +32,8 @@ import cn2an
 from .corpus import CORPUS_DIR
 from .definitions import TYPOS
 
-CASES_FILE = CORPUS_DIR / "cases" / "cases.jsonl"
+CASES_DIR = CORPUS_DIR / "cases"
+CASES_FILE = CASES_DIR / "cases.jsonl"
 OUTPUT_FILE = CORPUS_DIR / "grounded.jsonl"
 PER_CASE = 11
 SEED = "grounded-v1"
@@ -40,10 +41,18 @@ SEED = "grounded-v1"
 CHANNELS = ("call", "sms", "letter", "web", "call", "sms", "call", "web", "sms", "letter", "call")
 
 
-def load_cases(path: Path | str = CASES_FILE) -> list[dict[str, Any]]:
-    """The case records, in file order."""
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+def case_files() -> list[Path]:
+    """cases.jsonl, then every further batch of cases (cases/*.jsonl) in name order."""
+    return [CASES_FILE] + sorted(p for p in CASES_DIR.glob("*.jsonl") if p != CASES_FILE)
+
+
+def load_cases(path: Path | str | None = None) -> list[dict[str, Any]]:
+    """The case records, in file order (all case files when no path is given)."""
+    records: list[dict[str, Any]] = []
+    for one in [Path(path)] if path is not None else case_files():
+        with open(one, encoding="utf-8") as handle:
+            records.extend(json.loads(line) for line in handle if line.strip())
+    return records
 
 
 # --- places and people --------------------------------------------------------------------

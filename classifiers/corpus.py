@@ -47,6 +47,7 @@ class Example:
     source: str = "corpus"
     case: str | None = None  # the published case a grounded complaint was written from
     accused_level: str | None = None
+    source_url: str | None = None  # the published page the case was taken from
 
     @property
     def primary(self) -> str | None:
@@ -92,6 +93,7 @@ def example_from_dict(record: Mapping[str, object], *, source: str = "corpus") -
     if level is not None and level not in ACCUSED_LEVELS:
         raise ValueError(f"unknown accused level {level!r}")
     case = record.get("case") or None
+    source_url = record.get("source_url") or None
     return Example(
         id=example_id,
         text=text,
@@ -101,6 +103,7 @@ def example_from_dict(record: Mapping[str, object], *, source: str = "corpus") -
         source=source,
         case=str(case) if case else None,
         accused_level=str(level) if level else None,
+        source_url=str(source_url) if source_url else None,
     )
 
 
@@ -209,30 +212,106 @@ def choose_test_cases(
     return sorted(chosen)
 
 
+@dataclass(frozen=True)
+class SourceSplit:
+    """The frozen assignment of published cases: held out, trained on, and how it was made."""
+
+    test_cases: frozenset[str] = frozenset()
+    train_cases: frozenset[str] = frozenset()
+
+    @property
+    def known(self) -> frozenset[str]:
+        return self.test_cases | self.train_cases
+
+
+def assign_cases(
+    cases: Mapping[str, tuple[str, str | None]], frozen: SourceSplit = SourceSplit(),
+    *, fraction: float = SOURCE_TEST_FRACTION, salt: str = SOURCE_SPLIT_SALT,
+) -> set[str]:
+    """Every held-out case: the frozen ones, plus new cases assigned by the frozen rule.
+
+    `cases`: case id → (primary type, source address). A case already in `frozen` keeps its
+    side, so adding a batch of cases never moves an old one. A new case whose source address
+    is that of a frozen case goes to that case's side (held out if any held-out case shares
+    it): two cases from one 通报 page are never split by the new assignment. The remaining new
+    cases are grouped by source address and the groups chosen by `choose_test_cases` (the rule
+    that chose the first 40: stratified on the first case's primary type, lowest
+    sha256(salt:case) first, a `fraction` of every type rounded up).
+    """
+    held = {c for c in cases if c in frozen.test_cases}
+    side_of_url: dict[str, bool] = {}
+    for case, (_, url) in cases.items():
+        if case in frozen.known and url:
+            side_of_url[url] = side_of_url.get(url, False) or case in frozen.test_cases
+    groups: dict[str, list[str]] = defaultdict(list)
+    for case, (_, url) in sorted(cases.items()):
+        if case in frozen.known:
+            continue
+        if url and url in side_of_url:
+            if side_of_url[url]:
+                held.add(case)
+            continue
+        groups[url or case].append(case)
+    leaders = {members[0]: cases[members[0]][0] for members in groups.values()}
+    chosen = set(choose_test_cases(leaders, fraction=fraction, salt=salt))
+    for members in groups.values():
+        if members[0] in chosen:
+            held.update(members)
+    return held
+
+
 def write_source_split(path: Path | str = SOURCE_SPLIT_FILE) -> list[str]:
-    """Freeze the held-out published cases in cases/split.json (done once, deliberately)."""
+    """Freeze the assignment of every case in cases/*.jsonl into cases/split.json.
+
+    Cases already listed keep their side; new ones are assigned by `assign_cases`.
+    """
     from classifiers.grounded import load_cases
 
     records = load_cases()
-    test_cases = choose_test_cases({r["case"]: r["problem_types"][0] for r in records})
+    frozen = read_source_assignment(path)
+    cases = {r["case"]: (r["problem_types"][0], r.get("source_url")) for r in records}
+    held = assign_cases(cases, frozen)
     payload = {
         "description": "Held-out published cases: every complaint written from them is in the "
-        "source-disjoint test set and none in training. Stratified on the case's primary type "
-        "by sha256(salt:case). Regenerate only deliberately.",
+        "source-disjoint test set and none in training. The first 40 were chosen stratified on "
+        "the case's primary type by sha256(salt:case); cases added later keep the old ones in "
+        "place and are assigned by the same rule (classifiers.corpus.assign_cases), a case "
+        "sharing its source address with a listed case going to that case's side.",
         "salt": SOURCE_SPLIT_SALT,
         "fraction": SOURCE_TEST_FRACTION,
-        "test_cases": test_cases,
+        "test_cases": sorted(held),
+        "train_cases": sorted(set(cases) - held),
     }
     Path(path).write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return test_cases
+    return sorted(held)
+
+
+def read_source_assignment(path: Path | str = SOURCE_SPLIT_FILE) -> SourceSplit:
+    """The frozen case assignment (empty when no source split was frozen)."""
+    path = Path(path)
+    if not path.exists():
+        return SourceSplit()
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    return SourceSplit(frozenset(payload["test_cases"]), frozenset(payload.get("train_cases", ())))
 
 
 def read_source_split(path: Path | str = SOURCE_SPLIT_FILE) -> set[str]:
-    """The held-out case ids (empty when no source split was frozen)."""
-    path = Path(path)
-    if not path.exists():
+    """The frozen held-out case ids (empty when no source split was frozen)."""
+    return set(read_source_assignment(path).test_cases)
+
+
+def held_out_cases(examples: Iterable[Example], path: Path | str | None = SOURCE_SPLIT_FILE) -> set[str]:
+    """Held-out cases of these examples: the frozen ones, and cases split.json does not list
+    yet assigned on the fly by the same rule (so a new batch never leaks into training
+    before someone freezes it)."""
+    frozen = read_source_assignment(path) if path is not None else SourceSplit()
+    cases: dict[str, tuple[str, str | None]] = {}
+    for example in examples:
+        if example.case and example.case not in cases and example.primary:
+            cases[example.case] = (example.primary, example.source_url)
+    if path is None:
         return set()
-    return set(json.loads(path.read_text(encoding="utf-8"))["test_cases"])
+    return assign_cases(cases, frozen)
 
 
 def split_corpus(
@@ -252,7 +331,11 @@ def split_corpus(
     frozen = read_split_ids(split_path) if split_path is not None else None
     test_ids = frozen if frozen is not None else set(choose_test_ids([e for e in examples if not e.case]))
     notes = [] if frozen is not None else ["split.json missing: split computed on the fly"]
-    held_cases = read_source_split(source_split_path) if source_split_path is not None else set()
+    held_cases = held_out_cases(examples, source_split_path)
+    unlisted = {e.case for e in examples if e.case} - read_source_assignment(source_split_path).known \
+        if source_split_path is not None else set()
+    if unlisted:
+        notes.append(f"{len(unlisted)} cases not in cases/split.json: assigned on the fly by the same rule")
     test = [e for e in examples if e.id in test_ids]
     source_test = [e for e in examples if e.case in held_cases and e.id not in test_ids]
     held_texts = {normalize(e.text) for e in test + source_test}

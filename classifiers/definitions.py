@@ -24,37 +24,43 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 
 
+# Every entry of every cue list, for the leak check (`cue_entries_only_in`).
+CUE_ENTRIES: dict[str, None] = {}
+
+
 def _re(words: Iterable[str]) -> re.Pattern[str]:
+    words = list(words)
+    CUE_ENTRIES.update(dict.fromkeys(words))
     return re.compile("|".join(sorted(words, key=len, reverse=True)))
 
 
 # 贪污侵占: the official takes for himself money he controls (a passbook he keeps, cash he
 # handles, funds he pockets).
 SELF_TAKE = _re([
-    "据为己有", "占为己有", "揣进", "揣了", "腰包", "自己花", "自己用", "自家花", "私吞", "侵吞", "侵占", "贪污",
-    "贪了", "私分", "瓜分", "个人消费", "个人开支", "个人使用", "归个人", "吞了", "自个儿花", "中饱私囊",
+    "据为己有", "揣进", "揣了", "腰包", "自己花", "自己用", "自家花", "私吞", "侵吞", "侵占", "贪污",
+    "私分", "瓜分", "个人消费", "个人开支", "个人使用", "归个人", "吞了", "自个儿花", "中饱私囊",
     "存折", "一卡通", "一折通", "低保卡", "社保卡", "银行卡", "代领", "代管", "保管着", "取走", "偷偷取",
     "私自取", "挥霍", "打麻将", "自己拿了",
-    "回自己家", "自己家", "归自己", "自己的账户", "个人账户", "装进", "拿走", "被支书领", "领了去", r"被[^，。]{0,4}领了",
-    "钱是会", "私下", "自己留", "个人控制", "私人卡", "私人账户", "帮忙领", "帮我们领", "一直是他领", "工资卡",
-    "收着", "卡在", "自己公司", "全部领了", "拿去给自己", "卷走", "代收", "报的账户", "占有", "占用", "自己账上", "冒领我", "收款账户", "打到村", "一分没给",
+    "自己家", "归自己", "自己的账户", "个人账户", "装进", "拿走", "被支书领", "领了去", r"被[^，。]{0,4}领了",
+    "钱是会", "私下", "自己留", "个人控制", "私人账户", "帮忙领", "帮我们领", "一直是他领", "工资卡",
+    "收着", "卡在", "自己公司", "全部领了", "拿去给自己", "卷走", "代收", "占有", "占用", "自己账上", "冒领我", "收款账户", "打到村", "一分没给",
     r"(?:放|拉|存|打|转)(?:到|进|回)[^，。]{0,6}(?:自己|他|村主任|书记|支书|会计)(?:家|的|私人|个人|定期)",
 ])
 # 截留挪用: money meant for others is held back, deducted, clawed back or used elsewhere.
 DEDUCT = _re([
     "扣了", "扣下", "扣掉", "扣留", "扣钱", "每户扣", "克扣", "截留", "截了", "抽头", "雁过拔毛", "统筹",
-    "挪用", "挪去", "挪作", "挪给", "挪到", "拿去还", "拿去搞", "拿去填", "填窟窿", "压着不", "压在", "不发",
+    "挪用", "挪去", "挪作", "挪到", "拿去还", "拿去搞", "拿去填", "填窟窿", "压着不", "压在", "不发",
     "迟发", "拖着不", "只发了", "到手只有", "少发", "返还", "上交", "交回", "收回", "平分", "分摊", "结余",
     "账外账", "小金库", "村里开支", "村集体", "村财", "办公经费", "日常开支", "用于", "当捐款", "当辛苦费",
-    "没按规定用到", "没用到", "拿去给", "提走", "借给", "借款给", "动用", "不退", "不专账", "没发", "一分没", "扣", "转给村里",
-    "滞留", "拿去用", "拿去买", "才发", "不按月", "没到", "拖了", "拖着", "拿走了", "领了发", "统一领",
+    "没用到", "拿去给", "提走", "借给", "借款给", "动用", "不退", "没发", "一分没", "扣", "转给村里",
+    "滞留", "拿去买", "才发", "不按月", "没到", "拖了", "拖着", "拿走了", "领了发", "统一领",
 ])
 # 吃拿卡要: something is demanded from the applicant as the price of the aid or the approval.
 DEMAND = _re([
-    "好处费", "辛苦费", "茶水费", "跑腿费", "红包", "请吃饭", "请吃", "吃顿饭", "请他吃", "送礼", "收了礼",
+    "好处费", "辛苦费", "茶水费", "跑腿费", "红包", "请吃饭", "请吃", "吃顿饭", "送礼", "收了礼",
     "礼金", "送烟", "一条烟", "买烟", "回扣", "保证金", "赞助费", "协调费", "管理费", "索要", "索取", "要钱",
     "要好处", "意思意思", "不给钱", "不给就", "才给办", "才签字", "才盖章", "收受", "收钱", "收了钱",
-    "收礼", "收费", "收取", "强行收", "要五百", "要一千", "要两千", "要三百",
+    "收礼", "收费", "收取", "要五百", "要一千", "要两千", "要三百",
     r"(?:先|要|得|就得)给(?:他|她|他们|村里)[^，。]{0,6}(?:钱|块|元|百|千|万)", "打点", "拿两千", "请他们吃",
     "请吃一顿", "要交", "不交就", "交钱", "给他拿", "要给她", "要给他", "塞钱", "拿钱", "拿烟", "拿条烟", "拿一百",
     r"给我[^，。]{0,4}(?:百|千|块)", r"不交[^，。]{0,6}就", r"送了?[^，。]{0,3}烟", "给他家", "辛苦钱", "看你表现", "规矩",
@@ -62,8 +68,8 @@ DEMAND = _re([
 ])
 _KIN_WORDS = [
     "亲戚", "亲属", "亲弟弟", "亲兄弟", "弟弟", "哥哥", "兄弟", "妹妹", "姐姐", "儿子", "女儿", "女婿", "儿媳",
-    "老婆", "媳妇", "妻子", "爱人", "父亲", "母亲", "老母亲", "老娘", "老爹", "老爸", "老妈", "小舅子",
-    "侄子", "侄儿", "外甥", "前妻", "家属", "自家人", "本家", "连襟", "亲家", "表弟", "表哥", "表姐", "表妹", "堂兄",
+    "老婆", "媳妇", "妻子", "爱人", "父亲", "母亲", "老母亲", "老娘", "老爸", "老妈", "小舅子",
+    "侄子", "侄儿", "外甥", "家属", "自家人", "本家", "连襟", "亲家", "表弟", "表哥", "表姐", "表妹", "堂兄",
     "堂弟", "叔叔", "舅舅", "姑姑", "孙子", "哥家", "朋友", "关系好", "人情保", "关系保",
     "关系户", "人情户", "拉票", "自己和", "给自己",
 ]
@@ -78,31 +84,31 @@ OWN_KIN = re.compile(
 # 降低标准/识别不准: the unqualified admitted, or the qualified left out — no kin needed.
 UNQUALIFIED = _re([
     "不符合条件", "不符合", "够不上", "不够格", "够不着", "有车", "小轿车", "轿车", "宝马", "买了车",
-    "商品房", "有房", "楼房", "小洋楼", "开公司", "开店", "个体户", "工商注册", "吃财政饭", "财政供养",
-    "有工作", "领工资", "年收入", "条件好", "条件较好", "家境好", "识别不准", "识别不精准", "漏评",
+    "商品房", "有房", "楼房", "小洋楼", "开公司", "开店", "个体户", "工商注册", "吃财政饭",
+    "年收入", "条件好", "条件较好", "识别不准", "识别不精准", "漏评",
     "错评", "错退", "没评上", "评不上", "把关不严", "剔除", "普发", "人人都", "不该",
 ])
 # 违规出具证明/伪造材料: a false certificate, a forged record, a signature or seal abused.
 FAKE_DOC = _re([
     "证明", "伪造", "造假", "假材料", "假资料", "假证", "编造", "编了", "代签", "代替", "替人家签", "冒签",
     "签名", "签字", "公章", "盖章", "会议记录", "评议记录", "鉴定", "假单", "假发票", "虚开", "发票",
-    "假合同", "出入库单", "花名册", "名册", "清册", "工资单", "假的", "申报材料", "材料", "报告", "收入调查表",
+    "假合同", "出入库单", "花名册", "名册", "工资单", "假的", "申报材料", "材料", "报告", "收入调查表",
     "乱填", "签的字", "p过", "照片", "开证明", "记录", "表上", "登记表", "签领表",
 ])
 # 虚报冒领/骗取: fictitious or ineligible claims, the dead or absent, inflated numbers.
 FALSE_CLAIM = _re([
     "虚报", "冒领", "冒名", "套取", "套走", "套出", "套了", "骗取", "骗补", "骗了", "骗走", "顶名", "顶替", "虚构",
     "虚列", "虚增", "死人", "去世", "已故", "死了", "假住院", "被住院", "借羊", "借牛", "借别人的", "重复申报",
-    "多报", "不存在", "根本没", "没建房", "没种", "凑数", "以次充好", "挂到", "挂名", "用别人名义",
+    "多报", "根本没", "没建房", "没种", "凑数", "以次充好", "挂名", "用别人名义",
     "用别人的名义", "领补贴", "荒地", "根本不知道", "名单上有", "名下", "充新", "账上报",
-    "报了两次", "两个地方", "两边都", "隐瞒", "瞒报收入", "多领", "不该领", "也在表上", "挂个名", "签到表", "补签",
+    "报了两次", "两边都", "隐瞒", "瞒报收入", "多领", "不该领", "也在表上", "挂个名", "签到表", "补签",
     "往大了", "拿别人家", "照的相", "虚",
 ])
 # 形式主义官僚主义: neglect, fake figures, shirking, lax supervision.
 FORMAL = _re([
     "走过场", "不作为", "推诿", "扯皮", "把关不严", "不核实", "失职", "监管", "验收", "合格", "应付", "数字脱贫",
-    "不开会", "没开过", "挂名", "走读", "不住村", "两头跑", "烂尾", "闲置", "打水漂", "不巡山", "瞒报",
-    "拖延", "没人管", "不管", "乱填", "预脱贫", "上报", "核查", "不知道", "说不清", "对不上", "督查",
+    "不开会", "没开过", "挂名", "走读", "不住村", "两头跑", "烂尾", "闲置", "打水漂", "不巡山",
+    "拖延", "没人管", "不管", "乱填", "上报", "核查", "不知道", "说不清", "对不上", "督查",
     "假工程", "没通", "干池子", "没水",
 ])
 
@@ -112,7 +118,7 @@ PROGRAM_CUES: dict[str, re.Pattern[str]] = {
     "education": _re(["助学金", "营养餐", "营养改善", "午餐", "雨露计划", "学杂费", "学生", "学校", "培训"]),
     "industry": _re([
         "产业", "合作社", "养殖", "种植", "种苗", "苗", "养鸡", "鸡", "牛", "羊", "果", "茶", "菜", "光伏扶贫",
-        "扶贫车间", "互助社", "互助资金", "扶贫贷款", "专项贷款", "小额信贷", "基地", "大棚", "园区", "黄花",
+        "扶贫车间", "互助社", "互助资金", "扶贫贷款", "专项贷款", "小额信贷", "基地", "大棚", "园区",
         "分红", "种养",
     ]),
     "relocation": _re(["搬迁", "安置", "彝家新寨", "造福工程"]),
@@ -140,7 +146,7 @@ TYPE_CUES: dict[str, re.Pattern[str]] = {
 }
 # Strong signs that the accused personally pocketed the money.
 POCKETED = _re([
-    "据为己有", "占为己有", "揣进", "腰包", "自己花", "私吞", "侵吞", "贪污", "私分", "瓜分", "中饱私囊",
+    "据为己有", "揣进", "腰包", "自己花", "私吞", "侵吞", "贪污", "私分", "瓜分", "中饱私囊",
     "个人消费", "自己用", "自家花", "挥霍",
 ])
 
@@ -281,8 +287,45 @@ class CueCounts(TransformerMixin, BaseEstimator):
         return np.array([f"cue__{name}" for name, _ in CUE_GROUPS], dtype=object)
 
 
+def cue_entries_only_in(held_out: Iterable[str], allowed: Iterable[str]) -> list[str]:
+    """Cue entries that match some held-out text and no allowed text (a leak suspect).
+
+    The cue lists must come from DEFINITIONS.md and the training side only. An entry found in
+    held-out texts (complaints or facts of held-out cases, the original held-out items) but in
+    no training-side text and not in DEFINITIONS.md can only have been learnt from the held-out
+    side, so it must not be in the lists. Texts are compared normalised and with known
+    misspellings read as the word meant, as the features see them.
+    """
+    from .normalize import normalize
+
+    held_text = "\n".join(untypo(normalize(t)) for t in held_out)
+    allowed_text = "\n".join(untypo(normalize(t)) for t in allowed)
+    return [
+        entry for entry in CUE_ENTRIES
+        if re.search(entry, held_text) and not re.search(entry, allowed_text)
+    ]
+
+
+def leak_suspects() -> list[str]:
+    """`cue_entries_only_in` for the committed corpus and its two held-out sets."""
+    from .corpus import CORPUS_DIR, held_out_cases, load_corpus, split_corpus
+    from .grounded import load_cases
+
+    examples = load_corpus()
+    split = split_corpus(examples)
+    held_cases = held_out_cases(examples)
+    cases = load_cases()
+    held = [e.text for e in split.test + split.source_test] + [c["facts"] for c in cases if c["case"] in held_cases]
+    allowed = (
+        [e.text for e in split.train]
+        + [c["facts"] for c in cases if c["case"] not in held_cases]
+        + [(CORPUS_DIR / "DEFINITIONS.md").read_text(encoding="utf-8")]
+    )
+    return cue_entries_only_in(held, allowed)
+
+
 def main(argv: list[str] | None = None) -> None:
-    """`python -m classifiers.definitions [--rule money|type|program]`: the reviewer's worklist."""
+    """`python -m classifiers.definitions [--rule money|type|program] [--leaks]`: the reviewer's worklist."""
     import argparse
     from collections import Counter
 
@@ -290,7 +333,12 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description="Corpus items whose labels contradict DEFINITIONS.md.")
     parser.add_argument("--rule", choices=("money", "type", "program"), default=None)
+    parser.add_argument("--leaks", action="store_true", help="cue entries found only in held-out texts")
     args = parser.parse_args(argv)
+    if args.leaks:
+        suspects = leak_suspects()
+        print("\n".join(suspects) or "no cue entry occurs only in held-out texts")
+        return
     found = [c for e in load_corpus() for c in check_example(e) if args.rule in (None, c.rule)]
     for c in found:
         print(f"{c.id}\t{c.rule}\t{c.label}\t{c.reason}")

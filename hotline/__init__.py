@@ -36,6 +36,7 @@ def _build(settings: Settings) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), static_folder=str(ROOT / "static"),
                 instance_path=str(settings.INSTANCE_DIR))
     _configure(app, settings)
+    _trust_proxies(app, settings)
     _init_extensions(app)
     _register_blueprints(app)
     return app
@@ -68,6 +69,18 @@ def _configure(app: Flask, settings: Settings) -> None:
         JSON_AS_ASCII=False,
     )
     app.json.ensure_ascii = False
+
+
+def _trust_proxies(app: Flask, settings: Settings) -> None:
+    """Behind TRUSTED_PROXY_HOPS proxies, request.remote_addr is the address the outermost trusted
+    proxy saw (X-Forwarded-For that many entries from the right), for every throttle and the audit
+    trail alike. 0 trusts no header: a client cannot choose its address by writing one. Only the
+    address: Twilio's signature URL comes from PUBLIC_BASE_URL, not from forwarded host/scheme."""
+    if settings.TRUSTED_PROXY_HOPS:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.TRUSTED_PROXY_HOPS, x_proto=0, x_host=0,
+                                x_port=0, x_prefix=0)
 
 
 def _init_extensions(app: Flask) -> None:

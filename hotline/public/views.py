@@ -59,12 +59,8 @@ def _settings():
 
 
 def _client_address() -> str | None:
-    """The reporter's address: behind N trusted proxies, the one the Nth proxy saw (what a client
-    writes into X-Forwarded-For itself is never trusted)."""
-    hops = _settings().TRUSTED_PROXY_HOPS
-    forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
-    if hops and len(forwarded) >= hops:
-        return forwarded[-hops]
+    """The reporter's address: behind TRUSTED_PROXY_HOPS proxies the app's ProxyFix has already put
+    the address the outermost trusted proxy saw in remote_addr (hotline._trust_proxies)."""
     return request.remote_addr
 
 

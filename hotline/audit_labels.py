@@ -25,6 +25,7 @@ from hotline.cases.panel import EVENT_LABELS
 
 ACTION_LABELS = {
     "attachment.add": "举报人上传附件", "attachment.view": "查看附件", "complaint.followup": "举报人补充材料",
+    "attachment.refused": "附件未能保存", "receipt.lookup_locked": "查询码错误次数过多暂停查询", "public.spam_review": "标记无效举报",
     "audit.export": "导出审计日志", "audit.sealed_from_here": "审计链自此封存",
     "bulletin.correction": "通报更正", "bulletin.publish": "发布通报",
     "calendar.set": "设置工作日历", "calendar.delete": "删除工作日历设置",
@@ -56,7 +57,7 @@ ACTION_LABELS = {
 }
 
 ENTITY_LABELS = {
-    "attachment": "附件", "audit": "审计日志", "bulletin": "通报", "calendar_day": "工作日历", "case": "案件", "clue": "线索",
+    "attachment": "附件", "caller": "来电（短信）人", "audit": "审计日志", "bulletin": "通报", "calendar_day": "工作日历", "case": "案件", "clue": "线索",
     "clue_register": "线索登记簿", "complainant": "举报人", "complaint": "来电", "crosscheck_grant": "补助项目",
     "crosscheck_run": "比对批次", "database": "数据库", "division": "区划", "township": "乡镇", "village": "村",
     "finding": "比对疑点", "office": "机构", "roll_import": "名册", "routing_rule": "分流规则",

@@ -58,11 +58,34 @@ _UNIT_TITLES: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
+# The accused named without a title, by unit, role or collective — as callers who do not know
+# the title say it: 村里管低保的, 村上管事的, 镇里当官的, 县民宗委的人, 县扶贫办那边.
+_COLLECTIVES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?:村|社区)(?:上|里)(?:的|那几个|那些|那帮)?(?:管[^\s，。、；：！？,.]{0,4}?的|当官的|管事的|当家的|领导)"),
+     "village_cadre"),
+    (re.compile(r"(?:镇|乡)(?:上|里)(?:的|那几个|那些|那帮)?(?:管[^\s，。、；：！？,.]{0,4}?的|当官的|管事的)"),
+     "township_cadre"),
+    (re.compile(r"(?:县|区)(?:上|里)(?:的|那几个|那些|那帮)?(?:管[^\s，。、；：！？,.]{0,4}?的|当官的)"),
+     "county_department"),
+    (re.compile(r"(?:县|区)[^\s，。、；：！？,.镇乡村街社组纪监]{1,6}?(?:局|委|办|中心)(?:的人|的工作人员|那边|的干部)"),
+     "county_department"),
+)
+# Where the complainant went to complain is not the accused: 跑到县民政局反映, 向镇里举报.
+_COMPLAINED_TO = re.compile(r"(?:到|向|找|去|给|跟)$")
+_COMPLAINT_VERB = re.compile(r"^[^，。！？]{0,6}?(?:反映|举报|投诉|信访|上访|告状|问过|问了)")
+
+
+def _complained_to(text: str, start: int, end: int) -> bool:
+    return bool(_COMPLAINED_TO.search(text[max(0, start - 2) : start])) and bool(
+        _COMPLAINT_VERB.match(text[end : end + 12])
+    )
+
+
 def _accused_levels(text: str) -> list[Entity]:
     text = untypo(text)  # 村支书纪 → 村支书记; same length, so spans stay right
     found = [
         Entity("accused_level", m.group(), m.start(), m.end(), level, {"unit_title": True})
-        for pattern, level in _UNIT_TITLES
+        for pattern, level in _UNIT_TITLES + _COLLECTIVES
         for m in pattern.finditer(text)
     ]
     for match in _ACCUSED_RE.finditer(text):
@@ -70,7 +93,7 @@ def _accused_levels(text: str) -> list[Entity]:
         if word in ("会计", "文书") and text[max(0, match.start() - 2) : match.start()].endswith("学校"):
             continue
         found.append(Entity("accused_level", word, match.start(), match.end(), ACCUSED_WORDS[word]))
-    return found
+    return [e for e in found if not _complained_to(text, e.start, e.end)]
 
 
 def _programs(text: str) -> list[Entity]:

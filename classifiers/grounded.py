@@ -6,7 +6,10 @@ paraphrase written by hand from the source), the amount, and the source address.
 turns every case into `PER_CASE` complaints as a caller, a text message, a web form or a
 letter would put them, deterministically (the random generator is seeded by the case id):
 
-* the accused is named the way people name them (村支书田某, 田书记, 姓田的支书, 那个村主任);
+* the accused is named the way people name them (村支书田某, 田书记, 姓田的支书, 那个村主任), and in
+  about a third of the items without a title: a unit, role or collective at the case's level
+  (镇上的干部, 县民政局的人, 村里管低保的) or nobody at all (他们, 有人); the gold level stays the
+  case's, so the level must be read from what the text does say or stay unknown;
 * places are the case's real village and township, sometimes only one of them;
 * the facts go through paraphrase rules (synonyms, spoken and dialect forms), and the amount
   is said in Arabic or Chinese numerals, spoken (五千七, 两万多) or written (1.23万元);
@@ -127,6 +130,41 @@ def accused_phrases(case: dict[str, Any], rng: random.Random) -> tuple[str, str]
     if short and len(short) <= 2 and short not in ("专干",):
         options += [f"姓{surname}的{title}", f"{title}，就是{surname}{short}"]
     return rng.choice(options), (f"{surname}{short}" if short and rng.random() < 0.5 else "他")
+
+
+# How often an item blurs the accused (no title, only a unit or a role) or names no one: real
+# callers often do not know or say the title, and the accused level must then come from other
+# words (镇上, 县民政局的人, 管低保的) or stay unknown. The gold level is still the case's.
+BLUR_SHARE = 0.28
+NO_ACCUSED_SHARE = 0.10
+_ROLES = {
+    "dibao": "低保", "housing": "危房", "education": "助学", "industry": "产业", "relocation": "搬迁",
+    "medical": "医保", "agri_subsidy": "补贴", "project_fund": "项目", "employment": "公益岗",
+}
+_UNIT_TITLE_END = re.compile(
+    r"(?:党组书记|党委书记|副局长|局长|副主任|主任|副书记|书记|科长|股长|副所长|所长|站长|工作人员|干部|会计|出纳|专干|"
+    r"职工|负责人|院长|副院长|经理|工程师|技术员|干事|部长|协理员|报账员)$"
+)
+
+
+def blurred_accused(case: dict[str, Any], town: str, rng: random.Random) -> str:
+    """The accused without a title: a unit, a role or a collective at the case's level."""
+    role = _ROLES.get(case["program"], "钱")
+    level = case["accused_level"]
+    if level == "township_cadre":
+        unit = town[-1] if town[-1:] in ("镇", "乡") else "镇"
+        options = [f"{unit}上的干部", f"{unit}里的人", f"{unit}里管{role}的", f"{unit}政府的人", f"{unit}上那几个干部",
+                   f"{unit}里的领导"]
+    elif level == "county_department":
+        unit = _UNIT_TITLE_END.sub("", case["accused_title"])
+        options = ["县里的人", f"县里管{role}的", "县上的干部", "县上那些部门"]
+        if len(unit) >= 3 and unit[0] in "县市区州":
+            options += [f"{unit}的人", f"{unit}的工作人员", f"{unit}那边"]
+    elif level == "teacher_school":
+        options = ["学校的老师", "学校领导", f"学校里管{role}的", "学校"]
+    else:
+        options = ["村干部", "村里的干部", "村上管事的", "村里那几个干部", "村里当官的", "村委会的人", f"村里管{role}的"]
+    return rng.choice(options)
 
 
 # --- paraphrase ----------------------------------------------------------------------------
@@ -258,6 +296,12 @@ def render(case: dict[str, Any], k: int) -> dict[str, Any]:
     channel = CHANNELS[k % len(CHANNELS)]
     county, town, village = split_place(case["place"])
     acc, _short = accused_phrases(case, rng)
+    blur = random.Random(f"{SEED}:blur:{case['case']}:{k}")  # its own stream: other items stay as they were
+    share = blur.random()
+    if share < NO_ACCUSED_SHARE:
+        acc = blur.choice(["他们", "有人", "上面的人", "管这个事的"])
+    elif share < NO_ACCUSED_SHARE + BLUR_SHARE:
+        acc = blurred_accused(case, town, blur)
     dialect = channel == "call" and rng.random() < 0.35
     fact = paraphrase(case["facts"], rng, dialect=dialect)
     amount = say_amount(case.get("amount_yuan"), rng) if rng.random() < 0.75 else ""
@@ -274,7 +318,7 @@ def render(case: dict[str, Any], k: int) -> dict[str, Any]:
         "date": f"{rng.randint(2016, 2024)}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日",
     }
     templates = {"call": _CALL, "sms": _SMS, "web": _WEB, "letter": _LETTER}[channel]
-    text = rng.choice(templates).format(**fields)
+    text = rng.choice(templates).format(**fields).replace("的的", "的")
     if channel == "sms":
         text = add_typos(text.replace("。", " ").replace("，", " ") if rng.random() < 0.5 else text, rng, 0.35)
     elif channel == "call":

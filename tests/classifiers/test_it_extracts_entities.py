@@ -133,3 +133,16 @@ def test_triage_entities_carry_their_span_in_the_raw_text(triage):
     assert spans["phone"] == "１３８１２３４５６７８"
     assert spans["amount"] == "三千五"
     assert result.entities[0].to_dict()["raw_span"] == [e for e in result.entities][0].to_dict()["raw_span"]
+
+
+@pytest.mark.parametrize("text, level", [
+    ("村里管低保的把我的名额给了别人", "village_cadre"),
+    ("村上管事的把补贴扣了", "village_cadre"),
+    ("镇里管产业的把扶贫资金挪去修办公楼", "township_cadre"),
+    ("县民宗委的人截留项目资金", "county_department"),
+    # where the caller complained is not who is accused
+    ("我跑到县民政局反映过，村里管低保的不理", "village_cadre"),
+    ("我向镇里反映过，村支书还是不管", "village_cadre"),
+])
+def test_the_accused_level_comes_from_units_and_roles_without_a_title(text, level):
+    assert summarize_accused_level(extract_entities(text)) == level

@@ -53,3 +53,32 @@ def test_spoken_amounts_keep_their_value():
             (found,) = find_amounts(f"钱有{said}。")
             exact = found.yuan == amount
             assert exact or (found.approximate and found.yuan <= amount < 2 * found.yuan), (amount, said)
+
+
+def test_some_items_name_the_accused_without_a_title_or_not_at_all():
+    from classifiers.grounded import BLUR_SHARE, NO_ACCUSED_SHARE
+
+    cases = load_cases()
+    items = list(generate(cases[:60]))
+    titled = [i for i in items if any(form in i["text"] for form in ("书记", "主任", "村长", "镇长", "乡长", "局长"))]
+    nobody = [i for i in items if any(w in i["text"] for w in ("他们", "有人", "上面的人", "管这个事的"))]
+    assert 0.5 * NO_ACCUSED_SHARE <= len(nobody) / len(items) <= 3 * NO_ACCUSED_SHARE
+    assert len(titled) / len(items) <= 1 - 0.5 * BLUR_SHARE
+    by_case = {c["case"]: c for c in cases}
+    assert all(i["accused_level"] == by_case[i["case"]]["accused_level"] for i in items)
+
+
+def test_a_blurred_accused_keeps_the_level_in_its_words():
+    from classifiers.extract import extract_entities, summarize_accused_level
+    from classifiers.grounded import blurred_accused
+
+    rng = random.Random(0)
+    for level, title, program, town in (
+        ("township_cadre", "镇扶贫办主任", "industry", "孟溪镇"), ("village_cadre", "村会计", "dibao", "安平镇"),
+        ("county_department", "县民政局副局长", "dibao", "涡南镇"), ("teacher_school", "中学校长", "education", "东峤镇"),
+    ):
+        case = {"accused_level": level, "accused_title": title, "program": program}
+        for _ in range(12):
+            phrase = blurred_accused(case, town, rng)
+            assert not any(t in phrase for t in ("书记", "主任", "局长", "校长")), phrase
+            assert summarize_accused_level(extract_entities(phrase + "把钱扣了")) == level, phrase

@@ -42,3 +42,46 @@ class PublicThrottle(SQLModel, table=True):
     count: int = 0
     window_start: dt.datetime = Field(sa_column=utc_column(default=False))
     locked_until: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+
+
+# One picture (or file) of an MMS: recorded when the message arrives, fetched from Twilio by a
+# scheduled job (hotline.telephony.media), checked like a web file and stored as an Attachment.
+# (message_sid, position) is unique: a repeated webhook records nothing twice.
+# status: pending → fetching → stored | refused (not acceptable) | failed (gave up) | skipped
+# (not part of a report, e.g. a picture sent with 查询).
+class MmsMedia(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("message_sid", "position", name="uq_mms_media_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    message_sid: str = Field(max_length=64, index=True)
+    position: int  # N of MediaUrlN
+    url: str = Field(max_length=500)
+    content_type: str = Field(default="", max_length=100)
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    sender_enc: str | None = Field(default=None, sa_column=sa.Column(sa.Text, nullable=True))  # sealed number
+    status: str = Field(default="pending", max_length=12, index=True)
+    attempts: int = 0
+    next_attempt_at: dt.datetime = Field(sa_column=utc_column())
+    claimed_until: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    error: str | None = Field(default=None, max_length=300)  # Chinese, for staff and the sender
+    attachment_id: int | None = Field(default=None, foreign_key="attachment.id")
+    created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    updated_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+SPAM_STATES = {"suspected": "疑似无效", "spam": "已标记无效", "valid": "有效"}
+
+
+# An operator's review of a public (web) report as spam / 无效. The report is never deleted: the
+# mark is a state beside it, changed (both ways) with a reason, each change in the audit trail.
+# A row in state "suspected" is a queue entry the system raised (`suspicion` says why).
+class SpamMark(SQLModel, table=True):
+    complaint_id: int = Field(foreign_key="complaint.id", primary_key=True,
+                              sa_column_kwargs={"autoincrement": False})
+    state: str = Field(default="suspected", max_length=12, index=True)
+    suspicion: str = Field(default="", max_length=200)
+    reason: str = Field(default="", max_length=300)
+    marked_by_id: int | None = Field(default=None, foreign_key="user.id")
+    marked_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())

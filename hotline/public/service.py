@@ -173,7 +173,7 @@ def validate_offline(report: WebReport, *, max_chars: int) -> None:
         raise PublicError(errors)
 
 
-def _store_files(session: Session, complaint_id: int, contact_id: int | None,
+def store_files(session: Session, complaint_id: int, contact_id: int | None,
                  checked: list[evidence.CheckedFile]) -> list[Attachment]:
     rows = []
     for item in checked:
@@ -211,7 +211,7 @@ def submit(session: Session, report: WebReport, *, nonce: str, lookup_key: bytes
     session.add(complaint)
     session.flush()
     contact = session.exec(select(Contact).where(Contact.complaint_id == complaint.id)).first()
-    _store_files(session, complaint.id, contact.id if contact else None, checked)
+    store_files(session, complaint.id, contact.id if contact else None, checked)
     session.add(PublicAccessKey(complaint_id=complaint.id,
                                 key_hash=key_hash(complaint.receipt_code, issued.access_key, lookup_key)))
     if checked:
@@ -317,7 +317,7 @@ def add_followup(session: Session, *, complaint_id: int, text: str, files: list[
                       raw_text=text or f"（补充材料{len(checked)}份）", complaint_id=complaint_id, is_followup=True)
     session.add(contact)
     session.flush()
-    _store_files(session, complaint_id, contact.id, checked)
+    store_files(session, complaint_id, contact.id, checked)
     audit.record(session, actor=None, action="complaint.followup", entity="complaint", entity_id=complaint_id,
                  detail={"contact_id": contact.id, "channel": "web", "chars": len(text), "files": len(checked)})
     case = session.exec(select(Case).where(Case.complaint_id == complaint_id)).first()

@@ -16,8 +16,9 @@ from sqlmodel import Session, select
 
 from hotline import audit, controlchars, receipts
 from hotline.intake import service
+from hotline.public import throttle
 from hotline.settings import Settings
-from hotline.telephony import outbox
+from hotline.telephony import media, outbox
 from hotline.telephony.common import Caller, caller, status_line
 from models.complaints import Complaint, ComplaintStatus
 from models.contacts import Contact
@@ -42,6 +43,7 @@ class InboundSms:
     sid: str
     sender: Caller
     body: str
+    media: int = 0  # NumMedia: pictures sent with it (hotline.telephony.media)
 
 
 def parse(form, lookup_key: bytes) -> InboundSms:
@@ -52,7 +54,7 @@ def parse(form, lookup_key: bytes) -> InboundSms:
     sid = form["MessageSid"].strip()
     if len(sid) > 64:
         raise BadWebhook("MessageSid 过长")
-    return InboundSms(sid, caller(form["From"], lookup_key), form.get("Body") or "")
+    return InboundSms(sid, caller(form["From"], lookup_key), form.get("Body") or "", media.count(form))
 
 
 def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
@@ -80,6 +82,10 @@ def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
         _report(session, sms, row, settings, lookup_key, received_at)
     session.add(row)
     session.flush()
+    if sms.media:  # MMS: its files are recorded now, fetched and stored by a job
+        row.reply = media.with_media_note(row.reply, media.record(
+            session, form, message_sid=sms.sid, sender_number=sms.sender.number, complaint_id=row.complaint_id,
+            contact_id=row.contact_id, as_evidence=row.kind in (SmsKind.report, SmsKind.part), now=received_at))
     if replayed and row.reply and sms.sender.number:
         # The live answer said the receipt would follow by SMS: send what we would have replied.
         outbox.enqueue(session=session, to_number=sms.sender.number, body=row.reply,
@@ -101,26 +107,37 @@ def _contact(session: Session, sms: InboundSms, received_at: dt.datetime, *, tex
 
 def _answer_query(session: Session, sms: InboundSms, raw_code: str, received_at: dt.datetime):
     code = receipts.clean(raw_code)
-    complaint = service.find_by_receipt(session, code) if code else None
+    locked = throttle.caller_lock_minutes(session, sms.sender.hash, received_at)
+    complaint = service.find_by_receipt(session, code) if code and locked is None else None
     contact = _contact(session, sms, received_at, text=sms.body[:500], complaint=complaint, followup=True)
+    if locked is not None:
+        return _locked_reply(locked), None, contact.id
+    if receipts.is_well_formed(code) and complaint is not None:
+        status, level = status_line(session, complaint)
+        return (f"查询码 {receipts.spaced(code)}：办理状态“{status}”，承办机构：{level}。",
+                complaint.id, contact.id)
+    # A wrong code counts against the sender, as a wrong code on /status counts against the address.
+    locked = throttle.wrong_caller_lookup(session, sms.sender.hash, channel="sms", now=received_at)
+    if locked is not None:
+        return _locked_reply(locked), None, contact.id
     if not receipts.is_well_formed(code):
         return ("查询码格式不正确：查询码为14位数字。请核对后发送“查询 查询码”，例如：查询 1234 5678 9012 34。",
                 None, contact.id)
-    if complaint is None:
-        return f"未找到查询码 {receipts.spaced(code)} 对应的反映，请核对后重新发送。", None, contact.id
-    status, level = status_line(session, complaint)
-    return (f"查询码 {receipts.spaced(code)}：办理状态“{status}”，承办机构：{level}。",
-            complaint.id, contact.id)
+    return f"未找到查询码 {receipts.spaced(code)} 对应的反映，请核对后重新发送。", None, contact.id
+
+
+def _locked_reply(minutes: int) -> str:
+    return f"查询码输错次数过多，已暂停短信查询，请{minutes}分钟后再试。如需帮助，请拨打举报电话。"
 
 
 def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settings,
             lookup_key: bytes, received_at: dt.datetime) -> None:
-    text = controlchars.drop(sms.body).strip()
+    text = controlchars.drop(sms.body).strip() or (media.PLACEHOLDER.format(count=sms.media) if sms.media else "")
     previous = _joinable(session, sms, text, settings, received_at) if text else None
     if previous is not None:
         _join(session, sms, row, previous, text, received_at)
         return
-    data = service.IntakeData(text=sms.body, channel=Channel.sms.value, phone=sms.sender.number or "",
+    data = service.IntakeData(text=sms.body if sms.body.strip() else text, channel=Channel.sms.value, phone=sms.sender.number or "",
                               external_id=sms.sid, received_at=received_at)
     try:
         with session.begin_nested():

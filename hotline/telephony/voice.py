@@ -15,6 +15,7 @@ from twilio.twiml.voice_response import VoiceResponse
 
 from hotline import phones, receipts
 from hotline.intake import service
+from hotline.public import throttle
 from hotline.settings import Settings
 from hotline.telephony import outbox
 from hotline.telephony.common import caller, status_line
@@ -258,17 +259,24 @@ def recorded(*, session: Session, form, settings: Settings, lookup_key: bytes, n
 
 
 def query(*, session: Session, form, settings: Settings, lookup_key: bytes, now: dt.datetime) -> VoiceResponse:
-    """Menu 2: the caller keyed a receipt code; say its status and the office level only."""
+    """Menu 2: the caller keyed a receipt code; say its status and the office level only. Wrong
+    codes count against the caller (per number, or per call when the number is withheld)."""
     call = _call(session, form, lookup_key, now)
     code = receipts.clean(form.get("Digits") or "").rstrip("#")
-    complaint = service.find_by_receipt(session, code) if code else None
+    subject = call.phone_hash or f"call:{call.call_sid}"[:64]
+    locked = throttle.caller_lock_minutes(session, subject, now)
+    complaint = service.find_by_receipt(session, code) if code and locked is None else None
     if session.exec(select(Contact.id).where(Contact.channel == Channel.voice,
                                              Contact.external_id == call.call_sid)).first() is None:
         session.add(Contact(channel=Channel.voice, external_id=call.call_sid, received_at=now,
                             raw_text=f"语音查询：{code[:20]}", phone_hash=call.phone_hash,
                             complaint_id=complaint.id if complaint else None, is_followup=True))
     response = VoiceResponse()
-    if not receipts.is_well_formed(code):
+    if locked is None and code and complaint is None:
+        locked = throttle.wrong_caller_lookup(session, subject, channel="voice", now=now)
+    if locked is not None:
+        response.say(f"查询码输错次数过多，已暂停查询，请{locked}分钟后再试。", **SAY)
+    elif not receipts.is_well_formed(code):
         gather = response.gather(input="dtmf", num_digits=receipts.LENGTH, finish_on_key="#",
                                  action="/twilio/voice/query", method="POST", timeout=15)
         gather.say("查询码格式不正确，请重新输入14位查询码，以井号键结束。", **SAY)

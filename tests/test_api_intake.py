@@ -98,3 +98,81 @@ def test_it_reports_invalid_fields(client, token, db, body, code, words):
 def test_errors_for_unknown_api_paths_are_json(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
+
+
+# --- evidence files ---------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _file(name: str, data: bytes) -> dict:
+    import base64
+
+    return {"filename": name, "content_base64": base64.b64encode(data).decode()}
+
+
+def _stored(db):
+    from models.attachments import Attachment
+
+    db.expire_all()
+    return db.exec(select(Attachment).order_by(Attachment.id)).all()
+
+
+def test_a_report_with_files_stores_them_checked_and_sealed(app, client, token, db):
+    import base64
+
+    from hotline.vault import vault
+    from tests.public.conftest import jpeg_with_gps
+
+    response = _post(client, token, {"text": "危房改造补助被村会计截留，附照片和名单。",
+                                     "attachments": [_file("现场.jpg", jpeg_with_gps()), _file("名单.pdf", PDF)]})
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert [a["kind"] for a in body["attachments"]] == ["jpeg", "pdf"]
+    rows = _stored(db)
+    complaint = db.exec(select(Complaint)).one()
+    assert {r.complaint_id for r in rows} == {complaint.id} and rows[0].contact_id is not None
+    with app.app_context():
+        photo = base64.b64decode(vault().open(rows[0].sealed, field="attachment"))
+    assert b"Exif" not in photo
+
+
+@pytest.mark.parametrize("attachments, said", [
+    ([{"filename": "a.pdf"}], "filename 和 content_base64"),
+    ([{"filename": "a.pdf", "content_base64": "不是base64"}], "Base64"),
+    ("a.pdf", "须为数组"),
+    ([{"filename": "a.jpg", "content_base64": "JVBERi0xLjQK"}], "内容与扩展名不符"),
+    ([{"filename": "a.exe", "content_base64": "TVqQAA=="}], "类型不支持"),
+])
+def test_a_bad_file_refuses_the_report_in_chinese_and_stores_nothing(client, token, db, attachments, said):
+    response = _post(client, token, {"text": "低保被冒领", "attachments": attachments})
+    assert response.status_code == 422
+    assert said in response.get_json()["error"]["message"]
+    assert db.exec(select(Complaint)).all() == [] and _stored(db) == []
+
+
+def test_files_can_be_added_to_a_complaint_once(client, token, db):
+    code = _post(client, token, {"text": "危房改造款被截留"}).get_json()["receipt_code"]
+    headers = {"Authorization": f"Bearer {token}"}
+    first = client.post(f"/api/v1/complaints/{code}/attachments", json={"attachments": [_file("a.pdf", PDF)]},
+                        headers=headers)
+    again = client.post(f"/api/v1/complaints/{code}/attachments", json={"attachments": [_file("b.pdf", PDF)]},
+                        headers=headers)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.get_json()["already_attached"] == 1 and len(_stored(db)) == 1
+    missing = client.post("/api/v1/complaints/00000000000000/attachments",
+                          json={"attachments": [_file("a.pdf", PDF)]}, headers=headers)
+    assert missing.status_code == 404
+    empty = client.post(f"/api/v1/complaints/{code}/attachments", json={"attachments": []}, headers=headers)
+    assert empty.status_code == 422
+
+
+def test_an_inspector_token_may_not_add_files(client, factory, db):
+    from hotline.auth.accounts import issue_token
+
+    complaint = factory.complaint("危房改造款被截留")
+    value = issue_token(db, user=factory.user(Role.inspector), label="t")
+    db.commit()
+    response = client.post(f"/api/v1/complaints/{complaint.receipt_code}/attachments",
+                           json={"attachments": [_file("a.pdf", PDF)]}, headers={"Authorization": f"Bearer {value}"})
+    assert response.status_code == 403 and _stored(db) == []

@@ -1,6 +1,9 @@
 """JSON API v1: intake and status look-up, for other systems and the operators' tools."""
 from __future__ import annotations
 
+import base64
+import binascii
+
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlmodel import select
 
@@ -12,9 +15,11 @@ from hotline.errors import error_response
 from hotline.clues.registration import clue_json
 from hotline.clues.sources import SourceInput
 from hotline.intake import service
+from hotline.public import files as evidence, service as public
 from hotline.security import csrf
 from models.cases import CASE_STATUS_LABELS, Case
 from models.complaints import COMPLAINT_STATUS_LABELS, Complaint
+from models.contacts import Contact
 from models.offices import OFFICE_KIND_LABELS, Office
 from models.users import Role
 
@@ -23,7 +28,15 @@ csrf.exempt(bp)  # token-authenticated: no cookies, so no cross-site forgery
 
 INTAKE_FIELDS = {"text", "channel", "phone", "name", "anonymous", "township_id", "village_id",
                  "accused_name", "accused_title", "accused_level", "program", "amount", "external_id",
-                 "clue_source", "referring_body", "referral_doc_number", "referral_date", "referral_due_date"}
+                 "clue_source", "referring_body", "referral_doc_number", "referral_date", "referral_due_date", "attachments"}
+ATTACHMENT_FIELDS = {"filename", "content_base64"}
+# Evidence files travel as base64 (4/3 of their size) in the JSON body, next to the text.
+MAX_BODY_BYTES = evidence.MAX_TOTAL_BYTES * 4 // 3 + (1 << 20)
+
+
+@bp.before_request
+def _room_for_evidence() -> None:
+    request.max_content_length = MAX_BODY_BYTES
 
 
 def _json_body() -> dict | tuple:
@@ -67,7 +80,7 @@ def create_complaint():
     unknown = sorted(set(body) - INTAKE_FIELDS)
     if unknown:
         return error_response(422, f"不支持的字段：{', '.join(unknown)}", "unknown_fields")
-    if not all(isinstance(v, (str, int, float, bool, type(None))) for v in body.values()):
+    if not all(isinstance(v, (str, int, float, bool, type(None))) for k, v in body.items() if k != "attachments"):
         return error_response(422, "字段值必须是字符串、数字或布尔值", "invalid_field")
     data = service.IntakeData(
         text=str(body.get("text") or ""), channel=str(body.get("channel") or "web"),
@@ -81,6 +94,13 @@ def create_complaint():
         clue=SourceInput(*(str(body.get(name) or "") for name in (
             "clue_source", "referring_body", "referral_doc_number", "referral_date", "referral_due_date"))),
     )
+    files = _attachments(body.get("attachments"))
+    if isinstance(files, tuple):
+        return files
+    try:
+        checked = public.check_evidence(files)  # before anything is stored: a refused file refuses all
+    except public.PublicError as exc:
+        return error_response(422, "附件未通过检查：" + str(exc), "file_refused", fields=exc.errors)
     db = get_session()
     if data.external_id:
         existing = _existing_by_external_id(data)
@@ -92,15 +112,68 @@ def create_complaint():
         complaint = service.log_contact(session=db, data=data, user=g.api_user,
                                         lookup_key=current_app.config["LOOKUP_KEY"],
                                         max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS)
+        contact_id = db.exec(select(Contact.id).where(Contact.complaint_id == complaint.id)
+                             .order_by(Contact.id.desc())).first()
+        stored, _ = public.add_evidence(db, complaint.id, contact_id, checked, actor=g.api_user, channel="api")
         db.commit()
     except service.IntakeError as exc:
         db.rollback()
         return error_response(422, "提交内容有误：" + str(exc), "validation_failed", fields=exc.errors)
-    return jsonify(_with_case(complaint)), 201
+    return jsonify({**_with_case(complaint), "attachments": [public.attachment_json(a) for a in stored]}), 201
+
+
+def _attachments(value) -> list[tuple[str, bytes]] | tuple:
+    """[{"filename", "content_base64"}] → (name, bytes); a malformed entry is a 422 naming it."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        return error_response(422, "attachments 须为数组：[{\"filename\": ..., \"content_base64\": ...}]",
+                              "invalid_field")
+    files = []
+    for n, item in enumerate(value):
+        where = f"attachments[{n}]"
+        if not isinstance(item, dict) or set(item) != ATTACHMENT_FIELDS or \
+                not all(isinstance(v, str) for v in item.values()):
+            return error_response(422, f"{where} 须为对象，含字符串字段 filename 和 content_base64", "invalid_field")
+        try:
+            data = base64.b64decode(item["content_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            return error_response(422, f"{where}.content_base64 不是有效的 Base64 编码", "invalid_field")
+        files.append((item["filename"], data))
+    return files
+
+
+@bp.route("/complaints/<code>/attachments", methods=["POST"])
+@token_required(Role.operator, Role.supervisor)
+def add_attachments(code: str):
+    """Add evidence files to a complaint (by receipt code or clue number); a file it already has
+    is not stored twice."""
+    body = _json_body()
+    if isinstance(body, tuple):
+        return body
+    unknown = sorted(set(body) - {"attachments"})
+    if unknown:
+        return error_response(422, f"不支持的字段：{', '.join(unknown)}", "unknown_fields")
+    db = get_session()
+    complaint = service.find_by_code(db, code)
+    if complaint is None or not scope.may_see_complaint(db, g.api_user, complaint):  # no hint it exists
+        return error_response(404, "查询码不存在或格式不正确", "not_found")
+    files = _attachments(body.get("attachments"))
+    if isinstance(files, tuple):
+        return files
+    if not files:
+        return error_response(422, "请在 attachments 中至少附一个文件", "validation_failed")
+    try:
+        checked = public.check_evidence(files)
+    except public.PublicError as exc:
+        return error_response(422, "附件未通过检查：" + str(exc), "file_refused", fields=exc.errors)
+    stored, repeated = public.add_evidence(db, complaint.id, None, checked, actor=g.api_user, channel="api")
+    db.commit()
+    return jsonify({"receipt_code": complaint.receipt_code, "attachments": [public.attachment_json(a) for a in stored],
+                    "already_attached": repeated}), 201 if stored else 200
 
 
 def _existing_by_external_id(data: service.IntakeData) -> Complaint | None:
-    from models.contacts import Contact
     from models.taxonomy import Channel
 
     if data.channel not in {c.value for c in Channel}:

@@ -16,6 +16,7 @@ from hotline.clues.sources import SourceInput
 from hotline.intake import service as intake
 from hotline.open311 import catalogue
 from hotline.open311.clients import actor_for
+from hotline.public import service as public
 from models.base import utcnow
 from models.complaints import Complaint, ComplaintStatus
 from models.contacts import Contact
@@ -119,10 +120,12 @@ def _existing(session: Session, client: Open311Client, partner_id: str) -> Compl
 
 
 def submit(*, session: Session, client: Open311Client, params: dict[str, str], lookup_key: bytes,
-           max_chars: int) -> tuple[Complaint, bool]:
-    """POST requests: log the matter as a complaint (triaged, case opened); the caller commits.
+           max_chars: int, files: list[tuple[str, bytes]] | None = None) -> tuple[Complaint, bool]:
+    """POST requests: log the matter as a complaint (triaged, case opened) with its evidence files
+    (`media` parts, checked and stored as web files are); the caller commits.
 
-    Returns (complaint, created). A partner id seen before returns the first complaint unchanged.
+    Returns (complaint, created). A partner id seen before returns the first complaint unchanged
+    (its files are not stored again). A refused file refuses the request, nothing stored.
     """
     code = (params.get("service_code") or "").strip()
     if not code:
@@ -131,6 +134,10 @@ def submit(*, session: Session, client: Open311Client, params: dict[str, str], l
     if service is None:
         raise Open311Error(400, f"service_code 不存在：{code[:40]}")
     attributes = _attributes(params)
+    try:
+        checked = public.check_evidence(files or [])
+    except public.PublicError as exc:
+        raise Open311Error(400, *(f"media：{reason}" for reason in exc.errors["files"].split("；"))) from None
     partner_id = _partner_id(params, attributes)
     if partner_id:
         existing = _existing(session, client, partner_id)
@@ -166,6 +173,7 @@ def submit(*, session: Session, client: Open311Client, params: dict[str, str], l
     contact_id = session.exec(select(Contact.id).where(Contact.complaint_id == complaint.id)).first()
     session.add(Open311Request(client_id=client.id, complaint_id=complaint.id, contact_id=contact_id,
                                service_code=service, partner_id=partner_id, created_at=utcnow()))
+    public.add_evidence(session, complaint.id, contact_id, checked, actor=actor_for(client), channel="open311")
     audit.record(session, actor=actor_for(client), action="open311.request_create", entity="complaint",
                  entity_id=complaint.id, detail={"client_id": client.id, "service_code": service.value,
                                                  "partner_id": partner_id})

@@ -17,18 +17,22 @@ from hotline.db import get_session
 from hotline.errors import MESSAGES
 from hotline.open311 import catalogue, clients, formats, tracking
 from hotline.open311.service import Open311Error, created_json, submit
+from hotline.public import files as evidence
 from hotline.security import csrf
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 csrf.exempt(bp)  # key-authenticated, no cookies: nothing for a forged cross-site form to ride on
 
 MAX_BODY_BYTES = 512 * 1024  # a 20,000-character report, percent-encoded, fits with room to spare
+# A multipart POST may carry evidence files (`media` parts), up to the web form's limits.
+MAX_MULTIPART_BYTES = MAX_BODY_BYTES + evidence.MAX_TOTAL_BYTES
 FMT = "<any(json,xml):fmt>"
 
 
 @bp.before_request
 def _limit_body() -> None:
-    request.max_content_length = MAX_BODY_BYTES
+    multipart = request.mimetype == "multipart/form-data"
+    request.max_content_length = MAX_MULTIPART_BYTES if multipart else MAX_BODY_BYTES
 
 
 @bp.errorhandler(Open311Error)
@@ -113,12 +117,17 @@ def create_request(fmt: str):
     try:
         complaint, created = submit(session=db, client=g.open311_client, params=g.open311_params,
                                     lookup_key=current_app.config["LOOKUP_KEY"],
-                                    max_chars=settings.MAX_REPORT_CHARS)
+                                    max_chars=settings.MAX_REPORT_CHARS, files=_media_files())
     except Open311Error:
         db.rollback()
         raise
     db.commit()
     return formats.render(fmt, "service_requests", [created_json(complaint)], 201 if created else 200)
+
+
+def _media_files() -> list[tuple[str, bytes]]:
+    """The `media` file parts of a multipart POST (the common Open311 extension for photos)."""
+    return [(f.filename or "", f.read()) for f in request.files.getlist("media") if f and (f.filename or "")]
 
 
 @bp.route(f"/requests.{FMT}")

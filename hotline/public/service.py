@@ -175,6 +175,7 @@ def validate_offline(report: WebReport, *, max_chars: int) -> None:
 
 def store_files(session: Session, complaint_id: int, contact_id: int | None,
                  checked: list[evidence.CheckedFile]) -> list[Attachment]:
+    """Checked files as Attachments, sealed with the identity vault (every channel stores them so)."""
     rows = []
     for item in checked:
         sealed = vault().seal(base64.b64encode(item.data).decode("ascii"), field="attachment")
@@ -184,6 +185,37 @@ def store_files(session: Session, complaint_id: int, contact_id: int | None,
     session.add_all(rows)
     session.flush()
     return rows
+
+
+def check_evidence(files: list[tuple[str, bytes]], *, keep_location: bool = False) -> list[evidence.CheckedFile]:
+    """Files from a machine channel (API, Open311): the web's checks; any refusal refuses them all
+    (the sender resends what is right; nothing half-stored), with every reason in Chinese."""
+    checked, refused = evidence.check_all(files, keep_location=keep_location)
+    if refused:
+        raise PublicError({"files": "；".join(refused)})
+    return checked
+
+
+def add_evidence(session: Session, complaint_id: int, contact_id: int | None,
+                 checked: list[evidence.CheckedFile], *, actor, channel: str) -> tuple[list[Attachment], int]:
+    """Store checked files on a complaint (sealed, audited); a file the complaint already has (same
+    stored bytes) is not stored again: (stored, already there). The caller commits."""
+    have = set(session.exec(select(Attachment.sha256).where(Attachment.complaint_id == complaint_id)).all())
+    fresh, seen = [], set(have)
+    for item in checked:
+        if item.sha256 not in seen:
+            fresh.append(item)
+            seen.add(item.sha256)
+    rows = store_files(session, complaint_id, contact_id, fresh)
+    if rows:
+        audit.record(session, actor=actor, action="attachment.add", entity="complaint", entity_id=complaint_id,
+                     detail={"count": len(rows), "kinds": sorted({r.kind for r in rows}), "channel": channel})
+    return rows, len(checked) - len(fresh)
+
+
+def attachment_json(attachment: Attachment) -> dict:
+    return {"id": attachment.id, "filename": attachment.filename, "kind": attachment.kind,
+            "size": attachment.size, "sha256": attachment.sha256}
 
 
 def existing_submission(session: Session, nonce: str) -> Complaint | None:

@@ -114,7 +114,7 @@ WEB_MODULES = ("hotline.home", "hotline.auth.views", "hotline.intake.views", "ho
                "hotline.crosscheck.views", "hotline.crosscheck.grant_views", "hotline.cases.views", "hotline.cases.outcome_views", "hotline.clues.views", "hotline.bulletins.views",
                "hotline.trust.views", "hotline.open311.views", "hotline.admin.checklist",
                "hotline.admin.divisions", "hotline.admin.jurisdictions", "hotline.admin.routing_defaults",
-               "hotline.public.views", "hotline.public.attachment_views")
+               "hotline.public.views", "hotline.public.attachment_views", "hotline.public.review_views")
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from hotline import audit, controlchars, receipts
 from hotline.intake import service as intake
-from hotline.public import files as evidence, throttle
+from hotline.public import files as evidence, spam, throttle
 from hotline.telephony.common import status_line
 from hotline.vault import vault
 from models.attachments import Attachment, PublicAccessKey
@@ -228,7 +228,8 @@ def existing_submission(session: Session, nonce: str) -> Complaint | None:
 
 
 def submit(session: Session, report: WebReport, *, nonce: str, lookup_key: bytes, max_chars: int,
-           issued: Issued | None = None, received_at: dt.datetime | None = None) -> Issued:
+           issued: Issued | None = None, received_at: dt.datetime | None = None,
+           address_reports: int = 0) -> Issued:
     """Log the web report through intake (triage, routing, duplicates, audit, clue register as
     网络举报), with its files and access key; the caller commits. `issued` carries a code and
     key already given to the reporter (a spooled report keeps them)."""
@@ -249,6 +250,7 @@ def submit(session: Session, report: WebReport, *, nonce: str, lookup_key: bytes
     if checked:
         audit.record(session, actor=None, action="attachment.add", entity="complaint", entity_id=complaint.id,
                      detail={"count": len(checked), "kinds": sorted({c.kind for c in checked})})
+    spam.screen(session, complaint.id, report.text, address_reports=address_reports)  # queued, never refused
     session.flush()
     return Issued(complaint.receipt_code, issued.access_key, complaint.id)
 

@@ -92,6 +92,13 @@ def purge(session: Session, now: dt.datetime | None = None) -> int:
     return removed
 
 
+def count(session: Session, rule: Rule, subject: str, now: dt.datetime | None = None) -> int:
+    """Events counted for the subject in its current window."""
+    now = now or utcnow()
+    row = _row(session, rule, subject)
+    return row.count if row is not None and row.window_start + rule.window > now else 0
+
+
 def clear(session: Session, rule: Rule, subject: str) -> None:
     row = _row(session, rule, subject)
     if row is not None:

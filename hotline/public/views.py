@@ -156,7 +156,8 @@ def _store(db, web_report: service.WebReport, nonce: str):
         raise service.PublicError({"form": "本网络地址短时间内提交次数过多，请一小时后再提交，或拨打举报电话。"
                                            "您填写的内容保留在下面。"})
     issued = service.submit(db, web_report, nonce=nonce, lookup_key=current_app.config["LOOKUP_KEY"],
-                            max_chars=settings.MAX_REPORT_CHARS)
+                            max_chars=settings.MAX_REPORT_CHARS,
+                            address_reports=throttle.count(db, throttle.REPORTS_PER_ADDRESS, address))
     db.commit()
     _remember_receipt(issued)
     return redirect(url_for("public.done"))

@@ -6,8 +6,9 @@ from flask_login import current_user
 
 from hotline import access, scope
 from hotline.db import get_session
-from hotline.public import files as evidence, service
-from models.attachments import Attachment
+from hotline.public import files as evidence, service, spam
+from hotline.telephony import media
+from models.attachments import SPAM_STATES, Attachment
 from models.complaints import Complaint
 from models.users import Role
 
@@ -21,7 +22,18 @@ def attachments_for(complaint_id: int) -> list[Attachment]:
     return service.attachments_of(get_session(), complaint_id)
 
 
-TEMPLATE_GLOBALS = {"public_attachments": attachments_for, "attachment_kind_labels": evidence.KIND_LABELS}
+def unsaved_mms_media(complaint_id: int) -> list:
+    """MMS pictures of the complaint not (yet) stored, with their state and Chinese reason."""
+    return [row for row in media.media_of(get_session(), complaint_id) if row.status != media.STORED]
+
+
+def spam_mark_for(complaint_id: int):
+    return spam.mark_of(get_session(), complaint_id)
+
+
+TEMPLATE_GLOBALS = {"public_attachments": attachments_for, "attachment_kind_labels": evidence.KIND_LABELS,
+                    "public_unsaved_media": unsaved_mms_media, "public_spam_mark": spam_mark_for,
+                    "mms_status_labels": media.STATUS_LABELS, "spam_state_labels": SPAM_STATES}
 
 
 @bp.route("/attachments/<int:attachment_id>")

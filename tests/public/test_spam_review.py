@@ -122,3 +122,12 @@ def test_marking_needs_the_csrf_token(app, send_report, operator, client, db):
 def test_an_inspector_cannot_reach_the_queue(factory, login, client):
     login.as_(factory.user(Role.inspector))
     assert client.get("/public/review").status_code == 403
+
+
+def test_the_complaint_page_shows_the_mark(send_report, operator, client, db):
+    send_report(text="啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊")
+    complaint = _complaint_of_last(db)
+    page = client.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    assert 'id="spam-mark"' in page and "疑似无效" in page and "重复字符" in page
+    _mark(client, complaint.id, "valid", "核实为真实举报")
+    assert 'id="spam-mark"' not in client.get(f"/complaints/{complaint.id}").get_data(as_text=True)

@@ -301,3 +301,15 @@ def test_the_sender_is_told_at_the_number_it_came_from(app, factory, twilio, fak
     jobs.fetch_mms_media(app)
     notice = _refusal_sms(db)
     assert notice.phone_hash == phones.lookup_hash(phones.try_normalize(CALLER), app.config["LOOKUP_KEY"])
+
+
+def test_staff_see_a_picture_that_was_not_saved_and_why(app, factory, twilio, fake, db, login):
+    from models.users import Role
+
+    factory.county()
+    mms(twilio, REPORT, [(media_url(13), "video/mp4")])
+    jobs.fetch_mms_media(app)
+    complaint = db.exec(select(Complaint)).one()
+    client = login.as_(factory.user(Role.operator))
+    page = client.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    assert 'id="unsaved-media"' in page and "未接收" in page and "video/mp4" in page

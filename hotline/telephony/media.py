@@ -134,6 +134,8 @@ def record(session: Session, form, *, message_sid: str, sender_number: str | Non
             row.status, row.error = REFUSED, "附件地址不是Twilio的媒体地址，未获取"
         elif not as_evidence or complaint_id is None:
             row.status, row.error = SKIPPED, "随查询或退订短信发送的附件不作为举报材料；请随举报内容一并发送"
+        if row.status != PENDING:
+            row.sender_enc = None  # the number is kept only while a notice may still be due
         try:
             with session.begin_nested():
                 session.add(row)
@@ -230,6 +232,7 @@ def _fetch_one(session: Session, client: Client, row: MmsMedia, lookup_key: byte
         return
     attachment = store_files(session, row.complaint_id, row.contact_id, [checked])[0]
     row.status, row.attachment_id, row.error, row.claimed_until, row.updated_at = STORED, attachment.id, None, None, utcnow()
+    row.sender_enc = None  # no notice is due: the number goes
     session.add(row)
     audit.record(session, actor=None, action="attachment.add", entity="complaint", entity_id=row.complaint_id,
                  detail={"count": 1, "kinds": [checked.kind], "channel": "sms", "media_id": row.id})
@@ -274,6 +277,8 @@ def _end(session: Session, row: MmsMedia, status: str, reason: str, lookup_key: 
                            body=f"您发送的彩信附件未能作为证据保存（{reason}）。可改为网上举报上传，或拨打举报电话说明。")
         except outbox.OutboxError:
             log.warning("could not queue the MMS refusal notice for media %s", row.id)
+    row.sender_enc = None  # the notice holds it now (the outbox, which retention clears)
+    session.add(row)
     session.commit()
 
 

@@ -91,6 +91,7 @@ def test_a_photo_sent_with_a_report_is_fetched_checked_and_stored_sealed_without
     assert "PhoneMaker" not in attachment.sealed  # sealed, not plain
     db.expire_all()
     assert db.get(MmsMedia, row.id).status == "stored"
+    assert db.get(MmsMedia, row.id).sender_enc is None  # the number is not kept once no notice is due
     audit = db.exec(select(AuditEntry).where(AuditEntry.action == "attachment.add")).one()
     assert audit.detail["channel"] == "sms"
 
@@ -142,7 +143,7 @@ def test_a_file_too_big_is_refused_recorded_and_the_sender_told(app, factory, tw
     fake.answers.append(media.Fetched(200, too_big=True))
     assert jobs.fetch_mms_media(app).refused == 1
     row = db.exec(select(MmsMedia)).one()
-    assert row.status == "refused" and "过大" in row.error
+    assert row.status == "refused" and "过大" in row.error and row.sender_enc is None
     assert db.exec(select(Attachment)).all() == []
     assert "过大" in _refusal_sms(db).body and "未能作为证据保存" in _refusal_sms(db).body
     refused = db.exec(select(AuditEntry).where(AuditEntry.action == "attachment.refused")).one()
@@ -202,7 +203,7 @@ def test_pictures_sent_with_a_query_are_kept_as_skipped_and_never_fetched(app, f
     complaint = factory.complaint(REPORT)
     message_text(mms(twilio, f"查询 {complaint.receipt_code}", [(media_url(9), "image/jpeg")]))
     row = db.exec(select(MmsMedia)).one()
-    assert row.status == "skipped" and "不作为举报材料" in row.error
+    assert row.status == "skipped" and "不作为举报材料" in row.error and row.sender_enc is None
     jobs.fetch_mms_media(app)
     assert fake.requests == [] and db.exec(select(Attachment)).all() == []
 

@@ -5,6 +5,9 @@
     .venv/bin/python bench/load_intake.py run --total 20000 --rate 30
     # faults: PostgreSQL stopped for 30 s, and one worker killed, during the load
     .venv/bin/python bench/load_intake.py run --total 6000 --rate 30 --stop-postgres-at 60 --kill-worker-at 150
+    # the same with only the product's database cut off (other users of the server unaffected)
+    .venv/bin/python bench/load_intake.py run --total 6000 --rate 30 --stop-postgres-at 60 --kill-worker-at 150 \
+        --outage database
 
 A fresh database `hotline_bench` is created and migrated (`python -m hotline db upgrade`), the demo
 county loaded, and gunicorn started with --workers. The load runs in another process (asyncio +
@@ -50,6 +53,24 @@ def pg_version() -> str:
 
 def pg_ctl(action: str) -> None:
     subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", pg_version(), "main", action], check=True)
+
+
+def db_outage(action: str) -> None:
+    """The product's database alone goes away (--outage database): new connections refused and
+    every open one cut, as in a server outage, while other users of the PostgreSQL server
+    (other sessions' test runs on a shared machine) carry on."""
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        if action == "stop":
+            conn.execute(f"ALTER DATABASE {DB_NAME} WITH ALLOW_CONNECTIONS false")
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (DB_NAME,))
+        else:
+            conn.execute(f"ALTER DATABASE {DB_NAME} WITH ALLOW_CONNECTIONS true")
+
+
+def outage(args, action: str) -> None:
+    (db_outage if getattr(args, "outage", "cluster") == "database" else pg_ctl)(action)
 
 
 def pg_ready(timeout: float = 60) -> bool:
@@ -212,11 +233,11 @@ def run_load(args, env: dict, url: str, token: str, port: int, server: subproces
         while client.is_alive() and queue.empty():
             elapsed = time.monotonic() - began
             if stop_at is not None and "postgres_stopped_at_s" not in faults and elapsed >= stop_at:
-                pg_ctl("stop")
+                outage(args, "stop")
                 faults["postgres_stopped_at_s"] = round(elapsed, 1)
             if ("postgres_stopped_at_s" in faults and "postgres_started_at_s" not in faults
                     and elapsed >= stop_at + args.outage_seconds):
-                pg_ctl("start")
+                outage(args, "start")
                 faults["postgres_started_at_s"] = round(elapsed, 1)
                 faults["postgres_ready"] = pg_ready()
             if kill_at is not None and "worker_killed_at_s" not in faults and elapsed >= kill_at:
@@ -229,7 +250,7 @@ def run_load(args, env: dict, url: str, token: str, port: int, server: subproces
         client.join()
     finally:
         if "postgres_stopped_at_s" in faults and "postgres_started_at_s" not in faults:
-            pg_ctl("start")
+            outage(args, "start")
             faults["postgres_ready"] = pg_ready()
     return {"outcome": outcome, "faults": faults}
 
@@ -255,7 +276,9 @@ def with_server(args, body):
     try:
         url = fresh_database()
         env = _environment(url, workdir)
-        setup = prepare(env, args.train)
+        if args.models_dir:  # an already trained model folder (the triage a real intake runs)
+            env["MODELS_DIR"] = args.models_dir
+        setup = prepare(env, args.train and not args.models_dir)
         port = int(os.environ.get("BENCH_PORT", "0")) or free_port()
         server = start_gunicorn(env, port, args.workers)
         return body(env, url, setup, port, server)
@@ -295,7 +318,8 @@ def run(args) -> None:
         run_load(args, env, url, setup["token"], port, server, 10_000_000, 4 * args.workers, 5, "w", False)  # warm-up
         result = run_load(args, env, url, setup["token"], port, server, 0, args.total, args.rate, "r")
         results = result["outcome"]["results"]
-        report = {"total": args.total, "rate": args.rate, "workers": args.workers, "model": setup["model"],
+        report = {"total": args.total, "rate": args.rate, "workers": args.workers,
+                  "model": f"trained ({args.models_dir})" if args.models_dir else setup["model"],
                   **summarise(results, result["outcome"]["wall"]), "faults": result["faults"]}
         report["spool"] = drain_spool(env)
         report["stored"] = stored(url, "r")
@@ -318,12 +342,16 @@ def main() -> None:
         p = sub.add_parser(name)
         p.add_argument("--workers", type=int, default=4)
         p.add_argument("--train", action="store_true", help="train the triage model first (slower intakes)")
+        p.add_argument("--models-dir", default=None, help="a trained model folder to serve (instead of --train)")
     sub.choices["search"].add_argument("--rates", default="10,20,30,40")
     sub.choices["search"].add_argument("--step-seconds", type=float, default=30)
     sub.choices["run"].add_argument("--total", type=int, default=20_000)
     sub.choices["run"].add_argument("--rate", type=float, default=20)
     sub.choices["run"].add_argument("--stop-postgres-at", type=float, default=None, help="seconds into the load")
     sub.choices["run"].add_argument("--outage-seconds", type=float, default=30)
+    sub.choices["run"].add_argument("--outage", choices=["cluster", "database"], default="cluster",
+                                    help="stop the whole PostgreSQL cluster, or only refuse and cut "
+                                         "connections to the product's database (a shared server)")
     sub.choices["run"].add_argument("--kill-worker-at", type=float, default=None, help="seconds into the load")
     args = parser.parse_args()
     {"search": search, "run": run}[args.command](args)

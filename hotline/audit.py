@@ -1,27 +1,31 @@
 """Recording the audit trail, and sealing it into a keyed chain (see docs/security.md).
 
 `record` only inserts a pending row in the caller's transaction: no lock, no read of the chain's
-head, so parallel intakes never queue on the audit trail. The sequencer (`seal`) later gives
+head, so parallel intakes never queue on the audit trail (inside `batched`, one INSERT for all the
+entries of a transaction). The sequencer (`seal`) later gives
 committed pending rows their place (`seq`, 1, 2, 3 ... without gaps) and their `hash`: an
 HMAC-SHA256 under AUDIT_KEY (a key kept out of the database) of the row and the previous row's
 `hash`. Like a Certificate Transparency log integrating entries after its merge delay, it runs
-after every commit that recorded something, from a job every few seconds, and before
+after every commit that recorded something (in a web request: once the response is sent, so no
+reply waits for it), from a job every few seconds, and before
 `audit verify` and the export. Checkpoints of the head, kept outside the database, are in
 `hotline.audit_checkpoints`; `verify` checks the chain and every checkpoint.
 """
 from __future__ import annotations
 
 import base64
+import contextlib
 import binascii
 import datetime as dt
 import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context, has_request_context, request
+from flask import after_this_request, current_app, g, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlmodel import Session
 
@@ -35,6 +39,7 @@ GENESIS = "0" * 64
 # PostgreSQL advisory lock held by the sequencer only, for one short sealing transaction.
 SEQUENCER_LOCK = 965888
 SEALED_FROM_HERE = "audit.sealed_from_here"
+_BATCH = "audit_batch"
 _TABLE = AuditEntry.__table__
 
 
@@ -66,22 +71,68 @@ def record(session: Session, *, actor: object | None, action: str, entity: str,
         action=action, entity=entity, entity_id=None if entity_id is None else str(entity_id),
         detail=detail, remote_addr=request.remote_addr if has_request_context() else None,
     )
-    session.add(entry)
-    session.flush()
+    batch = session.info.get(_BATCH)
+    if batch is not None and batch[0] is session.get_nested_transaction():
+        batch[1].append(entry)  # added with the others when the batch ends: one INSERT for all
+    else:
+        session.add(entry)
+        session.flush()
     session.info["audit_pending"] = True
     return entry
 
 
+@contextlib.contextmanager
+def batched(session: Session) -> Iterator[None]:
+    """Entries recorded inside are inserted together when it ends (one multi-row INSERT), not
+    flushed one by one: an intake records three (complaint, clue, case) in one transaction.
+    Nothing about an entry changes; on an exception they are dropped with the caller's rollback.
+    An entry recorded inside a savepoint opened within the batch is inserted at once, so it
+    rolls back with that savepoint."""
+    if _BATCH in session.info:  # already inside a batch: the outer one inserts them
+        yield
+        return
+    entries: list[AuditEntry] = []
+    session.info[_BATCH] = (session.get_nested_transaction(), entries)
+    try:
+        yield
+    finally:
+        session.info.pop(_BATCH, None)
+    session.add_all(entries)
+    session.flush()
+
+
 @event.listens_for(Session, "after_commit")
 def _seal_after_commit(session) -> None:
-    """Seal what this commit recorded, unless another sequencer is at it (the job catches up)."""
+    """Seal what this commit recorded, unless another sequencer is at it (the job catches up).
+
+    In a request the seal runs once the response has been sent (the reply never waits for the
+    sequencer); elsewhere (commands, jobs) right away. A released savepoint also fires
+    after_commit: its entries are not committed yet, so the flag waits for the real commit.
+    """
+    if session.in_nested_transaction():
+        return
     if not session.info.pop("audit_pending", False) or not has_app_context():
         return
     key = current_app.config.get("AUDIT_KEY")
     if key is None:
         return
+    engine = session.get_bind()
+    if has_request_context():
+        if not g.get("audit_seal_after_response"):
+            g.audit_seal_after_response = True
+            after_this_request(lambda response: _seal_on_close(response, engine, key))
+        return
+    _seal_quietly(engine, key)
+
+
+def _seal_on_close(response, engine, key: bytes):
+    response.call_on_close(lambda: _seal_quietly(engine, key))
+    return response
+
+
+def _seal_quietly(engine, key: bytes) -> None:
     try:
-        seal(session.get_bind(), key, wait=False)
+        seal(engine, key, wait=False)
     except sa.exc.SQLAlchemyError:
         log.exception("sealing the audit trail after a commit failed; the sequencer job will retry")
 

@@ -83,9 +83,14 @@ def case_management_office(session: Session) -> Office:
     return office
 
 
-def route(session: Session, complaint: Complaint) -> Route:
-    """The office the complaint goes to and the rule that chose it (None: the 案管室)."""
-    levels = set(session.exec(select(AccusedPerson.level).where(AccusedPerson.complaint_id == complaint.id)).all())
+def route(session: Session, complaint: Complaint, levels: set[AccusedLevel] | None = None) -> Route:
+    """The office the complaint goes to and the rule that chose it (None: the 案管室).
+
+    `levels`: the accused persons' levels when the caller has them (intake routes before the
+    complaint and its accused are stored); otherwise read from the stored accused."""
+    if levels is None:
+        levels = set(session.exec(select(AccusedPerson.level)
+                                  .where(AccusedPerson.complaint_id == complaint.id)).all())
     for rule in rules(session):
         if not matches(rule, complaint, levels):
             continue

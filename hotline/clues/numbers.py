@@ -4,6 +4,12 @@ The sequence lives in one ClueCounter row per commission and year, incremented b
 transaction itself (UPDATE … RETURNING). The row lock makes concurrent registrations wait for each
 other; a registration that rolls back takes its increment with it. So numbers are gap-free and
 none is given twice, and the unique constraints on the clue table would refuse a repeat anyway.
+
+The lock lasts from the draw to the commit, and every registration in the county queues on it, so
+callers draw as late as they can: intake (intake/service.py log_contact) registers the clue after
+the complaint, its contact and its case are written, leaving only the clue row, the audit entries
+and the channel's own row between the draw and the commit. A separate transaction for the draw
+would shorten the hold further but leave a gap whenever the intake then failed.
 """
 from __future__ import annotations
 
@@ -49,7 +55,8 @@ def _create_counter(session: Session, *, commission: str, year: int) -> None:
 
 
 def draw(session: Session, *, commission: str, year: int) -> int:
-    """The next sequence number of `year`, taken inside the caller's transaction."""
+    """The next sequence number of `year`, taken inside the caller's transaction (whose commit
+    releases the counter row: draw last)."""
     bump = (sa.update(ClueCounter)
             .where(ClueCounter.commission == commission, ClueCounter.year == year)
             .values(last_seq=ClueCounter.last_seq + 1)

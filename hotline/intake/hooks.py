@@ -25,8 +25,16 @@ def classify(*, session: Session, complaint: Complaint) -> None:
         complaint.triage_state = TriageState.unclassified
 
 
-def route(*, session: Session, complaint: Complaint, user: object | None, merge_into: int | None = None) -> None:
+def choose_route(*, session: Session, complaint: Complaint, levels: set) -> object:
+    """The route (office, rule) of a complaint not yet stored, from its fields and accused levels."""
+    from hotline.cases.opening import choose
+
+    return choose(session, complaint, levels)
+
+
+def route(*, session: Session, complaint: Complaint, user: object | None, merge_into: int | None = None,
+          chosen: object | None = None) -> None:
     """Open the complaint's case in the office the routing table chooses (merged when asked)."""
     from hotline.cases.opening import open_case
 
-    open_case(session=session, complaint=complaint, actor=user, merge_into=merge_into)
+    open_case(session=session, complaint=complaint, actor=user, merge_into=merge_into, chosen=chosen)

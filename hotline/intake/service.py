@@ -258,8 +258,12 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, look
     """Validate and store one contact as a new complaint; the caller commits.
 
     The complaint is triaged and routed by the hooks in `hotline.intake.hooks`. Triage runs
-    before the first write, so no database lock is held while the classifier works.
+    before the first write, so no database lock is held while the classifier works. Everything the
+    complaint row holds (amount and place found in the text, the status its case gives it) is
+    settled before it is inserted, and the audit entries go in as one INSERT. The clue number is
+    drawn last, so the counter row's lock (clues/numbers.py) is held only to the commit.
     """
+    from hotline.cases.opening import status_on_opening
     from hotline.intake import hooks  # late: hooks import the capabilities that build on intake
 
     cleaned = validate(session, data, max_chars=max_chars)
@@ -269,38 +273,45 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, look
     now = utcnow()
     received_at = data.received_at or now
     phone_hash = phones.lookup_hash(cleaned.phone, lookup_key) if cleaned.phone else None
-    complainant = _complainant(cleaned, phone_hash)
-    if complainant is not None:
-        session.add(complainant)
-        session.flush()
     complaint = draft
-    complaint.receipt_code = _unique_receipt_code(session)
-    complaint.complainant_id = complainant.id if complainant else None
     complaint.source, complaint.amount_yuan, complaint.received_at = data.source, cleaned.amount, received_at
     complaint.township_id = cleaned.township.id if cleaned.township else None
     complaint.village_id = cleaned.village.id if cleaned.village else None
     complaint.created_by_id = getattr(user, "id", None)
-    session.add(complaint)
-    session.flush()
-    session.add_all(accused_for(complaint, cleaned))
     if complaint.amount_yuan is None:  # left empty: the amount the text names fills it
         found = money.amount_from_entities(complaint.entities or [])
         complaint.amount_yuan = found[0] if found else None
     if complaint.township_id is None:
         _place_from_entities(session, complaint)
-    contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=received_at,
-                      raw_text=cleaned.text, complainant_id=complaint.complainant_id,
-                      phone_hash=phone_hash, complaint_id=complaint.id,
-                      logged_by_id=getattr(user, "id", None))
-    session.add(contact)
-    session.flush()
-    audit.record(session, actor=user, action="complaint.create", entity="complaint",
-                 entity_id=complaint.id, detail={"channel": cleaned.channel.value,
-                                                 "contact_id": contact.id,
-                                                 "anonymous": complainant is None})
-    register_clue(session=session, complaint=complaint, source=cleaned.clue_source,
-                  named=complainant is not None and bool(cleaned.name), actor=user)
-    hooks.route(session=session, complaint=complaint, user=user, merge_into=_as_int(data.merge_into))
+    accused = accused_for(complaint, cleaned)
+    chosen = hooks.choose_route(session=session, complaint=complaint, levels={p.level for p in accused})
+    complaint.status = status_on_opening(chosen)
+    with audit.batched(session):
+        complainant = _complainant(cleaned, phone_hash)
+        if complainant is not None:
+            session.add(complainant)
+            session.flush()
+        complaint.complainant_id = complainant.id if complainant else None
+        complaint.receipt_code = _unique_receipt_code(session)
+        session.add(complaint)
+        session.flush()
+        for person in accused:
+            person.complaint_id = complaint.id
+        session.add_all(accused)
+        contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=received_at,
+                          raw_text=cleaned.text, complainant_id=complaint.complainant_id,
+                          phone_hash=phone_hash, complaint_id=complaint.id,
+                          logged_by_id=getattr(user, "id", None))
+        session.add(contact)
+        session.flush()
+        audit.record(session, actor=user, action="complaint.create", entity="complaint",
+                     entity_id=complaint.id, detail={"channel": cleaned.channel.value,
+                                                     "contact_id": contact.id,
+                                                     "anonymous": complainant is None})
+        hooks.route(session=session, complaint=complaint, user=user, merge_into=_as_int(data.merge_into),
+                    chosen=chosen)
+        register_clue(session=session, complaint=complaint, source=cleaned.clue_source,
+                      named=complainant is not None and bool(cleaned.name), actor=user)
     return complaint
 
 

@@ -1,0 +1,124 @@
+"""What one SMS intake costs inside the product: SQL statements, ORM flushes, transactions, ms.
+
+    .venv/bin/python bench/profile_intake.py --models-dir /tmp/models-throughput --messages 20
+    .venv/bin/python bench/profile_intake.py --sqlite --messages 20      # on SQLite instead
+    .venv/bin/python bench/profile_intake.py --models-dir DIR --statements  # list one SMS's statements
+
+The app is built in this process on a fresh PostgreSQL schema (`bench_profile`, migrated, demo
+county) and signed SMS reports are posted through Flask's test client, three warm-up messages
+first. SQLAlchemy events count, per SMS: statements sent to the database (`before_cursor_execute`,
+so one executemany counts once), ORM flushes, and commits, split into what runs while the request
+is answered and what runs after the response has been sent (the audit seal, which gunicorn runs
+when it closes the response; here response.close() is called, as gunicorn would). Medians over
+--messages SMS.
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bench.harness import BASE, TEXTS, TOKEN, environment  # noqa: E402
+from bench.intake_vs_peer import fresh_schema  # noqa: E402
+from bench.load_intake import prepare  # noqa: E402
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+        self.flushes = 0
+        self.commits = 0
+
+    def reset(self) -> None:
+        self.statements, self.flushes, self.commits = [], 0, 0
+
+
+def install(counter: Counter, engine) -> None:
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    @sa.event.listens_for(engine, "before_cursor_execute")
+    def _statement(conn, cursor, statement, parameters, context, executemany):
+        counter.statements.append(" ".join(statement.split())[:140])
+
+    @sa.event.listens_for(engine, "commit")
+    def _commit(conn):
+        counter.commits += 1
+
+    @sa.event.listens_for(Session, "after_flush")
+    def _flush(session, context):
+        counter.flushes += 1
+
+
+def signed(k: int, run: str) -> tuple[dict, dict]:
+    from twilio.request_validator import RequestValidator
+
+    params = {"MessageSid": f"SM{run}{k:030d}", "AccountSid": "AC" + "b" * 32, "From": f"+86137{k:08d}",
+              "To": "+8610690000", "Body": f"{TEXTS[k % len(TEXTS)]}（剖析{run}-{k}）", "NumMedia": "0"}
+    return params, {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(BASE + "/twilio/sms", params)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models-dir", default=None)
+    parser.add_argument("--messages", type=int, default=20)
+    parser.add_argument("--sqlite", action="store_true")
+    parser.add_argument("--statements", action="store_true", help="print the statements of the last SMS")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
+    url = f"sqlite:///{workdir / 'hotline.sqlite3'}" if args.sqlite else fresh_schema("bench_profile")
+    env = environment(url, workdir, SMS_JOIN_MINUTES="0")
+    if args.models_dir:
+        env["MODELS_DIR"] = args.models_dir
+    prepare(env, train=False)
+    os.environ.update(env)
+    from hotline import create_app
+    from hotline.db import engine as app_engine
+
+    app = create_app()
+    with app.app_context():
+        counter = Counter()
+        install(counter, app_engine())
+    client = app.test_client()
+    run = f"{int(time.time()) % 100000:05d}"
+    rows = []
+    for k in range(args.messages + 3):
+        params, headers = signed(k, run)
+        counter.reset()
+        started = time.perf_counter()
+        response = client.post("/twilio/sms", data=params, headers={**headers, "Host": BASE.split("//")[1]},
+                               base_url=BASE)
+        request_ms = (time.perf_counter() - started) * 1000
+        assert response.status_code == 200, response.data
+        request = (len(counter.statements), counter.flushes, counter.commits, list(counter.statements))
+        counter.reset()
+        started = time.perf_counter()
+        response.close()  # what gunicorn does once the reply is written: the audit seal runs here
+        background_ms = (time.perf_counter() - started) * 1000
+        if k >= 3:
+            rows.append({"request_ms": request_ms, "statements": request[0], "flushes": request[1],
+                         "commits": request[2], "after_ms": background_ms, "after_statements": len(counter.statements),
+                         "after_flushes": counter.flushes, "after_commits": counter.commits, "list": request[3]})
+    summary = {key: round(statistics.median(r[key] for r in rows), 1)
+               for key in ("request_ms", "statements", "flushes", "commits", "after_ms", "after_statements",
+                           "after_flushes", "after_commits")}
+    summary.update(database="sqlite" if args.sqlite else "postgresql", messages=len(rows),
+                   model=args.models_dir or "untrained", load_avg=round(os.getloadavg()[0], 1))
+    kinds = collections.Counter(s.split(" ")[0] + " " + (s.split(" ")[2] if s.startswith(("INSERT", "DELETE"))
+                                                         else s.split(" ")[1]) for s in rows[-1]["list"])
+    summary["last_request_statement_kinds"] = dict(kinds)
+    print(json.dumps(summary, ensure_ascii=False, indent=1))
+    if args.statements:
+        for statement in rows[-1]["list"]:
+            print("  ", statement)
+
+
+if __name__ == "__main__":
+    main()

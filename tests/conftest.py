@@ -207,12 +207,45 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+# A test that asks for one of these (directly or through app, db, factory, client, runner ...)
+# runs against the configured database: it is marked `database` and so runs in the PostgreSQL pass.
+DATABASE_FIXTURES = frozenset({"database_url", "database_template", "empty_database_url", "demo_url"})
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database-tests-only", action="store_true",
+                     help="run only the tests marked `database` (scripts/test's PostgreSQL pass; "
+                          "see docs/development.md, 'Which tests run on PostgreSQL')")
+
+
+def uses_the_database(item) -> bool:
+    """Whether the outcome of ITEM may depend on which database runs under it.
+
+    Browser journeys are the exception: they drive the same routes the client tests exercise on
+    both databases, and what they add (keyboard, layout, scripts, escaping in the page) does not
+    depend on the database, so they run on SQLite only unless marked `database` themselves."""
+    if item.get_closest_marker("database") or item.get_closest_marker("postgres_only"):
+        return True
+    if item.get_closest_marker("browser"):
+        return False
+    return bool(DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
 def pytest_collection_modifyitems(config, items):
-    # The SQLite pass skips them; scripts/test always makes a PostgreSQL pass too and, under CI,
-    # fails when PostgreSQL is unreachable instead of skipping it.
+    # The SQLite pass skips postgres_only tests; scripts/test always makes a PostgreSQL pass too
+    # and, under CI, fails when PostgreSQL is unreachable instead of skipping it.
     for item in items:
+        if uses_the_database(item) and not item.get_closest_marker("database"):
+            item.add_marker(pytest.mark.database)
         if "postgres_only" in item.keywords and not PG_URL:
             item.add_marker(pytest.mark.skip(reason="needs TEST_DATABASE_URL (PostgreSQL)"))
+    if config.getoption("database_tests_only"):
+        # The PostgreSQL pass: what does not touch a database already ran in the SQLite pass.
+        kept = [item for item in items if item.get_closest_marker("database")]
+        deselected = [item for item in items if not item.get_closest_marker("database")]
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = kept
 
 
 @pytest.hookimpl(optionalhook=True)

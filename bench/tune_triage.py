@@ -61,9 +61,11 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--cue-weights", type=float, nargs="+", default=[0.0, 0.5, 1.0])
     parser.add_argument("--C", type=float, nargs="+", default=[0.5])
+    parser.add_argument("--corpus-dir", default=None, help="a snapshot of classifiers/corpus/*.jsonl (the corpus "
+                        "may change while a long run goes on; every setting must see the same one)")
     parser.add_argument("--pairs", nargs="+", default=None, help="cue_weight:C pairs instead of the full grid")
     args = parser.parse_args()
-    train = split_corpus(load_corpus()).train
+    train = split_corpus(load_corpus(args.corpus_dir) if args.corpus_dir else load_corpus()).train
     fold_of = folds(train, args.folds)
     grid = ([tuple(float(v) for v in pair.split(":")) for pair in args.pairs] if args.pairs
             else list(itertools.product(args.cue_weights, args.C)))

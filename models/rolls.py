@@ -127,10 +127,18 @@ class RollCadre(RollRowBase, table=True):
     relation: str | None = Field(default=None, max_length=20)
 
 
+# 残疾人证登记 (第二代残疾人证): who holds a certificate, its category and grade (一级 … 四级).
+class RollDisability(RollRowBase, table=True):
+    __tablename__ = "roll_disability"
+    cert_no: str | None = Field(default=None, max_length=40)
+    category: str | None = Field(default=None, max_length=20)
+    grade: str | None = Field(default=None, max_length=20)
+
+
 ROW_TABLES: dict[str, type[RollRowBase]] = {
     "recipients": RollRecipient, "households": RollHouseholdMember, "payroll": RollPayroll,
     "deaths": RollDeath, "vehicles": RollVehicle, "businesses": RollBusiness,
-    "property": RollProperty, "cadres": RollCadre,
+    "property": RollProperty, "cadres": RollCadre, "disability": RollDisability,
 }
 
 
@@ -147,6 +155,8 @@ class Grant(SQLModel, table=True):
     aliases: list | None = Field(default=None, sa_column=json_column())  # synonyms and abbreviations
     excludes: list | None = Field(default=None, sa_column=json_column())  # grant codes not paid alongside
     conditions: str | None = Field(default=None, sa_column=sa.Column(sa.Text))  # other conditions, in words
+    # Conditions a rule checks (`grants.CONDITIONS` codes: 残疾证, its grade, the household on the 低保 roll).
+    requires: list | None = Field(default=None, sa_column=json_column())
     version: int = 1
     active: bool = True
     updated_by_id: int | None = Field(default=None, foreign_key="user.id")

@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.crosscheck.generate OUT_DIR [--scale 1.0] [--seed 7]
 
 Scale 1.0: 1,000,000 recipient rows, ~2,000,000 household members, 200,000 payroll, 100,000 deaths,
-300,000 vehicles (plus 50,000 businesses, 50,000 properties, 20,000 cadre rows). The background is
+300,000 vehicles (plus 50,000 businesses, 50,000 properties, 20,000 cadre rows, ~23,000 残疾人证). The background is
 clean by construction (payroll, deaths, vehicles... belong to people outside recipient households);
 anomalies are planted and written to truth.csv as (rule, recipient ID, how: exact|fuzzy). Decoys that
 must NOT be flagged: agricultural vehicles and homes in recipient households, deaths after the last
@@ -16,7 +16,10 @@ random stream of their own, so every other row and plant is the same as without 
 vehicle, business or property row of a recipient household, or a death record of a recipient,
 whose ID is mistyped outside the birth date (the name as on the roll or in traditional
 characters); their decoys are payroll rows holding a mistyped ID of a household member under
-another person's name.
+another person's name. A third of those plants are mistyped inside the birth date instead (how:
+birth), with decoys of their own (another name, or a homophone, under a birth-date typo).
+Disability grants (`_disability`, a stream of its own, rows beyond the recipient target) are paid
+with or without the 残疾人证, its grade, or the 低保 household the grant table requires.
 """
 from __future__ import annotations
 
@@ -80,10 +83,22 @@ def typo_outside_birth(number: str, r: random.Random) -> str:
     return number[:i] + str((int(number[i]) + r.randint(1, 9)) % 10) + number[i + 1:]
 
 
+def typo_in_birth(number: str, r: random.Random) -> str:
+    """One digit of the birth date changed (the date may no longer be a date at all)."""
+    i = r.randint(6, 13)
+    return number[:i] + str((int(number[i]) + r.randint(1, 9)) % 10) + number[i + 1:]
+
+
+HOMOPHONES = {"张": "章", "王": "汪", "李": "理", "刘": "柳", "陈": "晨", "杨": "阳", "黄": "皇", "赵": "照",
+              "吴": "武", "周": "舟", "徐": "许", "孙": "荪", "马": "玛", "朱": "珠", "胡": "湖", "郭": "锅"}
+
+
 def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
     g = Gen(scale, seed)
     r = g.r
     r2 = random.Random(seed * 7919 + 1)  # registry-side typos: a stream of their own
+    r3 = random.Random(seed * 7919 + 2)  # which of them are inside the birth date, and their decoys
+    r4 = random.Random(seed * 7919 + 3)  # disability grants and their certificates
     out.mkdir(parents=True, exist_ok=True)
     towns = [f"第{t}镇" for t in range(g.n(2000) // 10 + 2)]
     truth: list[tuple[str, str, str]] = []
@@ -96,8 +111,9 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
     bus_f, bus = _writer(out, "businesses.csv", ["经营者", "身份证号", "名称"])
     pro_f, pro = _writer(out, "property.csv", ["权利人", "身份证号", "坐落", "用途"])
     cad_f, cad = _writer(out, "cadres.csv", ["姓名", "身份证号", "职务", "村", "亲属姓名", "亲属身份证号", "关系"])
+    dis_f, dis = _writer(out, "disability.csv", ["姓名", "身份证号", "残疾证号", "残疾类别", "残疾等级"])
     counts = dict.fromkeys(("households", "recipients", "payroll", "deaths", "vehicles", "businesses",
-                            "property", "cadres"), 0)
+                            "property", "cadres", "disability"), 0)
     target_members, target_recipients = g.n(2_000_000), g.n(1_000_000)
     members = recipients = hno = 0
     while members < target_members or recipients < target_recipients:
@@ -201,9 +217,12 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
             truth.append(("age_ineligible", head[1], "exact"))
             later.append([head[0], head[1], EDU])
         if rows and kind >= 0.05:
-            counts_added = _registry_typo(r2, rows, people, town, village, truth, pay, veh, bus, pro, dth, later)
+            counts_added = _registry_typo(r2, r3, rows, people, town, village, truth, pay, veh, bus, pro, dth, later)
             for name, added in counts_added.items():
                 counts[name] += added
+            if not counts_added:  # (not counted in `recipients`: the households stay as they were)
+                for name, added in _disability(r4, rows, people, hno, head, town, village, truth, rec, dis).items():
+                    counts[name] += added
     # Background: registries of people outside every recipient household (clean by construction).
     fill = {"payroll": (g.n(200_000), pay, lambda n, i: [n, i, "县直机关", "科员"]),
             "deaths": (g.n(100_000), dth, lambda n, i: [n, i, "2024-06-01"]),
@@ -211,11 +230,13 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
             "businesses": (g.n(50_000), bus, lambda n, i: [n, i, f"{n}商贸有限公司"]),
             "property": (g.n(50_000), pro, lambda n, i: [n, i, "县城商业街", "商业"]),
             "cadres": (g.n(20_000), cad, lambda n, i: [n, i, "村委委员", "无此村", "", "", ""])}
+    fill["disability"] = (g.n(20_000), dis, lambda n, i: [n, i, f"{i}{r.randint(1, 7)}{r.randint(1, 4)}", "肢体",
+                                                          r.choice(("一级", "二级", "三级", "四级"))])
     for kind, (target, w, make) in fill.items():
         while counts[kind] < target:
             w.writerow(make(g.name(), g.pid(g.born(1940, 1995))))
             counts[kind] += 1
-    for handle in (hh_f, rec_f, pay_f, dth_f, veh_f, bus_f, pro_f, cad_f):
+    for handle in (hh_f, rec_f, pay_f, dth_f, veh_f, bus_f, pro_f, cad_f, dis_f):
         handle.close()
     with open(out / "truth.csv", "w", encoding="utf-8", newline="") as handle:
         w = csv.writer(handle)
@@ -224,11 +245,22 @@ def generate(out: Path, scale: float = 1.0, seed: int = 7) -> dict:
     return counts
 
 
-def _registry_typo(r2: random.Random, rows: list, people: list, town: str, village: str, truth: list,
-                   pay, veh, bus, pro, dth, later: list) -> dict[str, int]:
-    """Maybe plant a registry row of this household under a mistyped ID (or a decoy)."""
-    draw = r2.random()
+def _registry_typo(r2: random.Random, r3: random.Random, rows: list, people: list, town: str, village: str,
+                   truth: list, pay, veh, bus, pro, dth, later: list) -> dict[str, int]:
+    """Maybe plant a registry row of this household under a mistyped ID (or a decoy).
+
+    A third of the plants are mistyped inside the birth date instead (how: birth; drawn from `r3`,
+    so `r2` and every plant it makes stay as they were), and as many birth-date decoys are planted
+    on the household's own `r3` draw: a member's ID mistyped inside the birth date under another
+    person's name, or under a homophone of the member's name (pinyin is not enough there)."""
+    draw, birth = r2.random(), r3.random()
     if draw >= 2 * REGISTRY_RATE:
+        if birth < REGISTRY_RATE / 3:  # birth-date decoys (县第三中学), never flagged
+            member = r3.choice(people)
+            sounds = HOMOPHONES.get(member[0][0])
+            other = sounds + member[0][1:] if sounds and r3.random() < 0.5 else r3.choice(SURNAMES[:20]) + "某某"
+            pay.writerow([other, typo_in_birth(member[1], r3), "县第三中学", "教师"])
+            return {"payroll": 1}
         return {}
     if draw >= REGISTRY_RATE:  # decoy: a member's mistyped ID under someone else's name, not flagged
         member = r2.choice(people)
@@ -239,17 +271,53 @@ def _registry_typo(r2: random.Random, rows: list, people: list, town: str, villa
     member = r2.choice([(row[0], row[1]) for row in rows] if kind == "deaths" else [(p[0], p[1]) for p in people])
     name = "".join(TRAD.get(c, c) for c in member[0]) if r2.random() < 0.3 else member[0]
     number = typo_outside_birth(member[1], r2)
+    how = "registry"
+    if birth < 1 / 3:
+        number, how = typo_in_birth(member[1], r3), "birth"
     if kind == "deaths":
         dth.writerow([name, number, "2025-12-01"])
-        truth.extend(("deceased_recipient", row[1], "registry") for row in rows if row[1] == member[1])
+        truth.extend(("deceased_recipient", row[1], how) for row in rows if row[1] == member[1])
         return {"deaths": 1}
     writer, cells, rule = {"payroll": (pay, ["县第一中学", "教师"], "payroll_household"),
                            "vehicles": (veh, [f"川C{r2.randint(10000, 99999)}", "小型轿车"], "vehicle_owner"),
                            "businesses": (bus, [f"{village}{member[0]}商行"], "business_owner"),
                            "property": (pro, [f"{town}商业街{r2.randint(1, 999)}号", "商业"], "property_owner")}[kind]
     writer.writerow([name, number, *cells])
-    truth.extend((rule, row[1], "registry") for row in rows + later)
+    truth.extend((rule, row[1], how) for row in rows + later)
     return {kind: 1}
+
+
+DISABILITY_RATE = 0.01  # households where a member is paid a disability grant
+DISABILITY_GRANTS = ("残疾人两项补贴", "重度残疾人护理补贴", "困难残疾人生活补贴")
+
+
+def _disability(r4: random.Random, rows: list, people: list, hno: int, head: tuple, town: str, village: str,
+                truth: list, rec, dis) -> dict[str, int]:
+    """Maybe pay a member of this (otherwise unplanted) household a disability grant, with or
+    without what the grant table says it requires (how: exact, rule grant_condition):
+    两项补贴 a 残疾人证; 重度残疾人护理补贴 one of grade 一 or 二; 困难残疾人生活补贴 a 残疾人证 and
+    the household on the 低保 roll. Decoys: the certificate under an ID mistyped outside the birth
+    date with the same name (found by the registry-side matching), a 生活补贴 in a 低保 household."""
+    if r4.random() >= DISABILITY_RATE:
+        return {}
+    name, number, _relation, _year = r4.choice(people)
+    grant = r4.choice(DISABILITY_GRANTS)
+    on_dibao = any(row[2] == "农村低保" for row in rows)
+    planted = r4.random() < 0.3
+    grade = r4.choice(("一级", "二级")) if grant == "重度残疾人护理补贴" else r4.choice(("一级", "二级", "三级", "四级"))
+    certificate = True
+    if planted and grant == "重度残疾人护理补贴" and r4.random() < 0.7:
+        grade = r4.choice(("三级", "四级"))
+    elif planted:
+        certificate = False
+    rec.writerow([name, number, grant, "200", "2026-03-01", f"H{hno:08d}", head[1], town, village])
+    if planted or (grant == "困难残疾人生活补贴" and not on_dibao):
+        truth.append(("grant_condition", number, "exact"))
+    if not certificate:
+        return {"recipients": 1}
+    typed = typo_outside_birth(number, r4) if r4.random() < 0.2 else number
+    dis.writerow([name, typed, f"{number}{r4.randint(1, 7)}{'一二三四'.index(grade[0]) + 1}", "肢体", grade])
+    return {"recipients": 1, "disability": 1}
 
 
 def main() -> None:

@@ -18,7 +18,8 @@ import resource
 import time
 from pathlib import Path
 
-KINDS = ("households", "payroll", "deaths", "vehicles", "businesses", "property", "cadres", "recipients")
+KINDS = ("households", "payroll", "deaths", "vehicles", "businesses", "property", "cadres", "disability",
+         "recipients")
 
 
 def peak_mb() -> float:
@@ -182,7 +183,7 @@ def score(folder: Path, found) -> None:
     # An exact-ID finding about a planted person is right even if that person was planted as fuzzy
     # (another row of theirs carries the correct ID): precision counts against every planted pair.
     planted = {(rule, pid) for rule, pid, _h in truth}
-    for how in ("exact", "fuzzy", "registry"):
+    for how in ("exact", "fuzzy", "registry", "birth"):
         want = {(rule, pid) for rule, pid, h in truth if h == how}
         got = {(rule, pid) for rule, pid, match in found if _how(match) == how}
         anything = {(rule, pid) for rule, pid, _m in found}
@@ -201,6 +202,8 @@ def _how(match: str) -> str:
     """A finding's match as truth.csv names it: exact, fuzzy (the recipient side), registry."""
     if match == "exact_id":
         return "exact"
+    if match == "registry_birth_typo_name":
+        return "birth"
     return "registry" if match.startswith("registry_") else "fuzzy"
 
 

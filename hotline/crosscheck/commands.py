@@ -89,9 +89,7 @@ def crosscheck_run(rules: tuple[str, ...]) -> None:
     """Run the rules over every imported roll; decisions on earlier findings are kept."""
     settings = current_app.config["SETTINGS"]
     db = get_session()
-    run = findings.run_rules(session=db, rules=list(rules) or None,
-                             review_threshold=settings.CROSSCHECK_REVIEW_THRESHOLD,
-                             min_score=settings.CROSSCHECK_MIN_SCORE)
+    run = findings.run_rules(session=db, rules=list(rules) or None, settings=settings)
     db.commit()
     for code, stat in run.stats.items():
         if code.startswith("_"):

@@ -87,6 +87,8 @@ def _headline(finding: Finding, recipient: bool, registry: bool) -> str:
         return f"匹配路径：{MATCH_LABELS[finding.match]}（亲属登记无身份证号）"
     if recipient and registry:
         return "匹配路径：名册与登记库两侧身份证号均有误，分别按相差一位或同户同名匹配"
+    if registry and "出生日期有一位之差" in (finding.reason or ""):
+        return "匹配路径：登记库一侧身份证号的出生日期相差一位（姓名相同，须复核）"
     if registry:
         return "匹配路径：登记库一侧身份证号相差一位（姓名与出生日期相同）"
     if recipient:
@@ -105,7 +107,7 @@ def _recipient_code(finding: Finding, registry: list[str]) -> str:
 
 
 def _registry_code(finding: Finding, scores: list) -> str:
-    for code in ("registry_id_typo_name", "registry_id_typo_pinyin"):
+    for code in ("registry_id_typo_name", "registry_id_typo_pinyin", "registry_birth_typo_name"):
         if scores and scores[0] is not None and abs(SCORES[code] * scores[0] - finding.score) < 1e-9:
             return code
     return ""

@@ -19,6 +19,8 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, select
 
 from hotline import audit
+from hotline.settings import Settings
+from hotline.settings import current as current_settings
 from hotline.bulkload import IndexHold
 from hotline.crosscheck import assembly, evidence, grants
 from hotline.crosscheck.assembly import BULK_FINDINGS, MAX_EVIDENCE_ROWS, RECIPIENT_ROLE
@@ -103,15 +105,18 @@ def _status_for(score: float, review_threshold: float) -> FindingStatus:
 
 
 def run_rules(*, session: Session, rules: list[str] | None = None, user: object | None = None,
-              review_threshold: float = 0.9, min_score: float = 0.6,
-              today: dt.date | None = None,
+              settings: Settings | None = None, today: dt.date | None = None,
               in_sql: bool | None = None) -> CrosscheckRun:
     """Run the rules over all imported rolls and store their findings; the caller commits.
 
+    `settings`: where the thresholds come from (CROSSCHECK_REVIEW_THRESHOLD: below it a finding
+    is 待复核; CROSSCHECK_MIN_SCORE: below it nothing is reported); the running app's by default.
     `in_sql`: assemble the findings inside the database (`hotline.crosscheck.assembly`; the
     default on PostgreSQL) rather than in Python (SQLite's way, and the reference the SQL is
     tested against).
     """
+    settings = settings or current_settings()
+    review_threshold, min_score = settings.CROSSCHECK_REVIEW_THRESHOLD, settings.CROSSCHECK_MIN_SCORE
     codes = rules or list(RULES)
     unknown = [c for c in codes if c not in RULES]
     if unknown:

@@ -25,7 +25,7 @@ def index():
     book = grants.book(db)
     db.commit()  # the seed, the first time
     rows = db.exec(select(Grant).order_by(Grant.program, Grant.id)).all()
-    return render_template("crosscheck/grants.html", rows=rows, programs=PROGRAM_LABELS,
+    return render_template("crosscheck/grants.html", rows=rows, programs=PROGRAM_LABELS, conditions=grants.CONDITIONS,
                            unmapped=grants.unmapped(book, grants.names_on_rolls(db)))
 
 
@@ -66,7 +66,7 @@ def _edit(grant: Grant | None):
                            .where(GrantVersion.grant_id == grant.id).order_by(GrantVersion.version.desc())).all()
     codes = {g.code: g.name for g in db.exec(select(Grant).order_by(Grant.id)).all()}
     return render_template("crosscheck/grant.html", grant=grant, form=form, error=error, versions=versions,
-                           programs=PROGRAM_LABELS, codes=codes), (422 if error else 200)
+                           programs=PROGRAM_LABELS, codes=codes, conditions=grants.CONDITIONS), (422 if error else 200)
 
 
 @bp.route("/map", methods=["POST"])

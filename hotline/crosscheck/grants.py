@@ -60,6 +60,16 @@ SEED: tuple[tuple, ...] = (
     ("medical", "医疗救助", "medical", None, None, ("医疗救助金", "大病救助"), (), ""),
 )
 
+# Conditions a rule checks (`rules.grant_condition`), by code: what the grant screen offers.
+CONDITIONS = {
+    "disability_cert": "持有残疾人证（残疾人证登记中有记录）",
+    "disability_severe": "持有一、二级残疾人证",
+    "dibao_household": "家庭在低保名册上（本人或同户成员领取最低生活保障）",
+}
+# The seeded grants' checked conditions: what their words promise.
+SEED_REQUIRES = {"disability_two": ["disability_cert"], "disability_living": ["disability_cert", "dibao_household"],
+                 "disability_care": ["disability_severe"]}
+
 # Years, school years, terms and batches: "2026年春季", "2025-2026学年第一学期", "第3批".
 _NOISE = re.compile(r"\d+\s*(?:年度|学年|年)|[春秋]季(?:学期)?|第?[一二三四五六七八九十\d]+(?:学期|季度|批次?|期)|"
                     r"[上下]半年|学年")
@@ -85,6 +95,7 @@ class GrantRule:
     excludes: tuple[str, ...]
     conditions: str
     version: int
+    requires: tuple[str, ...] = ()  # CONDITIONS codes a rule checks
 
     @property
     def ages(self) -> str:
@@ -146,7 +157,8 @@ class GrantBook:
 
 def _rule(grant: Grant) -> GrantRule:
     return GrantRule(grant.id, grant.code, grant.name, grant.program, grant.min_age, grant.max_age,
-                     tuple(grant.excludes or ()), grant.conditions or "", grant.version)
+                     tuple(grant.excludes or ()), grant.conditions or "", grant.version,
+                     tuple(c for c in grant.requires or () if c in CONDITIONS))
 
 
 def ensure_seeded(session: Session) -> None:
@@ -155,7 +167,8 @@ def ensure_seeded(session: Session) -> None:
         return
     for code, name, program, low, high, aliases, excludes, conditions in SEED:
         grant = Grant(code=code, name=name, program=program, min_age=low, max_age=high, aliases=list(aliases),
-                      excludes=list(excludes), conditions=conditions or None, updated_at=utcnow())
+                      excludes=list(excludes), conditions=conditions or None, requires=SEED_REQUIRES.get(code),
+                      updated_at=utcnow())
         session.add(grant)
         session.flush()
         session.add(GrantVersion(grant_id=grant.id, version=1, snapshot=snapshot(grant), reason="预置常见补助项目",
@@ -171,7 +184,7 @@ def book(session: Session) -> GrantBook:
 def snapshot(grant: Grant) -> dict:
     return {"code": grant.code, "name": grant.name, "program": grant.program, "min_age": grant.min_age,
             "max_age": grant.max_age, "aliases": list(grant.aliases or []), "excludes": list(grant.excludes or []),
-            "conditions": grant.conditions or "", "active": grant.active}
+            "conditions": grant.conditions or "", "requires": list(grant.requires or []), "active": grant.active}
 
 
 class GrantError(ValueError):
@@ -229,6 +242,12 @@ def save(session: Session, *, grant: Grant | None, form: dict, reason: str, user
     grant.name, grant.program, grant.min_age, grant.max_age = name, program, low, high
     grant.aliases, grant.excludes = _aliases(form.get("aliases", "")), excludes
     grant.conditions = (form.get("conditions") or "").strip()[:1000] or None
+    requires = form.getlist("requires") if hasattr(form, "getlist") else form.get("requires") or []
+    requires = [requires] if isinstance(requires, str) else list(requires)
+    unknown = [c for c in requires if c not in CONDITIONS]
+    if unknown:
+        raise GrantError(f"未知的核查条件：{'、'.join(unknown)}")
+    grant.requires = [c for c in CONDITIONS if c in requires] or None
     grant.active = form.get("active") not in (None, "", "0", "off")
     return _new_version(session, grant, reason, user)
 

@@ -51,10 +51,11 @@ EXTRA_FIELDS = {
     "businesses": ("business_name",),
     "property": ("location", "usage"),
     "cadres": ("title", "village", "relative_name", "relative_name_key", "relative_id", "relative_id_raw", "relation"),
+    "disability": ("cert_no", "category", "grade"),
 }
 _LIMITS = {"name": 60, "grant_name": 60, "household_no": 40, "township": 40, "village": 40, "relation": 20,
            "unit": 120, "post": 60, "plate": 20, "vehicle_type": 40, "business_name": 200, "location": 200,
-           "usage": 40, "title": 40, "relative_name": 60}
+           "usage": 40, "title": 40, "relative_name": 60, "cert_no": 40, "category": 20, "grade": 20}
 
 
 class RollImportError(ValueError):

@@ -83,6 +83,11 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
         Column("relative_name", "亲属姓名", False, ("近亲属姓名",), "name"),
         Column("relative_id", "亲属身份证号", False, ("亲属身份证号码", "亲属证件号码", "近亲属身份证号"), "id"),
         Column("relation", "关系", False, ("亲属关系", "与干部关系", "与本人关系")))),
+    Kind("disability", "残疾人证登记", (
+        _name(extra=("持证人", "持证人姓名", "残疾人姓名")), _id(),
+        Column("cert_no", "残疾证号", False, ("残疾人证号", "残疾证号码", "残疾人证号码", "证号")),
+        Column("category", "残疾类别", False, ("残疾类型", "类别")),
+        Column("grade", "残疾等级", False, ("等级", "残疾级别")))),
 )}
 
 _HEADER_JUNK = re.compile(r"[\s\*＊:：]+")

@@ -40,18 +40,23 @@ SCORES = {
     "relative_pinyin_village": 0.6,
     "registry_id_typo_name": 0.85,  # the registry's ID one digit/transposition from a roll member's, same name, same birth date
     "registry_id_typo_pinyin": 0.75,
+    # the registry's ID one digit off inside the birth date, the very same name (and village where the
+    # registry names one): a typo in the date is also how two different people differ, so below the above
+    "registry_birth_typo_name": 0.7,
 }
 MATCH_LABELS = {
     "exact_id": "身份证号一致", "id_typo_name": "身份证号相差一位、姓名相同", "name_household": "同户同名",
     "id_typo_pinyin": "身份证号相差一位、姓名同音", "name_village": "同村同名", "pinyin_household": "同户同音",
     "pinyin_village": "同村同音", "relative_name_village": "亲属姓名一致且同村", "relative_pinyin_village": "亲属姓名同音且同村",
     "registry_id_typo_name": "登记库身份证号相差一位、姓名相同", "registry_id_typo_pinyin": "登记库身份证号相差一位、姓名同音",
+    "registry_birth_typo_name": "登记库身份证号出生日期相差一位、姓名相同",
 }
 # Registries whose mistyped IDs are resolved: kind -> (table, label in reasons). The cadre roll's
 # person of interest is the relative (亲属身份证号, 亲属姓名), the others' the row's own person.
 REGISTRIES = {"payroll": ("roll_payroll", "财政供养人员名单中"), "deaths": ("roll_death", "死亡火化记录中"),
               "vehicles": ("roll_vehicle", "车辆登记中"), "businesses": ("roll_business", "工商登记中"),
-              "property": ("roll_property", "不动产登记中"), "cadres": ("roll_cadre", "村干部及亲属登记中亲属")}
+              "property": ("roll_property", "不动产登记中"), "cadres": ("roll_cadre", "村干部及亲属登记中亲属"),
+              "disability": ("roll_disability", "残疾人证登记中")}
 _REGISTRY_PERSON = {"cadres": ("relative_name", "relative_id_raw", "relative_id")}  # name, raw ID, valid ID
 # Where a registry person is looked for: the people on the rolls.
 _MEMBER_TABLES = {"roll_household_member": "户籍登记", "roll_recipient": "补助发放名册"}
@@ -190,57 +195,100 @@ def _by_village(session: Session, rows) -> dict[int, Resolved]:
 
 
 def resolve_registries(session: Session, kinds: tuple[str, ...] = tuple(REGISTRIES)) -> dict[tuple[str, int], Resolved]:
-    """Roll members for registry rows whose ID failed its check: {(kind, registry row id): Resolved}."""
-    rows = []
-    for kind in kinds:
-        table, _label = REGISTRIES[kind]
-        name, raw, valid = _REGISTRY_PERSON.get(kind, ("name", "id_raw", "id_number"))
-        for row_id, person, typed in session.execute(sa.text(
-                f"SELECT id, {name}, {raw} FROM {table} WHERE {valid} IS NULL AND {raw} IS NOT NULL")):
-            if len(typed) == 18 and person:
-                key, py = values.name_keys(person)
-                rows.append((kind, _Typed(row_id, key, py, typed)))
-    variants = [(n, v) for n, (_kind, row) in enumerate(rows) for v in sorted(values.id_variants(row.id_raw, keep_birth=True))]
+    """Roll members for registry rows whose ID failed its check: {(kind, registry row id): Resolved}.
+
+    Every valid number one edit away (`values.id_variants`, ~13 per row) is looked up in the
+    household registry's and the recipients' ID indexes in one join. Then, per row: a holder with the same birth date and the same name
+    (or pinyin) decides (`_same_birth`); failing that, one with the birth date one digit off and
+    the very same name, in the same village where the registry names one (`_birth_typo`).
+    """
+    rows = _mistyped_registry_rows(session, kinds)
+    variants = [(n, v) for n, (_kind, row) in enumerate(rows) for v in values.id_variants(row.id_raw)]
     if not variants:
         return {}
     fill_scratch_table(session, "cc_variant", PERSON_COLUMNS, variants)
     holders_sql = " UNION ALL ".join(
-        f"SELECT v.rid, v.id_number, t.name_key, t.name_py, '{table}' FROM cc_variant v "
+        f"SELECT v.rid, v.id_number, t.name_key, t.name_py, t.village, '{table}' FROM cc_variant v "
         f"JOIN {table} t ON t.id_number = v.id_number" for table in _MEMBER_TABLES)
-    holders: dict[int, dict[str, set[tuple[str, str]]]] = defaultdict(lambda: defaultdict(set))
+    holders: dict[int, dict[str, set[tuple[str, str, str | None]]]] = defaultdict(lambda: defaultdict(set))
     where: dict[str, set[str]] = defaultdict(set)
     with planner(session.connection(), random_page_cost="1.1"):  # index reads of rows in memory: see _by_id_typo
-        for n, number, key, py, table in session.execute(sa.text(holders_sql)):
-            holders[n][number].add((key, py))
+        for n, number, key, py, village, table in session.execute(sa.text(holders_sql)).all():
+            holders[n][number].add((key, py, village))
             where[number].add(table)
     session.connection().exec_driver_sql("DROP TABLE IF EXISTS cc_variant")
     out = {}
     for n, found in sorted(holders.items()):
         kind, row = rows[n]
-        born = row.id_raw[6:14]  # a typo in the birth date is not a match: the date must agree
-        found = {v: people for v, people in found.items() if v[6:14] == born}
-        exact = {v for v, people in found.items() if any(k == row.name_key for k, _ in people)}
-        sounds = {v for v, people in found.items() if any(p == row.name_py for _, p in people)} - exact
-        for pool, match, how in ((exact, "registry_id_typo_name", "姓名相同"),
-                                 (sounds, "registry_id_typo_pinyin", "姓名同音")):
-            if len(pool) == 1:
-                number = next(iter(pool))
-                label = REGISTRIES[kind][1]
-                out[(kind, row.id)] = Resolved(number, SCORES[match], match, (
-                    f"{label}身份证号“{row.id_raw}”无效（{values.check_id(row.id_raw)[2] or '校验不符'}）；"
-                    f"与{_MEMBER_TABLES[min(where[number])]}中身份证号"
-                    f"{number}{values.id_difference(row.id_raw, number)}，{how}、出生日期相同"))
-                break
+        picked = _same_birth(row, found) or _birth_typo(row, found)
+        if picked is not None:
+            number, match, how = picked
+            out[(kind, row.id)] = Resolved(number, SCORES[match], match, (
+                f"{REGISTRIES[kind][1]}身份证号“{row.id_raw}”无效（{values.check_id(row.id_raw)[2] or '校验不符'}）；"
+                f"与{_MEMBER_TABLES[min(where[number])]}中身份证号"
+                f"{number}{values.id_difference(row.id_raw, number)}，{how}"))
     return out
+
+
+def _mistyped_registry_rows(session: Session, kinds: tuple[str, ...]) -> list[tuple[str, _Typed]]:
+    """The registry rows of `kinds` whose 18-character ID failed its check, with their name keys
+    (as imported; a cadre's relative's are worked out here) and village (the cadre roll's)."""
+    rows = []
+    for kind in kinds:
+        table, _label = REGISTRIES[kind]
+        if kind in _REGISTRY_PERSON:
+            name, raw, valid = _REGISTRY_PERSON[kind]
+            found = session.execute(sa.text(
+                f"SELECT id, {name}, {raw}, village FROM {table} WHERE {valid} IS NULL AND {raw} IS NOT NULL "
+                f"AND {name} IS NOT NULL ORDER BY id")).all()
+            keyed = [(row_id, *values.name_keys(person), typed, village) for row_id, person, typed, village in found]
+        else:
+            keyed = session.execute(sa.text(
+                f"SELECT id, name_key, name_py, id_raw, NULL FROM {table} "
+                f"WHERE id_number IS NULL AND id_raw IS NOT NULL ORDER BY id")).all()
+        rows += [(kind, _Typed(row_id, key, py, typed, village))
+                 for row_id, key, py, typed, village in keyed if len(typed) == 18 and key]
+    return rows
+
+
+def _same_birth(row: _Typed, found: dict) -> tuple[str, str, str] | None:
+    """(number, match, how) of the one holder with the registry's birth date and its name (or,
+    failing that, its pinyin); None when there is none or several."""
+    born = row.id_raw[6:14]
+    found = {v: people for v, people in found.items() if v[6:14] == born}
+    exact = {v for v, people in found.items() if any(k == row.name_key for k, _p, _v in people)}
+    sounds = {v for v, people in found.items() if any(p == row.name_py for _k, p, _v in people)} - exact
+    for pool, match, how in ((exact, "registry_id_typo_name", "姓名相同、出生日期相同"),
+                             (sounds, "registry_id_typo_pinyin", "姓名同音、出生日期相同")):
+        if len(pool) == 1:
+            return next(iter(pool)), match, how
+    return None
+
+
+def _birth_typo(row: _Typed, found: dict) -> tuple[str, str, str] | None:
+    """A typo inside the birth date: the one holder with the very same name (pinyin is not
+    enough) whose number differs from the registry's in the birth date only, in the registry's
+    village where it names one, and no holder of the same name or pinyin with the registry's own
+    birth date (those decide, or make it ambiguous). Scored below the same-birth match."""
+    born = row.id_raw[6:14]
+    if any(v[6:14] == born and any(k == row.name_key or p == row.name_py for k, p, _v in people)
+           for v, people in found.items()):
+        return None
+    pool = {v for v, people in found.items() if v[6:14] != born
+            and any(k == row.name_key and (row.village is None or village == row.village) for k, _p, village in people)}
+    if len(pool) != 1:
+        return None
+    return next(iter(pool)), "registry_birth_typo_name", "出生日期有一位之差，姓名相同" + ("、同村" if row.village else "")
 
 
 @dataclass(frozen=True)
 class _Typed:
-    """A registry row's person whose ID failed its check."""
+    """A registry row's person whose ID failed its check (village: where the registry names one)."""
     id: int
     name_key: str
     name_py: str
     id_raw: str
+    village: str | None = None
 
 
 def combine(person: tuple[float, str, str], registry: Resolved | None) -> tuple[float, str, str]:

@@ -12,6 +12,7 @@ without a valid ID) and `cc_household` (registry people found in a recipient's h
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from hotline.crosscheck import assembly, values
-from hotline.crosscheck.grants import GrantBook, GrantRule
+from hotline.crosscheck.grants import CONDITIONS, GrantBook, GrantRule
 from hotline.crosscheck.matching import (PERSON_COLUMNS, SCORES, Resolved, combine, resolve_recipients,
                                          resolve_registries)
 from hotline.crosscheck.scratch import fill_scratch_table, planner, scratch_table
@@ -136,7 +137,7 @@ HOUSEHOLD_STEPS = (
     "CREATE INDEX cc_household_kind ON cc_household (kind)",
 )
 SCRATCH_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_reg", "cc_resolved", "cc_regfix", "cc_relative",
-                  "cc_variant", "cc_rule_hit")
+                  "cc_variant", "cc_rule_hit", "cc_condition")
 
 
 def prepare_households(ctx: Context, codes: list[str]) -> None:
@@ -453,6 +454,117 @@ def age_ineligible(ctx: Context) -> Iterator[Hit]:
         yield Hit("age_ineligible", [rid], [], key=f"age:{rule.program}", reason=why)
 
 
+_GRADE = re.compile(r"([一二三四1-4])\s*级")
+_GRADE_NUMBERS = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_SEVERE = (1, 2)
+CONDITION_COLUMNS = {"rid": "INTEGER NOT NULL", "id_number": "VARCHAR(18) NOT NULL", "household_no": "VARCHAR(40)",
+                     "head_id": "VARCHAR(18)"}
+
+
+def disability_grade(text: str | None) -> int | None:
+    """'一级', '肢体二级', '3级', '4' → 1…4; None when the text names no single grade."""
+    text = (text or "").strip()
+    if text in _GRADE_NUMBERS:
+        return _GRADE_NUMBERS[text]
+    found = {_GRADE_NUMBERS[m] for m in _GRADE.findall(text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def grant_condition(ctx: Context) -> Iterator[Hit]:
+    """Payments of a grant whose checked conditions (`Grant.requires`) the rolls show unmet.
+
+    - 残疾人证 (disability_cert, disability_severe): judged only once a 残疾人证 registry is
+      imported; a recipient with no certificate there (exact or mistyped ID, `cc_regfix`), or whose
+      certificates all name a grade outside 一、二级 where those are required. A grade the text does
+      not make clear is not judged.
+    - The household on the 低保 roll (dibao_household): judged only when the rolls hold 低保
+      payments; the recipient, the 户主, and every member of the recipient's households (by 户编号
+      on the roll and in the household registry) are looked for among the 低保 recipients.
+    A recipient whose identity is unknown (no valid or resolved ID) is not judged."""
+    required = {text: rule for text in ctx.grant_names
+                if (rule := ctx.grants.find(text)) is not None and rule.requires}
+    if not required:
+        return
+    rows = ctx.all_in("""SELECT r.id, COALESCE(r.id_number, c.id_number), r.grant_name, r.household_no, r.head_id
+                           FROM roll_recipient r LEFT JOIN cc_resolved c ON c.rid = r.id
+                          WHERE r.grant_name IN :texts ORDER BY r.id""", texts=sorted(required))
+    rows = [row for row in rows if row[1]]
+    if not rows:
+        return
+    fill_scratch_table(ctx.session, "cc_condition", CONDITION_COLUMNS, [tuple(row[:2]) + tuple(row[3:]) for row in rows],
+                       index="id_number")
+    certificates = _certificates(ctx) if ctx.all("SELECT 1 FROM roll_disability LIMIT 1") else None
+    on_roll = _on_dibao_roll(ctx)
+    ctx.session.connection().exec_driver_sql("DROP TABLE IF EXISTS cc_condition")
+    for rid, pid, text, _household, _head in rows:
+        rule = required[text]
+        if certificates is not None and {"disability_cert", "disability_severe"} & set(rule.requires):
+            yield from _certificate_hits(ctx, rule, rid, pid, certificates.get(pid, []))
+        if on_roll is not None and "dibao_household" in rule.requires and rid not in on_roll:
+            yield _condition_hit(ctx, rule, rid, pid, "dibao_household", [], None,
+                                 "补助名册中享受人本人、户主及同户成员均未领取最低生活保障")
+
+
+def _certificate_hits(ctx: Context, rule: GrantRule, rid: int, pid: str, held: list) -> Iterator[Hit]:
+    severe = "disability_severe" in rule.requires
+    if not held:
+        code = "disability_severe" if severe and "disability_cert" not in rule.requires else "disability_cert"
+        yield _condition_hit(ctx, rule, rid, pid, code, [], None, "残疾人证登记中没有享受人的残疾人证")
+        return
+    grades = [disability_grade(grade) for _row, grade, _fix in held]
+    if severe and None not in grades and not any(g in _SEVERE for g in grades):
+        fixed = [fix for _row, _grade, fix in held if fix is not None]
+        words = "、".join(sorted({grade for _row, grade, _fix in held}))
+        yield _condition_hit(ctx, rule, rid, pid, "disability_severe",
+                             [("disability", row, "残疾人证登记") for row, _grade, _fix in held],
+                             fixed[0] if len(fixed) == len(held) else None, f"享受人的残疾人证等级为{words}")
+
+
+def _condition_hit(ctx: Context, rule: GrantRule, rid: int, pid: str, code: str, evidence: list,
+                   registry: Resolved | None, fact: str) -> Hit:
+    score, match, why = combine(ctx.person(rid), registry)
+    text = f"{fact}，不符合{rule.name}的条件：{CONDITIONS[code]}（补助项目规则第{rule.version}版）"
+    return Hit("grant_condition", [rid], evidence, key=f"condition:{code}", score=score, match=match,
+               reason=f"{why}；{text}" if why else text, subject_id=pid)
+
+
+def _certificates(ctx: Context) -> dict[str, list[tuple[int, str | None, Resolved | None]]]:
+    """{recipient's ID: [(certificate row, grade, the row's mistyped-ID match or None)]} of the
+    recipients in `cc_condition`."""
+    out: dict[str, list] = defaultdict(list)
+    for row_id, pid, grade, fixed in ctx.all("""
+            SELECT d.id, d.id_number, d.grade, 0 FROM roll_disability d
+             WHERE d.id_number IN (SELECT id_number FROM cc_condition)
+            UNION ALL
+            SELECT d.id, g.id_number, d.grade, 1 FROM cc_regfix g JOIN roll_disability d ON d.id = g.tid
+             WHERE g.kind = 'disability' AND g.id_number IN (SELECT id_number FROM cc_condition)
+            ORDER BY 1"""):
+        out[pid].append((row_id, grade, ctx.registry.get(("disability", row_id)) if fixed else None))
+    return out
+
+
+def _on_dibao_roll(ctx: Context) -> set[int] | None:
+    """The recipient rows of `cc_condition` whose household is on the 低保 roll; None when the
+    rolls hold no 低保 payment at all (nothing to judge by)."""
+    texts = sorted(t for t in ctx.grant_names if (g := ctx.grants.find(t)) is not None and g.code == "dibao")
+    if not texts:
+        return None
+    household_ids = """
+        SELECT rid, id_number AS pid FROM cc_condition
+        UNION SELECT rid, head_id FROM cc_condition WHERE head_id IS NOT NULL
+        UNION SELECT c.rid, m.id_number FROM cc_condition c JOIN roll_household_member m ON m.household_no = c.household_no
+               WHERE m.id_number IS NOT NULL
+        UNION SELECT c.rid, m2.id_number FROM cc_condition c JOIN roll_household_member m ON m.id_number = c.id_number
+                JOIN roll_household_member m2 ON m2.household_no = m.household_no WHERE m2.id_number IS NOT NULL"""
+    found = ctx.all_in(f"""
+        SELECT i.rid FROM ({household_ids}) i JOIN roll_recipient r ON r.id_number = i.pid WHERE r.grant_name IN :texts
+        UNION SELECT i.rid FROM ({household_ids}) i JOIN cc_resolved c ON c.id_number = i.pid
+                JOIN roll_recipient r ON r.id = c.rid WHERE r.grant_name IN :texts
+        UNION SELECT c.rid FROM cc_condition c JOIN roll_recipient r ON r.household_no = c.household_no
+               WHERE r.grant_name IN :texts""", texts=texts)
+    return {rid for (rid,) in found}
+
+
 def _as_date(value) -> dt.date | None:
     if value is None or isinstance(value, dt.date):
         return value
@@ -481,6 +593,9 @@ RULES: dict[str, Rule] = {r.code: r for r in (
     Rule("cadre_relative", "村干部亲属享受", "享受人是同村村干部的亲属（按亲属身份证号，缺号时按姓名同村匹配）", cadre_relative),
     Rule("age_ineligible", "年龄不符", "按身份证号中的出生日期，享受人年龄不符合项目条件（如超龄领取教育资助）",
          age_ineligible),
+    Rule("grant_condition", "不符合项目条件",
+         "补助项目规则中由规则核查的条件未满足：无残疾人证或等级不符（已导入残疾人证登记时）、家庭不在低保名册上",
+         grant_condition),
 )}
 
 # code -> (registry table, evidence kind, extra condition on the registry row `t`)

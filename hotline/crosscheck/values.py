@@ -158,9 +158,10 @@ def id_variants(number: str, *, keep_birth: bool = False) -> set[str]:
 
     Only candidates whose MOD 11-2 check character fits are built (a valid ID needs it): for a
     changed digit at position i the weighted sum changes by weight[i] × (new - old), so at most one
-    new digit per position fits; each candidate then goes through `check_id` (province, birth date).
-    `keep_birth`: only candidates with the same birth date digits (the registry side asks for the
-    same birth date: half the candidates, and none from a number whose date is not a date).
+    new digit per position fits. Every candidate built so is valid by construction but for its
+    province and birth date, which are checked here (the registry side calls this for every
+    mistyped row of every run: `check_id` on each candidate cost 5× the arithmetic).
+    `keep_birth`: only candidates with the same birth date digits.
     """
     number = number.upper()
     if len(number) != 18 or not number[:17].isdigit():
@@ -187,15 +188,19 @@ def id_variants(number: str, *, keep_birth: bool = False) -> set[str]:
             a, b = digits[i], digits[i + 1]
             if a != b and (total + (_WEIGHTS[i] - _WEIGHTS[i + 1]) * (b - a)) % 11 == target:
                 candidates.append(number[:i] + number[i + 1] + number[i] + number[i + 2:])
-    if number[16] != number[17]:  # the last digit swapped with the check character
-        candidates.append(number[:16] + number[17] + number[16])
-    found = set()
-    for candidate in candidates:
-        if candidate[:2] not in idnumber.PROVINCES or _birth_ok(candidate[6:14]) is None:
-            continue  # refused by check_id too, after a slower look
-        valid, _clean, _err, _born = check_id(candidate)
-        if valid:
-            found.add(valid)
+    # The last digit swapped with the check character: the check character must be a digit and fit.
+    if number[16] != number[17] and number[17] != "X":
+        swapped = total + (ord(number[17]) - 48 - digits[16]) * _WEIGHTS[16]
+        if _CHECK[swapped % 11] == number[16]:
+            candidates.append(number[:16] + number[17] + number[16])
+    # Only a candidate that changed the province or birth digits needs them checked again.
+    provinces, found = idnumber.PROVINCES, set()
+    province_ok = number[:2] in provinces
+    birth_ok = _birth_ok(number[6:14]) is not None
+    for c in candidates:
+        if (c[:2] in provinces if c[:2] != number[:2] else province_ok) and \
+                (_birth_ok(c[6:14]) is not None if c[6:14] != number[6:14] else birth_ok):
+            found.add(c)
     return found
 
 

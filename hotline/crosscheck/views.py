@@ -199,8 +199,7 @@ def run():
     """Run every rule now (a supervisor or admin)."""
     db = get_session()
     settings = _settings()
-    result = findings.run_rules(session=db, user=current_user, review_threshold=settings.CROSSCHECK_REVIEW_THRESHOLD,
-                               min_score=settings.CROSSCHECK_MIN_SCORE)
+    result = findings.run_rules(session=db, user=current_user, settings=settings)
     db.commit()
     found = sum(s.get("found", 0) for k, s in result.stats.items() if not k.startswith("_"))
     new = sum(s.get("new", 0) for k, s in result.stats.items() if not k.startswith("_"))

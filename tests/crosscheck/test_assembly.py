@@ -17,7 +17,8 @@ from tests.crosscheck.conftest import make_id
 pytestmark = pytest.mark.postgres_only
 
 TODAY = dt.date(2026, 6, 1)
-KINDS = ("households", "payroll", "deaths", "vehicles", "businesses", "property", "cadres", "recipients")
+KINDS = ("households", "payroll", "deaths", "vehicles", "businesses", "property", "cadres", "disability",
+         "recipients")
 COMPARED = ("fingerprint", "rule", "id_number", "name", "name_key", "programme", "program", "township", "village",
             "score", "match", "reason", "evidence", "status")
 MANY = make_id("19550505", 21)

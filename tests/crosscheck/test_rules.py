@@ -6,6 +6,7 @@ import datetime as dt
 from sqlmodel import select
 
 from hotline.crosscheck import decisions, findings
+from hotline.settings import Settings
 from models.findings import Finding, FindingStatus
 from tests.crosscheck.conftest import make_id, typo
 
@@ -129,7 +130,8 @@ def test_findings_below_the_minimum_score_are_not_reported(rolls, db):
     _county(rolls)
     rolls.load("cadres", [["姓名", "身份证号", "职务", "村", "亲属姓名"],
                           ["张支书", make_id("19600101", 13), "村支书", "红旗村", "張小明"]])
-    assert "cadre_relative" not in _run(db, rules=["cadre_relative"], min_score=0.8)
+    assert "cadre_relative" not in _run(db, rules=["cadre_relative"],
+                                           settings=Settings.model_construct(CROSSCHECK_MIN_SCORE=0.8))
 
 
 def test_evidence_keeps_backslashes_tabs_and_quotes_exactly(rolls, db):

@@ -132,8 +132,10 @@ def record(session: Session, form, *, message_sid: str, sender_number: str | Non
                        next_attempt_at=now, created_at=now, updated_at=now)
         if not _twilio_url(url):
             row.status, row.error = REFUSED, "附件地址不是Twilio的媒体地址，未获取"
-        elif not as_evidence or complaint_id is None:
+        elif not as_evidence:
             row.status, row.error = SKIPPED, "随查询或退订短信发送的附件不作为举报材料；请随举报内容一并发送"
+        elif complaint_id is None:  # the report itself was refused (the reply says why)
+            row.status, row.error = SKIPPED, "短信未能受理，附件未作为材料保存"
         if row.status != PENDING:
             row.sender_enc = None  # the number is kept only while a notice may still be due
         try:

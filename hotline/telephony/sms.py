@@ -85,7 +85,7 @@ def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
     if sms.media:  # MMS: its files are recorded now, fetched and stored by a job
         row.reply = media.with_media_note(row.reply, media.record(
             session, form, message_sid=sms.sid, sender_number=sms.sender.number, complaint_id=row.complaint_id,
-            contact_id=row.contact_id, as_evidence=row.kind in (SmsKind.report, SmsKind.part), now=received_at))
+            contact_id=row.contact_id, as_evidence=row.kind not in (SmsKind.query, SmsKind.opt_out, SmsKind.opt_in), now=received_at))
     if replayed and row.reply and sms.sender.number:
         # The live answer said the receipt would follow by SMS: send what we would have replied.
         outbox.enqueue(session=session, to_number=sms.sender.number, body=row.reply,

@@ -314,3 +314,14 @@ def test_staff_see_a_picture_that_was_not_saved_and_why(app, factory, twilio, fa
     client = login.as_(factory.user(Role.operator))
     page = client.get(f"/complaints/{complaint.id}").get_data(as_text=True)
     assert 'id="unsaved-media"' in page and "未接收" in page and "video/mp4" in page
+
+
+def test_pictures_of_a_refused_report_are_kept_with_the_reason(app, factory, twilio, fake, db):
+    factory.county()
+    limit = app.config["SETTINGS"].MAX_REPORT_CHARS
+    reply = message_text(mms(twilio, "x" * (limit + 1), [(media_url(14), "image/jpeg")]))
+    assert "未能受理" in reply
+    row = db.exec(select(MmsMedia)).one()
+    assert row.status == "skipped" and "短信未能受理" in row.error and row.url == media_url(14)
+    jobs.fetch_mms_media(app)
+    assert fake.requests == []

@@ -28,7 +28,8 @@ csrf.exempt(bp)  # token-authenticated: no cookies, so no cross-site forgery
 
 INTAKE_FIELDS = {"text", "channel", "phone", "name", "anonymous", "township_id", "village_id",
                  "accused_name", "accused_title", "accused_level", "program", "amount", "external_id",
-                 "clue_source", "referring_body", "referral_doc_number", "referral_date", "referral_due_date", "attachments"}
+                 "clue_source", "referring_body", "referral_doc_number", "referral_date", "referral_due_date",
+                 "attachments"}
 ATTACHMENT_FIELDS = {"filename", "content_base64"}
 # Evidence files travel as base64 (4/3 of their size) in the JSON body, next to the text.
 MAX_BODY_BYTES = evidence.MAX_TOTAL_BYTES * 4 // 3 + (1 << 20)

@@ -123,7 +123,7 @@ def wrong_caller_lookup(session: Session, caller_subject: str, *, channel: str,
     now = now or utcnow()
     if not hit(session, WRONG_PER_CALLER, caller_subject, now):
         return None
-    audit.record(session, actor=None, action="receipt.lookup_locked", entity="caller",
-                 entity_id=caller_subject[:16], detail={"channel": channel, "limit": WRONG_PER_CALLER.limit,
-                                                        "minutes": int(WRONG_PER_CALLER.lock_for.total_seconds() // 60)})
+    minutes = int(WRONG_PER_CALLER.lock_for.total_seconds() // 60)
+    audit.record(session, actor=None, action="receipt.lookup_locked", entity="caller", entity_id=caller_subject[:16],
+                 detail={"channel": channel, "limit": WRONG_PER_CALLER.limit, "minutes": minutes})
     return caller_lock_minutes(session, caller_subject, now)

@@ -233,7 +233,8 @@ def _fetch_one(session: Session, client: Client, row: MmsMedia, lookup_key: byte
         _refuse(session, row, str(exc)[:300], lookup_key, report)
         return
     attachment = store_files(session, row.complaint_id, row.contact_id, [checked])[0]
-    row.status, row.attachment_id, row.error, row.claimed_until, row.updated_at = STORED, attachment.id, None, None, utcnow()
+    row.status, row.attachment_id, row.error, row.claimed_until = STORED, attachment.id, None, None
+    row.updated_at = utcnow()
     row.sender_enc = None  # no notice is due: the number goes
     session.add(row)
     audit.record(session, actor=None, action="attachment.add", entity="complaint", entity_id=row.complaint_id,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -93,6 +94,25 @@ def code_type(length: int) -> sa.types.TypeEngine:
 def json_column(*, nullable: bool = True) -> sa.Column:
     """A JSON column (JSONB on PostgreSQL)."""
     return sa.Column(JSONType(), nullable=nullable)
+
+
+class LabelledEnum(str, enum.Enum):
+    """A stored vocabulary: each member's value is what the database holds, its ``label`` the
+    Chinese the screens, exports and bulletins show. Members are written ``name = "value", "标签"``,
+    so a label can no longer be missing or fall out of step with the members."""
+
+    label: str
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def labels(cls) -> dict:
+        """{member: label}, in member order (for choices, and for lookups by a stored string)."""
+        return {member: member.label for member in cls}
 
 
 def enum_column(enum_cls: type, *, nullable: bool = False, index: bool = False,

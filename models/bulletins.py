@@ -6,39 +6,26 @@ A published bulletin is an official record: its row and files are never changed 
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column, json_column, utc_column
+from models.base import LabelledEnum, enum_column, json_column, utc_column
 
 
-class BulletinStatus(str, enum.Enum):
-    building = "building"  # claimed, being built
-    built = "built"  # archived with its files
-    failed = "failed"  # the build raised; `error` says why
-    published = "published"  # issued with a 文号 and an issue date: frozen
+class BulletinStatus(LabelledEnum):
+    building = "building", "生成中"  # claimed, being built
+    built = "built", "已生成"  # archived with its files
+    failed = "failed", "生成失败"  # the build raised; `error` says why
+    published = "published", "已发布"  # issued with a 文号 and an issue date: frozen
 
 
-BULLETIN_STATUS_LABELS = {
-    BulletinStatus.building: "生成中",
-    BulletinStatus.built: "已生成",
-    BulletinStatus.failed: "生成失败",
-    BulletinStatus.published: "已发布",
-}
-
-
-class PeriodKind(str, enum.Enum):
-    week = "week"  # ISO week, 2026-W47
-    month = "month"  # 2026-11
-    quarter = "quarter"  # 2026-Q4
-    year = "year"  # year to date, 2026
-    range = "range"  # from .. to, e.g. a campaign period (专项整治以来)
-
-
-PERIOD_KIND_LABELS = {PeriodKind.week: "周", PeriodKind.month: "月", PeriodKind.quarter: "季度",
-                      PeriodKind.year: "年", PeriodKind.range: "期"}
+class PeriodKind(LabelledEnum):
+    week = "week", "周"  # ISO week, 2026-W47
+    month = "month", "月"  # 2026-11
+    quarter = "quarter", "季度"  # 2026-Q4
+    year = "year", "年"  # year to date, 2026
+    range = "range", "期"  # from .. to, e.g. a campaign period (专项整治以来)
 
 
 # One version of the bulletin of a period. Versions of a period are numbered 1, 2, ...;
@@ -99,15 +86,11 @@ class CampaignPeriod(SQLModel, table=True):
     created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
 
 
-class TypicalStatus(str, enum.Enum):
-    proposed = "proposed"  # drafted by the system, waiting for a supervisor
-    approved = "approved"  # a supervisor edited and approved the text: may be published
-    rejected = "rejected"  # a supervisor decided not to publish it
-    published = "published"  # issued in `bulletin_id`
-
-
-TYPICAL_STATUS_LABELS = {TypicalStatus.proposed: "待审定", TypicalStatus.approved: "已审定",
-                         TypicalStatus.rejected: "不予通报", TypicalStatus.published: "已通报"}
+class TypicalStatus(LabelledEnum):
+    proposed = "proposed", "待审定"  # drafted by the system, waiting for a supervisor
+    approved = "approved", "已审定"  # a supervisor edited and approved the text: may be published
+    rejected = "rejected", "不予通报"  # a supervisor decided not to publish it
+    published = "published", "已通报"  # issued in `bulletin_id`
 
 
 # A typical case (典型案例): proposed from a case whose standing finding is 属实/部分属实 with

@@ -6,119 +6,76 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-import enum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column, json_column, utc_column
+from models.base import LabelledEnum, enum_column, json_column, utc_column
 # Measures moved to models/outcomes.py with the rest of the outcome side; importable from here too.
-from models.outcomes import MEASURE_LABELS, CaseMeasure, MeasureKind  # noqa: F401
+from models.outcomes import CaseMeasure, MeasureKind  # noqa: F401
 
 
-class CaseStatus(str, enum.Enum):
-    pending_assignment = "pending_assignment"  # 待分办 (routed to an office, no inspector yet)
-    assigned = "assigned"  # 已分办 (an inspector holds it)
-    sent_back = "sent_back"  # 已退单 (waiting for the supervisor to reassign)
-    disposition_proposed = "disposition_proposed"  # 处置意见待批
-    talk_inquiry = "talk_inquiry"  # 谈话函询
-    preliminary_verification = "preliminary_verification"  # 初步核实
-    shelved = "shelved"  # 暂存待查
-    filed = "filed"  # 立案审查调查
-    concluded = "concluded"  # 已有结论 (finding recorded, or 予以了结 approved)
-    closing_proposed = "closing_proposed"  # 办结待批
-    closed = "closed"  # 已办结
-    merged = "merged"  # 已并单 (absorbed by another case)
+class CaseStatus(LabelledEnum):
+    pending_assignment = "pending_assignment", "待分办"  # (routed to an office, no inspector yet)
+    assigned = "assigned", "已分办"  # (an inspector holds it)
+    sent_back = "sent_back", "已退单"  # (waiting for the supervisor to reassign)
+    disposition_proposed = "disposition_proposed", "处置意见待批"
+    talk_inquiry = "talk_inquiry", "谈话函询"
+    preliminary_verification = "preliminary_verification", "初步核实"
+    shelved = "shelved", "暂存待查"
+    filed = "filed", "立案审查调查"
+    concluded = "concluded", "已出结论"  # 已有结论 (finding recorded, or 予以了结 approved)
+    closing_proposed = "closing_proposed", "办结待批"
+    closed = "closed", "已办结"
+    merged = "merged", "已并单"  # (absorbed by another case)
 
 
-CASE_STATUS_LABELS = {
-    CaseStatus.pending_assignment: "待分办",
-    CaseStatus.assigned: "已分办",
-    CaseStatus.sent_back: "已退单",
-    CaseStatus.disposition_proposed: "处置意见待批",
-    CaseStatus.talk_inquiry: "谈话函询",
-    CaseStatus.preliminary_verification: "初步核实",
-    CaseStatus.shelved: "暂存待查",
-    CaseStatus.filed: "立案审查调查",
-    CaseStatus.concluded: "已出结论",
-    CaseStatus.closing_proposed: "办结待批",
-    CaseStatus.closed: "已办结",
-    CaseStatus.merged: "已并单",
-}
+# Derived from the enum, for the code that still looks labels up in a dict:
+# hotline/templating.py, api/views.py.
+CASE_STATUS_LABELS = CaseStatus.labels()
 
 
-class Disposition(str, enum.Enum):
+class Disposition(LabelledEnum):
     """The four ways of handling a clue (四类处置方式)."""
 
-    talk_inquiry = "talk_inquiry"  # 谈话函询
-    preliminary_verification = "preliminary_verification"  # 初步核实
-    shelved = "shelved"  # 暂存待查
-    dismissed = "dismissed"  # 予以了结
+    talk_inquiry = "talk_inquiry", "谈话函询"
+    preliminary_verification = "preliminary_verification", "初步核实"
+    shelved = "shelved", "暂存待查"
+    dismissed = "dismissed", "予以了结"
 
 
-DISPOSITION_LABELS = {
-    Disposition.talk_inquiry: "谈话函询", Disposition.preliminary_verification: "初步核实",
-    Disposition.shelved: "暂存待查", Disposition.dismissed: "予以了结",
-}
+class Finding(LabelledEnum):
+    unfounded = "unfounded", "不实"
+    partly_true = "partly_true", "部分属实"
+    true = "true", "属实"
 
 
-class Finding(str, enum.Enum):
-    unfounded = "unfounded"  # 不实
-    partly_true = "partly_true"  # 部分属实
-    true = "true"  # 属实
+class Exoneration(LabelledEnum):
+    exonerated = "exonerated", "容错免责"
+    reduced = "reduced", "减轻责任"  # 减责
 
 
-FINDING_LABELS = {Finding.unfounded: "不实", Finding.partly_true: "部分属实", Finding.true: "属实"}
+class ExonerationCondition(LabelledEnum):
+    not_forbidden = "not_forbidden", "法律法规和党内法规没有明令禁止"
+    proper_procedure = "proper_procedure", "经过科学、民主、公开的决策程序"
+    no_private_gain = "no_private_gain", "没有谋取私利"
+    losses_remedied = "losses_remedied", "积极主动挽回损失、消除影响"
+    authorised_pilot = "authorised_pilot", "经授权开展的改革试点"
+    policy_changed = "policy_changed", "因上级政策调整导致失误"
 
 
-class Exoneration(str, enum.Enum):
-    exonerated = "exonerated"  # 容错免责
-    reduced = "reduced"  # 减责
+class Satisfaction(LabelledEnum):
+    satisfied = "satisfied", "满意"
+    basically_satisfied = "basically_satisfied", "基本满意"
+    unsatisfied = "unsatisfied", "不满意"
 
 
-EXONERATION_LABELS = {Exoneration.exonerated: "容错免责", Exoneration.reduced: "减轻责任"}
-
-
-class ExonerationCondition(str, enum.Enum):
-    not_forbidden = "not_forbidden"
-    proper_procedure = "proper_procedure"
-    no_private_gain = "no_private_gain"
-    losses_remedied = "losses_remedied"
-    authorised_pilot = "authorised_pilot"
-    policy_changed = "policy_changed"
-
-
-EXONERATION_CONDITION_LABELS = {
-    ExonerationCondition.not_forbidden: "法律法规和党内法规没有明令禁止",
-    ExonerationCondition.proper_procedure: "经过科学、民主、公开的决策程序",
-    ExonerationCondition.no_private_gain: "没有谋取私利",
-    ExonerationCondition.losses_remedied: "积极主动挽回损失、消除影响",
-    ExonerationCondition.authorised_pilot: "经授权开展的改革试点",
-    ExonerationCondition.policy_changed: "因上级政策调整导致失误",
-}
-
-
-class Satisfaction(str, enum.Enum):
-    satisfied = "satisfied"  # 满意
-    basically_satisfied = "basically_satisfied"  # 基本满意
-    unsatisfied = "unsatisfied"  # 不满意
-
-
-SATISFACTION_LABELS = {Satisfaction.satisfied: "满意", Satisfaction.basically_satisfied: "基本满意",
-                       Satisfaction.unsatisfied: "不满意"}
-
-
-class DeadlineKind(str, enum.Enum):
-    assignment = "assignment"  # 分办 (routing → an inspector holds it)
-    disposition = "disposition"  # 处置 (assignment → disposition approved)
-    verification = "verification"  # 核实 (disposition approved → finding recorded)
-    investigation = "investigation"  # 审查调查 (filed → finding recorded)
-    feedback = "feedback"  # 反馈 (finding → feedback to a named complainant)
-
-
-DEADLINE_LABELS = {DeadlineKind.assignment: "分办", DeadlineKind.disposition: "处置意见",
-                   DeadlineKind.verification: "核实办理", DeadlineKind.investigation: "审查调查",
-                   DeadlineKind.feedback: "反馈举报人"}
+class DeadlineKind(LabelledEnum):
+    assignment = "assignment", "分办"  # (routing → an inspector holds it)
+    disposition = "disposition", "处置意见"  # 处置 (assignment → disposition approved)
+    verification = "verification", "核实办理"  # 核实 (disposition approved → finding recorded)
+    investigation = "investigation", "审查调查"  # (filed → finding recorded)
+    feedback = "feedback", "反馈举报人"  # 反馈 (finding → feedback to a named complainant)
 
 
 # The handling of one complaint by a lead office.

@@ -7,49 +7,31 @@ docs/workflow.md ("The clue register") says which column means what for the bull
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column, utc_column
+from models.base import LabelledEnum, enum_column, utc_column
 
 
-class ClueSource(str, enum.Enum):
+class ClueSource(LabelledEnum):
     """Where a clue came from (线索来源)."""
 
-    call = "call"  # 来电
-    sms = "sms"  # 短信
-    letter = "letter"  # 来信
-    visit = "visit"  # 来访
-    online = "online"  # 网络举报
-    platform_12345 = "platform_12345"  # 12345转来
-    superior_assigned = "superior_assigned"  # 上级交办 (document number and deadline)
-    superior_forwarded = "superior_forwarded"  # 上级转办
-    inspection_tour = "inspection_tour"  # 巡察移交
-    audit = "audit"  # 审计移交
-    department = "department"  # 职能部门移交
-    crosscheck = "crosscheck"  # 大数据比对
-    supervision = "supervision"  # 监督检查发现
-    media = "media"  # 媒体曝光
+    call = "call", "来电"
+    sms = "sms", "短信"
+    letter = "letter", "来信"
+    visit = "visit", "来访"
+    online = "online", "网络举报"
+    platform_12345 = "platform_12345", "12345转来"
+    superior_assigned = "superior_assigned", "上级交办"  # (document number and deadline)
+    superior_forwarded = "superior_forwarded", "上级转办"
+    inspection_tour = "inspection_tour", "巡察移交"
+    audit = "audit", "审计移交"
+    department = "department", "职能部门移交"
+    crosscheck = "crosscheck", "大数据比对"
+    supervision = "supervision", "监督检查发现"
+    media = "media", "媒体曝光"
 
-
-CLUE_SOURCE_LABELS = {
-    ClueSource.call: "来电",
-    ClueSource.sms: "短信",
-    ClueSource.letter: "来信",
-    ClueSource.visit: "来访",
-    ClueSource.online: "网络举报",
-    ClueSource.platform_12345: "12345转来",
-    ClueSource.superior_assigned: "上级交办",
-    ClueSource.superior_forwarded: "上级转办",
-    ClueSource.inspection_tour: "巡察移交",
-    ClueSource.audit: "审计移交",
-    ClueSource.department: "职能部门移交",
-    ClueSource.crosscheck: "大数据比对",
-    ClueSource.supervision: "监督检查发现",
-    ClueSource.media: "媒体曝光",
-}
 
 # Sources another body referred to the commission: they carry the referrer, its document number
 # and date, a 受理或转办 step and a report back (报结) of the result.
@@ -57,44 +39,31 @@ REFERRED_SOURCES = frozenset({ClueSource.superior_assigned, ClueSource.superior_
                               ClueSource.inspection_tour, ClueSource.audit, ClueSource.department})
 
 
-class ClueHandling(str, enum.Enum):
+class ClueHandling(LabelledEnum):
     """Whether the commission handles the clue or passed it to the competent body."""
 
-    own = "own"  # 本机关办理 (a case in one of its offices)
-    transferred = "transferred"  # 不予受理，已转送
+    own = "own", "本机关办理"  # (a case in one of its offices)
+    transferred = "transferred", "已转送"  # 不予受理，已转送
 
 
-CLUE_HANDLING_LABELS = {ClueHandling.own: "本机关办理", ClueHandling.transferred: "已转送"}
-
-
-class NoticeKind(str, enum.Enum):
+class NoticeKind(LabelledEnum):
     """A notice to the reporter, or a report to the referring body."""
 
-    acknowledgement = "acknowledgement"  # 受理告知 (named reporter, 15 working days)
-    transfer = "transfer"  # 转送告知 (named reporter: where the matter went)
-    feedback = "feedback"  # 结果反馈 (given through hotline.cases.feedback)
-    objection_answer = "objection_answer"  # 异议答复
+    acknowledgement = "acknowledgement", "受理告知"  # (named reporter, 15 working days)
+    transfer = "transfer", "转送告知"  # (named reporter: where the matter went)
+    feedback = "feedback", "结果反馈"  # (given through hotline.cases.feedback)
+    objection_answer = "objection_answer", "异议答复"
 
 
-NOTICE_KIND_LABELS = {NoticeKind.acknowledgement: "受理告知", NoticeKind.transfer: "转送告知",
-                      NoticeKind.feedback: "结果反馈", NoticeKind.objection_answer: "异议答复"}
+class NoticeMethod(LabelledEnum):
+    sms = "sms", "短信"  # (through the outbox)
+    phone = "phone", "电话"
+    written = "written", "书面"
 
 
-class NoticeMethod(str, enum.Enum):
-    sms = "sms"  # 短信 (through the outbox)
-    phone = "phone"  # 电话
-    written = "written"  # 书面
-
-
-NOTICE_METHOD_LABELS = {NoticeMethod.sms: "短信", NoticeMethod.phone: "电话", NoticeMethod.written: "书面"}
-
-
-class ObjectionOutcome(str, enum.Enum):
-    upheld = "upheld"  # 维持原结论 (answered, no review)
-    review = "review"  # 复查 (the case goes back for review)
-
-
-OBJECTION_OUTCOME_LABELS = {ObjectionOutcome.upheld: "维持原处理结论", ObjectionOutcome.review: "启动复查"}
+class ObjectionOutcome(LabelledEnum):
+    upheld = "upheld", "维持原处理结论"  # 维持原结论 (answered, no review)
+    review = "review", "启动复查"  # 复查 (the case goes back for review)
 
 
 # One register entry per clue. `number` is assigned at registration from ClueCounter and never

@@ -8,25 +8,21 @@ import enum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column, json_column, utc_column
+from models.base import LabelledEnum, enum_column, json_column, utc_column
 from models.taxonomy import AccusedLevel, Program, ProblemType
 
 
-class ComplaintStatus(str, enum.Enum):
-    received = "received"  # 已受理
-    assigned = "assigned"  # 已分办
-    in_progress = "in_progress"  # 办理中
-    closed = "closed"  # 已办结
-    merged = "merged"  # 已并单
+class ComplaintStatus(LabelledEnum):
+    received = "received", "已受理"
+    assigned = "assigned", "已分办"
+    in_progress = "in_progress", "办理中"
+    closed = "closed", "已办结"
+    merged = "merged", "已并单"
 
 
-COMPLAINT_STATUS_LABELS = {
-    ComplaintStatus.received: "已受理",
-    ComplaintStatus.assigned: "已分办",
-    ComplaintStatus.in_progress: "办理中",
-    ComplaintStatus.closed: "已办结",
-    ComplaintStatus.merged: "已并单",
-}
+# Derived from the enum, for the code that still looks labels up in a dict:
+# hotline/templating.py, telephony/common.py, api/views.py.
+COMPLAINT_STATUS_LABELS = ComplaintStatus.labels()
 
 
 class TriageState(str, enum.Enum):

@@ -11,7 +11,7 @@ import enum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column, utc_column
+from models.base import LabelledEnum, enum_column, utc_column
 
 
 # A township or town (乡/镇/街道) of the county.
@@ -41,17 +41,13 @@ class DivisionLevel(str, enum.Enum):
     village = "village"
 
 
-class ChangeKind(str, enum.Enum):
-    add = "add"  # 新增
-    rename = "rename"  # 更名
-    merge = "merge"  # 撤并 (into merged_into_id)
-    retire = "retire"  # 撤销
-    restore = "restore"  # 恢复 (an admin undoing a retirement)
-    recode = "recode"  # 改码: the same place under a new code (and, for a village, perhaps a new township)
-
-
-CHANGE_LABELS = {ChangeKind.add: "新增", ChangeKind.rename: "更名", ChangeKind.merge: "撤并",
-                 ChangeKind.retire: "撤销", ChangeKind.restore: "恢复", ChangeKind.recode: "改码"}
+class ChangeKind(LabelledEnum):
+    add = "add", "新增"
+    rename = "rename", "更名"
+    merge = "merge", "撤并"  # (into merged_into_id)
+    retire = "retire", "撤销"
+    restore = "restore", "恢复"  # (an admin undoing a retirement)
+    recode = "recode", "改码"  # 改码: the same place under a new code (and, for a village, perhaps a new township)
 
 
 # One dated change of a division: what it was called before and after, what it was merged into,

@@ -1,30 +1,24 @@
 """Offices that handle cases and the ground each of them covers."""
 from __future__ import annotations
 
-import enum
 
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column
+from models.base import LabelledEnum, enum_column
 
 
-class OfficeKind(str, enum.Enum):
-    township_commission = "township_commission"  # 乡镇纪委
-    supervision_office = "supervision_office"  # 监督检查室
-    resident_group = "resident_group"  # 派驻纪检监察组
-    case_management = "case_management"  # 案管室
-    commission = "commission"  # 县纪委监委 (serious matters)
-    hotline = "hotline"  # 举报受理中心 (the operators' own office)
+class OfficeKind(LabelledEnum):
+    township_commission = "township_commission", "乡镇纪委"
+    supervision_office = "supervision_office", "监督检查室"
+    resident_group = "resident_group", "派驻纪检监察组"
+    case_management = "case_management", "案件监督管理室"  # 案管室
+    commission = "commission", "县纪委监委"  # (serious matters)
+    hotline = "hotline", "信访举报受理中心"  # 举报受理中心 (the operators' own office)
 
 
-OFFICE_KIND_LABELS = {
-    OfficeKind.township_commission: "乡镇纪委",
-    OfficeKind.supervision_office: "监督检查室",
-    OfficeKind.resident_group: "派驻纪检监察组",
-    OfficeKind.case_management: "案件监督管理室",
-    OfficeKind.commission: "县纪委监委",
-    OfficeKind.hotline: "信访举报受理中心",
-}
+# Derived from the enum, for the code that still looks labels up in a dict:
+# hotline/templating.py, telephony/common.py, api/views.py, open311/tracking.py.
+OFFICE_KIND_LABELS = OfficeKind.labels()
 
 
 # An office of the commission (or of a township) that receives cases.

@@ -13,29 +13,21 @@ import enum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column, json_column, utc_column
+from models.base import LabelledEnum, enum_column, json_column, utc_column
 
 
-class MeasureKind(str, enum.Enum):
-    reminder_talk = "reminder_talk"  # 谈话提醒
-    criticism = "criticism"  # 批评教育
-    inquiry = "inquiry"  # 谈话函询 (as a measure, when it ends the matter)
-    admonishing_talk = "admonishing_talk"  # 诫勉
-    work_talk = "work_talk"  # 工作约谈
-    organisational = "organisational"  # 组织处理 (graded)
-    party_sanction = "party_sanction"  # 党纪处分 (graded)
-    government_sanction = "government_sanction"  # 政务处分 (graded)
-    accountability = "accountability"  # 问责 (graded by its form)
-    prosecution = "prosecution"  # 移送司法机关
+class MeasureKind(LabelledEnum):
+    reminder_talk = "reminder_talk", "谈话提醒"
+    criticism = "criticism", "批评教育"
+    inquiry = "inquiry", "谈话函询"  # (as a measure, when it ends the matter)
+    admonishing_talk = "admonishing_talk", "诫勉谈话"  # 诫勉
+    work_talk = "work_talk", "工作约谈"
+    organisational = "organisational", "组织处理"  # (graded)
+    party_sanction = "party_sanction", "党纪处分"  # (graded)
+    government_sanction = "government_sanction", "政务处分"  # (graded)
+    accountability = "accountability", "问责"  # (graded by its form)
+    prosecution = "prosecution", "移送司法机关"
 
-
-MEASURE_LABELS = {
-    MeasureKind.reminder_talk: "谈话提醒", MeasureKind.criticism: "批评教育", MeasureKind.inquiry: "谈话函询",
-    MeasureKind.admonishing_talk: "诫勉谈话", MeasureKind.work_talk: "工作约谈",
-    MeasureKind.organisational: "组织处理", MeasureKind.party_sanction: "党纪处分",
-    MeasureKind.government_sanction: "政务处分", MeasureKind.accountability: "问责",
-    MeasureKind.prosecution: "移送司法机关",
-}
 
 SANCTIONS = (MeasureKind.party_sanction, MeasureKind.government_sanction)  # 处分
 
@@ -106,14 +98,11 @@ class ToleranceCondition(SQLModel, table=True):
     retired_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
 
 
-class ToleranceDecision(str, enum.Enum):
-    exonerated = "exonerated"  # 免责
-    reduced = "reduced"  # 减责
-    refused = "refused"  # 不予免责/减责
+class ToleranceDecision(LabelledEnum):
+    exonerated = "exonerated", "免责"
+    reduced = "reduced", "减责"
+    refused = "refused", "不予容错"  # 不予免责/减责
 
-
-TOLERANCE_DECISION_LABELS = {ToleranceDecision.exonerated: "免责", ToleranceDecision.reduced: "减责",
-                             ToleranceDecision.refused: "不予容错"}
 
 # 四个不受影响 after a 免责 (the decision records which apply).
 UNAFFECTED = {"annual_review": "年度考核", "honours": "评先评优", "selection": "选拔任用",

@@ -1,101 +1,72 @@
 """The field's vocabularies: problem types, programmes, accused levels (codes and Chinese labels)."""
 from __future__ import annotations
 
-import enum
+from models.base import LabelledEnum
 
 
-class ProblemType(str, enum.Enum):
-    false_certificate = "false_certificate"
-    false_claim = "false_claim"
-    favoritism = "favoritism"
-    lowered_standard = "lowered_standard"
-    embezzlement = "embezzlement"
-    misappropriation = "misappropriation"
-    extortion = "extortion"
-    formalism = "formalism"
-    other = "other"
+class ProblemType(LabelledEnum):
+    false_certificate = "false_certificate", "违规出具证明/伪造材料"
+    false_claim = "false_claim", "虚报冒领/骗取"
+    favoritism = "favoritism", "优亲厚友"
+    lowered_standard = "lowered_standard", "降低标准/识别不准"
+    embezzlement = "embezzlement", "贪污侵占"
+    misappropriation = "misappropriation", "截留挪用"
+    extortion = "extortion", "吃拿卡要"
+    formalism = "formalism", "形式主义官僚主义"
+    other = "other", "其他"
 
 
-PROBLEM_TYPE_LABELS = {
-    ProblemType.false_certificate: "违规出具证明/伪造材料",
-    ProblemType.false_claim: "虚报冒领/骗取",
-    ProblemType.favoritism: "优亲厚友",
-    ProblemType.lowered_standard: "降低标准/识别不准",
-    ProblemType.embezzlement: "贪污侵占",
-    ProblemType.misappropriation: "截留挪用",
-    ProblemType.extortion: "吃拿卡要",
-    ProblemType.formalism: "形式主义官僚主义",
-    ProblemType.other: "其他",
-}
+# Derived from the enum, for the code that still looks labels up in a dict:
+# hotline/templating.py, open311/.
+PROBLEM_TYPE_LABELS = ProblemType.labels()
 
 
-class Program(str, enum.Enum):
-    housing = "housing"
-    dibao = "dibao"
-    education = "education"
-    industry = "industry"
-    relocation = "relocation"
-    medical = "medical"
-    agri_subsidy = "agri_subsidy"
-    project_fund = "project_fund"
-    employment = "employment"
-    other = "other"
+class Program(LabelledEnum):
+    housing = "housing", "危房改造"
+    dibao = "dibao", "低保/特困供养"
+    education = "education", "教育资助"
+    industry = "industry", "产业扶贫"
+    relocation = "relocation", "易地扶贫搬迁"
+    medical = "medical", "医疗救助/健康扶贫"
+    agri_subsidy = "agri_subsidy", "惠农补贴"
+    project_fund = "project_fund", "扶贫项目资金"
+    employment = "employment", "就业扶贫/公益岗位"
+    other = "other", "其他"
 
 
-PROGRAM_LABELS = {
-    Program.housing: "危房改造",
-    Program.dibao: "低保/特困供养",
-    Program.education: "教育资助",
-    Program.industry: "产业扶贫",
-    Program.relocation: "易地扶贫搬迁",
-    Program.medical: "医疗救助/健康扶贫",
-    Program.agri_subsidy: "惠农补贴",
-    Program.project_fund: "扶贫项目资金",
-    Program.employment: "就业扶贫/公益岗位",
-    Program.other: "其他",
-}
+# Derived from the enum, for the code that still looks labels up in a dict:
+# hotline/templating.py, public/views.py, open311/catalogue.py, crosscheck/.
+PROGRAM_LABELS = Program.labels()
 
 
-class AccusedLevel(str, enum.Enum):
-    village_cadre = "village_cadre"
-    township_cadre = "township_cadre"
-    county_department = "county_department"
-    teacher_school = "teacher_school"
-    other = "other"
-    unknown = "unknown"
+class AccusedLevel(LabelledEnum):
+    village_cadre = "village_cadre", "村干部"
+    township_cadre = "township_cadre", "乡镇干部"
+    county_department = "county_department", "县直部门"
+    teacher_school = "teacher_school", "教师/学校"
+    other = "other", "其他人员"
+    unknown = "unknown", "不详"
 
 
-ACCUSED_LEVEL_LABELS = {
-    AccusedLevel.village_cadre: "村干部",
-    AccusedLevel.township_cadre: "乡镇干部",
-    AccusedLevel.county_department: "县直部门",
-    AccusedLevel.teacher_school: "教师/学校",
-    AccusedLevel.other: "其他人员",
-    AccusedLevel.unknown: "不详",
-}
+# Derived from the enum, for the code that still looks labels up in a dict:
+# hotline/templating.py, open311/catalogue.py.
+ACCUSED_LEVEL_LABELS = AccusedLevel.labels()
 
 
-class Channel(str, enum.Enum):
-    call = "call"  # a phone call logged by an operator
-    voice = "voice"  # a call taken by the automated voice line
-    sms = "sms"
-    web = "web"  # web form or JSON API
-    letter = "letter"
-    visit = "visit"  # in person (来访)
-    crosscheck = "crosscheck"  # raised from a roll cross-check (大数据比对)
-    open311 = "open311"  # passed in from a 12345 platform
+class Channel(LabelledEnum):
+    call = "call", "电话"  # a phone call logged by an operator
+    voice = "voice", "语音热线"  # a call taken by the automated voice line
+    sms = "sms", "短信"
+    web = "web", "网络"  # web form or JSON API
+    letter = "letter", "来信"
+    visit = "visit", "来访"  # in person (来访)
+    crosscheck = "crosscheck", "大数据比对"  # raised from a roll cross-check (大数据比对)
+    open311 = "open311", "12345平台"  # passed in from a 12345 platform
 
 
-CHANNEL_LABELS = {
-    Channel.call: "电话",
-    Channel.voice: "语音热线",
-    Channel.sms: "短信",
-    Channel.web: "网络",
-    Channel.letter: "来信",
-    Channel.visit: "来访",
-    Channel.crosscheck: "大数据比对",
-    Channel.open311: "12345平台",
-}
+# Derived from the enum, for the code that still looks labels up in a dict:
+# hotline/templating.py.
+CHANNEL_LABELS = Channel.labels()
 
 
 def label(mapping: dict, value: object) -> str:

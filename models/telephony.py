@@ -11,7 +11,7 @@ import enum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column, utc_column
+from models.base import LabelledEnum, enum_column, utc_column
 
 
 class SmsKind(str, enum.Enum):
@@ -94,22 +94,20 @@ class SmsOptOut(SQLModel, table=True):
     changed_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
 
 
-class OutboxStatus(str, enum.Enum):
-    queued = "queued"  # waiting for the sender (or for credentials)
-    sending = "sending"  # claimed by a sender; the API call is in flight
-    sent = "sent"  # accepted by Twilio (has a sid)
-    delivered = "delivered"
-    undelivered = "undelivered"
-    failed = "failed"  # gave up: permanent error or too many attempts
-    uncertain = "uncertain"  # the API call may have gone through: never resent automatically
-    suppressed = "suppressed"  # opted out (退订) or no mobile number: never sent
+class OutboxStatus(LabelledEnum):
+    queued = "queued", "待发送"  # waiting for the sender (or for credentials)
+    sending = "sending", "发送中"  # claimed by a sender; the API call is in flight
+    sent = "sent", "已提交"  # accepted by Twilio (has a sid)
+    delivered = "delivered", "已送达"
+    undelivered = "undelivered", "未送达"
+    failed = "failed", "发送失败"  # gave up: permanent error or too many attempts
+    uncertain = "uncertain", "状态不明（需人工核对）"  # the API call may have gone through: never resent automatically
+    suppressed = "suppressed", "不发送（已退订或无号码）"  # opted out (退订) or no mobile number: never sent
 
 
-OUTBOX_STATUS_LABELS = {
-    OutboxStatus.queued: "待发送", OutboxStatus.sending: "发送中", OutboxStatus.sent: "已提交",
-    OutboxStatus.delivered: "已送达", OutboxStatus.undelivered: "未送达", OutboxStatus.failed: "发送失败",
-    OutboxStatus.uncertain: "状态不明（需人工核对）", OutboxStatus.suppressed: "不发送（已退订或无号码）",
-}
+# Derived from the enum, for the code that still looks labels up in a dict:
+# hotline/telephony/views.py.
+OUTBOX_STATUS_LABELS = OutboxStatus.labels()
 
 
 # One outbound SMS. dedupe_key is unique so a retried job never queues the same message twice.

@@ -6,26 +6,21 @@ import enum
 
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column, utc_column
+from models.base import LabelledEnum, enum_column, utc_column
 
 
-class Role(str, enum.Enum):
-    operator = "operator"  # 接线员
-    inspector = "inspector"  # 纪检监察干部
-    supervisor = "supervisor"  # 督办/分管领导
-    admin = "admin"  # 系统管理员
-    auditor = "auditor"  # 审计员
-    custodian = "custodian"  # 身份信息保管员
+class Role(LabelledEnum):
+    operator = "operator", "接线员"
+    inspector = "inspector", "纪检监察干部"
+    supervisor = "supervisor", "督办领导"  # 督办/分管领导
+    admin = "admin", "系统管理员"
+    auditor = "auditor", "审计员"
+    custodian = "custodian", "身份信息保管员"
 
 
-ROLE_LABELS = {
-    Role.operator: "接线员",
-    Role.inspector: "纪检监察干部",
-    Role.supervisor: "督办领导",
-    Role.admin: "系统管理员",
-    Role.auditor: "审计员",
-    Role.custodian: "身份信息保管员",
-}
+# Derived from the enum, for the code that still looks labels up in a dict:
+# hotline/templating.py.
+ROLE_LABELS = Role.labels()
 
 
 # An account: one person, one role, at most one office.
@@ -65,6 +60,11 @@ class User(SQLModel, table=True):
 
     def get_id(self) -> str:
         return str(self.id)
+
+
+# Who does a step: a signed-in user, or None for the system (a scheduled job, a CLI command, the
+# demo). Domain functions name this parameter `actor` and record `actor.id` (None: 系统).
+Actor = User | None
 
 
 # A bearer token for the JSON API; only its hash is stored.

@@ -19,7 +19,7 @@ def index():
     results = checks.run(get_session(), current_app.config["SETTINGS"])
     links = {c.key: _url(c.endpoint) for c in results}
     return render_template("admin/checklist.html", checks=results, links=links, ready=checks.ready(results),
-                           labels=checks.STATUS_LABELS)
+                           labels=checks.Status.labels())
 
 
 def _url(endpoint: str | None) -> str | None:

@@ -16,7 +16,7 @@ from sqlmodel import select
 from hotline import access
 from hotline.county import changes, listing
 from hotline.db import get_session
-from models.divisions import CHANGE_LABELS, Township, Village
+from models.divisions import ChangeKind, Township, Village
 from models.users import Role
 
 bp = Blueprint("admin_divisions", __name__, url_prefix="/admin/divisions")
@@ -103,7 +103,7 @@ def township(township_id: int):
     history.sort(key=lambda c: (c.effective_on, c.id), reverse=True)
     return render_template("admin/division_township.html", township=item, villages=villages, village_names=names,
                            townships=towns, town_names={t.id: t.name for t in towns}, history=history,
-                           change_labels=CHANGE_LABELS, error=request.args.get("error"),
+                           change_labels=ChangeKind.labels(), error=request.args.get("error"),
                            today=_today().isoformat())
 
 

@@ -11,7 +11,7 @@ from hotline import audit
 from hotline.auth.passwords import hash_password, verify_password
 from models.base import utcnow
 from models.offices import Office
-from models.users import ApiToken, Role, User
+from models.users import Actor, ApiToken, Role, User
 
 MAX_FAILURES = 5
 LOCKOUT = dt.timedelta(minutes=15)
@@ -23,7 +23,7 @@ class AccountError(ValueError):
 
 
 def create_user(session: Session, *, username: str, full_name: str, role: Role | str, password: str,
-                office: Office | None = None, actor: object | None = None) -> User:
+                office: Office | None = None, actor: Actor = None) -> User:
     username = (username or "").strip()
     if not username or len(username) > 40:
         raise AccountError("用户名不能为空，且不超过40个字符")
@@ -92,7 +92,7 @@ def check_second_factor(session: Session, user: User, secret: str, code: str) ->
     return step
 
 
-def set_password(session: Session, *, user: User, password: str, actor: object | None) -> None:
+def set_password(session: Session, *, user: User, password: str, actor: Actor) -> None:
     """Replace the password (WeakPassword if too short) and end every session of the user."""
     from hotline.auth import sessions
 
@@ -102,7 +102,7 @@ def set_password(session: Session, *, user: User, password: str, actor: object |
     audit.record(session, actor=actor, action="user.password_reset", entity="user", entity_id=user.id)
 
 
-def change_role(session: Session, *, user: User, role: Role | str, actor: object | None,
+def change_role(session: Session, *, user: User, role: Role | str, actor: Actor,
                 grant: object | None = None) -> None:
     """Give the user another role and end their sessions; an identity role only through an approved grant."""
     from hotline.auth import sessions
@@ -135,7 +135,7 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def issue_token(session: Session, *, user: User, label: str = "", actor: object | None = None) -> str:
+def issue_token(session: Session, *, user: User, label: str = "", actor: Actor = None) -> str:
     """A new API token for the user; only its hash is kept, so it is shown once."""
     token = "hl_" + secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, token_hash=_token_digest(token), label=label[:60]))

@@ -33,6 +33,7 @@ from hotline.bulletins.tables import Figures, show
 from hotline.bulletins.weeks import IsoWeek
 from models.base import utcnow
 from models.bulletins import Bulletin, BulletinCorrection, BulletinFile, BulletinStatus, PeriodKind
+from models.users import Actor
 
 STALE_CLAIM = dt.timedelta(minutes=30)  # a scheduled build claimed longer ago than this has died
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -130,7 +131,7 @@ def _store(session: Session, bulletin: Bulletin, built: Built, *, status=Bulleti
     session.add(bulletin)
 
 
-def _new_version(session: Session, period: Period, *, settings, trigger: str, actor=None,
+def _new_version(session: Session, period: Period, *, settings, trigger: str, actor: Actor = None,
                  schedule_key: str | None = None) -> Bulletin | None:
     for _attempt in range(3):
         bulletin = Bulletin(week=period.key, version=next_version(session, period.key), number=DRAFT_NUMBER,
@@ -150,7 +151,7 @@ def _new_version(session: Session, period: Period, *, settings, trigger: str, ac
     raise RuntimeError(f"could not number a new version of {period.key}")
 
 
-def build(*, session: Session, period, settings, trigger: str, actor=None, publish: bool = False) -> Bulletin:
+def build(*, session: Session, period, settings, trigger: str, actor: Actor = None, publish: bool = False) -> Bulletin:
     """Build and archive a new version of the period's bulletin (a draft, or published at once);
     the caller commits. A week given as an IsoWeek is taken whole."""
     if isinstance(period, IsoWeek):
@@ -206,7 +207,7 @@ def correction_items(session: Session, rows: list[BulletinCorrection]) -> list[d
     return items
 
 
-def complete(*, session: Session, bulletin: Bulletin, settings, actor=None, publish: bool = False) -> Bulletin:
+def complete(*, session: Session, bulletin: Bulletin, settings, actor: Actor = None, publish: bool = False) -> Bulletin:
     """Draw and store the outputs of a claimed (or new) version; `publish`: with a 文号 and today's
     date, the approved typical cases and the pending corrections, frozen from then on."""
     period = period_of(bulletin, settings.TIMEZONE)
@@ -235,7 +236,7 @@ def complete(*, session: Session, bulletin: Bulletin, settings, actor=None, publ
     return bulletin
 
 
-def publish(*, session: Session, draft: Bulletin, settings, actor=None) -> Bulletin:
+def publish(*, session: Session, draft: Bulletin, settings, actor: Actor = None) -> Bulletin:
     """A supervisor publishes the period of a draft: a new version, numbered and dated today."""
     if draft.as_of is not None:
         raise PublishError("阶段性统计不能作为正式通报发布")
@@ -243,7 +244,8 @@ def publish(*, session: Session, draft: Bulletin, settings, actor=None) -> Bulle
     return build(session=session, period=period, settings=settings, trigger="web", actor=actor, publish=True)
 
 
-def add_correction(*, session: Session, original: Bulletin, figure: str, text: str, actor=None) -> BulletinCorrection:
+def add_correction(*, session: Session, original: Bulletin, figure: str, text: str,
+                   actor: Actor = None) -> BulletinCorrection:
     """Record a correction (更正) of a published bulletin; it is issued with the next one published."""
     from hotline.bulletins import registry
 

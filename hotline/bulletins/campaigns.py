@@ -10,13 +10,14 @@ from hotline.bulletins import periods
 from hotline.bulletins.periods import Period
 from models.base import utcnow
 from models.bulletins import CampaignPeriod
+from models.users import Actor
 
 
 class CampaignError(ValueError):
     """A campaign period that cannot be recorded or found (the message is Chinese)."""
 
 
-def record(session: Session, *, title: str, start, end=None, actor=None) -> CampaignPeriod:
+def record(session: Session, *, title: str, start, end=None, actor: Actor = None) -> CampaignPeriod:
     title = (title or "").strip()
     if not title or len(title) > 60:
         raise CampaignError("请填写专项期间名称（最多60字）")

@@ -21,10 +21,11 @@ from hotline.bulletins.periods import Period
 from hotline.bulletins.tables import INT, RATE, TEXT, Figures, Table
 from hotline.bulletins.weeks import IsoWeek
 from models.cases import Case
+from models.clues import ClueSource
 from models.complaints import Complaint, ComplaintStatus
 from models.contacts import Contact
 from models.divisions import Township
-from models.taxonomy import CHANNEL_LABELS, PROBLEM_TYPE_LABELS, PROGRAM_LABELS, Channel
+from models.taxonomy import Channel, Program, ProblemType
 
 TREND_WEEKS = 12
 UNCLASSIFIED = "未分类"
@@ -231,7 +232,7 @@ def contacts_by_channel(session: Session, period: Period, counts: dict | None = 
     both = {key: values["period"] for key, values in counts.items()}
     counts = marginal(both, 0)
     followups = marginal(both, 1).get(True, [0, 0])
-    labels = [(c.value, CHANNEL_LABELS[c]) for c in Channel]
+    labels = [(c.value, c.label) for c in Channel]
     return Table("channels", "表1 来电来信受理情况（按渠道）", "来电来信", ["渠道"] + share_columns(period),
                  [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="其他渠道"),
                  note=f"其中查询、补充反映等跟进来电{period.current}{followups[0]}件、本年累计{followups[1]}件。")
@@ -300,19 +301,17 @@ def clues_by(session: Session, period: Period, what: str, clues: ClueCounts | No
     joint = clues.detail
     if what == "problem_type":
         counts = marginal(joint, 0)
-        labels = [(k.value, v) for k, v in PROBLEM_TYPE_LABELS.items()]
+        labels = [(k.value, k.label) for k in ProblemType]
         return Table("problem_types", "表2 问题线索（按问题类型）", "线索-问题类型", ["问题类型"] + share_columns(period),
                      [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label=UNCLASSIFIED))
     if what == "program":
         counts = marginal(joint, 1)
-        labels = [(k.value, v) for k, v in PROGRAM_LABELS.items()]
+        labels = [(k.value, k.label) for k in Program]
         return Table("programs", "表3 问题线索（按领域）", "线索-领域", ["领域"] + share_columns(period),
                      [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="未明确领域"))
     if what == "source":
-        from models.clues import CLUE_SOURCE_LABELS
-
         counts = clues.sources
-        labels = [(k.value, v) for k, v in CLUE_SOURCE_LABELS.items()]
+        labels = [(k.value, k.label) for k in ClueSource]
         return Table("sources", "表{n} 问题线索（按来源）", "线索-来源", ["来源"] + share_columns(period),
                      [TEXT] + SHARE_KINDS, _share_rows(counts, labels, other_label="其他来源"))
     counts = marginal(joint, 2)

@@ -14,15 +14,15 @@ import decimal
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from models.users import Role
+from models.users import Actor, Role
 from hotline.cases import four_forms
 from models.base import utcnow
 from models.bulletins import TypicalCase, TypicalStatus
-from models.cases import FINDING_LABELS, MEASURE_LABELS, Case, CaseEvent, CaseMeasure, Finding, MeasureKind
+from models.cases import Case, CaseEvent, CaseMeasure, Finding, MeasureKind
 from models.complaints import AccusedPerson, Complaint
 from models.outcomes import MeasureGrade
 from models.divisions import Township
-from models.taxonomy import ACCUSED_LEVEL_LABELS, label
+from models.taxonomy import AccusedLevel, label
 
 MAX_SUMMARY = 600
 
@@ -52,7 +52,7 @@ def _measure(kind, grade) -> str:
     kind = MeasureKind(kind)
     grade = MeasureGrade(grade) if grade else None
     found = four_forms.measure_type(kind, grade)
-    return found.label if found and grade is not MeasureGrade.unspecified else MEASURE_LABELS[kind]
+    return found.label if found and grade is not MeasureGrade.unspecified else kind.label
 
 
 def draft(session: Session, case: Case, outcome: dict) -> str:
@@ -61,12 +61,12 @@ def draft(session: Session, case: Case, outcome: dict) -> str:
     town = session.get(Township, complaint.township_id) if complaint and complaint.township_id else None
     accused = session.exec(select(AccusedPerson.level).where(AccusedPerson.complaint_id == case.complaint_id)
                            .order_by(AccusedPerson.id)).first()
-    who = label(ACCUSED_LEVEL_LABELS, accused) if accused is not None else "有关人员"
+    who = label(AccusedLevel.labels(), accused) if accused is not None else "有关人员"
     kinds = session.exec(select(CaseMeasure.kind, CaseMeasure.grade, sa.func.count())
                          .where(CaseMeasure.case_id == case.id, CaseMeasure.reversed_at.is_(None))
                          .group_by(CaseMeasure.kind, CaseMeasure.grade)
                          .order_by(CaseMeasure.kind, CaseMeasure.grade)).all()
-    text = f"{town.name if town else '某乡镇'}{who}违规违纪问题。经核查，反映问题{FINDING_LABELS[Finding(outcome['finding'])]}"
+    text = f"{town.name if town else '某乡镇'}{who}违规违纪问题。经核查，反映问题{Finding(outcome['finding']).label}"
     if kinds:
         text += "，给予" + "、".join(f"{_measure(k, g)}{n}人" for k, g, n in kinds)
     amount = decimal.Decimal(outcome.get("money_recovered") or 0)
@@ -103,7 +103,7 @@ def _names(session: Session, case: Case) -> set[str]:
     return {p.strip() for p in people if p and len(p.strip()) >= 2}
 
 
-def approve(session: Session, typical: TypicalCase, *, summary: str, actor) -> TypicalCase:
+def approve(session: Session, typical: TypicalCase, *, summary: str, actor: Actor) -> TypicalCase:
     """A supervisor approves the text to publish (edited from the draft)."""
     if getattr(actor, "role", None) not in (Role.supervisor,):
         raise TypicalError("只有督办领导可以审定典型案例")
@@ -129,7 +129,7 @@ def approve(session: Session, typical: TypicalCase, *, summary: str, actor) -> T
     return typical
 
 
-def reject(session: Session, typical: TypicalCase, *, actor) -> TypicalCase:
+def reject(session: Session, typical: TypicalCase, *, actor: Actor) -> TypicalCase:
     if getattr(actor, "role", None) not in (Role.supervisor,):
         raise TypicalError("只有督办领导可以审定典型案例")
     if typical.status is TypicalStatus.published:

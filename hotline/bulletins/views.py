@@ -13,8 +13,7 @@ from hotline.bulletins.tables import Figures, show
 from hotline.bulletins.weeks import WeekError, last_complete_week
 from hotline.db import get_session
 from models.base import utcnow
-from models.bulletins import (BULLETIN_STATUS_LABELS, TYPICAL_STATUS_LABELS, Bulletin, BulletinCorrection,
-                              BulletinFile, BulletinStatus, TypicalCase, TypicalStatus)
+from models.bulletins import Bulletin, BulletinCorrection, BulletinFile, BulletinStatus, TypicalCase, TypicalStatus
 from models.cases import Case
 from models.clues import Clue
 from models.complaints import Complaint
@@ -38,7 +37,7 @@ def _index(week_text: str, error: str | None = None, status: int = 200, form: di
     db = get_session()
     rows = db.exec(select(Bulletin).order_by(Bulletin.started_at.desc(), Bulletin.id.desc()).limit(200)).all()
     return render_template("bulletins/index.html", rows=rows, week_text=week_text, error=error,
-                           status_labels=BULLETIN_STATUS_LABELS, Status=BulletinStatus, kinds=KINDS,
+                           status_labels=BulletinStatus.labels(), Status=BulletinStatus, kinds=KINDS,
                            form=form or {"kind": "week", "value": week_text}, campaigns=campaigns.listed(db),
                            is_admin=current_user.role is Role.admin), status
 
@@ -122,7 +121,7 @@ def _bulletin(bulletin_id: int) -> Bulletin:
 def _view(bulletin: Bulletin, error: str | None = None, status: int = 200):
     if bulletin.status not in (BulletinStatus.built, BulletinStatus.published):
         return render_template("bulletins/pending.html", bulletin=bulletin,
-                               status_labels=BULLETIN_STATUS_LABELS), 409
+                               status_labels=BulletinStatus.labels()), 409
     db = get_session()
     settings = _settings()
     figures = Figures.from_json(bulletin.figures)
@@ -188,7 +187,7 @@ def correct(bulletin_id: int):
 def _typical_page(error: str | None = None, status: int = 200):
     db = get_session()
     rows = db.exec(select(TypicalCase).order_by(TypicalCase.status, TypicalCase.id.desc()).limit(300)).all()
-    return render_template("bulletins/typical.html", rows=rows, labels=TYPICAL_STATUS_LABELS, Status=TypicalStatus,
+    return render_template("bulletins/typical.html", rows=rows, labels=TypicalStatus.labels(), Status=TypicalStatus,
                            names=_case_names(db, {r.case_id for r in rows}),
                            may_decide=current_user.role in PUBLISHERS, error=error), status
 

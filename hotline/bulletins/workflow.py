@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from hotline.bulletins import registry
 from hotline.bulletins.tables import INT, MONEY, RATE, TEXT, Table, money, rate
-from models.cases import (DISPOSITION_LABELS, MEASURE_LABELS, Case, CaseDeadline, CaseEvent, CaseExtension,
+from models.cases import (Case, CaseDeadline, CaseEvent, CaseExtension,
                           CaseMeasure, DeadlineKind, Disposition, MeasureKind, ReturnVisit, Satisfaction,
                           SupervisionOrder, SupervisionReport)
 from models.clues import Clue
@@ -269,9 +269,9 @@ def _progress(events: list) -> str:
             text = "重新办理" if kind == "reopened" else "待分办"
         elif kind == "disposition_approved":
             code = (data or {}).get("disposition")
-            text = DISPOSITION_LABELS.get(Disposition(code), "已作出处置") if code else "已作出处置"
+            text = Disposition(code).label if code else "已作出处置"
         elif kind == "resumed":
-            text = DISPOSITION_LABELS[Disposition.preliminary_verification]
+            text = Disposition.preliminary_verification.label
         else:
             text = {"filed": "立案审查调查", "outcome_recorded": "已出结论", "closed": "已办结"}[kind]
     return text
@@ -352,7 +352,7 @@ def measure_counts(session: Session, ranges: list, end) -> dict:
 
 def measures(counts: dict, values: dict, period) -> Table:
     """People handled, by measure (人次: one row per person per measure)."""
-    rows = [[MEASURE_LABELS[k], *counts.get(k.value, [0, 0])] for k in MeasureKind]
+    rows = [[k.label, *counts.get(k.value, [0, 0])] for k in MeasureKind]
     rows.append(["合计", *values["measure_times"]])
     return Table("measures", "表{n} 处理人员情况（按措施）", "处理人员",
                  ["措施", f"{period.current}（人次）", f"{period.cumulative}（人次）"], [TEXT, INT, INT], rows)

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from hotline import spreadsheet_safety
+from hotline import settings, spreadsheet_safety
 from hotline.bulletins.tables import INT, MONEY, RATE, Figures
 
 HEADER_FILL = PatternFill("solid", fgColor="F0F2F4")
@@ -76,7 +76,8 @@ def build(figures: Figures, *, commission: str, number: str, built_at: dt.dateti
     book = Workbook()
     cover = book.active
     cover.title = "说明"
-    zone = ZoneInfo((figures.period or {}).get("zone") or "Asia/Shanghai")
+    # The zone the figures were counted in; a period built before it was recorded: the configured zone.
+    zone = ZoneInfo((figures.period or {}).get("zone") or settings.current().TIMEZONE)
     for row in (("发文机关", commission), ("文号", number), ("统计周期", figures.label),
                 ("统计起", _local(figures.start, zone)), ("统计止（不含）", _local(figures.end, zone)),
                 ("本年累计起", _local(figures.ytd_start, zone)), ("生成时间", _local(built_at, zone))):

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from hotline import settings
 from models.calendar import CalendarDay
+from models.users import Actor
 
 MAX_SPAN_DAYS = 3660  # a deadline further out than ten years is a bug, not a calendar question
 
@@ -92,7 +93,7 @@ class CalendarError(ValueError):
     """A calendar entry that cannot be saved; the message is in Chinese."""
 
 
-def set_day(*, session: Session, day: dt.date, workday: bool, name: str, actor) -> CalendarDay:
+def set_day(*, session: Session, day: dt.date, workday: bool, name: str, actor: Actor) -> CalendarDay:
     """Enter or change one day (admin)."""
     from hotline import audit
 
@@ -113,7 +114,7 @@ def set_day(*, session: Session, day: dt.date, workday: bool, name: str, actor) 
     return row
 
 
-def delete_day(*, session: Session, day_id: int, actor) -> None:
+def delete_day(*, session: Session, day_id: int, actor: Actor) -> None:
     from hotline import audit
 
     row = session.get(CalendarDay, day_id)

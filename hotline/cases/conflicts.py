@@ -8,7 +8,7 @@ from hotline import audit
 from models.cases import Case, ConflictDeclaration
 from models.complaints import AccusedPerson, Complaint
 from models.divisions import Village
-from models.users import User
+from models.users import Actor, User
 
 
 class ConflictDataError(ValueError):
@@ -42,7 +42,7 @@ def conflicts_for(session: Session, *, inspector: User, case: Case) -> list[str]
 
 
 def declare(*, session: Session, user: User, person_name: str, relation: str, village_id: int | None,
-            actor) -> ConflictDeclaration:
+            actor: Actor) -> ConflictDeclaration:
     """Record a relative (or other close tie) of a staff member."""
     person_name, relation = (person_name or "").strip(), (relation or "").strip()
     if not person_name or len(person_name) > 40:

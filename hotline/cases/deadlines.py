@@ -9,6 +9,7 @@ from hotline import settings
 from hotline.cases import calendar as workcal
 from models.base import utcnow
 from models.cases import Case, CaseDeadline, CaseExtension, DeadlineKind
+from models.users import Actor
 
 MAX_EXTENSION_DAYS = 60
 
@@ -73,7 +74,7 @@ def cancel(session: Session, case: Case, *kinds: DeadlineKind) -> None:
     _close(session, case, kinds or None, "cancelled_at", None)
 
 
-def extend(*, session: Session, case: Case, days: int | str, reason: str, actor) -> CaseExtension:
+def extend(*, session: Session, case: Case, days: int | str, reason: str, actor: Actor) -> CaseExtension:
     """A supervisor's approved extension: the current deadline moves by `days` working days."""
     reason = (reason or "").strip()
     if not reason:

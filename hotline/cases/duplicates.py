@@ -14,11 +14,11 @@ from sqlmodel import Session, select
 
 from hotline import settings
 from hotline.cases import deadlines
-from hotline.cases.workflow import WorkflowError, event, sync_complaint
+from hotline.cases.transitions import WorkflowError, event, sync_complaint
 from models.base import utcnow
 from models.cases import Case, CaseStatus
 from models.complaints import AccusedPerson, Complaint, ComplaintStatus
-from models.users import Role
+from models.users import Actor, Role
 
 LOOKBACK_DAYS = 365
 POOL = 300
@@ -137,7 +137,7 @@ def case_of(session: Session, complaint: Complaint) -> Case | None:
     return session.exec(select(Case).where(Case.complaint_id == complaint.id)).first()
 
 
-def merge(*, session: Session, source: Complaint, target: Complaint, actor, reason: str = "") -> Case:
+def merge(*, session: Session, source: Complaint, target: Complaint, actor: Actor, reason: str = "") -> Case:
     """Merge `source` into `target` (并单); returns the surviving case."""
     from hotline.cases import supervision
 
@@ -185,7 +185,7 @@ def merge(*, session: Session, source: Complaint, target: Complaint, actor, reas
     return target_case
 
 
-def _in_scope(session: Session, actor, source: Complaint, source_case: Case | None,
+def _in_scope(session: Session, actor: Actor, source: Complaint, source_case: Case | None,
               target_case: Case | None) -> bool:
     """Both cases within the actor's scope (the source also if he has just logged it himself)."""
     from hotline import scope

@@ -9,9 +9,9 @@ from hotline.clues import duties as clue_duties
 from hotline.cases.transitions import WorkflowError, check, event
 from hotline.cases.workflow import named_complainant
 from models.base import utcnow
-from models.cases import (FINDING_LABELS, Case, CaseFeedback, DeadlineKind, ReturnVisit,
-                          Satisfaction)
+from models.cases import Case, CaseFeedback, DeadlineKind, Finding, ReturnVisit, Satisfaction
 from models.complaints import Complaint
+from models.users import Actor
 
 CHANNELS = {"sms": "短信", "call": "电话"}
 
@@ -19,12 +19,12 @@ CHANNELS = {"sms": "短信", "call": "电话"}
 def sms_body(session: Session, case: Case) -> str:
     """The outcome SMS: no names, no details beyond the finding; the receipt code lets them ask more."""
     complaint = session.get(Complaint, case.complaint_id)
-    finding = FINDING_LABELS.get(case.finding, "已依规处理") if case.finding else "已依规处理"
+    finding = Finding(case.finding).label if case.finding else "已依规处理"
     return (f"您反映的问题（查询码{complaint.receipt_code}）已办理完毕，核查结论：{finding}。"
             "如有疑问请致电举报热线并提供查询码。")
 
 
-def record_feedback(*, session: Session, case: Case, channel: str, note: str, actor) -> CaseFeedback:
+def record_feedback(*, session: Session, case: Case, channel: str, note: str, actor: Actor) -> CaseFeedback:
     """Give feedback: `sms` queues a message to the complainant, `call` records a call made."""
     check(session, "feedback", case, actor)
     person = named_complainant(session, case)
@@ -61,7 +61,7 @@ def record_feedback(*, session: Session, case: Case, channel: str, note: str, ac
     return row
 
 
-def record_return_visit(*, session: Session, case: Case, satisfaction: str, note: str, actor) -> ReturnVisit:
+def record_return_visit(*, session: Session, case: Case, satisfaction: str, note: str, actor: Actor) -> ReturnVisit:
     """A return visit after feedback, with the complainant's satisfaction."""
     check(session, "return_visit", case, actor)
     if named_complainant(session, case) is None:

@@ -9,8 +9,8 @@ from hotline.cases import four_forms, outcomes, tolerance
 from hotline.cases.transitions import may
 from hotline.db import get_session
 from models.cases import Case, Finding
-from models.outcomes import (CLEARANCE_METHODS, MEASURE_LABELS, SANCTIONS, TOLERANCE_DECISION_LABELS, UNAFFECTED,
-                             CaseMeasure, Clearance, EducationVisit, ToleranceApplication, ToleranceCondition)
+from models.outcomes import (CLEARANCE_METHODS, SANCTIONS, UNAFFECTED, CaseMeasure, Clearance, EducationVisit,
+                             MeasureKind, ToleranceApplication, ToleranceCondition, ToleranceDecision)
 
 # The steps this part of the page offers (kept off the workflow's own list of forms).
 STEPS = ("measure", "reverse_measure", "clearance", "tolerance_apply", "tolerance_decide", "education_visit")
@@ -19,11 +19,12 @@ STEPS = ("measure", "reverse_measure", "clearance", "tolerance_apply", "toleranc
 def measure_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     """The one select of the forms: per kind, its grades (value "kind" or "kind:grade")."""
     groups = []
-    for kind, label in MEASURE_LABELS.items():
+    for kind in MeasureKind:
         if kind in four_forms.GRADED:
-            groups.append((label, [(f"{kind.value}:{t.grade.value}", t.label) for t in four_forms.grades_of(kind)]))
+            grades = [(f"{kind.value}:{t.grade.value}", t.label) for t in four_forms.grades_of(kind)]
+            groups.append((kind.label, grades))
         else:
-            groups.append((label, [(kind.value, label)]))
+            groups.append((kind.label, [(kind.value, kind.label)]))
     return groups
 
 
@@ -70,6 +71,6 @@ def outcome_panel(case: Case | None) -> dict:
         "choices": measure_choices(),
         "methods": CLEARANCE_METHODS,
         "unaffected": UNAFFECTED,
-        "decisions": TOLERANCE_DECISION_LABELS,
+        "decisions": ToleranceDecision.labels(),
         "today": outcomes.today().isoformat(),
     }

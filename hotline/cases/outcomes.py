@@ -19,8 +19,9 @@ from hotline.cases.transitions import WorkflowError, check, event
 from models.base import utcnow
 from models.cases import Case, Disposition, Finding
 from models.complaints import AccusedPerson
-from models.outcomes import (CLEARANCE_METHODS, MEASURE_LABELS, SANCTIONS, CaseMeasure, Clearance, EducationVisit, MeasureGrade,
+from models.outcomes import (CLEARANCE_METHODS, SANCTIONS, CaseMeasure, Clearance, EducationVisit, MeasureGrade,
                              MeasureKind, ToleranceApplication, ToleranceDecision)
+from models.users import Actor
 
 FOUND = (Finding.true, Finding.partly_true)
 NAME_MAX = 40
@@ -90,11 +91,11 @@ def clean_measure(session: Session, case: Case, finding: Finding | None, *, kind
     if chosen in four_forms.GRADED:
         offered = {t.grade.value: t.grade for t in four_forms.grades_of(chosen)}
         if (grade or "") not in offered:
-            raise WorkflowError(f"{MEASURE_LABELS[chosen]}须选择档次（"
+            raise WorkflowError(f"{chosen.label}须选择档次（"
                                 + "、".join(t.label for t in four_forms.grades_of(chosen)) + "）")
         value = offered[grade]
     elif grade:
-        raise WorkflowError(f"{MEASURE_LABELS[chosen]}不分档次")
+        raise WorkflowError(f"{chosen.label}不分档次")
     if finding not in FOUND:
         settled_inquiry = finding is None and case.disposition is Disposition.talk_inquiry
         first_form = four_forms.measure_type(chosen, value).form == 1
@@ -112,7 +113,7 @@ def clean_measure(session: Session, case: Case, finding: Finding | None, *, kind
     return MeasureSpec(chosen, value, name, accused_id, ends, (note or "").strip()[:200] or None)
 
 
-def write_measure(session: Session, case: Case, spec: MeasureSpec, actor) -> CaseMeasure:
+def write_measure(session: Session, case: Case, spec: MeasureSpec, actor: Actor) -> CaseMeasure:
     """Write a validated measure; a 处分 schedules its 回访教育 within the 影响期."""
     row = CaseMeasure(case_id=case.id, kind=spec.kind, grade=spec.grade, person_name=spec.person,
                       accused_person_id=spec.accused_id, influence_ends_on=spec.influence_ends_on, note=spec.note,
@@ -138,7 +139,7 @@ def active_measures(session: Session, case: Case, person: str | None = None) -> 
 
 
 def record_measure(*, session: Session, case: Case, kind: str, grade: str | None, person: str,
-                   influence_ends_on: str = "", note: str = "", actor) -> CaseMeasure:
+                   influence_ends_on: str = "", note: str = "", actor: Actor) -> CaseMeasure:
     """Record one measure against one person of a concluded case."""
     check(session, "measure", case, actor)
     spec = clean_measure(session, case, case.finding, kind=kind, grade=grade, person=person,
@@ -161,7 +162,7 @@ def guard_measure(session: Session, case: Case, spec: MeasureSpec, pending: list
             raise WorkflowError("问责方式为纪律处分的，须先登记该人的党纪处分或政务处分（含档次）")
 
 
-def reverse_measure(*, session: Session, case: Case, measure_id, reason: str, actor) -> CaseMeasure:
+def reverse_measure(*, session: Session, case: Case, measure_id, reason: str, actor: Actor) -> CaseMeasure:
     """A supervisor reverses a wrong measure: it stays on record, dated, and stops counting."""
     check(session, "reverse_measure", case, actor)
     row = session.get(CaseMeasure, _int(measure_id))
@@ -191,7 +192,7 @@ def _int(raw) -> int:
 # --- 澄清正名 --------------------------------------------------------------------------------
 
 def record_clearance(*, session: Session, case: Case, person: str, cleared_on: str, method: str, scope: str,
-                     done_by: str, note: str = "", actor) -> Clearance:
+                     done_by: str, note: str = "", actor: Actor) -> Clearance:
     """澄清正名 for a person named in a report found 不实 or 部分属实 (for its untrue part)."""
     check(session, "clearance", case, actor)
     if case.finding not in (Finding.unfounded, Finding.partly_true):
@@ -235,7 +236,7 @@ def schedule_education_visit(session: Session, case: Case, measure: CaseMeasure)
 
 
 def record_education_visit(*, session: Session, case: Case, visit_id, visited_on: str, visited_by: str,
-                           notes: str, actor) -> EducationVisit:
+                           notes: str, actor: Actor) -> EducationVisit:
     """Record a 回访教育 that took place: date, who visited, what was said."""
     check(session, "education_visit", case, actor)
     visit = session.get(EducationVisit, _int(visit_id))

@@ -4,11 +4,11 @@ from __future__ import annotations
 from flask_login import current_user
 from sqlmodel import select
 
-from hotline.cases import deadlines, duplicates, outcome_panel, supervision, workflow
+from hotline.cases import deadlines, duplicates, outcome_panel, supervision, transitions, workflow
 from hotline.db import get_session
 from models.base import utcnow
-from models.cases import (DEADLINE_LABELS, DISPOSITION_LABELS, FINDING_LABELS, SATISFACTION_LABELS, Case,
-                          CaseDeadline, CaseEvent, CaseFeedback, ReturnVisit, SupervisionReport)
+from models.cases import (Case, CaseDeadline, CaseEvent, CaseFeedback, DeadlineKind, Disposition, Finding, ReturnVisit,
+                          Satisfaction, SupervisionReport)
 from models.offices import Office
 from models.users import Role, User
 
@@ -32,7 +32,7 @@ EVENT_LABELS = {
 
 # What an event decided, shown beside its label on the timeline (the reason alone does not say it):
 # data key -> (label, vocabulary).
-EVENT_FACTS = {"disposition": ("处置方式", DISPOSITION_LABELS), "satisfaction": ("满意度", SATISFACTION_LABELS),
+EVENT_FACTS = {"disposition": ("处置方式", Disposition), "satisfaction": ("满意度", Satisfaction),
                "days": ("天数", None)}
 
 
@@ -43,7 +43,7 @@ def event_facts(row: CaseEvent) -> list[str]:
         value = (row.data or {}).get(key)
         if value is None or value == "":
             continue
-        text = next((t for k, t in vocabulary.items() if k.value == value), None) if vocabulary else str(value)
+        text = next((m.label for m in vocabulary if m.value == value), None) if vocabulary else str(value)
         if text:
             facts.append(f"{label}：{text}")
     return facts
@@ -59,12 +59,12 @@ def case_panel(case: Case | None) -> dict:
     now = utcnow()
     cal = deadlines.calendar_for(db)
     rows = db.exec(select(CaseDeadline).where(CaseDeadline.case_id == case.id).order_by(CaseDeadline.id)).all()
-    deadline_rows = [{"label": DEADLINE_LABELS[d.kind], "row": d, "overdue": deadlines.is_overdue(d, now),
+    deadline_rows = [{"label": DeadlineKind(d.kind).label, "row": d, "overdue": deadlines.is_overdue(d, now),
                       "left": cal.working_days_between(now, d.due_at) if d.met_at is None and d.cancelled_at is None
                       else None} for d in rows]
     events = db.exec(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)).all()
-    actions = [name for name in workflow.ACTIONS
-               if name not in outcome_panel.STEPS and workflow.may(db, name, case, current_user)]
+    actions = [name for name in transitions.ACTIONS
+               if name not in outcome_panel.STEPS and transitions.may(db, name, case, current_user)]
     if case.status.value in ("assigned",) and "send_back" in actions and now > workflow.send_back_deadline(db, case):
         actions.remove("send_back")
     order = supervision.active_order(db, case)
@@ -85,7 +85,7 @@ def case_panel(case: Case | None) -> dict:
         "named": workflow.named_complainant(db, case) is not None,
         "feedback_missing": workflow.feedback_missing(db, case),
         "can_merge": current_user.role in (Role.operator, Role.supervisor) and case.status.value not in ("closed", "merged"),
-        "labels": {"disposition": DISPOSITION_LABELS, "finding": FINDING_LABELS,
-                   "satisfaction": SATISFACTION_LABELS},
-        "action_labels": {k: a.label for k, a in workflow.ACTIONS.items()},
+        "labels": {"disposition": Disposition.labels(), "finding": Finding.labels(),
+                   "satisfaction": Satisfaction.labels()},
+        "action_labels": {k: a.label for k, a in transitions.ACTIONS.items()},
     }

@@ -15,8 +15,8 @@ from sqlmodel import Session, select
 from hotline import settings
 from hotline.cases import deadlines
 from models.base import utcnow
-from models.cases import (DEADLINE_LABELS, Case, CaseDeadline, CaseEvent, CaseNotice, CaseReminder,
-                          CaseStatus, SupervisionOrder)
+from models.cases import (Case, CaseDeadline, CaseEvent, CaseNotice, CaseReminder, CaseStatus, DeadlineKind,
+                          SupervisionOrder)
 from models.complaints import Complaint
 from models.offices import Office, OfficeKind
 from models.users import Role, User
@@ -84,7 +84,7 @@ def remind(session: Session, *, now: dt.datetime | None = None, report: RunRepor
         if not _claim(session, key, case, "remind", recipients):
             report.skipped += 1
             continue
-        label = DEADLINE_LABELS[row.kind]
+        label = DeadlineKind(row.kind).label
         _notify(session, case, "remind", f"催办：线索{_code(session, case)}的{label}期限即将届满",
                 recipients, f"{label}期限即将届满，已催办")
         report.reminded += 1
@@ -102,7 +102,7 @@ def escalate(session: Session, *, now: dt.datetime | None = None, report: RunRep
         if not _claim(session, key, case, "escalate", recipients):
             report.skipped += 1
             continue
-        label = DEADLINE_LABELS[row.kind]
+        label = DeadlineKind(row.kind).label
         _notify(session, case, "escalate", f"超期：线索{_code(session, case)}的{label}期限已过，请督办",
                 recipients, f"{label}超期，已报督办领导")
         report.escalated += 1

@@ -12,6 +12,7 @@ from models.base import utcnow
 from models.cases import Case, CaseStatus, DeadlineKind
 from models.complaints import Complaint
 from models.offices import Office, OfficeJurisdiction, OfficeKind
+from models.users import Actor
 
 # Levels for 提级: township commissions below the county's offices, below the commission itself.
 LEVEL = {OfficeKind.township_commission: 1, OfficeKind.supervision_office: 2, OfficeKind.resident_group: 2,
@@ -25,7 +26,7 @@ def _reason(text: str | None, what: str) -> str:
     return text[:2000]
 
 
-def _move(session: Session, case: Case, office: Office, actor, kind: str, reason: str) -> Case:
+def _move(session: Session, case: Case, office: Office, actor: Actor, kind: str, reason: str) -> Case:
     previous = case.office_id
     deadlines.cancel(session, case)
     case.office_id, case.assignee_id, case.office_received_at = office.id, None, utcnow()
@@ -37,7 +38,7 @@ def _move(session: Session, case: Case, office: Office, actor, kind: str, reason
     return case
 
 
-def escalate(*, session: Session, case: Case, office: Office | None, reason: str, actor) -> Case:
+def escalate(*, session: Session, case: Case, office: Office | None, reason: str, actor: Actor) -> Case:
     """提级办理: an office of a higher level than the one holding the case takes it up."""
     actions.check(session, "escalate", case, actor)
     reason = _reason(reason, "提级办理")
@@ -49,7 +50,7 @@ def escalate(*, session: Session, case: Case, office: Office | None, reason: str
     return _move(session, case, office, actor, "escalated", reason)
 
 
-def cross_assign(*, session: Session, case: Case, office: Office | None, reason: str, actor) -> Case:
+def cross_assign(*, session: Session, case: Case, office: Office | None, reason: str, actor: Actor) -> Case:
     """异地交叉: a township commission other than the one covering the complaint's township."""
     actions.check(session, "cross_assign", case, actor)
     reason = _reason(reason, "异地交叉办理")

@@ -18,7 +18,8 @@ from hotline.cases import routing
 from models.divisions import Township
 from models.offices import Office, OfficeJurisdiction, OfficeKind
 from models.routing import RoutingRule
-from models.taxonomy import PROGRAM_LABELS, AccusedLevel, Program
+from models.taxonomy import AccusedLevel, Program
+from models.users import Actor
 
 LARGE_SUM_YUAN = "100000"
 # Words in a resident group's department that tell which programme area it oversees.
@@ -75,8 +76,8 @@ def proposals(session: Session, *, repeat_threshold: int = 3) -> list[Proposal]:
             out.append(_rule(f"反映教师或学校的转{office.name}", "教师和学校由派驻教育部门的纪检监察组监督",
                              office=office, accused_level=AccusedLevel.teacher_school))
         for program in programs:
-            out.append(_rule(f"县直部门·{PROGRAM_LABELS[program]}转{office.name}"[:60],
-                             f"{office.department}主管{PROGRAM_LABELS[program]}，由派驻该部门的纪检监察组监督",
+            out.append(_rule(f"县直部门·{program.label}转{office.name}"[:60],
+                             f"{office.department}主管{program.label}，由派驻该部门的纪检监察组监督",
                              office=office, accused_level=AccusedLevel.county_department, program=program))
     if OfficeKind.supervision_office in first:
         out.append(_rule("反映乡镇干部的转联系该乡镇的监督检查室", "乡镇干部由联系该乡镇的监督检查室监督",
@@ -98,13 +99,13 @@ def pending(session: Session, *, repeat_threshold: int = 3) -> list[Proposal]:
     return [p for p in proposals(session, repeat_threshold=repeat_threshold) if p.name not in names]
 
 
-def apply(session: Session, *, actor, repeat_threshold: int = 3) -> list[RoutingRule]:
+def apply(session: Session, *, actor: Actor, repeat_threshold: int = 3) -> list[RoutingRule]:
     """Append the pending proposals (audited one by one, as if the admin had typed them)."""
     return [routing.save_rule(session=session, form=p.form, actor=actor)
             for p in pending(session, repeat_threshold=repeat_threshold)]
 
 
-def township_commissions(session: Session, *, actor) -> list[Office]:
+def township_commissions(session: Session, *, actor: Actor) -> list[Office]:
     """A 乡镇纪委 for every active township that no active one covers, named after the township."""
     covered = set(session.exec(select(OfficeJurisdiction.township_id)
                                .join(Office, Office.id == OfficeJurisdiction.office_id)

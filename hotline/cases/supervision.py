@@ -10,7 +10,7 @@ from hotline.cases import deadlines
 from hotline.cases.transitions import WorkflowError, check, event
 from models.base import utcnow
 from models.cases import Case, CaseStatus, SupervisionOrder, SupervisionReport
-from models.users import Role
+from models.users import Actor, Role
 
 MAX_DAYS = 250
 
@@ -32,7 +32,7 @@ def _days(raw, what: str) -> int:
 
 
 def supervise(*, session: Session, case: Case, days: int | str, interval_days: int | str, reason: str,
-              actor) -> SupervisionOrder:
+              actor: Actor) -> SupervisionOrder:
     """Mark the case as supervised: finish within `days` working days, report every `interval_days`."""
     check(session, "supervise", case, actor)
     reason = (reason or "").strip()
@@ -56,7 +56,7 @@ def supervise(*, session: Session, case: Case, days: int | str, interval_days: i
     return order
 
 
-def report_progress(*, session: Session, case: Case, progress: str, actor) -> SupervisionReport:
+def report_progress(*, session: Session, case: Case, progress: str, actor: Actor) -> SupervisionReport:
     """The handling office reports progress; the next report falls due an interval later."""
     order = active_order(session, case)
     if order is None:
@@ -78,7 +78,7 @@ def report_progress(*, session: Session, case: Case, progress: str, actor) -> Su
     return report
 
 
-def lift_all(session: Session, case: Case, actor, reason: str) -> None:
+def lift_all(session: Session, case: Case, actor: Actor, reason: str) -> None:
     """End supervision (the case closed or was merged)."""
     for order in session.exec(select(SupervisionOrder).where(SupervisionOrder.case_id == case.id,
                                                              SupervisionOrder.lifted_at.is_(None))).all():

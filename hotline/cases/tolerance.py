@@ -19,7 +19,7 @@ from models.cases import Case, CaseEvent, CaseNotice, CaseReminder, Finding
 from models.complaints import Complaint
 from models.offices import Office, OfficeKind
 from models.outcomes import (SANCTIONS, UNAFFECTED, ToleranceApplication, ToleranceCondition, ToleranceDecision)
-from models.users import Role, User
+from models.users import Actor, Role, User
 
 # The list loaded by default: the four conditions the county's rules state, in their words and whole
 # (each is one compound condition), then situations a typical 容错纠错办法 lists (a commission
@@ -62,7 +62,7 @@ def current_conditions(session: Session) -> list[ToleranceCondition]:
                         .order_by(ToleranceCondition.position, ToleranceCondition.id)).all()
 
 
-def _admin(actor) -> None:
+def _admin(actor: Actor) -> None:
     if actor is not None and getattr(actor, "role", None) is not Role.admin:
         raise WorkflowError("只有系统管理员可以修改容错免责条件")
 
@@ -74,7 +74,7 @@ def _wording(text: str) -> str:
     return text
 
 
-def revise_condition(*, session: Session, condition_id, wording: str, actor) -> ToleranceCondition:
+def revise_condition(*, session: Session, condition_id, wording: str, actor: Actor) -> ToleranceCondition:
     """A new wording for a condition: a new version; the old one stays for the decisions made under it."""
     _admin(actor)
     old = session.get(ToleranceCondition, int(condition_id)) if str(condition_id).isdigit() else None
@@ -94,7 +94,7 @@ def revise_condition(*, session: Session, condition_id, wording: str, actor) -> 
     return new
 
 
-def add_condition(*, session: Session, wording: str, requires_basis: bool = False, actor) -> ToleranceCondition:
+def add_condition(*, session: Session, wording: str, requires_basis: bool = False, actor: Actor) -> ToleranceCondition:
     _admin(actor)
     ensure_defaults(session)
     wording = _wording(wording)
@@ -109,7 +109,7 @@ def add_condition(*, session: Session, wording: str, requires_basis: bool = Fals
     return row
 
 
-def retire_condition(*, session: Session, condition_id, actor) -> ToleranceCondition:
+def retire_condition(*, session: Session, condition_id, actor: Actor) -> ToleranceCondition:
     _admin(actor)
     row = session.get(ToleranceCondition, int(condition_id)) if str(condition_id).isdigit() else None
     if row is None or not row.current:
@@ -124,7 +124,7 @@ def retire_condition(*, session: Session, condition_id, actor) -> ToleranceCondi
 # --- applications and decisions ------------------------------------------------------------
 
 def apply(*, session: Session, case: Case, person: str, applicant: str, condition_id, basis: str = "",
-          facts: str, actor) -> ToleranceApplication:
+          facts: str, actor: Actor) -> ToleranceApplication:
     """Record an application for one person: who applied, under which condition, the facts."""
     check(session, "tolerance_apply", case, actor)
     if case.finding is Finding.unfounded:
@@ -158,7 +158,8 @@ def apply(*, session: Session, case: Case, person: str, applicant: str, conditio
 
 
 def decide(*, session: Session, case: Case, application_id, decision: str, reason: str, reduction: str = "",
-           unaffected: list[str] | tuple[str, ...] = (), influence_ends_on: str = "", actor) -> ToleranceApplication:
+           unaffected: list[str] | tuple[str, ...] = (), influence_ends_on: str = "",
+           actor: Actor) -> ToleranceApplication:
     """A supervisor decides: 免责 (with the 四个不受影响 that apply), 减责 (what it reduced, an 影响期),
     or refused; always with reasons. A 免责 cannot stand with a 处分 for the same matter."""
     check(session, "tolerance_decide", case, actor)

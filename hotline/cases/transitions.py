@@ -12,10 +12,10 @@ from sqlmodel import Session, select
 
 from hotline import audit, scope
 from models.base import utcnow
-from models.cases import CASE_STATUS_LABELS, Case, CaseEvent, CaseStatus, ReturnVisit, Satisfaction
+from models.cases import Case, CaseEvent, CaseStatus, ReturnVisit, Satisfaction
 from models.complaints import Complaint, ComplaintStatus
 from models.offices import Office, OfficeKind
-from models.users import Role
+from models.users import Actor, Role
 
 S = CaseStatus
 WORKING = (S.talk_inquiry, S.preliminary_verification, S.shelved, S.filed)
@@ -75,11 +75,11 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def role_of(actor) -> Role | None:
+def role_of(actor: Actor) -> Role | None:
     return getattr(actor, "role", None)
 
 
-def may(session: Session, action: str, case: Case, actor) -> bool:
+def may(session: Session, action: str, case: Case, actor: Actor) -> bool:
     """Whether `actor` may take `action` on the case now (status, role, office, holder)."""
     try:
         check(session, action, case, actor)
@@ -101,11 +101,11 @@ def visit_satisfied(session: Session, case: Case) -> bool:
     return visit is not None and visit.satisfaction is not Satisfaction.unsatisfied
 
 
-def check(session: Session, action: str, case: Case, actor) -> Action:
+def check(session: Session, action: str, case: Case, actor: Actor) -> Action:
     """Refuse (WorkflowError) unless `actor` may take `action` on the case now; None is the system."""
     spec = ACTIONS[action]
     if case.status not in spec.from_statuses:
-        raise WorkflowError(f"案件当前状态为“{CASE_STATUS_LABELS[case.status]}”，不能{spec.label}")
+        raise WorkflowError(f"案件当前状态为“{CaseStatus(case.status).label}”，不能{spec.label}")
     if actor is None:  # the system (commands, jobs)
         return spec
     role = role_of(actor)
@@ -118,13 +118,13 @@ def check(session: Session, action: str, case: Case, actor) -> Action:
     return spec
 
 
-def supervised_office_ids(session: Session, actor) -> set[int]:
+def supervised_office_ids(session: Session, actor: Actor) -> set[int]:
     """Offices a supervisor acts for, as a set of ids (the rule is hotline.scope.supervised_offices)."""
     offices = scope.supervised_offices(session, actor)
     return set(session.exec(select(Office.id)).all()) if offices is None else set(offices)
 
 
-def event(session: Session, case: Case, actor, kind: str, note: str | None = None, **data) -> CaseEvent:
+def event(session: Session, case: Case, actor: Actor, kind: str, note: str | None = None, **data) -> CaseEvent:
     """Append to the timeline and the audit trail."""
     row = CaseEvent(case_id=case.id, at=utcnow(), actor_id=getattr(actor, "id", None), kind=kind,
                     office_id=case.office_id, note=note, data=data or None)

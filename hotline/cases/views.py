@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from hotline import access, filters, scope
 from hotline.cases import (calendar as workcal, conflicts, deadlines, duplicates, feedback, queues, routing,
-                           supervision, workflow)
+                           supervision, transitions, workflow)
 from hotline.cases import outcome_forms
 from hotline.cases.outcome_panel import measure_choices, outcome_panel
 from hotline.cases.panel import case_panel
@@ -24,7 +24,7 @@ from models.divisions import Township, Village
 from models.offices import Office, OfficeKind
 from models.routing import RoutingRule
 from models.taxonomy import AccusedLevel, Program, ProblemType
-from models.users import Role, User
+from models.users import Actor, Role, User
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -133,13 +133,13 @@ def _outcome() -> workflow.Outcome:
         note=form.get("note", ""))
 
 
-def _merge(db, case: Case, actor):
+def _merge(db, case: Case, actor: Actor):
     from hotline.intake.service import find_by_code
 
     source = db.get(Complaint, case.complaint_id)
     target = find_by_code(db, request.form.get("target_code", ""))
     if target is None or not scope.may_see_complaint(db, actor, target):  # no hint that it exists
-        raise workflow.WorkflowError("查询码不存在，请核对后重新输入")
+        raise transitions.WorkflowError("查询码不存在，请核对后重新输入")
     return duplicates.merge(session=db, source=source, target=target, actor=actor,
                             reason=request.form.get("reason", ""))
 
@@ -194,7 +194,7 @@ def act(case_id: int, action: str):
     try:
         ACTIONS[action](db, case, current_user, request.form)
         db.commit()
-    except (workflow.WorkflowError, deadlines.DeadlineError) as exc:
+    except (transitions.WorkflowError, deadlines.DeadlineError) as exc:
         if getattr(exc, "logged", False):  # a conflict-of-interest refusal is itself on the record
             db.commit()
         else:

@@ -22,7 +22,7 @@ from models.cases import Case, CaseStatus, DeadlineKind, Disposition, Finding
 from models.complainants import Complainant
 from models.complaints import Complaint
 from models.offices import Office
-from models.users import Role, User
+from models.users import Actor, Role, User
 
 DISPOSITION_STATUS = {Disposition.talk_inquiry: S.talk_inquiry,
                       Disposition.preliminary_verification: S.preliminary_verification,
@@ -44,7 +44,7 @@ def _reason(text: str | None, what: str) -> str:
 
 # --- assignment, send-back, reassignment, recusal -------------------------------------------
 
-def assign(*, session: Session, case: Case, inspector: User | None, actor) -> Case:
+def assign(*, session: Session, case: Case, inspector: User | None, actor: Actor) -> Case:
     """A supervisor gives the case to an inspector of its office (conflicts of interest refused)."""
     from hotline.cases.conflicts import conflicts_for
 
@@ -76,7 +76,7 @@ def send_back_deadline(session: Session, case: Case):
     return deadlines.calendar_for(session).add_working_days(start, days)
 
 
-def send_back(*, session: Session, case: Case, reason: str, actor) -> Case:
+def send_back(*, session: Session, case: Case, reason: str, actor: Actor) -> Case:
     """The office returns a misrouted case (退单) within its window, with a reason."""
     check(session, "send_back", case, actor)
     reason = _reason(reason, "退单")
@@ -89,7 +89,7 @@ def send_back(*, session: Session, case: Case, reason: str, actor) -> Case:
     return case
 
 
-def reassign(*, session: Session, case: Case, office: Office | None, reason: str, actor) -> Case:
+def reassign(*, session: Session, case: Case, office: Office | None, reason: str, actor: Actor) -> Case:
     """A supervisor sends the case to another office (改派); the assignment clock restarts."""
     check(session, "reassign", case, actor)
     reason = _reason(reason, "改派")
@@ -106,7 +106,7 @@ def reassign(*, session: Session, case: Case, office: Office | None, reason: str
     return case
 
 
-def recuse(*, session: Session, case: Case, reason: str, actor) -> Case:
+def recuse(*, session: Session, case: Case, reason: str, actor: Actor) -> Case:
     """The inspector holding the case steps aside (回避); it waits for a new assignment."""
     check(session, "recuse", case, actor)
     reason = _reason(reason, "回避")
@@ -118,7 +118,7 @@ def recuse(*, session: Session, case: Case, reason: str, actor) -> Case:
     return case
 
 
-def extend(*, session: Session, case: Case, days, reason: str, actor):
+def extend(*, session: Session, case: Case, days, reason: str, actor: Actor):
     """A supervisor approves an extension: the current deadline moves, with the reason."""
     check(session, "extend", case, actor)
     try:
@@ -132,7 +132,7 @@ def extend(*, session: Session, case: Case, days, reason: str, actor):
 
 # --- dispositions ---------------------------------------------------------------------------
 
-def propose(*, session: Session, case: Case, disposition: str, reason: str, actor) -> Case:
+def propose(*, session: Session, case: Case, disposition: str, reason: str, actor: Actor) -> Case:
     """The inspector proposes one of the four dispositions, with the grounds."""
     check(session, "propose", case, actor)
     try:
@@ -146,7 +146,7 @@ def propose(*, session: Session, case: Case, disposition: str, reason: str, acto
     return case
 
 
-def approve(*, session: Session, case: Case, actor, note: str = "") -> Case:
+def approve(*, session: Session, case: Case, actor: Actor, note: str = "") -> Case:
     """A supervisor approves the proposed disposition; the case moves into it."""
     check(session, "approve", case, actor)
     chosen = case.proposed_disposition
@@ -162,7 +162,7 @@ def approve(*, session: Session, case: Case, actor, note: str = "") -> Case:
     return case
 
 
-def reject(*, session: Session, case: Case, reason: str, actor) -> Case:
+def reject(*, session: Session, case: Case, reason: str, actor: Actor) -> Case:
     check(session, "reject", case, actor)
     reason = _reason(reason, "退回处置意见")
     case.proposed_disposition = None
@@ -171,7 +171,7 @@ def reject(*, session: Session, case: Case, reason: str, actor) -> Case:
     return case
 
 
-def file_case(*, session: Session, case: Case, reason: str, actor) -> Case:
+def file_case(*, session: Session, case: Case, reason: str, actor: Actor) -> Case:
     """Open a formal case (立案审查调查)."""
     check(session, "file", case, actor)
     reason = _reason(reason, "立案")
@@ -183,7 +183,7 @@ def file_case(*, session: Session, case: Case, reason: str, actor) -> Case:
     return case
 
 
-def resume(*, session: Session, case: Case, reason: str, actor) -> Case:
+def resume(*, session: Session, case: Case, reason: str, actor: Actor) -> Case:
     """Take a shelved clue up again (初步核实)."""
     check(session, "resume", case, actor)
     reason = _reason(reason, "恢复核实")
@@ -249,7 +249,7 @@ def _clean_outcome(session: Session, case: Case, data: Outcome):
     return finding, _clean_measures(session, case, finding, data.measures), recovered
 
 
-def record_outcome(*, session: Session, case: Case, outcome: Outcome, actor) -> Case:
+def record_outcome(*, session: Session, case: Case, outcome: Outcome, actor: Actor) -> Case:
     """The finding (after 初步核实 or 立案 only), money recovered, and measures per person."""
     check(session, "outcome", case, actor)
     finding, measures, recovered = _clean_outcome(session, case, outcome)
@@ -265,7 +265,7 @@ def record_outcome(*, session: Session, case: Case, outcome: Outcome, actor) -> 
     return case
 
 
-def verify(*, session: Session, case: Case, reason: str, actor) -> Case:
+def verify(*, session: Session, case: Case, reason: str, actor: Actor) -> Case:
     """Take a 谈话函询 into 初步核实 (the answers did not settle it)."""
     check(session, "verify", case, actor)
     reason = _reason(reason, "转初步核实")
@@ -277,7 +277,7 @@ def verify(*, session: Session, case: Case, reason: str, actor) -> Case:
     return case
 
 
-def settle(*, session: Session, case: Case, reason: str, measures=(), actor) -> Case:
+def settle(*, session: Session, case: Case, reason: str, measures=(), actor: Actor) -> Case:
     """予以了结 a 谈话函询 (采信了结, or with a first-form measure) or a shelved clue: no finding."""
     check(session, "settle", case, actor)
     reason = _reason(reason, "了结")
@@ -322,7 +322,7 @@ def feedback_missing(session: Session, case: Case) -> str | None:
     return None
 
 
-def propose_close(*, session: Session, case: Case, note: str, actor) -> Case:
+def propose_close(*, session: Session, case: Case, note: str, actor: Actor) -> Case:
     check(session, "propose_close", case, actor)
     missing = feedback_missing(session, case)
     if missing:
@@ -332,7 +332,7 @@ def propose_close(*, session: Session, case: Case, note: str, actor) -> Case:
     return case
 
 
-def close(*, session: Session, case: Case, actor, note: str = "") -> Case:
+def close(*, session: Session, case: Case, actor: Actor, note: str = "") -> Case:
     """A supervisor approves the closing (办结)."""
     check(session, "close", case, actor)
     missing = feedback_missing(session, case)
@@ -346,7 +346,7 @@ def close(*, session: Session, case: Case, actor, note: str = "") -> Case:
     return case
 
 
-def reject_close(*, session: Session, case: Case, reason: str, actor) -> Case:
+def reject_close(*, session: Session, case: Case, reason: str, actor: Actor) -> Case:
     check(session, "reject_close", case, actor)
     reason = _reason(reason, "退回办结")
     _set(session, case, S.concluded)
@@ -354,7 +354,7 @@ def reject_close(*, session: Session, case: Case, reason: str, actor) -> Case:
     return case
 
 
-def reopen(*, session: Session, case: Case, reason: str, actor) -> Case:
+def reopen(*, session: Session, case: Case, reason: str, actor: Actor) -> Case:
     """A supervisor reopens a closed case, when the complainant was not satisfied (or never asked)."""
     check(session, "reopen", case, actor)
     reason = _reason(reason, "重新办理")

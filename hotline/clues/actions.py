@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from hotline.cases.transitions import WORKING, Action, S, WorkflowError, supervised_office_ids
-from models.cases import CASE_STATUS_LABELS, Case
-from models.users import Role
+from models.cases import Case, CaseStatus
+from models.users import Actor, Role
 
 BEFORE_DISPOSITION = (S.pending_assignment, S.assigned, S.sent_back)
 LIVE = BEFORE_DISPOSITION + (S.disposition_proposed,) + WORKING + (S.concluded, S.closing_proposed)
@@ -26,11 +26,11 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def check(session: Session, action: str, case: Case, actor) -> Action:
+def check(session: Session, action: str, case: Case, actor: Actor) -> Action:
     """Refuse (WorkflowError) unless `actor` may take `action` now; None is the system."""
     spec = ACTIONS[action]
     if case.status not in spec.from_statuses:
-        raise WorkflowError(f"案件当前状态为“{CASE_STATUS_LABELS[case.status]}”，不能{spec.label}")
+        raise WorkflowError(f"案件当前状态为“{CaseStatus(case.status).label}”，不能{spec.label}")
     if actor is None:
         return spec
     role = getattr(actor, "role", None)
@@ -41,7 +41,7 @@ def check(session: Session, action: str, case: Case, actor) -> Action:
     return spec
 
 
-def may(session: Session, action: str, case: Case, actor) -> bool:
+def may(session: Session, action: str, case: Case, actor: Actor) -> bool:
     try:
         check(session, action, case, actor)
     except WorkflowError:

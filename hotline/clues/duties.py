@@ -8,16 +8,16 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from hotline import settings
 from hotline.cases import workflow
 from hotline.cases.transitions import WorkflowError, event
 from hotline.clues import actions
-from hotline.clues.registration import setting
 from models.base import utcnow
 from models.cases import Case, CaseFeedback
-from models.clues import (NOTICE_METHOD_LABELS, OBJECTION_OUTCOME_LABELS, REFERRED_SOURCES, Clue, ClueNotice,
-                          ClueObjection, NoticeKind, NoticeMethod, ObjectionOutcome)
+from models.clues import REFERRED_SOURCES, Clue, ClueNotice, ClueObjection, NoticeKind, NoticeMethod, ObjectionOutcome
 from models.complainants import Complainant
 from models.complaints import Complaint
+from models.users import Actor
 
 MAX_NOTE = 2000
 
@@ -41,7 +41,7 @@ def reporter(session: Session, clue: Clue) -> Complainant | None:
 
 
 def notify(session: Session, *, clue: Clue, kind: NoticeKind, method: str, note: str, sms_body: str,
-           actor, about: object = "") -> ClueNotice:
+           actor: Actor, about: object = "") -> ClueNotice:
     """Tell the named reporter: an SMS through the outbox, or a call or letter already made (noted).
     `about` tells apart two notices of one kind (each objection's answer is its own message)."""
     from hotline.telephony.outbox import OutboxError, enqueue
@@ -63,14 +63,14 @@ def notify(session: Session, *, clue: Clue, kind: NoticeKind, method: str, note:
         session.flush()
         outbox_id = message.id
     elif not note:
-        raise WorkflowError(f"{NOTICE_METHOD_LABELS[chosen]}告知须填写告知情况（时间、对象或文书编号）")
+        raise WorkflowError(f"{chosen.label}告知须填写告知情况（时间、对象或文书编号）")
     row = ClueNotice(clue_id=clue.id, kind=kind, method=chosen, note=note or None, outbox_id=outbox_id,
                      by_id=getattr(actor, "id", None), at=utcnow())
     session.add(row)
     return row
 
 
-def acknowledge(*, session: Session, clue: Clue, case: Case, method: str, note: str, actor) -> ClueNotice:
+def acknowledge(*, session: Session, clue: Clue, case: Case, method: str, note: str, actor: Actor) -> ClueNotice:
     """受理告知: the named reporter is told the report was accepted (once)."""
     actions.check(session, "acknowledge", case, actor)
     if clue.ack_given_at is not None:
@@ -97,7 +97,7 @@ def feedback_given(session: Session, case: Case, feedback: CaseFeedback) -> None
                            outbox_id=feedback.outbox_id, by_id=feedback.by_id, at=feedback.at or utcnow()))
 
 
-def withdraw_name(*, session: Session, clue: Clue, case: Case, reason: str, actor) -> Clue:
+def withdraw_name(*, session: Session, clue: Clue, case: Case, reason: str, actor: Actor) -> Clue:
     """The reporter withdraws the name: the clue becomes anonymous, the sealed identity stays sealed
     (only the roles allowed to see it may open it, each view logged) and nothing more is sent."""
     actions.check(session, "withdraw_name", case, actor)
@@ -124,7 +124,7 @@ def open_objection(session: Session, clue: Clue) -> ClueObjection | None:
                                                     ClueObjection.answered_at.is_(None))).first()
 
 
-def record_objection(*, session: Session, clue: Clue, case: Case, text: str, actor) -> ClueObjection:
+def record_objection(*, session: Session, clue: Clue, case: Case, text: str, actor: Actor) -> ClueObjection:
     """The named reporter objects to the outcome (异议): recorded, waiting for an answer."""
     actions.check(session, "objection", case, actor)
     if reporter(session, clue) is None:
@@ -142,7 +142,7 @@ def record_objection(*, session: Session, clue: Clue, case: Case, text: str, act
 
 
 def answer_objection(*, session: Session, clue: Clue, case: Case, outcome: str, answer: str, method: str,
-                     actor) -> ClueObjection:
+                     actor: Actor) -> ClueObjection:
     """Answer the open objection: the conclusion stands (维持), or the case goes back for review
     (复查: reopened as the workflow reopens a closed case). The reporter is told either way."""
     actions.check(session, "answer_objection", case, actor)
@@ -169,7 +169,7 @@ def answer_objection(*, session: Session, clue: Clue, case: Case, outcome: str, 
     row.outcome, row.answer, row.answered_at, row.answered_by_id = chosen, answer, utcnow(), getattr(actor, "id", None)
     session.add(row)
     event(session, case, actor, "clue_objection_answered", answer, outcome=chosen.value,
-          outcome_label=OBJECTION_OUTCOME_LABELS[chosen], objection_id=row.id)
+          outcome_label=chosen.label, objection_id=row.id)
     return row
 
 
@@ -180,7 +180,7 @@ def _referred(clue: Clue) -> None:
         raise WorkflowError("只有上级交办、转办及巡察、审计、职能部门移交的线索需要登记受理和报结")
 
 
-def accept(*, session: Session, clue: Clue, case: Case, note: str, actor) -> Clue:
+def accept(*, session: Session, clue: Clue, case: Case, note: str, actor: Actor) -> Clue:
     """The referred matter is accepted for handling here (受理), within its 5 working days."""
     actions.check(session, "accept", case, actor)
     _referred(clue)
@@ -194,7 +194,7 @@ def accept(*, session: Session, clue: Clue, case: Case, note: str, actor) -> Clu
 
 
 def _local_date(raw: str) -> dt.date:
-    today = utcnow().astimezone(ZoneInfo(setting("TIMEZONE"))).date()
+    today = utcnow().astimezone(ZoneInfo(settings.current().TIMEZONE)).date()
     text = (raw or "").strip()
     if not text:
         return today
@@ -207,7 +207,7 @@ def _local_date(raw: str) -> dt.date:
     return day
 
 
-def report_back(*, session: Session, clue: Clue, case: Case, date: str, note: str, actor) -> Clue:
+def report_back(*, session: Session, clue: Clue, case: Case, date: str, note: str, actor: Actor) -> Clue:
     """报结: the result reported to the referring body, on the date it was sent (default today)."""
     actions.check(session, "report_back", case, actor)
     _referred(clue)
@@ -217,7 +217,7 @@ def report_back(*, session: Session, clue: Clue, case: Case, date: str, note: st
     if not note:
         raise WorkflowError("请填写报结情况（报结文号或报送方式）")
     day = _local_date(date)
-    zone = ZoneInfo(setting("TIMEZONE"))
+    zone = ZoneInfo(settings.current().TIMEZONE)
     clue.reported_back_at = dt.datetime.combine(day, dt.time(12), tzinfo=zone).astimezone(dt.timezone.utc)
     clue.report_back_note, clue.reported_back_by_id = note, getattr(actor, "id", None)
     if clue.accepted_at is None:

@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from sqlmodel import Session
 
-from hotline import spreadsheet_safety
+from hotline import settings, spreadsheet_safety
 from hotline.clues import register
-from hotline.clues.registration import setting
 
 
 class ExportError(ValueError):
@@ -35,7 +34,7 @@ def write(session: Session, f: register.RegisterFilter, out: Path) -> int:
     suffix = out.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise ExportError("导出文件须以 .xlsx 或 .csv 结尾")
-    zone = ZoneInfo(setting("TIMEZONE"))
+    zone = ZoneInfo(settings.current().TIMEZONE)
     rows = (row.cells(zone) for row in register.every_row(session, f))
     return _write_xlsx(rows, out) if suffix == ".xlsx" else _write_csv(rows, out)
 

@@ -12,8 +12,8 @@ from hotline.clues.transfer import COMPETENT_BODIES
 from hotline.db import get_session
 from models.base import utcnow
 from models.cases import Case
-from models.clues import (CLUE_HANDLING_LABELS, CLUE_SOURCE_LABELS, NOTICE_KIND_LABELS, NOTICE_METHOD_LABELS,
-                          OBJECTION_OUTCOME_LABELS, REFERRED_SOURCES, Clue, ClueNotice, ClueObjection, NoticeMethod)
+from models.clues import (REFERRED_SOURCES, Clue, ClueHandling, ClueNotice, ClueObjection, ClueSource, NoticeKind,
+                          NoticeMethod, ObjectionOutcome)
 from models.complaints import Complaint
 from models.offices import Office, OfficeKind
 from models.users import User
@@ -55,13 +55,13 @@ def clue_panel(complaint: Complaint | None) -> dict:
     return {
         "clue": clue, "case": case, "referred": referred, "steps": steps,
         "step_labels": {k: a.label for k, a in actions.ACTIONS.items()},
-        "source_label": CLUE_SOURCE_LABELS[clue.source], "handling_label": CLUE_HANDLING_LABELS[clue.handling],
+        "source_label": ClueSource(clue.source).label, "handling_label": ClueHandling(clue.handling).label,
         "duties": [(reminders.DUTY_LABELS[d], due, due < now) for d, due in reminders.open_duties(db, clue)],
         "notices": db.exec(select(ClueNotice).where(ClueNotice.clue_id == clue.id).order_by(ClueNotice.at)).all(),
         "objections": db.exec(select(ClueObjection).where(ClueObjection.clue_id == clue.id)
                               .order_by(ClueObjection.received_at)).all(),
-        "notice_kinds": NOTICE_KIND_LABELS, "methods": NOTICE_METHOD_LABELS, "method_choices": list(NoticeMethod),
-        "outcomes": OBJECTION_OUTCOME_LABELS, "bodies": COMPETENT_BODIES, "higher": higher, "others": others,
+        "notice_kinds": NoticeKind.labels(), "methods": NoticeMethod.labels(), "method_choices": list(NoticeMethod),
+        "outcomes": ObjectionOutcome.labels(), "bodies": COMPETENT_BODIES, "higher": higher, "others": others,
         "users": users, "reachable": duties.reporter(db, clue) is not None,
     }
 

@@ -12,13 +12,13 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hotline.clues.registration import setting
-from models.cases import CASE_STATUS_LABELS, DISPOSITION_LABELS, FINDING_LABELS, Case, Disposition
-from models.clues import CLUE_SOURCE_LABELS, Clue, ClueHandling, ClueSource
+from hotline import settings
+from models.cases import Case, CaseStatus, Disposition, Finding
+from models.clues import Clue, ClueHandling, ClueSource
 from models.complaints import AccusedPerson, Complaint
 from models.divisions import Township, Village
 from models.offices import Office
-from models.taxonomy import ACCUSED_LEVEL_LABELS, PROBLEM_TYPE_LABELS, PROGRAM_LABELS, Program, ProblemType
+from models.taxonomy import AccusedLevel, Program, ProblemType
 
 TRANSFERRED = "transferred"  # the status filter's value for 已转送 (beside the case statuses)
 COLUMNS = ("线索编号", "受理日期", "来源", "来源文号", "反映人类型", "被反映人及职务层级", "涉及乡镇村", "问题类型",
@@ -56,14 +56,14 @@ class RegisterRow:
         clue, complaint, case = self.clue, self.complaint, self.case
         transferred = clue.handling is ClueHandling.transferred
         return [
-            clue.number, clue.received_at.astimezone(zone).date(), CLUE_SOURCE_LABELS[clue.source],
+            clue.number, clue.received_at.astimezone(zone).date(), ClueSource(clue.source).label,
             clue.referral_doc_number or "", "实名" if clue.named else "匿名",
             "；".join(_accused_text(a) for a in self.accused), f"{self.township}{self.village}",
-            PROBLEM_TYPE_LABELS.get(complaint.problem_type, "") if complaint.problem_type else "",
-            PROGRAM_LABELS.get(complaint.program, "") if complaint.program else "",
+            ProblemType(complaint.problem_type).label if complaint.problem_type else "",
+            Program(complaint.program).label if complaint.program else "",
             complaint.amount_yuan,
             f"转送{clue.transferred_to}" if transferred else self.office,
-            DISPOSITION_LABELS.get(case.disposition, "") if case and case.disposition else "",
+            Disposition(case.disposition).label if case and case.disposition else "",
             status_label(clue, case),
             _date(clue.transferred_at if transferred else case.closed_at if case else None, zone),
             result_label(clue, case),
@@ -75,14 +75,14 @@ def _date(value: dt.datetime | None, zone: ZoneInfo) -> dt.date | None:
 
 
 def _accused_text(person: AccusedPerson) -> str:
-    title = "，".join(x for x in (person.title, ACCUSED_LEVEL_LABELS.get(person.level, "")) if x)
+    title = "，".join(x for x in (person.title, AccusedLevel(person.level).label if person.level else "") if x)
     return f"{person.name}（{title}）" if title else person.name
 
 
 def status_label(clue: Clue, case: Case | None) -> str:
     if clue.handling is ClueHandling.transferred:
         return "已转送"
-    return CASE_STATUS_LABELS[case.status] if case else "待分办"
+    return CaseStatus(case.status).label if case else "待分办"
 
 
 def result_label(clue: Clue, case: Case | None) -> str:
@@ -91,7 +91,7 @@ def result_label(clue: Clue, case: Case | None) -> str:
     if case is None:
         return ""
     if case.finding:
-        return FINDING_LABELS[case.finding]
+        return Finding(case.finding).label
     if case.disposition is Disposition.dismissed and case.concluded_at:
         return "予以了结"
     return ""
@@ -102,7 +102,7 @@ def _local_bound(day: dt.date, zone: ZoneInfo) -> dt.datetime:
 
 
 def _statement(f: RegisterFilter):
-    zone = ZoneInfo(setting("TIMEZONE"))
+    zone = ZoneInfo(settings.current().TIMEZONE)
     stmt = (select(Clue, Complaint, Case, Office.name, Township.name, Village.name)
             .join(Complaint, Complaint.id == Clue.complaint_id)
             .join(Case, Case.complaint_id == Complaint.id, isouter=True)

@@ -4,48 +4,40 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_app_context
 from sqlmodel import Session, select
 
-from hotline import audit
+from hotline import audit, settings
 from hotline.cases import calendar as workcal
 from hotline.clues import numbers
 from hotline.clues.sources import CleanSource
-from hotline.settings import Settings
 from models.base import utcnow
 from models.clues import Clue
 from models.complaints import Complaint
-
-
-def setting(name: str):
-    """A clue setting from the running app, else its default (the CLI outside an app, tests)."""
-    if has_app_context():
-        return getattr(current_app.config["SETTINGS"], name)
-    return Settings.model_fields[name].default
+from models.users import Actor
 
 
 def calendar(session: Session) -> workcal.WorkCalendar:
-    return workcal.load(session, setting("TIMEZONE"))
+    return workcal.load(session, settings.current().TIMEZONE)
 
 
 def register_clue(*, session: Session, complaint: Complaint, source: CleanSource, named: bool,
-                  actor: object | None) -> Clue:
+                  actor: Actor) -> Clue:
     """Number the (flushed) complaint as a clue of this year; the caller commits."""
     now = utcnow()
-    commission = setting("COMMISSION_NAME")[:60]
-    year = now.astimezone(ZoneInfo(setting("TIMEZONE"))).year
+    commission = settings.current().COMMISSION_NAME[:60]
+    year = now.astimezone(ZoneInfo(settings.current().TIMEZONE)).year
     seq = numbers.draw(session, commission=commission, year=year)
     clue = Clue(complaint_id=complaint.id, commission=commission, year=year, seq=seq,
-                number=numbers.format_number(setting("CLUE_NUMBER_PATTERN"), year=year, seq=seq),
+                number=numbers.format_number(settings.current().CLUE_NUMBER_PATTERN, year=year, seq=seq),
                 source=source.source, referring_body=source.referring_body,
                 referral_doc_number=source.doc_number, referral_date=source.date,
                 referral_due_date=source.due_date, named=named, received_at=complaint.received_at,
                 registered_at=now, registered_by_id=getattr(actor, "id", None))
     work = calendar(session) if (named or source.referred) else None
     if named:
-        clue.ack_due_at = work.add_working_days(complaint.received_at, setting("CLUE_ACK_DAYS"))
+        clue.ack_due_at = work.add_working_days(complaint.received_at, settings.current().CLUE_ACK_DAYS)
     if source.referred:
-        clue.accept_due_at = work.add_working_days(complaint.received_at, setting("CLUE_ACCEPT_DAYS"))
+        clue.accept_due_at = work.add_working_days(complaint.received_at, settings.current().CLUE_ACCEPT_DAYS)
     session.add(clue)
     session.flush()
     audit.record(session, actor=actor, action="clue.register", entity="clue", entity_id=clue.id,
@@ -62,11 +54,11 @@ def clue_json(complaint: Complaint) -> dict:
     """The clue fields of a complaint's API representation."""
     from sqlalchemy.orm import object_session
 
-    from models.clues import CLUE_SOURCE_LABELS
+    from models.clues import ClueSource
 
     session = object_session(complaint)
     clue = clue_of(session, complaint.id) if session is not None and complaint.id else None
     if clue is None:
         return {"clue_number": None, "clue_source": None, "clue_source_label": None}
     return {"clue_number": clue.number, "clue_source": clue.source.value,
-            "clue_source_label": CLUE_SOURCE_LABELS[clue.source]}
+            "clue_source_label": ClueSource(clue.source).label}

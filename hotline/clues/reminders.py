@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 
 from hotline import settings
 from hotline.cases import deadlines
-from hotline.clues.registration import setting
 from models.base import utcnow
 from models.cases import Case, CaseEvent, CaseNotice, CaseReminder, CaseStatus
 from models.clues import Clue, ClueHandling
@@ -40,7 +39,7 @@ def open_duties(session: Session, clue: Clue) -> list[tuple[str, dt.datetime]]:
     if clue.accept_due_at and clue.accepted_at is None:
         owed.append(("accept", clue.accept_due_at))
     if clue.referral_due_date and clue.reported_back_at is None and clue.handling is ClueHandling.own:
-        zone = ZoneInfo(setting("TIMEZONE"))
+        zone = ZoneInfo(settings.current().TIMEZONE)
         end = dt.datetime.combine(clue.referral_due_date, dt.time(23, 59, 59), tzinfo=zone)
         owed.append(("report", end.astimezone(dt.timezone.utc)))
     return owed
@@ -48,7 +47,7 @@ def open_duties(session: Session, clue: Clue) -> list[tuple[str, dt.datetime]]:
 
 def _candidates(session: Session, until: dt.datetime):
     """Clues with a duty due by `until`, and their (not merged) case."""
-    report_until = until.astimezone(ZoneInfo(setting("TIMEZONE"))).date()
+    report_until = until.astimezone(ZoneInfo(settings.current().TIMEZONE)).date()
     owed = sa.or_(
         sa.and_(Clue.named == True, Clue.ack_given_at.is_(None), Clue.ack_due_at <= until),  # noqa: E712
         sa.and_(Clue.accepted_at.is_(None), Clue.accept_due_at <= until),

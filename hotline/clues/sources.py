@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hotline import controlchars
-from models.clues import CLUE_SOURCE_LABELS, REFERRED_SOURCES, ClueSource
+from models.clues import REFERRED_SOURCES, ClueSource
 from models.taxonomy import Channel
 
 # The source a channel implies when nobody chose one: the phone line and the operator's call form
@@ -65,8 +65,8 @@ def _source(raw: str, channel: Channel | None, errors: dict[str, str]) -> ClueSo
         return ClueSource(text)
     except ValueError:
         pass
-    for member, label in CLUE_SOURCE_LABELS.items():  # the API may send the Chinese label
-        if label == text:
+    for member in ClueSource:  # the API may send the Chinese label
+        if member.label == text:
             return member
     errors["clue_source"] = "线索来源不正确，请从列表中选择（如 来电、来信、上级交办）"
     return None
@@ -83,7 +83,7 @@ def clean(raw: SourceInput, *, channel: Channel | None, errors: dict[str, str]) 
     if source not in REFERRED_SOURCES:
         # A 12345 order number or an outlet's name may still be kept; dates belong to referrals.
         return CleanSource(source, (body or "")[:MAX_BODY] or None, (number or "")[:MAX_BODY] or None)
-    label = CLUE_SOURCE_LABELS[source]
+    label = source.label
     if not body:
         errors["referring_body"] = f"{label}的线索须填写交办（移交）单位"
     elif len(body) > MAX_BODY:

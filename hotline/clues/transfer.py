@@ -13,6 +13,7 @@ from models.base import utcnow
 from models.cases import Case, CaseStatus
 from models.clues import Clue, ClueHandling, NoticeKind
 from models.complaints import Complaint
+from models.users import Actor
 
 # Offered on the form; any competent body may be typed.
 COMPETENT_BODIES = ("12345政务服务便民热线", "信访部门", "民政局", "人力资源和社会保障局", "住房和城乡建设局",
@@ -22,7 +23,7 @@ MAX_BODY = 60
 
 
 def transfer(*, session: Session, clue: Clue, case: Case, destination: str, reason: str, notice_method: str = "",
-             notice_note: str = "", actor) -> Clue:
+             notice_note: str = "", actor: Actor) -> Clue:
     """Transfer the clue (转送) and close its case; for a named reporter, the notice is required."""
     actions.check(session, "transfer", case, actor)
     if clue.handling is ClueHandling.transferred:

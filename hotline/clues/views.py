@@ -10,15 +10,15 @@ from flask import Blueprint, abort, after_this_request, flash, redirect, render_
 from flask_login import current_user
 from sqlmodel import select
 
-from hotline import access, audit, filters, scope
+from hotline import access, audit, filters, scope, settings
 from hotline.cases import routing_actions
 from hotline.cases.transitions import WorkflowError
 from hotline.clues import duties, export, register, transfer
 from hotline.clues.panel import clue_numbers, clue_panel
 from hotline.db import get_session
 from hotline.errors import error_response
-from models.cases import DISPOSITION_LABELS, Case, CaseStatus, Disposition
-from models.clues import CLUE_SOURCE_LABELS, Clue, ClueSource
+from models.cases import Case, CaseStatus, Disposition
+from models.clues import Clue, ClueSource
 from models.divisions import Township
 from models.offices import Office
 from models.taxonomy import Program, ProblemType
@@ -28,7 +28,7 @@ bp = Blueprint("clues", __name__, url_prefix="/clues")
 
 READ_ROLES = (Role.operator, Role.inspector, Role.supervisor)
 NAV = [("线索台账", "clues.register_view", READ_ROLES)]
-TEMPLATE_GLOBALS = {"clue_panel": clue_panel, "clue_numbers": clue_numbers, "clue_source_labels": CLUE_SOURCE_LABELS}
+TEMPLATE_GLOBALS = {"clue_panel": clue_panel, "clue_numbers": clue_numbers, "clue_source_labels": ClueSource.labels()}
 STATUS_CHOICES = [s.value for s in CaseStatus if s is not CaseStatus.merged] + [register.TRANSFERRED]
 
 
@@ -69,16 +69,14 @@ def register_view():
         "clues/register.html", rows=rows, total=register.count(db, f), page=page, args=request.args,
         columns=register.COLUMNS, cells=[r.cells(_zone()) for r in rows],
         sources=list(ClueSource), problem_types=list(ProblemType), programs=list(Program),
-        dispositions=list(DISPOSITION_LABELS.items()), statuses=STATUS_CHOICES,
+        dispositions=list(Disposition.labels().items()), statuses=STATUS_CHOICES,
         townships=db.exec(select(Township).order_by(Township.code)).all())
 
 
 def _zone():
     from zoneinfo import ZoneInfo
 
-    from hotline.clues.registration import setting
-
-    return ZoneInfo(setting("TIMEZONE"))
+    return ZoneInfo(settings.current().TIMEZONE)
 
 
 @bp.route("/register/export")

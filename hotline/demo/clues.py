@@ -14,7 +14,7 @@ from hotline.cases import routing_actions
 from hotline.cases.routing_actions import LEVEL
 from hotline.clues import duties, transfer
 from hotline.clues.sources import SourceInput
-from hotline.demo.timeline import ZONE, at_local
+from hotline.demo.timeline import at_local, zone
 from hotline.intake import service
 from models.cases import Case
 from models.clues import Clue
@@ -74,13 +74,13 @@ def _village(session: Session, township: str, village: str) -> Village | None:
 def _log(session: Session, spec: DemoClue, received: dt.datetime, operator: User, lookup_key: bytes):
     village = _village(session, spec.township, spec.village)
     body, number, days = spec.referral or ("", "", 0)
-    due = (received.astimezone(ZONE).date() + dt.timedelta(days=days)).isoformat() if spec.referral and days else ""
+    due = (received.astimezone(zone()).date() + dt.timedelta(days=days)).isoformat() if spec.referral and days else ""
     data = service.IntakeData(
         text=spec.text, channel=spec.channel, phone=spec.phone, name=spec.name, anonymous=not spec.name,
         township_id=village.township_id if village else None, village_id=village.id if village else None,
         external_id=PREFIX + spec.source, received_at=received,
         clue=SourceInput(source=spec.source, referring_body=body, doc_number=number,
-                         date=received.astimezone(ZONE).date().isoformat() if spec.referral else "", due_date=due))
+                         date=received.astimezone(zone()).date().isoformat() if spec.referral else "", due_date=due))
     return service.log_contact(session=session, data=data, user=operator, lookup_key=lookup_key)
 
 
@@ -136,7 +136,7 @@ def plan(past, now: dt.datetime) -> int:
     session = past.session
     if session.exec(select(Contact.id).where(Contact.external_id == PREFIX + CLUES[0].source)).first():
         return 0
-    register, today = Register(past), now.astimezone(ZONE).date()
+    register, today = Register(past), now.astimezone(zone()).date()
     for spec in CLUES:
         register.add(spec, at_local(today - dt.timedelta(days=spec.days_ago), 10))
     return len(CLUES)

@@ -32,6 +32,8 @@ TOWNSHIPS = [
 ]
 
 COUNTY_CODE = "511234"  # a fictional county division code prefix
+# The external id of the teacher's letter: the story the demo's past plays out (loader writes it, past finds it).
+TEACHER_ID = "demo-teacher"
 
 # (name, kind, department, township names in its jurisdiction)
 OFFICES = [

@@ -18,8 +18,8 @@ from hotline.demo import stories
 from hotline.demo import texts as demo_texts
 from hotline.demo.clock import simulated
 from hotline.demo.county import (DEMO_CALENDAR_DAYS, DEMO_STAFF_PASSWORD, DEMO_USERS, FALLBACK_NOTES, OFFICES,
-                                 ROUTING_RULES, STAFF_NAMES, STAFF_OFFICE_KINDS, TOWNSHIPS)
-from hotline.demo.timeline import ZONE, at_local
+                                 ROUTING_RULES, STAFF_NAMES, STAFF_OFFICE_KINDS, TEACHER_ID, TOWNSHIPS)
+from hotline.demo.timeline import at_local, zone
 from hotline.settings import ROOT
 from models.base import utcnow
 from models.contacts import Contact
@@ -30,7 +30,6 @@ from models.users import Role, User
 CORPUS_DIR = ROOT / "classifiers" / "corpus"
 SAMPLE_CONTACTS = 160
 SAMPLE_DAYS = 35
-TEACHER_ID = "demo-teacher"
 # Demo supervisors and admins share this TOTP secret; demo only, never in production.
 from hotline.demo.totp import DEMO_TOTP_SECRET  # noqa: F401  (re-exported for callers)
 
@@ -74,7 +73,7 @@ def _divisions(session: Session, added: dict[str, int]) -> None:
     """The demo county's code list, through the importer a real county's list goes through."""
     from hotline.demo import code_list
 
-    towns, villages = code_list.load(session, effective_on=utcnow().astimezone(ZONE).date())
+    towns, villages = code_list.load(session, effective_on=utcnow().astimezone(zone()).date())
     added["乡镇"] += towns
     added["村"] += villages
 
@@ -219,7 +218,7 @@ def _contact_specs(session: Session, now: dt.datetime) -> list[ContactSpec]:
                                  "operator" if index % 3 else "operator2"))
     village = _village(session, stories.TEACHER_LETTER[1], stories.TEACHER_LETTER[2])
     if village is not None:
-        day = now.astimezone(ZONE).date()
+        day = now.astimezone(zone()).date()
         specs.append(ContactSpec(TEACHER_ID, stories.TEACHER_LETTER[0], stories.TEACHER_LETTER[3],
                                  at_local(day - dt.timedelta(days=16), 10, 20), village, "13990871234", "赵建华",
                                  "operator", kind="teacher"))

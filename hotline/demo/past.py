@@ -20,8 +20,9 @@ from hotline.demo import rolls as demo_rolls
 from hotline.demo import clues as demo_clues
 from hotline.demo import stories
 from hotline.demo.clock import simulated
+from hotline.demo.county import TEACHER_ID
 from hotline.demo.history import Director, stage_counts
-from hotline.demo.timeline import ZONE, Story, Timeline, at_local, office_time
+from hotline.demo.timeline import Story, Timeline, at_local, office_time, zone
 from hotline.intake import service
 from models.cases import Case
 from models.contacts import Contact
@@ -42,7 +43,6 @@ class Past:
         self.logged = 0
 
     def teacher_complaint(self):
-        from hotline.demo.loader import TEACHER_ID
         from models.complaints import Complaint
 
         contact = self.session.exec(select(Contact).where(Contact.external_id == TEACHER_ID)).first()
@@ -90,11 +90,11 @@ class Past:
     def rolls(self, now: dt.datetime) -> None:
         if demo_rolls.already_imported(self.session):
             return
-        day = now.astimezone(ZONE).date() - dt.timedelta(days=14)
+        day = now.astimezone(zone()).date() - dt.timedelta(days=14)
         story = Story("大数据比对")
         generated = demo_rolls.Rolls(day)
         self.timeline.add(at_local(day, 10), "导入名册", lambda: demo_rolls.import_all(
-            self.session, generated, user=self.users["admin"]), story)
+            self.session, generated, actor=self.users["admin"]), story)
         self.timeline.add(at_local(day, 10, 40), "运行比对规则", lambda: self.run_rules(day), story)
         self.timeline.add(at_local(day + dt.timedelta(days=1), 9, 30), "核查疑点", lambda: self.decide(generated),
                           story)
@@ -134,12 +134,12 @@ class Past:
     # --- the scheduler's jobs ---------------------------------------------------------------------
     def jobs(self, start: dt.datetime, now: dt.datetime) -> None:
         cal = self.director.cal
-        day = start.astimezone(ZONE).date()
-        while day <= now.astimezone(ZONE).date():
+        day = start.astimezone(zone()).date()
+        while day <= now.astimezone(zone()).date():
             if cal.is_workday(day):
                 self.timeline.add(at_local(day, 9, 5), "催办督办", lambda: reminders.run_all(
                     self.session, now=self.timeline.clock.at))
-            if day.weekday() == 0 and day > start.astimezone(ZONE).date() + dt.timedelta(days=6):
+            if day.weekday() == 0 and day > start.astimezone(zone()).date() + dt.timedelta(days=6):
                 self.timeline.add(at_local(day, 8), "每周通报", self.bulletin)
             day += dt.timedelta(days=1)
 

@@ -21,6 +21,7 @@ from sqlmodel import Session, select
 
 from hotline.demo.county import COUNTY_CODE, TOWNSHIPS
 from models.rolls import RollImport
+from models.users import Actor
 
 FILE_PREFIX = "青溪县演示-"
 ROLL_TOWNSHIPS = ("双龙镇", "石桥镇", "柳河乡", "高坪镇", "马鞍乡")
@@ -178,13 +179,13 @@ def already_imported(session: Session) -> bool:
     return session.exec(select(RollImport.id).where(RollImport.filename.startswith(FILE_PREFIX))).first() is not None
 
 
-def import_all(session: Session, rolls: Rolls, *, user) -> int:
+def import_all(session: Session, rolls: Rolls, *, actor: Actor) -> int:
     """Import every generated roll through the real importer; returns the rows imported."""
     from hotline.crosscheck import importer
 
     total = 0
     with tempfile.TemporaryDirectory(prefix="hotline-demo-") as folder:
         for kind, path in rolls.write(Path(folder)):
-            report = importer.process(path, kind=kind, filename=path.name, session=session, user=user)
+            report = importer.process(path, kind=kind, filename=path.name, session=session, user=actor)
             total += report.rows_imported
     return total

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from hotline import settings
 from hotline.demo.clock import SimulatedClock
 
 log = logging.getLogger(__name__)
-ZONE = ZoneInfo("Asia/Shanghai")
 COMMIT_EVERY = 250
 
 
@@ -73,12 +73,17 @@ class Timeline:
         self.session.commit()
 
 
+def zone() -> ZoneInfo:
+    """The county's zone: the demo's days and office hours are local days and hours (TIMEZONE)."""
+    return ZoneInfo(settings.current().TIMEZONE)
+
+
 def local(moment: dt.datetime) -> dt.datetime:
-    return moment.astimezone(ZONE)
+    return moment.astimezone(zone())
 
 
 def at_local(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=ZONE).astimezone(dt.timezone.utc)
+    return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=zone()).astimezone(dt.timezone.utc)
 
 
 def office_time(cal, start: dt.datetime, days: int, rng, *, earliest_hour: int = 9) -> dt.datetime:

@@ -7,7 +7,6 @@ the admin's landing page, where each line links to the screen that fixes it.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
@@ -15,11 +14,11 @@ from sqlmodel import Session, select
 from hotline.readiness import heartbeat
 from hotline.settings import PLACEHOLDER_SECRETS, Settings
 from models.audit import AuditEntry
-from models.base import utcnow
+from models.base import LabelledEnum, utcnow
 from models.divisions import Township, Village
-from models.offices import OFFICE_KIND_LABELS, Office, OfficeJurisdiction, OfficeKind
+from models.offices import Office, OfficeJurisdiction, OfficeKind
 from models.routing import RoutingRule
-from models.taxonomy import PROBLEM_TYPE_LABELS, ProblemType
+from models.taxonomy import ProblemType
 from models.users import Role, User
 
 DEMO_COMMISSION = "青溪县纪委监委"  # the demo county's: a real one sets its own
@@ -30,13 +29,10 @@ ROLE_LABELS = {Role.operator: "接线员", Role.inspector: "纪检监察干部",
 BACKUP_ACTION = "backup.create"
 
 
-class Status(str, enum.Enum):
-    ok = "ok"
-    off = "off"  # deliberately switched off, and shown so
-    fail = "fail"
-
-
-STATUS_LABELS = {Status.ok: "就绪", Status.off: "已关闭", Status.fail: "待处理"}
+class Status(LabelledEnum):
+    ok = "ok", "就绪"
+    off = "off", "已关闭"  # deliberately switched off, and shown so
+    fail = "fail", "待处理"
 
 
 @dataclass
@@ -139,7 +135,7 @@ def coverage(session: Session) -> Check:
         return Check("coverage", title, Status.fail, "先导入乡镇和村（社区）", "admin_divisions.index")
     gaps = uncovered(session)
     if gaps:
-        parts = [f"{len(towns)} 个乡镇没有{OFFICE_KIND_LABELS[kind]}管辖（" + "、".join(t.name for t in towns[:8])
+        parts = [f"{len(towns)} 个乡镇没有{OfficeKind(kind).label}管辖（" + "、".join(t.name for t in towns[:8])
                  + ("等" if len(towns) > 8 else "") + "）" for kind, towns in gaps.items()]
         return Check("coverage", title, Status.fail,
                      "；".join(parts) + "。请在“机构管理”中建立机构并勾选管辖乡镇，或一键生成各乡镇纪委", "admin.offices")
@@ -162,7 +158,7 @@ def routing(session: Session) -> Check:
     missing = [t for t in ProblemType if not any(r.problem_type in (None, t) for r in general)]
     if missing:
         return Check("routing", title, Status.fail,
-                     "以下问题类型没有兜底规则，只能进案管室人工分办：" + "、".join(PROBLEM_TYPE_LABELS[t] for t in missing)
+                     "以下问题类型没有兜底规则，只能进案管室人工分办：" + "、".join(t.label for t in missing)
                      + "。请添加一条不设条件的规则（如“其他有属地的线索转属地乡镇纪委”）", "cases.rules")
     return Check("routing", title, Status.ok, f"{len(rules)} 条规则在用，每种问题类型都有去处")
 

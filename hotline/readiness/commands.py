@@ -20,7 +20,7 @@ def doctor_command() -> None:
 
     results = checks.run(get_session(), current_app.config["SETTINGS"])
     for check in results:
-        label = checks.STATUS_LABELS[check.status]
+        label = check.status.label
         click.echo(f"{MARKS[check.status.value]} {check.title}【{label}】{check.detail}")
     if checks.ready(results):
         click.echo("可以投入使用。")

@@ -26,6 +26,7 @@ from models.complaints import Complaint
 from models.contacts import Contact
 from models.retention import LegalHold, RetentionTombstone
 from models.telephony import OutboxMessage, PhoneCall, Recording, SmsMessage
+from models.users import Actor
 
 MAX_REASON = 500
 COMPLAINANT_FIELDS = ("name_enc", "phone_enc", "id_number_enc", "name_masked", "phone_masked", "phone_hash")
@@ -56,7 +57,7 @@ def _reason(reason: str | None, what: str) -> str:
     return text
 
 
-def place_hold(*, session: Session, case: Case, actor, reason: str) -> LegalHold:
+def place_hold(*, session: Session, case: Case, actor: Actor, reason: str) -> LegalHold:
     """Keep a case's identity data past the retention period, with a reason (audited)."""
     reason = _reason(reason, "依法留存")
     if active_hold(session, case.id) is not None:
@@ -71,7 +72,7 @@ def place_hold(*, session: Session, case: Case, actor, reason: str) -> LegalHold
     return hold
 
 
-def release_hold(*, session: Session, hold: LegalHold, actor, reason: str) -> LegalHold:
+def release_hold(*, session: Session, hold: LegalHold, actor: Actor, reason: str) -> LegalHold:
     """End a legal hold; the case's identity data is purged at the next run if it is due."""
     reason = _reason(reason, "解除留存")
     if hold.released_at is not None:
@@ -144,7 +145,7 @@ def _person_is_due(session: Session, complainant_id: int, cutoff: dt.datetime, h
 
 
 def purge(*, session: Session, days: int, now: dt.datetime | None = None, dry_run: bool = False,
-          actor=None) -> PurgeReport:
+          actor: Actor = None) -> PurgeReport:
     """Purge the identity data of every due case; commits per complainant (safe to interrupt).
 
     Two purges at once cannot both purge one person: the tombstone is unique per complainant,
@@ -193,7 +194,7 @@ def _recordings(session: Session, complainant_id: int) -> list[Recording]:
 
 
 def _purge_person(*, session: Session, person: Complainant, case: Case, days: int, now: dt.datetime,
-                  actor) -> dict | None:
+                  actor: Actor) -> dict | None:
     complaint_ids = _complaint_ids(session, person.id)
     removed: dict = {"complainant": [f for f in COMPLAINANT_FIELDS if getattr(person, f)]}
     tombstone = RetentionTombstone(complainant_id=person.id, case_id=case.id, complaint_ids=complaint_ids,

@@ -78,13 +78,13 @@ def test_it_counts_clues_by_problem_type_programme_and_township(loaded, db):
 def _check_clues(result, week):
     types, programs, towns = (result.table(k) for k in ("problem_types", "programs", "townships"))
     for problem in ("favoritism", "embezzlement", "false_claim", "false_certificate"):
-        row = types.row(figures.PROBLEM_TYPE_LABELS[ProblemType(problem)])
+        row = types.row(ProblemType(problem).label)
         assert (row[1], row[3]) == _expected(week, lambda c, p, *_: p == problem)
     unclassified = types.row(figures.UNCLASSIFIED)
     expected_unclassified = _expected(week, lambda c, p, *_: p is None)
     assert (unclassified[1], unclassified[3]) == expected_unclassified if unclassified else expected_unclassified == (0, 0)
     for program in ("dibao", "housing", "education"):
-        row = programs.row(figures.PROGRAM_LABELS[Program(program)])
+        row = programs.row(Program(program).label)
         assert (row[1], row[3]) == _expected(week, lambda c, p, g, t: g == program)
     for town in ("石桥镇", "柳河乡"):
         row = towns.row(town)

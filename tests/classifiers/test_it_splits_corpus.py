@@ -32,7 +32,9 @@ def test_it_holds_out_at_least_a_fifth_of_every_class(split):
     train_counts = Counter(e.primary for e in split.train if not e.case and e.source != "extra")
     test_counts = Counter(e.primary for e in split.test)
     for label, count in test_counts.items():
-        assert count >= 0.2 * (count + train_counts[label]) - 1
+        # - 3: a few items were relabelled (DEFINITIONS.md) after the split was frozen, so a
+        # class may have gained training items; the frozen test set is not re-chosen for that.
+        assert count >= 0.2 * (count + train_counts[label]) - 3
 
 
 def test_training_never_sees_a_test_id_or_text(split):

@@ -22,6 +22,10 @@ def test_a_programme_is_not_invented_when_the_text_names_none(triage, text):
     ("镇长把产业扶贫的钱挪去修镇政府大院了", "township_cadre"), ("乡干部发危房补助要收好处费", "township_cadre"),
     ("县民政局局长把低保名额给了亲戚", "county_department"), ("县水利局的人把饮水工程款挪用了", "county_department"),
     ("尊敬的县纪委领导：青山村村支书王某把危房补助扣了一半", "village_cadre"),
+    # a township's misuse of industry funds, said without a title: routed to the township
+    ("镇里把产业扶贫的钱挪去修办公楼了", "township_cadre"),
+    ("乡政府把种养殖补助挪用了，我们去县农业农村局反映过", "township_cadre"),
+    ("镇上管产业的把扶贫鸡苗款扣了一半", "township_cadre"),
 ])
 def test_the_accused_level_comes_from_the_text(triage, text, level):
     assert triage.classify(text).accused_level == level

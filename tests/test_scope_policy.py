@@ -34,6 +34,8 @@ EXPECT = {
     "crosscheck.finding": "finding", "crosscheck.decide": "finding", "crosscheck.clue": "finding",
     "crosscheck.attach": "finding", "trust.release_hold": "hold",
     "api.get_complaint": "api_complaint", "clues.act": "clue", "attachments.download": "attachment",
+    "api.add_attachments": "api_complaint", "public_review.mark": "complaint",
+    "public_review.queue": "list:complaints",
     "clues.register_view": "list:clues", "clues.register_export": "list:clues",
     "open311.get_request": "none:a partner's own requests (tests/open311/test_tracking.py, other_partner)",
     "open311.list_requests": "none:a partner's own requests (tests/open311/test_tracking.py, other_partner)",
@@ -263,7 +265,7 @@ LIST_URLS = {
     "trust.retention_page": "/trust/retention",
     "cases.duplicates_fragment": "/cases/duplicates?text=村支书王某把低保名额给了自己侄子侄子家有小车&program=dibao",
     "intake.history": "/intake/history", "telephony.screen_pop": "/twilio/screen-pop",
-    "outcomes.visits": "/outcomes/visits",
+    "outcomes.visits": "/outcomes/visits", "public_review.queue": "/public/review?state=recent",
 }
 # Routes that take their look-up in a POST body (no identity in URLs).
 LIST_FORMS = {"intake.history": {"phone": "13812345678"}}

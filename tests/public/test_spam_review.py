@@ -131,3 +131,18 @@ def test_the_complaint_page_shows_the_mark(send_report, operator, client, db):
     assert 'id="spam-mark"' in page and "疑似无效" in page and "重复字符" in page
     _mark(client, complaint.id, "valid", "核实为真实举报")
     assert 'id="spam-mark"' not in client.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+
+
+def test_a_supervisor_sees_and_marks_only_web_reports_in_scope(send_report, factory, login, client, db):
+    from models.offices import Office
+
+    send_report(text="啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊啊", township_id=str(factory.county()["townships"]["石桥镇"].id))
+    complaint = _complaint_of_last(db)
+    case = db.exec(select(Case).where(Case.complaint_id == complaint.id)).one()
+    assert db.get(Office, case.office_id).name == "石桥镇纪委"
+    login.as_(factory.user(Role.supervisor, office="柳河乡纪委"))
+    for state in ("suspected", "recent"):
+        assert f'id="review-{complaint.id}"' not in client.get(f"/public/review?state={state}").get_data(as_text=True)
+    assert _mark(client, complaint.id, "spam", "越权").status_code in (403, 404)
+    db.expire_all()
+    assert db.get(SpamMark, complaint.id).state == "suspected"

@@ -1,4 +1,8 @@
-"""Test data factories: a small county, offices, users, complaints."""
+"""Test data factories: a small county, offices, users, complaints, and the few request helpers
+many test files share (post an intake form, an API report, a case action; find a complaint's case).
+
+One place for each: a fixture or helper needed by more than one test folder lives here or in
+tests/conftest.py, not copied into the folders' conftest files."""
 from __future__ import annotations
 
 import itertools
@@ -7,7 +11,9 @@ from sqlmodel import Session, select
 
 from hotline.auth import totp
 from hotline.auth.accounts import create_user
+from hotline.auth.passwords import hash_password
 from hotline.intake import service
+from models.cases import Case
 from models.complaints import Complaint
 from models.divisions import Township, Village
 from models.offices import Office, OfficeJurisdiction, OfficeKind
@@ -70,12 +76,22 @@ class Factory:
         return self.county()["offices"][name]
 
     def user(self, role: Role | str = Role.operator, *, office: str | None = None,
-             username: str | None = None) -> User:
+             username: str | None = None, full_name: str | None = None, audited: bool = True) -> User:
+        """A user who logs in with PASSWORD (and a TOTP code for roles that need one).
+
+        `audited=False` writes the row without create_user's `user.create` audit entry, for
+        fixtures whose tests count the audit rows their own actions write (tests/cases Staff)."""
         role = Role(role)
         office_row = self.office(office) if office else None
-        user = create_user(self.db, username=username or f"{role.value}{next(_seq)}",
-                           full_name=f"测试{role.value}", role=role, password=self.PASSWORD,
-                           office=office_row)
+        username = username or f"{role.value}{next(_seq)}"
+        full_name = full_name or f"测试{role.value}"
+        if audited:
+            user = create_user(self.db, username=username, full_name=full_name, role=role,
+                               password=self.PASSWORD, office=office_row)
+        else:
+            user = User(username=username, full_name=full_name, role=role,
+                        password_hash=hash_password(self.PASSWORD), office_id=office_row.id if office_row else None)
+            self.db.add(user)
         if totp.required(user):  # enrolled already, so logging in takes a code (see LoggedIn)
             user.totp_secret = totp.new_secret()
         self.db.commit()
@@ -91,3 +107,30 @@ class Factory:
                                             lookup_key=self.app.config["LOOKUP_KEY"])
             self.db.commit()
         return complaint
+
+
+def case_for(db: Session, complaint: Complaint | str) -> Case:
+    """The case opened for a complaint, given the row or its receipt code (read afresh by code,
+    since a request in another session stored it)."""
+    if isinstance(complaint, str):
+        db.expire_all()
+        complaint = db.exec(select(Complaint).where(Complaint.receipt_code == complaint)).one()
+    return db.exec(select(Case).where(Case.complaint_id == complaint.id)).one()
+
+
+INTAKE_FORM = {"channel": "call", "text": "村支书王某优亲厚友，把低保给了他弟弟。", "phone": "", "name": "张三"}
+
+
+def post_intake(client, **fields):
+    """POST the intake form: a typical named call, with FIELDS changed or added."""
+    return client.post("/intake/new", data={**INTAKE_FORM, **fields})
+
+
+def post_api(client, token: str, body, **kw):
+    """POST a report to the JSON API with a bearer token."""
+    return client.post("/api/v1/complaints", json=body, headers={"Authorization": f"Bearer {token}"}, **kw)
+
+
+def post_case(client, case: Case, action: str, **data):
+    """POST a case action form (/cases/<id>/<action>)."""
+    return client.post(f"/cases/{case.id}/{action}", data=data)

@@ -7,6 +7,7 @@ from sqlmodel import select
 from hotline.auth.accounts import issue_token
 from models.complaints import Complaint
 from models.users import Role
+from tests.factories import post_api
 
 
 @pytest.fixture
@@ -18,12 +19,8 @@ def token(factory, db):
     return value
 
 
-def _post(client, token, body, **kw):
-    return client.post("/api/v1/complaints", json=body, headers={"Authorization": f"Bearer {token}"}, **kw)
-
-
 def test_it_logs_a_report_and_returns_the_receipt_code(client, token, db):
-    response = _post(client, token, {"text": "雨露计划补助被村会计代领", "phone": "13912345678",
+    response = post_api(client, token, {"text": "雨露计划补助被村会计代领", "phone": "13912345678",
                                      "program": "education"})
     assert response.status_code == 201
     body = response.get_json()
@@ -32,15 +29,15 @@ def test_it_logs_a_report_and_returns_the_receipt_code(client, token, db):
 
 
 def test_a_repeated_external_id_returns_the_same_complaint(client, token, db):
-    first = _post(client, token, {"text": "低保被冒领", "external_id": "12345-abc"})
-    second = _post(client, token, {"text": "低保被冒领", "external_id": "12345-abc"})
+    first = post_api(client, token, {"text": "低保被冒领", "external_id": "12345-abc"})
+    second = post_api(client, token, {"text": "低保被冒领", "external_id": "12345-abc"})
     assert (first.status_code, second.status_code) == (201, 200)
     assert first.get_json()["receipt_code"] == second.get_json()["receipt_code"]
     assert len(db.exec(select(Complaint)).all()) == 1
 
 
 def test_it_looks_up_a_complaint_by_receipt_code(client, token):
-    code = _post(client, token, {"text": "危房改造款被截留"}).get_json()["receipt_code"]
+    code = post_api(client, token, {"text": "危房改造款被截留"}).get_json()["receipt_code"]
     response = client.get(f"/api/v1/complaints/{code}", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.get_json()["receipt_code"] == code
     missing = client.get("/api/v1/complaints/00000000000000", headers={"Authorization": f"Bearer {token}"})
@@ -63,7 +60,7 @@ def test_a_role_without_intake_rights_is_refused(client, factory, db):
     user = factory.user(Role.auditor)
     token = issue_token(db, user=user)
     db.commit()
-    response = _post(client, token, {"text": "x"})
+    response = post_api(client, token, {"text": "x"})
     assert response.status_code == 403 and response.get_json()["error"]["code"] == "forbidden"
 
 
@@ -87,7 +84,7 @@ def test_a_body_that_is_not_json_is_refused_in_chinese(client, token, db):
     (["not", "an", "object"], "invalid_json", "JSON 对象"),
 ])
 def test_it_reports_invalid_fields(client, token, db, body, code, words):
-    response = _post(client, token, body)
+    response = post_api(client, token, body)
     # A body that is not a JSON object is malformed (400); a well-formed one with bad fields is 422.
     assert response.status_code == (400 if code == "invalid_json" else 422)
     error = response.get_json()["error"]
@@ -124,7 +121,7 @@ def test_a_report_with_files_stores_them_checked_and_sealed(app, client, token, 
     from hotline.vault import vault
     from tests.public.conftest import jpeg_with_gps
 
-    response = _post(client, token, {"text": "危房改造补助被村会计截留，附照片和名单。",
+    response = post_api(client, token, {"text": "危房改造补助被村会计截留，附照片和名单。",
                                      "attachments": [_file("现场.jpg", jpeg_with_gps()), _file("名单.pdf", PDF)]})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
@@ -145,14 +142,14 @@ def test_a_report_with_files_stores_them_checked_and_sealed(app, client, token, 
     ([{"filename": "a.exe", "content_base64": "TVqQAA=="}], "类型不支持"),
 ])
 def test_a_bad_file_refuses_the_report_in_chinese_and_stores_nothing(client, token, db, attachments, said):
-    response = _post(client, token, {"text": "低保被冒领", "attachments": attachments})
+    response = post_api(client, token, {"text": "低保被冒领", "attachments": attachments})
     assert response.status_code == 422
     assert said in response.get_json()["error"]["message"]
     assert db.exec(select(Complaint)).all() == [] and _stored(db) == []
 
 
 def test_files_can_be_added_to_a_complaint_once(client, token, db):
-    code = _post(client, token, {"text": "危房改造款被截留"}).get_json()["receipt_code"]
+    code = post_api(client, token, {"text": "危房改造款被截留"}).get_json()["receipt_code"]
     headers = {"Authorization": f"Bearer {token}"}
     first = client.post(f"/api/v1/complaints/{code}/attachments", json={"attachments": [_file("a.pdf", PDF)]},
                         headers=headers)

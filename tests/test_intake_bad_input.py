@@ -6,12 +6,7 @@ from sqlmodel import select
 
 from models.complaints import Complaint
 from models.users import Role
-
-
-def _post(client, **fields):
-    data = {"channel": "call", "text": "村支书王某优亲厚友，把低保给了他弟弟。", "phone": "", "name": "张三"}
-    data.update(fields)
-    return client.post("/intake/new", data=data)
+from tests.factories import post_intake
 
 
 @pytest.mark.parametrize("fields, message", [
@@ -28,7 +23,7 @@ def _post(client, **fields):
 def test_it_refuses_bad_input_with_a_chinese_message(factory, login, db, fields, message):
     factory.county()
     client = login.as_(factory.user(Role.operator))
-    response = _post(client, **fields)
+    response = post_intake(client, **fields)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert message in page
@@ -42,7 +37,7 @@ def test_it_refuses_bad_input_with_a_chinese_message(factory, login, db, fields,
 def test_a_village_must_belong_to_the_chosen_township(factory, login):
     county = factory.county()
     client = login.as_(factory.user(Role.operator))
-    response = _post(client, township_id=str(county["townships"]["石桥镇"].id),
+    response = post_intake(client, township_id=str(county["townships"]["石桥镇"].id),
                      village_id=str(county["villages"]["水井村"].id))
     assert response.status_code == 422
     assert "所选村不属于所选乡镇" in response.get_data(as_text=True)
@@ -52,7 +47,7 @@ def test_script_in_any_field_is_shown_escaped(factory, login):
     factory.county()
     client = login.as_(factory.user(Role.operator))
     hostile = "<script>alert('x')</script><img src=x onerror=alert(1)>"
-    response = _post(client, text=hostile, accused_name=hostile, accused_title=hostile)
+    response = post_intake(client, text=hostile, accused_name=hostile, accused_title=hostile)
     assert response.status_code == 302
     complaint_id = factory.db.exec(select(Complaint.id)).one()
     page = client.get(f"/complaints/{complaint_id}").get_data(as_text=True)
@@ -63,5 +58,5 @@ def test_script_in_any_field_is_shown_escaped(factory, login):
 def test_control_characters_are_dropped_not_stored(factory, login, db):
     factory.county()
     client = login.as_(factory.user(Role.operator))
-    assert _post(client, text="危房改造\x00补助\x07被截留").status_code == 302
+    assert post_intake(client, text="危房改造\x00补助\x07被截留").status_code == 302
     assert db.exec(select(Complaint.text)).one() == "危房改造补助被截留"

@@ -6,10 +6,7 @@ from sqlmodel import select
 from models.cases import Case, CaseDeadline, CaseEvent, CaseMeasure, ReturnVisit
 from models.complaints import Complaint
 from models.telephony import OutboxMessage
-
-
-def _post(client, case, action, **data):
-    return client.post(f"/cases/{case.id}/{action}", data=data)
+from tests.factories import post_case
 
 
 def test_it_takes_a_named_report_from_intake_to_return_visit(village_case, staff, as_user, db):
@@ -18,21 +15,21 @@ def test_it_takes_a_named_report_from_intake_to_return_visit(village_case, staff
     assert db.get(Complaint, case.complaint_id).status.value == "assigned"
 
     boss, inspector, operator = as_user(staff.supervisor), as_user(staff.inspector), as_user(staff.operator)
-    response = _post(boss, case, "assign", inspector_id=staff.inspector.id)
+    response = post_case(boss, case, "assign", inspector_id=staff.inspector.id)
     assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
     page = inspector.get(f"/complaints/{case.complaint_id}").get_data(as_text=True)
     assert "反映村干部的转属地乡镇纪委" in page and "提出处置意见" in page
-    assert _post(inspector, case, "propose", disposition="preliminary_verification",
+    assert post_case(inspector, case, "propose", disposition="preliminary_verification",
                  reason="线索具体，可查性强").status_code == 302
-    assert _post(boss, case, "approve", note="同意").status_code == 302
+    assert post_case(boss, case, "approve", note="同意").status_code == 302
     response = inspector.post(f"/cases/{case.id}/outcome", data={
         "finding": "true", "measure_kind": ["party_sanction", "criticism"], "measure_person": ["王某", "李某"],
         "measure_grade": ["serious_warning", ""], "money_recovered": "3500", "note": "经核实属实"})
     assert response.status_code == 302
-    assert _post(operator, case, "feedback", channel="sms").status_code == 302
-    assert _post(operator, case, "return_visit", satisfaction="basically_satisfied", note="基本满意").status_code == 302
-    assert _post(inspector, case, "propose_close", note="已办结").status_code == 302
-    assert _post(boss, case, "close").status_code == 302
+    assert post_case(operator, case, "feedback", channel="sms").status_code == 302
+    assert post_case(operator, case, "return_visit", satisfaction="basically_satisfied", note="基本满意").status_code == 302
+    assert post_case(inspector, case, "propose_close", note="已办结").status_code == 302
+    assert post_case(boss, case, "close").status_code == 302
 
     db.expire_all()
     case = db.get(Case, case.id)
@@ -63,7 +60,7 @@ def test_a_named_case_cannot_close_before_feedback_and_return_visit(village_case
                      actor=staff.inspector)
     workflow.approve(session=db, case=village_case, actor=staff.supervisor)
     db.commit()
-    response = _post(as_user(staff.inspector), village_case, "propose_close", note="")
+    response = post_case(as_user(staff.inspector), village_case, "propose_close", note="")
     assert response.status_code == 422
     assert "反馈" in response.get_data(as_text=True)
     db.expire_all()

@@ -8,7 +8,7 @@ from hotline.cases import feedback, workflow
 from models.cases import Case
 from models.clues import Clue
 
-from tests.cases.conftest import Staff, as_user, county, staff  # noqa: F401  (fixtures)
+from tests.cases.conftest import Staff, as_user, staff  # noqa: F401  (fixtures)
 
 
 def case_of(db, complaint) -> Case:

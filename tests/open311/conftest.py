@@ -7,8 +7,8 @@ import pytest
 from sqlmodel import select
 
 from hotline.open311.clients import add_client
-from models.cases import Case
 from models.complaints import Complaint
+from tests.factories import case_for  # noqa: F401  (takes a receipt code too)
 
 BASE = "/open311/v2"
 
@@ -18,11 +18,6 @@ class Partner:
     id: int
     name: str
     key: str
-
-
-@pytest.fixture
-def county(factory):
-    return factory.routed_county()
 
 
 def _partner(db, name: str) -> Partner:
@@ -61,5 +56,3 @@ def complaint_for(db, code: str) -> Complaint:
     return db.exec(select(Complaint).where(Complaint.receipt_code == code)).one()
 
 
-def case_for(db, code: str) -> Case:
-    return db.exec(select(Case).where(Case.complaint_id == complaint_for(db, code).id)).one()

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 
 from models.outcomes import CaseMeasure, MeasureGrade, MeasureKind
-from tests.cases.conftest import app_context, as_user, county, staff, village_case  # noqa: F401
+from tests.cases.conftest import app_context, as_user, staff, village_case  # noqa: F401
 
 UTC = dt.timezone.utc
 DAY = dt.datetime(2026, 11, 10, 3, tzinfo=UTC)

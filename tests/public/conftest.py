@@ -14,11 +14,6 @@ def public_app(app):
     return app
 
 
-@pytest.fixture
-def county(factory):
-    return factory.routed_county()
-
-
 def form_token(html: str) -> str:
     match = re.search(r'name="form_token" value="([^"]+)"', html)
     assert match, "the form has no form token"

@@ -29,6 +29,36 @@ PG_URL = os.environ.get("TEST_DATABASE_URL", "")
 TEST_SECRET = "test-secret-key-not-for-production"
 
 
+def _share_url_builders() -> None:
+    """Every test builds its own app, and werkzeug compiles a URL builder for each of the app's
+    ~550 routes by generating and compiling Python source: most of create_app's time, paid ~1,700
+    times a run. The builder is a pure function of the rule's parsed parts, its defaults and
+    whether unknown arguments are appended (it reads the rule's converters through `self` when
+    called), so rules with equal keys share one compiled function. Only the compilation is
+    shared; every app still has its own URL map, rules and converters."""
+    from werkzeug.routing.rules import Rule
+
+    original = Rule._compile_builder
+    if getattr(original, "shared_by_tests", False):
+        return
+    built: dict = {}
+
+    def compile_builder(self, append_unknown: bool = True):
+        defaults = self.defaults or {}
+        key = (self.rule, tuple(self._trace), tuple((k, repr(v)) for k, v in defaults.items()),
+               tuple((name, type(c), getattr(c, "regex", None)) for name, c in self._converters.items()),
+               append_unknown)
+        if key not in built:
+            built[key] = original(self, append_unknown)
+        return built[key]
+
+    compile_builder.shared_by_tests = True
+    Rule._compile_builder = compile_builder
+
+
+_share_url_builders()
+
+
 def pytest_report_header(config):
     return f"database: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite'}"
 
@@ -167,6 +197,12 @@ def db(app):
 @pytest.fixture
 def factory(db, app) -> Factory:
     return Factory(db, app)
+
+
+@pytest.fixture
+def county(factory) -> dict:
+    """The small county with the demo routing table and holidays (Factory.routed_county)."""
+    return factory.routed_county()
 
 
 @pytest.fixture

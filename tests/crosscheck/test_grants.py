@@ -150,3 +150,20 @@ def test_the_run_command_says_how_many_texts_are_unmapped(rolls, runner):
                               ["大学生", make_id("20060101", 7), "高中助学金", "500", "2026-03-01", "石桥镇", "红旗村"]])
     result = runner.invoke(args=["crosscheck", "run", "--rule", "age_ineligible"])
     assert result.exit_code == 0 and "名册中有1个项目（1行）尚未对应补助项目" in result.output
+
+
+def test_the_grant_screen_ticks_the_conditions_a_rule_checks(db, factory, login):
+    client = login.as_(factory.user(Role.admin))
+    assert "持有一、二级残疾人证" in client.get("/crosscheck/grants/").get_data(as_text=True)  # the seeded 护理补贴
+    grant = db.exec(select(Grant).where(Grant.code == "medical")).one()
+    page = client.get(f"/crosscheck/grants/{grant.id}").get_data(as_text=True)
+    assert 'name="requires" value="dibao_household"' in page and "checked> 家庭在低保名册上" not in page
+    form = {"name": grant.name, "program": grant.program, "active": "1", "reason": "本县医疗救助限低保家庭",
+            "requires": ["dibao_household", "disability_cert"]}
+    assert client.post(f"/crosscheck/grants/{grant.id}", data=form).status_code == 302
+    db.refresh(grant)
+    assert (grant.requires, grant.version) == (["disability_cert", "dibao_household"], 2)
+    refused = client.post(f"/crosscheck/grants/{grant.id}", data={**form, "requires": ["owns_a_horse"]})
+    assert refused.status_code == 422 and "未知的核查条件" in refused.get_data(as_text=True)
+    db.refresh(grant)
+    assert (grant.requires, grant.version) == (["disability_cert", "dibao_household"], 2)  # nothing saved

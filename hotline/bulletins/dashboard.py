@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
-from hotline.bulletins import workflow
-from hotline.bulletins import facts
-from hotline.bulletins.figures import (Period, Tally, clue_counts, tally, totals, trend_points, trend_table,
-                                       trend_weeks)
+from hotline.bulletins import case_figures, facts
+from hotline.bulletins.figures import clue_counts, trend_points, trend_table, trend_weeks
+from hotline.bulletins.periods import Period
+from hotline.bulletins.queries import Tally, tally, totals
 from hotline.bulletins.tables import Table, rate
 from hotline.bulletins.weeks import IsoWeek
 from models.contacts import Contact
@@ -67,18 +67,18 @@ def compute(session: Session, *, now: dt.datetime, zone: str) -> Dashboard:
     contacts = tally(session, [Tally("cards", Contact.received_at, tuple(both.ranges)),
                                Tally("trend", Contact.received_at, ranges)])
     clues = clue_counts(session, both.ranges, ranges, detail=False)
-    cases = workflow.case_counts(session, both.ranges, ranges)
-    events = workflow.event_counts(session, both.ranges)
+    cases = case_figures.case_counts(session, both.ranges, ranges)
+    events = case_figures.event_counts(session, both.ranges)
     contact_cards, clue_cards = totals(contacts, "cards", 2), clues.total
 
     # "year" columns = the week: the same functions as the bulletin's over last week alone
     week_only = Period("week", str(last.week), last.start, last.end, last.start, zone, last.end, "", last.week)
     resolved = facts.resolved_closings(session, both.ranges, current.end)
-    parts = workflow.rate_parts(workflow.deadline_stats(session, week_only), {"closed": events["closed"][:2]},
-                                resolved, workflow.visit_counts(session, both.ranges))
+    parts = case_figures.rate_parts(case_figures.deadline_stats(session, week_only), {"closed": events["closed"][:2]},
+                                resolved, case_figures.visit_counts(session, both.ranges))
     rates = {code: rate(num[0], den[0]) for code, (num, den) in parts.items()}
-    overdue, _by_office = workflow.overdue_at(session, current.end)
-    _supervised, point = workflow.supervised(session, current)
+    overdue, _by_office = case_figures.overdue_at(session, current.end)
+    _supervised, point = case_figures.supervised(session, current)
     still_open = point["supervised_open"]
 
     def cards(i: int) -> dict:
@@ -86,7 +86,7 @@ def compute(session: Session, *, now: dt.datetime, zone: str) -> Dashboard:
                 "cases_opened": cases["opened"][i], "cases_closed": events["closed"][i]}
 
     points = trend_points(series, totals(contacts, "trend", len(series)), clues.trend,
-                          cases["trend_opened"], workflow.closings(session, ranges))
+                          cases["trend_opened"], case_figures.closings(session, ranges))
     return Dashboard(week=str(this_week), label=this_week.label(),
                      current={**cards(1), "overdue": overdue, "supervised_open": still_open},
                      previous={**cards(0), **{k: rates[k] for k in RATE_KEYS}}, trend=points)

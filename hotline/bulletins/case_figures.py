@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from hotline.bulletins import registry
+from hotline.bulletins.queries import Tally, count_in_ranges, in_span, tally, unindexed
 from hotline.bulletins.tables import INT, MONEY, RATE, TEXT, Table, money, rate
-from models.cases import (Case, CaseDeadline, CaseEvent, CaseExtension,
-                          CaseMeasure, DeadlineKind, Disposition, MeasureKind, ReturnVisit, Satisfaction,
-                          SupervisionOrder, SupervisionReport)
+from models.cases import (Case, CaseDeadline, CaseEvent, CaseExtension, CaseMeasure, DeadlineKind, Disposition,
+                          MeasureKind, ReturnVisit, Satisfaction, SupervisionOrder, SupervisionReport)
 from models.clues import Clue
 from models.complaints import Complaint
 from models.offices import Office
@@ -46,7 +46,6 @@ def event_counts(session: Session, ranges: list) -> dict:
     flags are summed: the same numbers as COUNT(DISTINCT case_id) per kind and range, for one
     sort instead of one per column.
     """
-    from hotline.bulletins.figures import in_span, unindexed
 
     ranges = list(ranges)
     case_id, kind = unindexed(CaseEvent.case_id), unindexed(CaseEvent.kind)
@@ -66,7 +65,6 @@ def event_counts(session: Session, ranges: list) -> dict:
 def closings(session: Session, ranges) -> list[int]:
     """Distinct cases closed (event `closed`) in each range: the trend's weeks, in one scan; the same
     figure as event_counts' "closed"."""
-    from hotline.bulletins.figures import count_in_ranges
 
     counts = count_in_ranges(session, CaseEvent.at, ranges, where=[CaseEvent.kind == "closed"],
                              distinct=CaseEvent.case_id)
@@ -75,7 +73,6 @@ def closings(session: Session, ranges) -> list[int]:
 
 def office_event_counts(session: Session, period) -> dict:
     """{office id: {"received": [week, year], "sent_back": [week, year]}}: event rows, one scan."""
-    from hotline.bulletins.figures import Tally, tally
 
     ranges = tuple(period.ranges)
     return tally(session, [Tally("received", CaseEvent.at, ranges, when=(CaseEvent.kind.in_(RECEIVED_KINDS),)),
@@ -96,7 +93,6 @@ def case_counts(session: Session, ranges: list, trend_ranges: tuple = ()) -> dic
     """One scan of the case table: "opened" per range, net of the cases merged away in it (a merge
     counts -1 in the period it happens; a case born merged never counts); with trend ranges
     also "trend_opened" (the same figure for each trend week)."""
-    from hotline.bulletins.figures import Tally, tally
 
     merges = merge_times("case")
     merged_at = sa.func.coalesce(merges.c.merged_at,
@@ -128,7 +124,6 @@ def _due_as_of(moment):
 def overdue_at(session: Session, moment) -> tuple[int, dict]:
     """(cases, {office id: cases}): distinct cases with a deadline passed (as it stood then) and
     neither met nor cancelled at `moment`, overall and per office that owns the deadline; one scan."""
-    from hotline.bulletins.figures import in_span, unindexed
 
     due, source, later = _due_as_of(moment)
     stmt = (sa.select(unindexed(CaseDeadline.office_id), unindexed(CaseDeadline.case_id)).distinct()
@@ -149,7 +144,6 @@ def deadline_stats(session, period) -> dict:
     Deadlines falling due in each range (as they stood at the period's end) and not cancelled
     before they fell due; one query.
     """
-    from hotline.bulletins.figures import in_span, unindexed
 
     due, source, later = _due_as_of(period.end)
     on_time = sa.and_(CaseDeadline.met_at.is_not(None), CaseDeadline.met_at <= due)
@@ -198,7 +192,6 @@ def throughput(values: dict, period) -> Table:
 
 def visit_counts(session: Session, ranges: list) -> dict:
     """{"visits": [per range], "satisfied": [per range]}: return visits made, one scan."""
-    from hotline.bulletins.figures import Tally, tally
 
     ranges = tuple(ranges)
     counts = tally(session, [Tally("visits", ReturnVisit.at, ranges),
@@ -344,7 +337,6 @@ def _zone(period):
 def measure_counts(session: Session, ranges: list, end) -> dict:
     """{measure kind: [人次 per range]}: one row per person per measure, by when it was recorded,
     those reversed by `end` (the period's end) left out, as in the four-forms table."""
-    from hotline.bulletins.figures import count_in_ranges
 
     standing = sa.or_(CaseMeasure.reversed_at.is_(None), CaseMeasure.reversed_at >= end)
     return count_in_ranges(session, CaseMeasure.at, ranges, group=CaseMeasure.kind, where=[standing])

@@ -1,35 +1,10 @@
-"""The command line: migrate, load the demo county (twice), add users, verify the audit chain."""
+"""The command line: add users, issue tokens, verify the audit chain, the demo code (the `demo` command
+itself is tested on the demo county's shared load: tests/demo/test_demo_cli.py)."""
 from __future__ import annotations
 
-from sqlmodel import func, select
+from sqlmodel import select
 
-from models.complaints import Complaint
-from models.divisions import Township, Village
-from models.offices import Office, OfficeKind
 from models.users import Role, User
-
-
-def _count(db, model) -> int:
-    return db.exec(select(func.count()).select_from(model)).one()
-
-
-def test_the_demo_county_loads_and_loading_it_again_adds_nothing(runner, db):
-    """(One test for both loads and the spread of the contacts: loading the demo takes seconds.)"""
-    first = runner.invoke(args=["demo"])
-    assert first.exit_code == 0, first.output
-    counts = {m: _count(db, m) for m in (Township, Village, Office, User, Complaint)}
-    assert counts[Township] >= 12 and counts[Village] >= 150 and counts[Complaint] >= 10
-    kinds = {o.kind for o in db.exec(select(Office)).all()}
-    assert {OfficeKind.township_commission, OfficeKind.supervision_office, OfficeKind.resident_group,
-            OfficeKind.case_management} <= kinds
-    assert {u.role for u in db.exec(select(User)).all()} >= set(Role)
-    times = db.exec(select(Complaint.received_at)).all()  # contacts spread over recent weeks
-    assert (max(times) - min(times)).days >= 14
-    second = runner.invoke(args=["demo"])
-    assert second.exit_code == 0, second.output
-    assert {m: _count(db, m) for m in counts} == counts
-    # A restart says the county was already there, with its figures, never "乡镇 0，村 0".
-    assert "此前已加载" in second.output and f"乡镇 {counts[Township]}" in second.output
 
 
 def test_user_add_creates_a_user_with_role_and_office(runner, factory, db):

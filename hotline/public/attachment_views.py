@@ -46,6 +46,9 @@ def download(attachment_id: int):
         abort(404)
     complaint = db.get(Complaint, attachment.complaint_id)
     scope.require(complaint is not None and scope.may_see_complaint(db, current_user, complaint))
+    if not attachment.sealed:  # the retention purge removed the bytes; only the metadata is left
+        return Response("该材料已超过保存期限，文件内容已按规定清除（保留类型、大小和哈希值）。", status=410,
+                        mimetype="text/plain")
     data = service.open_attachment(db, attachment, user=current_user)
     db.commit()
     inline = attachment.kind in ("jpeg", "png", "pdf")

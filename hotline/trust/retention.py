@@ -7,6 +7,13 @@ phone look-up hash; the phone line's copies go too (the caller's number on calls
 recipient's number in the outbox) and recording references are deleted. Each purged
 complainant leaves a RetentionTombstone saying what was removed and when, and an audit entry.
 The report text and the case's record stay: they are the commission's file, not identity.
+
+Evidence files go with the identity, since a photo can identify its taker: every Attachment of
+the purged complaints loses its sealed bytes and its filename (what stays: kind, size, SHA-256,
+when it came), and every MMS media row loses the sealed sender number and Twilio's media URL. An
+anonymous report has no complainant to purge, so its evidence goes when its case is due (with an
+audit entry of its own); so does evidence left on a complaint whose person was purged earlier.
+A legal hold keeps the evidence as it keeps the identity.
 """
 from __future__ import annotations
 
@@ -19,6 +26,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlmodel import Session, select
 
 from hotline import audit
+from models.attachments import Attachment, MmsMedia
 from models.base import utcnow
 from models.cases import Case, CaseStatus
 from models.complainants import Complainant
@@ -99,13 +107,16 @@ class PurgeReport:
     cases: list[int] = field(default_factory=list)  # cases whose complainants were (or would be) purged
     complainants: int = 0
     recordings: int = 0
+    attachments: int = 0  # evidence files whose sealed bytes were (or would be) removed
+    mms: int = 0  # MMS media rows whose sender number and media URL were (or would be) removed
     held: list[int] = field(default_factory=list)  # due cases kept by a legal hold
     skipped: int = 0  # complainants also named in a case not yet due
 
     def summary(self) -> str:
         verb = "将清除" if self.dry_run else "已清除"
         return (f"保存期限 {self.days} 天（办结早于 {self.cutoff:%Y-%m-%d}）：{verb} {len(self.cases)} 件案件中 "
-                f"{self.complainants} 位举报人的身份信息、{self.recordings} 条录音；依法留存未清除 {len(self.held)} 件；"
+                f"{self.complainants} 位举报人的身份信息、{self.recordings} 条录音、"
+                f"{self.attachments} 份举报材料（另彩信记录 {self.mms} 条）；依法留存未清除 {len(self.held)} 件；"
                 f"因关联未到期案件暂不清除 {self.skipped} 人")
 
 
@@ -162,14 +173,21 @@ def purge(*, session: Session, days: int, now: dt.datetime | None = None, dry_ru
         for complaint in _complaints_of(session, case):
             person = session.get(Complainant, complaint.complainant_id) if complaint.complainant_id else None
             if person is None or person.purged_at is not None:
+                # No identity (anonymous) or already purged: only evidence may be left to remove.
+                if _purge_orphan_evidence(session, report, complaint=complaint, case=case, days=days,
+                                          actor=actor):
+                    purged_here = True
                 continue
             if not _person_is_due(session, person.id, report.cutoff, held):
                 report.skipped += 1
                 continue
             if dry_run:
                 recordings = _recordings(session, person.id)
+                attachments, media = _evidence(session, _complaint_ids(session, person.id))
                 report.complainants += 1
                 report.recordings += len(recordings)
+                report.attachments += len(attachments)
+                report.mms += len(media)
                 purged_here = True
                 continue
             removed = _purge_person(session=session, person=person, case=case, days=days, now=now, actor=actor)
@@ -177,6 +195,8 @@ def purge(*, session: Session, days: int, now: dt.datetime | None = None, dry_ru
                 continue
             report.complainants += 1
             report.recordings += len(removed["recordings"])
+            report.attachments += len(removed["attachments"])
+            report.mms += removed["mms"]
             purged_here = True
         if purged_here:
             report.cases.append(case.id)
@@ -220,14 +240,83 @@ def _purge_person(*, session: Session, person: Complainant, case: Case, days: in
                                to_number_enc=None, to_masked=None, phone_hash=None)
     removed["contacts"] = _clear(session, Contact, Contact.complainant_id == person.id, phone_hash=None)
     removed["sms"] = _clear(session, SmsMessage, SmsMessage.complaint_id.in_(complaint_ids), from_hash="")
+    removed.update(_purge_evidence(session, complaint_ids))
     tombstone.removed = dict(removed)
     flag_modified(tombstone, "removed")  # the flushed dict was this one, changed in place
     session.add(tombstone)
     audit.record(session, actor=actor, action="retention.purge", entity="complainant", entity_id=person.id,
                  detail={"case_id": case.id, "complaint_ids": complaint_ids, "fields": removed["complainant"],
-                         "recordings": len(recordings), "retention_days": days})
+                         "recordings": len(recordings), "attachments": len(removed["attachments"]),
+                         "mms": removed["mms"], "retention_days": days})
     session.commit()
     return removed
+
+
+# --- evidence files ----------------------------------------------------------------------------
+
+# MMS media states in which the fetch job would still fetch (hotline.telephony.media PENDING, FETCHING).
+_MMS_OPEN = ("pending", "fetching")
+
+
+def _evidence(session: Session, complaint_ids: list[int]) -> tuple[list[Attachment], list[MmsMedia]]:
+    """The complaints' evidence that still holds something identifying (sealed bytes, a number, a URL)."""
+    if not complaint_ids:
+        return [], []
+    attachments = session.exec(select(Attachment).where(Attachment.complaint_id.in_(complaint_ids),
+                                                        Attachment.sealed != "").order_by(Attachment.id)).all()
+    media = session.exec(select(MmsMedia).where(MmsMedia.complaint_id.in_(complaint_ids),
+                                                sa.or_(MmsMedia.sender_enc.is_not(None), MmsMedia.url != ""))
+                         .order_by(MmsMedia.id)).all()
+    return list(attachments), list(media)
+
+
+def _purge_evidence(session: Session, complaint_ids: list[int]) -> dict:
+    """Remove the sealed bytes and filenames of the complaints' files and the sender number and media
+    URL of their MMS rows; what stays is said in the result: {"attachments": [{id, kind, size,
+    sha256}], "mms": n}. Each row is cleared by a guarded UPDATE, so of two runs at once only one
+    counts (and audits) a file."""
+    attachments, media = _evidence(session, complaint_ids)
+    kept = []
+    for row in attachments:
+        done = session.execute(sa.update(Attachment).where(Attachment.id == row.id, Attachment.sealed != "")
+                               .values(sealed="", filename="")).rowcount
+        if done:
+            kept.append({"id": row.id, "kind": row.kind, "size": row.size, "sha256": row.sha256})
+    cleared = 0
+    for row in media:
+        values = {"sender_enc": None, "url": ""}
+        if row.status in _MMS_OPEN:  # never fetched: nothing to fetch from any more
+            values.update(status="skipped", error="已超过保存期限，附件未获取")
+        cleared += session.execute(sa.update(MmsMedia).where(
+            MmsMedia.id == row.id, sa.or_(MmsMedia.sender_enc.is_not(None), MmsMedia.url != ""))
+            .values(**values)).rowcount
+    for row in [*attachments, *media]:
+        session.expire(row)
+    return {"attachments": kept, "mms": cleared}
+
+
+def _purge_orphan_evidence(session: Session, report: PurgeReport, *, complaint: Complaint, case: Case,
+                           days: int, actor: Actor) -> bool:
+    """Evidence of a due complaint with no identity left to purge (anonymous, or its person purged
+    before): removed and audited per complaint. True when there was some."""
+    attachments, media = _evidence(session, [complaint.id])
+    if not attachments and not media:
+        return False
+    if report.dry_run:
+        report.attachments += len(attachments)
+        report.mms += len(media)
+        return True
+    removed = _purge_evidence(session, [complaint.id])
+    if not removed["attachments"] and not removed["mms"]:  # another run removed them first
+        session.rollback()
+        return False
+    audit.record(session, actor=actor, action="retention.purge", entity="complaint", entity_id=complaint.id,
+                 detail={"case_id": case.id, "attachments": removed["attachments"], "mms": removed["mms"],
+                         "retention_days": days})
+    session.commit()
+    report.attachments += len(removed["attachments"])
+    report.mms += removed["mms"]
+    return True
 
 
 def _clear(session: Session, model, where, **values) -> int:

@@ -29,7 +29,7 @@
   function syncCount() {
     if (!text || !count) return;
     var max = parseInt(text.dataset.max, 10), n = text.value.length;
-    count.textContent = "已输入 " + n + " 字，最多 " + max + " 字" + (n > max ? "（已超出，请删减或作为附件上传）" : "");
+    count.textContent = "已输入 " + n + " 字，最多 " + max + " 字" + (n > max ? "（超出 " + (n - max) + " 字，请删减或作为附件上传）" : "");
   }
   if (text) { text.addEventListener("input", syncCount); syncCount(); }
 

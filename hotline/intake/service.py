@@ -92,7 +92,7 @@ def _clean_text(data: IntakeData, max_chars: int, errors: dict[str, str]) -> str
     if not text:
         errors["text"] = "反映内容不能为空"
     elif len(text) > max_chars:
-        errors["text"] = f"反映内容过长（{len(text)}字），请控制在{max_chars}字以内，可分多次登记"
+        errors["text"] = f"反映内容过长（{len(text)}字，超出{len(text) - max_chars}字），请控制在{max_chars}字以内，可分多次登记"
     return text
 
 

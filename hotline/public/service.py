@@ -133,6 +133,12 @@ def intake_data(report: WebReport, nonce: str) -> intake.IntakeData:
         external_id=f"web:{nonce}" if nonce else None)
 
 
+def too_long(chars: int, max_chars: int) -> str:
+    """The refusal of an over-long report: how many characters over, as the form's counter says."""
+    return (f"举报内容过长（{chars}字，超出{chars - max_chars}字），每次最多{max_chars}字。您填写的内容"
+            "都保留在下面，请删减后提交，或把详细材料另存为Word/PDF作为附件上传。")
+
+
 def validate(session: Session, report: WebReport, *, max_chars: int) -> list[evidence.CheckedFile]:
     """Every problem at once (fields and files), or the checked files."""
     errors: dict[str, str] = {}
@@ -145,8 +151,7 @@ def validate(session: Session, report: WebReport, *, max_chars: int) -> list[evi
     if "text" in errors and not (report.text or "").strip():
         errors["text"] = "请填写举报内容：谁、在哪里、做了什么"
     elif "text" in errors:
-        errors["text"] = (f"举报内容过长（{len(report.text.strip())}字），每次最多{max_chars}字。您填写的内容"
-                          "都保留在下面，请删减后提交，或把详细材料另存为Word/PDF作为附件上传。")
+        errors["text"] = too_long(len(controlchars.drop(report.text or "").strip()), max_chars)
     checked, refused = evidence.check_all(report.files, keep_location=report.keep_location)
     if refused:
         errors["files"] = "；".join(refused)
@@ -162,8 +167,7 @@ def validate_offline(report: WebReport, *, max_chars: int) -> None:
     if not text:
         errors["text"] = "请填写举报内容：谁、在哪里、做了什么"
     elif len(text) > max_chars:
-        errors["text"] = (f"举报内容过长（{len(text)}字），每次最多{max_chars}字。您填写的内容"
-                          "都保留在下面，请删减后提交，或把详细材料另存为Word/PDF作为附件上传。")
+        errors["text"] = too_long(len(text), max_chars)
     if not report.anonymous and not (report.name.strip() and report.phone.strip()):
         errors["name"] = "实名举报请填写姓名和联系电话；不愿留名请选择“匿名举报”"
     _, refused = evidence.check_all(report.files, keep_location=report.keep_location)
@@ -330,8 +334,9 @@ def add_followup(session: Session, *, complaint_id: int, text: str, files: list[
     errors: dict[str, str] = {}
     text = controlchars.drop(text or "").strip()
     if len(text) > MAX_FOLLOWUP_CHARS:
-        errors["text"] = (f"补充内容过长（{len(text)}字），每次最多{MAX_FOLLOWUP_CHARS}字。您填写的内容都保留在下面，"
-                          "可分几次补充，或作为附件上传。")
+        over = len(text) - MAX_FOLLOWUP_CHARS
+        errors["text"] = (f"补充内容过长（{len(text)}字，超出{over}字），每次最多{MAX_FOLLOWUP_CHARS}字。"
+                          "您填写的内容都保留在下面，可分几次补充，或作为附件上传。")
     checked, refused = evidence.check_all(files, keep_location=keep_location)
     if refused:
         errors["files"] = "；".join(refused)

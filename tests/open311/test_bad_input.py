@@ -54,7 +54,7 @@ def test_a_village_outside_the_named_township_is_refused(post, db, county):
 
 def test_an_oversized_description_is_refused_and_nothing_saved(post, db):
     descriptions = _refused(post(description="冒领" * 10_001))
-    assert "反映内容过长（20002字）" in descriptions[0]
+    assert "反映内容过长（20002字，超出2字）" in descriptions[0]
     _nothing_saved(db)
 
 

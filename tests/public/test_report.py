@@ -91,7 +91,7 @@ def test_a_30000_character_paste_is_kept_whole_with_a_clear_message(send_report,
     response = send_report(text=paste)
     page = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "举报内容过长（30000字）" in page and "都保留在下面" in page
+    assert "举报内容过长（30000字，超出10000字）" in page and "都保留在下面" in page
     assert paste in page  # nothing truncated: the textarea holds every character
     assert "maxlength" not in page.split('id="text"')[1].split(">")[0]
     assert db.exec(select(Complaint)).all() == []

@@ -84,6 +84,16 @@ def test_an_empty_followup_is_refused_in_chinese(send_report, client, db):
     assert response.status_code == 422 and "请填写补充内容或选择要上传的材料" in response.get_data(as_text=True)
 
 
+def test_an_over_long_followup_says_how_far_over_and_keeps_the_text(send_report, client, db):
+    complaint, key = _codes(send_report, client, db)
+    page = client.post("/status", data={"code": complaint.receipt_code, "key": key}).get_data(as_text=True)
+    text = ("补充：王某亲戚家的危房补助也是冒领的。" * 300)[:5003]
+    response = client.post("/status/add", data={"form_token": form_token(page), "text": text})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422 and "补充内容过长（5003字，超出3字）" in body and text in body
+    assert db.exec(select(Contact).where(Contact.complaint_id == complaint.id, Contact.is_followup)).all() == []
+
+
 def test_a_followup_without_a_lookup_is_refused(public_app, client, county):
     response = client.post("/status/add", data={"text": "补充"})
     assert response.status_code == 403 and "请重新输入查询码" in response.get_data(as_text=True)

@@ -127,8 +127,21 @@ def _enum(cls, raw, field: str, message: str, errors: dict):
         return None
 
 
-def clean_rule(session: Session, form: dict) -> dict:
-    """Validate a rule as submitted (strings); raise RoutingError listing every problem."""
+def _division(session: Session, model, division_id: int | None, key: str, what: str, kept: RoutingRule | None,
+              errors: dict[str, str]) -> None:
+    """A rule names a current division; an ended (merged or retired) one only if the rule already did."""
+    if division_id is None:
+        return
+    division = session.get(model, division_id)
+    if division is None:
+        errors[key] = f"{what}不存在"
+    elif not division.active and getattr(kept, key, None) != division_id:
+        errors[key] = f"“{division.name}”已撤并或撤销，请选择现在的{what}"
+
+
+def clean_rule(session: Session, form: dict, kept: RoutingRule | None = None) -> dict:
+    """Validate a rule as submitted (strings); raise RoutingError listing every problem. `kept` is
+    the rule being edited: the ended division it already names may stay."""
     errors: dict[str, str] = {}
     name = (form.get("name") or "").strip()
     if not name:
@@ -138,11 +151,9 @@ def clean_rule(session: Session, form: dict) -> dict:
     values: dict = {"name": name, "note": (form.get("note") or "").strip()[:200] or None,
                     "active": form.get("active") in ("on", "1", "true", True)}
     township_id = _int(form.get("township_id"), "township_id", "乡镇不存在", errors)
-    if township_id is not None and session.get(Township, township_id) is None:
-        errors["township_id"] = "乡镇不存在"
+    _division(session, Township, township_id, "township_id", "乡镇", kept, errors)
     village_id = _int(form.get("village_id"), "village_id", "村（社区）不存在", errors)
-    if village_id is not None and session.get(Village, village_id) is None:
-        errors["village_id"] = "村（社区）不存在"
+    _division(session, Village, village_id, "village_id", "村（社区）", kept, errors)
     values.update(township_id=township_id, village_id=village_id)
     values["problem_type"] = _enum(ProblemType, form.get("problem_type"), "problem_type", "问题类型不正确", errors)
     values["program"] = _enum(Program, form.get("program"), "program", "所涉领域不正确", errors)
@@ -186,7 +197,7 @@ def clean_rule(session: Session, form: dict) -> dict:
 
 def save_rule(*, session: Session, form: dict, actor, rule: RoutingRule | None = None) -> RoutingRule:
     """Create (appended last) or update a rule; audited."""
-    values = clean_rule(session, form)
+    values = clean_rule(session, form, rule)
     created = rule is None
     if rule is None:
         last = session.exec(select(func.max(RoutingRule.position))).one()

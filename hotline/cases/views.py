@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlmodel import select
@@ -221,11 +222,20 @@ def duplicates_fragment():
 
 # --- routing table, holidays, conflict-of-interest data (admin) ------------------------------
 
-def _rule_choices():
+def _offered(model, keep_id: int | None = None) -> list:
+    """The divisions a picker offers: the current ones, and the ended (merged or retired) one an
+    existing row already names, so that row still shows and saves as it is."""
+    where = model.active == True  # noqa: E712
+    if keep_id is not None:
+        where = sa.or_(where, model.id == keep_id)
+    return list(get_session().exec(select(model).where(where).order_by(model.code)).all())
+
+
+def _rule_choices(rule: RoutingRule | None = None):
     db = get_session()
     return dict(offices=db.exec(select(Office).order_by(Office.id)).all(),
-                townships=db.exec(select(Township).order_by(Township.code)).all(),
-                villages=db.exec(select(Village).order_by(Village.code)).all(),
+                townships=_offered(Township, rule.township_id if rule else None),
+                villages=_offered(Village, rule.village_id if rule else None),
                 problem_types=list(ProblemType), programs=list(Program), levels=list(AccusedLevel),
                 kinds=[OfficeKind.township_commission, OfficeKind.supervision_office, OfficeKind.resident_group])
 
@@ -276,7 +286,7 @@ def rule(rule_id: int):
         except routing.RoutingError as exc:
             db.rollback()
             errors = exc.errors
-    return render_template("cases/rule.html", rule=item, errors=errors, values=values, **_rule_choices()), \
+    return render_template("cases/rule.html", rule=item, errors=errors, values=values, **_rule_choices(item)), \
         (422 if errors else 200)
 
 
@@ -347,6 +357,9 @@ def conflicts_page():
         try:
             if user is None:
                 raise conflicts.ConflictDataError("用户不存在")
+            village = db.get(Village, village_id) if village_id is not None else None
+            if village is not None and not village.active:
+                raise conflicts.ConflictDataError(f"“{village.name}”已撤并或撤销，请选择现在的村（社区）")
             if request.form.get("kind") == "home":
                 if village_id is not None and db.get(Village, village_id) is None:
                     raise conflicts.ConflictDataError("所选村（社区）不存在")
@@ -368,7 +381,7 @@ def conflicts_page():
             error = str(exc)
     users = db.exec(select(User).where(User.role.in_([Role.inspector, Role.supervisor])).order_by(User.username)).all()
     rows = db.exec(select(ConflictDeclaration).order_by(ConflictDeclaration.user_id)).all()
-    villages = db.exec(select(Village).order_by(Village.code)).all()
-    return render_template("cases/conflicts.html", users=users, rows=rows, error=error, villages=villages,
-                           village_names={v.id: v.name for v in villages},
+    villages = db.exec(select(Village).order_by(Village.code)).all()  # names for every row, ended ones too
+    return render_template("cases/conflicts.html", users=users, rows=rows, error=error,
+                           villages=[v for v in villages if v.active], village_names={v.id: v.name for v in villages},
                            user_names={u.id: u.full_name for u in users}), (422 if error else 200)

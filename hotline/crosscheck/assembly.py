@@ -120,9 +120,11 @@ _STEPS = (  # (statement, PostgreSQL planner settings for it)
     ("ANALYZE cc_picked (kind, row_id, win)", {}),
     # Fetched by primary key (a few percent of the big rolls): planned as random reads of rows that
     # were just read and sit in memory, else PostgreSQL hashes all of roll_recipient (1.8 s → 1.2 s).
+    # With more findings (64,011) it hashed all of roll_recipient again, in each of three processes
+    # (a 192 MB hash): hash joins are off for this statement.
     ("""{create} cc_evidence AS
        SELECT s.win, jsonb_agg(s.snapshot ORDER BY s.section, s.hit_no, s.pos) AS evidence
-         FROM ({snapshots}) s GROUP BY s.win""", {"random_page_cost": "1.1"}),
+         FROM ({snapshots}) s GROUP BY s.win""", {"random_page_cost": "1.1", "enable_hashjoin": "off"}),
     ("""{create} cc_finding AS
        SELECT encode(sha256(convert_to(w.rule || '|' || w.subject || '|' || w.programme || '|' || w.key, 'UTF8')),
                      'hex') AS fingerprint,

@@ -71,7 +71,7 @@ class Live:
                                            base_url=self.url)
         self._contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        page.set_default_timeout(30_000)  # generous: CI shares 2 cores with a second xdist worker
         page.goto("/login")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", Factory.PASSWORD)

@@ -77,7 +77,8 @@ def test_a_supervisor_builds_and_opens_the_weekly_bulletin(live):
     week = IsoWeek.containing(utcnow(), live.app.config["SETTINGS"].TIMEZONE)
     supervisor.goto("/bulletins/")
     supervisor.fill("#value", str(week))
-    with supervisor.expect_navigation():
+    # Building renders the .docx, .xlsx and chart before answering: allow it a minute on a busy CI machine.
+    with supervisor.expect_navigation(timeout=60_000):
         supervisor.get_by_role("button", name="生成草稿").click()
     assert supervisor.locator(".bulletin-title").count() == 1
     assert supervisor.locator("table.figures").count() >= 3

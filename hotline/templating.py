@@ -8,10 +8,10 @@ from flask import Flask, current_app, url_for
 
 from hotline import access, code_spans, phones, receipts
 from models import taxonomy
-from models.cases import CASE_STATUS_LABELS
-from models.complaints import COMPLAINT_STATUS_LABELS
-from models.offices import OFFICE_KIND_LABELS
-from models.users import ROLE_LABELS, Role
+from models.cases import CaseStatus
+from models.complaints import ComplaintStatus
+from models.offices import OfficeKind
+from models.users import Role
 
 
 def local_time(value: dt.datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -36,10 +36,10 @@ def add_nav(app: Flask, label_text: str, endpoint: str, roles: tuple) -> None:
 
 def init_app(app: Flask) -> None:
     labels = {
-        "problem_type": taxonomy.PROBLEM_TYPE_LABELS, "program": taxonomy.PROGRAM_LABELS,
-        "accused_level": taxonomy.ACCUSED_LEVEL_LABELS, "channel": taxonomy.CHANNEL_LABELS,
-        "complaint_status": COMPLAINT_STATUS_LABELS, "case_status": CASE_STATUS_LABELS,
-        "role": ROLE_LABELS, "office_kind": OFFICE_KIND_LABELS,
+        "problem_type": taxonomy.ProblemType.labels(), "program": taxonomy.Program.labels(),
+        "accused_level": taxonomy.AccusedLevel.labels(), "channel": taxonomy.Channel.labels(),
+        "complaint_status": ComplaintStatus.labels(), "case_status": CaseStatus.labels(),
+        "role": Role.labels(), "office_kind": OfficeKind.labels(),
     }
     app.jinja_env.filters.update(
         local_time=local_time, mask_phone=phones.mask, mask_name=phones.mask_name,

@@ -30,11 +30,6 @@ class CaseStatus(LabelledEnum):
     merged = "merged", "已并单"  # (absorbed by another case)
 
 
-# Derived from the enum, for the code that still looks labels up in a dict:
-# hotline/templating.py, api/views.py.
-CASE_STATUS_LABELS = CaseStatus.labels()
-
-
 class Disposition(LabelledEnum):
     """The four ways of handling a clue (四类处置方式)."""
 

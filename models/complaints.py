@@ -21,7 +21,7 @@ class ComplaintStatus(LabelledEnum):
 
 
 # Derived from the enum, for the code that still looks labels up in a dict:
-# hotline/templating.py, telephony/common.py, api/views.py.
+# telephony/common.py.
 COMPLAINT_STATUS_LABELS = ComplaintStatus.labels()
 
 

@@ -17,7 +17,7 @@ class OfficeKind(LabelledEnum):
 
 
 # Derived from the enum, for the code that still looks labels up in a dict:
-# hotline/templating.py, telephony/common.py, api/views.py, open311/tracking.py.
+# telephony/common.py, tests/telephony/test_sms_query.py.
 OFFICE_KIND_LABELS = OfficeKind.labels()
 
 

@@ -16,11 +16,6 @@ class ProblemType(LabelledEnum):
     other = "other", "其他"
 
 
-# Derived from the enum, for the code that still looks labels up in a dict:
-# hotline/templating.py, open311/.
-PROBLEM_TYPE_LABELS = ProblemType.labels()
-
-
 class Program(LabelledEnum):
     housing = "housing", "危房改造"
     dibao = "dibao", "低保/特困供养"
@@ -35,7 +30,7 @@ class Program(LabelledEnum):
 
 
 # Derived from the enum, for the code that still looks labels up in a dict:
-# hotline/templating.py, public/views.py, open311/catalogue.py, crosscheck/.
+# crosscheck/.
 PROGRAM_LABELS = Program.labels()
 
 
@@ -48,11 +43,6 @@ class AccusedLevel(LabelledEnum):
     unknown = "unknown", "不详"
 
 
-# Derived from the enum, for the code that still looks labels up in a dict:
-# hotline/templating.py, open311/catalogue.py.
-ACCUSED_LEVEL_LABELS = AccusedLevel.labels()
-
-
 class Channel(LabelledEnum):
     call = "call", "电话"  # a phone call logged by an operator
     voice = "voice", "语音热线"  # a call taken by the automated voice line
@@ -62,11 +52,6 @@ class Channel(LabelledEnum):
     visit = "visit", "来访"  # in person (来访)
     crosscheck = "crosscheck", "大数据比对"  # raised from a roll cross-check (大数据比对)
     open311 = "open311", "12345平台"  # passed in from a 12345 platform
-
-
-# Derived from the enum, for the code that still looks labels up in a dict:
-# hotline/templating.py.
-CHANNEL_LABELS = Channel.labels()
 
 
 def label(mapping: dict, value: object) -> str:

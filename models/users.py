@@ -19,7 +19,7 @@ class Role(LabelledEnum):
 
 
 # Derived from the enum, for the code that still looks labels up in a dict:
-# hotline/templating.py.
+# readiness/checks.py.
 ROLE_LABELS = Role.labels()
 
 

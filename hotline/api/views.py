@@ -17,10 +17,10 @@ from hotline.clues.sources import SourceInput
 from hotline.intake import service
 from hotline.public import files as evidence, service as public
 from hotline.security import csrf
-from models.cases import CASE_STATUS_LABELS, Case
-from models.complaints import COMPLAINT_STATUS_LABELS, Complaint
+from models.cases import Case
+from models.complaints import Complaint
 from models.contacts import Contact
-from models.offices import OFFICE_KIND_LABELS, Office
+from models.offices import Office
 from models.users import Role
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -52,14 +52,14 @@ def _json_body() -> dict | tuple:
 def complaint_json(complaint: Complaint, case: Case | None, office: Office | None) -> dict:
     return {
         "id": complaint.id, "receipt_code": complaint.receipt_code,
-        "status": complaint.status.value, "status_label": COMPLAINT_STATUS_LABELS[complaint.status],
+        "status": complaint.status.value, "status_label": complaint.status.label,
         "received_at": complaint.received_at.isoformat(),
         "problem_type": complaint.problem_type.value if complaint.problem_type else None,
         "program": complaint.program.value if complaint.program else None,
         "triage_state": complaint.triage_state.value, "confidence": complaint.confidence,
         "case_status": case.status.value if case else None,
-        "case_status_label": CASE_STATUS_LABELS[case.status] if case else None,
-        "office_level": OFFICE_KIND_LABELS[office.kind] if office else None,
+        "case_status_label": case.status.label if case else None,
+        "office_level": office.kind.label if office else None,
         **clue_json(complaint),
     }
 

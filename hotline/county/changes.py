@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 from hotline import audit
 from hotline.county.codelist import URBAN_RURAL_CODES
 from models.divisions import ChangeKind, DivisionChange, DivisionLevel, Township, Village
+from models.users import Actor
 
 Division = Township | Village
 
@@ -29,7 +30,7 @@ def label(division: Division) -> str:
 
 
 def _record(session: Session, division: Division, kind: ChangeKind, *, effective_on: dt.date, source: str,
-            actor, old_name: str | None = None, merged_into_id: int | None = None,
+            actor: Actor, old_name: str | None = None, merged_into_id: int | None = None,
             old_code: str | None = None) -> DivisionChange:
     change = DivisionChange(level=level_of(division), division_id=division.id, kind=kind, code=division.code,
                             old_code=old_code, old_name=old_name, new_name=division.name, merged_into_id=merged_into_id,
@@ -66,7 +67,7 @@ def _check_code(session: Session, cls, code: str, length: int) -> None:
 
 
 def add_township(session: Session, *, name: str, code: str, effective_on: dt.date, source: str,
-                 actor=None) -> Township:
+                 actor: Actor = None) -> Township:
     name = _clean_name(name)
     _check_code(session, Township, code, 9)
     _check_township_name(session, name)
@@ -78,7 +79,7 @@ def add_township(session: Session, *, name: str, code: str, effective_on: dt.dat
 
 
 def add_village(session: Session, *, township: Township, name: str, code: str, effective_on: dt.date,
-                source: str, urban_rural_code: str | None = None, actor=None) -> Village:
+                source: str, urban_rural_code: str | None = None, actor: Actor = None) -> Village:
     name = _clean_name(name)
     _check_code(session, Village, code, 12)
     if not township.active:
@@ -95,7 +96,7 @@ def add_village(session: Session, *, township: Township, name: str, code: str, e
 
 
 def rename(session: Session, division: Division, new_name: str, *, effective_on: dt.date, source: str,
-           actor=None) -> DivisionChange | None:
+           actor: Actor = None) -> DivisionChange | None:
     """Give the division a new name; the old one stays searchable. None when nothing changes."""
     new_name = _clean_name(new_name)
     if new_name == division.name:
@@ -112,7 +113,7 @@ def rename(session: Session, division: Division, new_name: str, *, effective_on:
 
 
 def merge(session: Session, division: Division, into: Division, *, effective_on: dt.date, source: str,
-          actor=None) -> DivisionChange:
+          actor: Actor = None) -> DivisionChange:
     """撤并: the division ends, its ground now part of INTO (same level, active)."""
     if type(division) is not type(into):
         raise DivisionError("只能并入同一级的区划")
@@ -132,7 +133,7 @@ def merge(session: Session, division: Division, into: Division, *, effective_on:
 
 
 def retire(session: Session, division: Division, *, effective_on: dt.date, source: str,
-           actor=None) -> DivisionChange:
+           actor: Actor = None) -> DivisionChange:
     """撤销: the division ends without a successor."""
     if not division.active:
         raise DivisionError(f"{label(division)}“{division.name}”已撤并或撤销")
@@ -146,7 +147,7 @@ def retire(session: Session, division: Division, *, effective_on: dt.date, sourc
 
 
 def restore(session: Session, division: Division, *, effective_on: dt.date, source: str,
-            actor=None) -> DivisionChange:
+            actor: Actor = None) -> DivisionChange:
     """Undo a merge or retirement made in error (the history keeps both)."""
     if division.active:
         raise DivisionError(f"{label(division)}“{division.name}”仍在使用")
@@ -161,7 +162,7 @@ def restore(session: Session, division: Division, *, effective_on: dt.date, sour
 
 
 def recode(session: Session, division: Division, new_code: str, *, effective_on: dt.date, source: str,
-           township: Township | None = None, actor=None) -> DivisionChange:
+           township: Township | None = None, actor: Actor = None) -> DivisionChange:
     """改码: the same place under a new code (a village perhaps under another township, as when
     townships merge). The row, and so every complaint filed under it, stays."""
     length = 9 if isinstance(division, Township) else 12

@@ -18,6 +18,7 @@ from hotline import audit
 from hotline.county import changes, codelist
 from hotline.county.codelist import CodeList, CodeListError
 from models.divisions import Township, Village
+from models.users import Actor
 
 
 @dataclass
@@ -75,7 +76,7 @@ def source_of(path: Path, name: str | None = None) -> str:
 
 def import_file(session: Session, path: Path, *, county_code: str, effective_on: dt.date,
                 merges: dict[str, str] | None = None, retire_missing: bool = False,
-                skip_other_counties: bool = False, actor=None, name: str | None = None) -> ImportResult:
+                skip_other_counties: bool = False, actor: Actor = None, name: str | None = None) -> ImportResult:
     """Read and apply the list in the caller's transaction; raises CodeListError with every problem.
     NAME is the file's own name when PATH is a temporary copy (a web upload)."""
     if not county_code:
@@ -95,7 +96,7 @@ def import_file(session: Session, path: Path, *, county_code: str, effective_on:
 
 
 def apply(session: Session, listing: CodeList, *, county_code: str, effective_on: dt.date, source: str,
-          merges: dict[str, str], retire_missing: bool, actor=None) -> ImportResult:
+          merges: dict[str, str], retire_missing: bool, actor: Actor = None) -> ImportResult:
     townships = {t.code: t for t in session.exec(select(Township)).all()}
     villages = {v.code: v for v in session.exec(select(Village)).all()}
     town_recodes = _recodes(townships, listing.townships, county_code, merges, lambda old, new: True)

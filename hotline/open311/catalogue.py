@@ -4,8 +4,7 @@ from __future__ import annotations
 from sqlmodel import Session, select
 
 from models.divisions import Township, Village
-from models.taxonomy import (ACCUSED_LEVEL_LABELS, PROBLEM_TYPE_LABELS, PROGRAM_LABELS, AccusedLevel,
-                             ProblemType)
+from models.taxonomy import AccusedLevel, Program, ProblemType
 
 GROUP = "扶贫领域问题"
 
@@ -42,7 +41,7 @@ def service_for(code: str) -> ProblemType | None:
 
 def services() -> list[dict]:
     """GET services: the problem types as GeoReport services."""
-    return [{"service_code": t.value, "service_name": PROBLEM_TYPE_LABELS[t], "description": DESCRIPTIONS[t],
+    return [{"service_code": t.value, "service_name": t.label, "description": DESCRIPTIONS[t],
              "metadata": True, "type": "realtime", "keywords": KEYWORDS[t], "group": GROUP}
             for t in ProblemType]
 
@@ -70,8 +69,8 @@ def definition(session: Session, service: ProblemType) -> dict:
         _attribute(3, "village", "singlevaluelist", "问题发生的村（社区）", "村（社区）代码",
                    [{"key": v.code, "name": names.get(v.township_id, "") + v.name} for v in villages]),
         _attribute(4, "program", "singlevaluelist", "所涉扶贫领域", "",
-                   [{"key": p.value, "name": label} for p, label in PROGRAM_LABELS.items()]),
+                   [{"key": p.value, "name": p.label} for p in Program]),
         _attribute(5, "accused_level", "singlevaluelist", "被反映人层级", "",
-                   [{"key": level.value, "name": ACCUSED_LEVEL_LABELS[level]} for level in levels]),
+                   [{"key": level.value, "name": level.label} for level in levels]),
         _attribute(6, "amount", "string", "涉及金额（元）", "例如：3500、2.5万"),
     ]}

@@ -16,9 +16,9 @@ from models.base import utcnow
 from models.cases import Case
 from models.complaints import Complaint, ComplaintStatus
 from models.divisions import Township, Village
-from models.offices import OFFICE_KIND_LABELS, Office
+from models.offices import Office
 from models.open311 import Open311Client, Open311Request
-from models.taxonomy import PROBLEM_TYPE_LABELS, ProblemType
+from models.taxonomy import ProblemType
 
 DEFAULT_WINDOW = dt.timedelta(days=90)
 STATUSES = ("open", "closed")
@@ -148,9 +148,9 @@ class _Context:
             "service_request_id": complaint.receipt_code,
             "status": "closed" if handled.status is ComplaintStatus.closed else "open",
             "status_notes": notes,
-            "service_name": PROBLEM_TYPE_LABELS[request.service_code],
+            "service_name": request.service_code.label,
             "service_code": request.service_code.value,
-            "agency_responsible": OFFICE_KIND_LABELS[office.kind] if office else None,
+            "agency_responsible": office.kind.label if office else None,
             "service_notice": None,
             "requested_datetime": _iso(complaint.received_at, self.zone),
             "updated_datetime": _iso(updated, self.zone),

@@ -23,6 +23,7 @@ from models.cases import Case
 from models.complaints import Complaint, ComplaintStatus
 from models.contacts import Contact
 from models.taxonomy import Channel
+from models.users import Actor
 
 KEY_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read back over the phone
 KEY_LENGTH = 6
@@ -201,7 +202,7 @@ def check_evidence(files: list[tuple[str, bytes]], *, keep_location: bool = Fals
 
 
 def add_evidence(session: Session, complaint_id: int, contact_id: int | None,
-                 checked: list[evidence.CheckedFile], *, actor, channel: str) -> tuple[list[Attachment], int]:
+                 checked: list[evidence.CheckedFile], *, actor: Actor, channel: str) -> tuple[list[Attachment], int]:
     """Store checked files on a complaint (sealed, audited); a file the complaint already has (same
     stored bytes) is not stored again: (stored, already there). The caller commits."""
     have = set(session.exec(select(Attachment.sha256).where(Attachment.complaint_id == complaint_id)).all())
@@ -368,7 +369,7 @@ def add_followup(session: Session, *, complaint_id: int, text: str, files: list[
 
 # --- staff: opening an attachment ----------------------------------------------------------------
 
-def open_attachment(session: Session, attachment: Attachment, *, user) -> bytes:
+def open_attachment(session: Session, attachment: Attachment, *, user: Actor) -> bytes:
     """The file's bytes, the view recorded in the audit trail (as identity views are)."""
     audit.record(session, actor=user, action="attachment.view", entity="attachment", entity_id=attachment.id,
                  detail={"complaint_id": attachment.complaint_id, "kind": attachment.kind})

@@ -22,6 +22,7 @@ from models.base import utcnow
 from models.complaints import Complaint
 from models.contacts import Contact
 from models.taxonomy import Channel
+from models.users import Actor
 
 SUSPECTED, SPAM, VALID = "suspected", "spam", "valid"
 BURST_REPORTS = 3  # the third report from one address within the report counter's hour
@@ -69,7 +70,7 @@ def is_web_report(session: Session, complaint_id: int) -> bool:
                                                  Contact.is_followup == False)).first() is not None  # noqa: E712
 
 
-def review(session: Session, complaint_id: int, *, state: str, reason: str, user) -> SpamMark:
+def review(session: Session, complaint_id: int, *, state: str, reason: str, user: Actor) -> SpamMark:
     """An operator's decision: `spam` (无效) or `valid`, with a reason; audited; the caller commits."""
     if state not in (SPAM, VALID):
         raise SpamError("请选择“标记为无效”或“标记为有效”")

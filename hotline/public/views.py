@@ -17,7 +17,7 @@ from hotline.public import files as evidence, service, spool, throttle
 from hotline.telephony.spool import database_unavailable
 from models.base import utcnow
 from models.divisions import Township, Village
-from models.taxonomy import PROGRAM_LABELS, Program
+from models.taxonomy import Program
 
 bp = Blueprint("public", __name__)
 
@@ -89,7 +89,7 @@ def _render_report(values: dict, errors: dict | None = None, status: int = 200):
         townships, villages = [], []
     return render_template(
         "public/report.html", values=values, errors=errors or {}, townships=townships, villages=villages,
-        programs=[(p.value, PROGRAM_LABELS[p]) for p in Program], accept=evidence.ACCEPT,
+        programs=[(p.value, p.label) for p in Program], accept=evidence.ACCEPT,
         max_chars=_settings().MAX_REPORT_CHARS, max_files=evidence.MAX_FILES,
         max_file_mb=evidence.MAX_FILE_BYTES >> 20,
         form_token=service.form_token(current_app.config["SECRET_KEY"])), status

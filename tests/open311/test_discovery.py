@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from xml.etree import ElementTree as ET
 
-from models.taxonomy import PROBLEM_TYPE_LABELS, ProblemType
+from models.taxonomy import ProblemType
 
 from tests.open311.conftest import BASE
 
@@ -14,7 +14,7 @@ def test_it_lists_one_service_per_problem_type_without_a_key(client):
     services = response.get_json()
     assert [s["service_code"] for s in services] == [t.value for t in ProblemType]
     favoritism = next(s for s in services if s["service_code"] == "favoritism")
-    assert favoritism["service_name"] == PROBLEM_TYPE_LABELS[ProblemType.favoritism] == "优亲厚友"
+    assert favoritism["service_name"] == ProblemType.favoritism.label == "优亲厚友"
     assert favoritism["type"] == "realtime" and favoritism["metadata"] is True
 
 

@@ -22,6 +22,7 @@ import models.outcomes
 import models.taxonomy
 import models.users
 from hotline.cases.panel import EVENT_LABELS
+from models.base import LabelledEnum
 
 ACTION_LABELS = {
     "attachment.add": "举报人上传附件", "attachment.view": "查看附件", "complaint.followup": "举报人补充材料",
@@ -91,7 +92,10 @@ def _vocabulary() -> dict[str, str]:
     for module in (models.taxonomy, models.cases, models.clues, models.complaints, models.divisions,
                    models.findings, models.offices, models.outcomes, models.users, models.bulletins):
         for name, mapping in vars(module).items():
-            if name.endswith("_LABELS") and isinstance(mapping, dict):
+            if isinstance(mapping, type) and issubclass(mapping, LabelledEnum) and mapping is not LabelledEnum:
+                for member in mapping:
+                    words.setdefault(str(member.value), member.label)
+            elif name.endswith("_LABELS") and isinstance(mapping, dict):
                 for key, text in mapping.items():
                     if isinstance(key, enum.Enum) and isinstance(text, str):
                         words.setdefault(str(key.value), text)

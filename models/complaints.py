@@ -20,10 +20,6 @@ class ComplaintStatus(LabelledEnum):
     merged = "merged", "已并单"
 
 
-# Derived from the enum, for the code that still looks labels up in a dict:
-# telephony/common.py.
-COMPLAINT_STATUS_LABELS = ComplaintStatus.labels()
-
 
 class TriageState(str, enum.Enum):
     unclassified = "unclassified"  # no model yet, or the classifier failed

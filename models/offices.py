@@ -16,10 +16,6 @@ class OfficeKind(LabelledEnum):
     hotline = "hotline", "信访举报受理中心"  # 举报受理中心 (the operators' own office)
 
 
-# Derived from the enum, for the code that still looks labels up in a dict:
-# telephony/common.py, tests/telephony/test_sms_query.py.
-OFFICE_KIND_LABELS = OfficeKind.labels()
-
 
 # An office of the commission (or of a township) that receives cases.
 class Office(SQLModel, table=True):

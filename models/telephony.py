@@ -105,10 +105,6 @@ class OutboxStatus(LabelledEnum):
     suppressed = "suppressed", "不发送（已退订或无号码）"  # opted out (退订) or no mobile number: never sent
 
 
-# Derived from the enum, for the code that still looks labels up in a dict:
-# hotline/telephony/views.py.
-OUTBOX_STATUS_LABELS = OutboxStatus.labels()
-
 
 # One outbound SMS. dedupe_key is unique so a retried job never queues the same message twice.
 class OutboxMessage(SQLModel, table=True):

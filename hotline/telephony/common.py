@@ -8,8 +8,8 @@ from sqlmodel import Session, select
 from hotline import phones
 from hotline.settings import Settings
 from models.cases import Case
-from models.complaints import COMPLAINT_STATUS_LABELS, Complaint
-from models.offices import OFFICE_KIND_LABELS, Office
+from models.complaints import Complaint, ComplaintStatus
+from models.offices import Office, OfficeKind
 
 
 @dataclass(frozen=True)
@@ -42,5 +42,5 @@ def status_line(session: Session, complaint: Complaint) -> tuple[str, str]:
     """(status label, handling office level label): all a receipt look-up may reveal."""
     case = session.exec(select(Case).where(Case.complaint_id == complaint.id)).first()
     office = session.get(Office, case.office_id) if case else None
-    level = OFFICE_KIND_LABELS.get(office.kind, "待定") if office else "待定"
-    return COMPLAINT_STATUS_LABELS[complaint.status], level
+    level = OfficeKind(office.kind).label if office else "待定"
+    return ComplaintStatus(complaint.status).label, level

@@ -24,7 +24,7 @@ from models.cases import Case
 from models.complaints import Complaint
 from models.contacts import Contact
 from models.taxonomy import Channel
-from models.telephony import OUTBOX_STATUS_LABELS, CallState, OutboxMessage, PhoneCall, Recording
+from models.telephony import CallState, OutboxMessage, OutboxStatus, PhoneCall, Recording
 from models.users import Role
 
 log = logging.getLogger(__name__)
@@ -251,5 +251,5 @@ def outbox_page():
     db = get_session()
     rows = db.exec(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200)).all()
     settings = current_app.config["SETTINGS"]
-    return render_template("telephony/outbox.html", rows=rows, status_labels=OUTBOX_STATUS_LABELS,
+    return render_template("telephony/outbox.html", rows=rows, status_labels=OutboxStatus.labels(),
                            enabled=sending_enabled(settings), pending=spool.pending(settings.SPOOL_DIR))

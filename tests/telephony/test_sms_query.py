@@ -6,7 +6,7 @@ from sqlmodel import select
 
 from hotline import receipts
 from models.contacts import Contact
-from models.offices import OFFICE_KIND_LABELS
+from models.offices import OfficeKind
 
 from tests.telephony.conftest import message_text
 
@@ -25,7 +25,7 @@ def test_it_reveals_only_the_office_level_not_the_office_or_the_text(factory, tw
     complaint = factory.complaint("柳河乡水井村会计刘某代领五保户的粮食补贴。")
     reply = message_text(twilio.sms(f"查询 {complaint.receipt_code}"))
     level = reply.split("承办机构：", 1)[1].rstrip("。")
-    assert level in OFFICE_KIND_LABELS.values()
+    assert level in OfficeKind.labels().values()
     assert "刘某" not in reply and "柳河乡" not in reply
 
 

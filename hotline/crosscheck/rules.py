@@ -558,9 +558,11 @@ def _on_dibao_roll(ctx: Context) -> set[int] | None:
                WHERE m.id_number IS NOT NULL
         UNION SELECT c.rid, m2.id_number FROM cc_condition c JOIN roll_household_member m ON m.id_number = c.id_number
                 JOIN roll_household_member m2 ON m2.household_no = m.household_no WHERE m2.id_number IS NOT NULL"""
+    # The household's IDs once (a CTE named twice is computed once), not once per branch.
     found = ctx.all_in(f"""
-        SELECT i.rid FROM ({household_ids}) i JOIN roll_recipient r ON r.id_number = i.pid WHERE r.grant_name IN :texts
-        UNION SELECT i.rid FROM ({household_ids}) i JOIN cc_resolved c ON c.id_number = i.pid
+        WITH i AS ({household_ids})
+        SELECT i.rid FROM i JOIN roll_recipient r ON r.id_number = i.pid WHERE r.grant_name IN :texts
+        UNION SELECT i.rid FROM i JOIN cc_resolved c ON c.id_number = i.pid
                 JOIN roll_recipient r ON r.id = c.rid WHERE r.grant_name IN :texts
         UNION SELECT c.rid FROM cc_condition c JOIN roll_recipient r ON r.household_no = c.household_no
                WHERE r.grant_name IN :texts""", texts=texts)

@@ -46,6 +46,11 @@ _UNIT_TITLES: tuple[tuple[re.Pattern[str], str], ...] = (
         r"(?:县|区|市|州)(?:委|政府)?[^\s，。、；：！？,.镇乡村街社组纪监]{0,6}?"
         r"(?:局长|部长|主任|科长|股长|工程师|工作人员|干部|领导|书记|局|办|部门|中心)"
     ), "county_department"),
+    # A county unit's station or institute and its head: 县畜牧兽医站站长, 县农技站, 县医院院长
+    # (站长/所长 alone read as township). Not after 城/超 or before 场 (市场监管所 is a township's).
+    (re.compile(
+        r"(?:县|区|州|(?<![城超])市(?!场))[^\s，。、；：！？,.镇乡村街社组纪监]{1,6}?(?:站长|所长|院长|站)"
+    ), "county_department"),
     (re.compile(
         r"(?:镇|乡|街道|工业园区)(?:党委|政府)?[^\s，。、；：！？,.村县区市社组纪监]{0,6}?"
         r"(?:所长|站长|院长|主任|专干|干部|工作人员|助理|领导|书记|镇长|乡长|扶贫办|民政办|党政办|事务办|"
@@ -224,7 +229,29 @@ def extract_entities(
         # Hostile input ("王某" 25,000 times) must not make resolution quadratic in time or
         # flood the case page: keep the candidates that come first in the text.
         entities = sorted(entities, key=lambda e: e.start)[:MAX_CANDIDATES]
-    return _resolve(entities)[:MAX_ENTITIES]
+    return _resolve(_heads_take_unit_level(entities))[:MAX_ENTITIES]
+
+
+def _heads_take_unit_level(entities: list[Entity]) -> list[Entity]:
+    """A title right after the unit it heads takes the unit's level: the 站长 of
+    县畜牧兽医站站长桑某 or 县畜牧兽医站的桑站长 is a county department's head, not a township's."""
+    import dataclasses
+
+    units = [e for e in entities if e.kind == "accused_level" and e.attrs.get("unit_title")]
+    if not units:
+        return entities
+    out = []
+    for entity in entities:
+        if entity.kind in ("person", "accused_level") and not entity.attrs.get("unit_title"):
+            level = entity.attrs.get("level") if entity.kind == "person" else entity.value
+            unit = next((u for u in units if u.start < entity.start <= u.end + 1), None)
+            if level and unit is not None and unit.value != level:
+                if entity.kind == "person":
+                    entity = dataclasses.replace(entity, attrs={**entity.attrs, "level": unit.value})
+                else:
+                    entity = dataclasses.replace(entity, value=unit.value)
+        out.append(entity)
+    return out
 
 
 def summarize_accused_level(entities: Iterable[Entity]) -> str | None:

@@ -146,3 +146,18 @@ def test_triage_entities_carry_their_span_in_the_raw_text(triage):
 ])
 def test_the_accused_level_comes_from_units_and_roles_without_a_title(text, level):
     assert summarize_accused_level(extract_entities(text)) == level
+
+
+@pytest.mark.parametrize("text, level", [
+    # a county unit's station head is county level, though 站长/所长 alone read as township
+    ("县畜牧兽医站站长桑某把2000只扶贫鸡挪给公司卖了", "county_department"),
+    ("县畜牧兽医站的桑站长挪用扶贫资金", "county_department"),
+    ("举报县农技站站长，扶贫种苗款没发", "county_department"),
+    # a township's station heads stay township; 市场监管所 is a township's, not the city's
+    ("镇林业站站长李某克扣补贴", "township_cadre"),
+    ("市场监管所所长王某收了好处费", "township_cadre"),
+    # a 第一书记 works in the village, whoever sent him
+    ("市里派来的驻村第一书记经常不在村", "village_cadre"),
+])
+def test_a_title_takes_the_level_of_the_unit_it_heads(text, level):
+    assert summarize_accused_level(extract_entities(text)) == level

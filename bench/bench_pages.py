@@ -65,7 +65,7 @@ def _add_calls(app, count: int) -> None:
                                       name="王建华", township_id=village.township_id, village_id=village.id,
                                       received_at=utcnow() - dt.timedelta(days=rng.uniform(0.1, 84)),
                                       external_id=f"bench-pages-{index:06d}")
-            service.log_contact(session=db, data=data, user=operator, lookup_key=app.config["LOOKUP_KEY"])
+            service.log_contact(session=db, data=data, actor=operator, lookup_key=app.config["LOOKUP_KEY"])
             if index % 200 == 199:
                 db.commit()
         db.commit()

@@ -103,7 +103,7 @@ class Factory:
         fields.setdefault("township_id", county["townships"]["石桥镇"].id)
         data = service.IntakeData(text=text, **fields)
         with self.app.app_context():  # triage and routing read the app's settings
-            complaint = service.log_contact(session=self.db, data=data, user=user,
+            complaint = service.log_contact(session=self.db, data=data, actor=user,
                                             lookup_key=self.app.config["LOOKUP_KEY"])
             self.db.commit()
         return complaint

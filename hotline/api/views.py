@@ -110,7 +110,7 @@ def create_complaint():
                 return error_response(409, "该 external_id 已被使用", "external_id_taken")
             return jsonify(_with_case(existing)), 200
     try:
-        complaint = service.log_contact(session=db, data=data, user=g.api_user,
+        complaint = service.log_contact(session=db, data=data, actor=g.api_user,
                                         lookup_key=current_app.config["LOOKUP_KEY"],
                                         max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS)
         contact_id = db.exec(select(Contact.id).where(Contact.complaint_id == complaint.id)

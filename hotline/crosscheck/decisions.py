@@ -11,9 +11,10 @@ from hotline.crosscheck.rules import RULES
 from models.base import utcnow
 from models.complaints import Complaint
 from models.findings import Finding, FindingComplaint, FindingStatus
+from models.users import User
 
 
-def decide(*, session: Session, finding: Finding, action: str, reason: str, user: object) -> Finding:
+def decide(*, session: Session, finding: Finding, action: str, reason: str, actor: User) -> Finding:
     """Confirm or dismiss a finding, with a reason; the caller commits."""
     reason = (reason or "").strip()
     if action not in ("confirm", "dismiss"):
@@ -21,10 +22,10 @@ def decide(*, session: Session, finding: Finding, action: str, reason: str, user
     if len(reason) < 2:
         raise FindingError("请填写核查结论的理由（至少2个字）")
     finding.status = FindingStatus.confirmed if action == "confirm" else FindingStatus.dismissed
-    finding.decision_reason, finding.decided_by_id, finding.decided_at = reason[:2000], user.id, utcnow()
+    finding.decision_reason, finding.decided_by_id, finding.decided_at = reason[:2000], actor.id, utcnow()
     finding.updated_at = utcnow()
     session.add(finding)
-    audit.record(session, actor=user, action=f"finding.{action}", entity="finding", entity_id=finding.id,
+    audit.record(session, actor=actor, action=f"finding.{action}", entity="finding", entity_id=finding.id,
                  detail={"rule": finding.rule, "reason": reason[:200]})
     return finding
 
@@ -49,7 +50,7 @@ def clue_text(finding: Finding) -> str:
     return "\n".join(lines)
 
 
-def make_clue(*, session: Session, finding: Finding, user: object, lookup_key: bytes) -> Complaint:
+def make_clue(*, session: Session, finding: Finding, actor: User, lookup_key: bytes) -> Complaint:
     """Turn a confirmed finding into a new clue (source 大数据比对), triaged and routed like any other."""
     from hotline.intake.service import IntakeData, log_contact
     from models.divisions import Township, Village
@@ -69,23 +70,23 @@ def make_clue(*, session: Session, finding: Finding, user: object, lookup_key: b
     data = IntakeData(text=clue_text(finding), channel="crosscheck", source="crosscheck",
                       township_id=township.id if township else None, village_id=village.id if village else None,
                       program=finding.program if finding.program else "")
-    complaint = log_contact(session=session, data=data, user=user, lookup_key=lookup_key)
+    complaint = log_contact(session=session, data=data, actor=actor, lookup_key=lookup_key)
     session.add(FindingComplaint(finding_id=finding.id, complaint_id=complaint.id, kind="clue",
-                                 created_by_id=user.id))
-    audit.record(session, actor=user, action="finding.clue", entity="finding", entity_id=finding.id,
+                                 created_by_id=actor.id))
+    audit.record(session, actor=actor, action="finding.clue", entity="finding", entity_id=finding.id,
                  detail={"complaint_id": complaint.id})
     return complaint
 
 
-def attach(*, session: Session, finding: Finding, complaint: Complaint, user: object) -> FindingComplaint:
+def attach(*, session: Session, finding: Finding, complaint: Complaint, actor: User) -> FindingComplaint:
     """Attach a finding to an existing complaint as evidence for its case."""
     if finding.status is FindingStatus.dismissed:
         raise FindingError("已排除的疑点不能关联到问题线索")
     if any(c.id == complaint.id for _link, c in links(session, finding)):
         raise FindingError(f"该疑点已关联到线索{complaint.receipt_code}")
-    link = FindingComplaint(finding_id=finding.id, complaint_id=complaint.id, kind="attached", created_by_id=user.id)
+    link = FindingComplaint(finding_id=finding.id, complaint_id=complaint.id, kind="attached", created_by_id=actor.id)
     session.add(link)
     session.flush()
-    audit.record(session, actor=user, action="finding.attach", entity="finding", entity_id=finding.id,
+    audit.record(session, actor=actor, action="finding.attach", entity="finding", entity_id=finding.id,
                  detail={"complaint_id": complaint.id})
     return link

@@ -27,6 +27,7 @@ from hotline.crosscheck.assembly import BULK_FINDINGS, MAX_EVIDENCE_ROWS, RECIPI
 from hotline.crosscheck.rules import RULES, SCRATCH_TABLES, Hit, prepare, prepare_households
 from models.base import utcnow
 from models.findings import CrosscheckRun, Finding, FindingStatus
+from models.users import Actor
 
 
 class FindingError(ValueError):
@@ -104,7 +105,7 @@ def _status_for(score: float, review_threshold: float) -> FindingStatus:
     return FindingStatus.open if score >= review_threshold else FindingStatus.needs_review
 
 
-def run_rules(*, session: Session, rules: list[str] | None = None, user: object | None = None,
+def run_rules(*, session: Session, rules: list[str] | None = None, actor: Actor = None,
               settings: Settings | None = None, today: dt.date | None = None,
               in_sql: bool | None = None) -> CrosscheckRun:
     """Run the rules over all imported rolls and store their findings; the caller commits.
@@ -125,7 +126,7 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     in_sql = postgres if in_sql is None else in_sql
     if in_sql and not postgres:
         raise FindingError("数据库内组装疑点仅支持PostgreSQL")
-    run = CrosscheckRun(started_at=utcnow(), rules=codes, stats={}, started_by_id=getattr(user, "id", None))
+    run = CrosscheckRun(started_at=utcnow(), rules=codes, stats={}, started_by_id=getattr(actor, "id", None))
     session.add(run)
     session.flush()
     started = time.perf_counter()
@@ -154,7 +155,7 @@ def run_rules(*, session: Session, rules: list[str] | None = None, user: object 
     stats["_total"] = {"seconds": round(time.perf_counter() - started, 3)}
     run.stats, run.finished_at = stats, utcnow()
     session.add(run)
-    audit.record(session, actor=user, action="crosscheck.run", entity="crosscheck_run", entity_id=run.id,
+    audit.record(session, actor=actor, action="crosscheck.run", entity="crosscheck_run", entity_id=run.id,
                  detail={code: s.get("found") for code, s in stats.items() if not code.startswith("_")})
     return run
 

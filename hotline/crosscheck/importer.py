@@ -31,6 +31,7 @@ from hotline.crosscheck.readers import ReadError, RowSource
 from models.base import utcnow
 from models.rolls import ROW_TABLES, RollImport
 from models.taxonomy import PROGRAM_LABELS, Program
+from models.users import Actor
 
 log = logging.getLogger(__name__)
 
@@ -364,7 +365,7 @@ def settle(engine: sa.Engine, report: ImportReport) -> None:
 
 
 def process(path: Path, *, kind: str, filename: str, grant_name: str | None = None,
-            session: Session | None = None, user: object | None = None,
+            session: Session | None = None, actor: Actor = None,
             progress: Callable[[float], None] | None = None) -> ImportReport:
     """Read and validate the file; with a session, also write the rows (the caller commits).
 
@@ -391,7 +392,7 @@ def process(path: Path, *, kind: str, filename: str, grant_name: str | None = No
         if session is not None:
             record = RollImport(kind=kind, grant_name=grant_name, filename=filename[:255],
                                 file_sha256=report.file_sha256, content_hash="",
-                                imported_by_id=getattr(user, "id", None))
+                                imported_by_id=getattr(actor, "id", None))
             session.add(record)
             session.flush()
             writer = _Writer(session, kind, record.id)
@@ -531,7 +532,7 @@ def find_duplicate(session: Session, *, kind: str, sha256: str, content_hash: st
         (RollImport.file_sha256 == sha256) | (RollImport.content_hash == content_hash))).first()
 
 
-def withdraw(session: Session, import_id: int, *, reason: str, user: object | None = None) -> int:
+def withdraw(session: Session, import_id: int, *, reason: str, actor: Actor = None) -> int:
     """Take back an import (撤销): delete its rows, keep its record and report, say who and why.
 
     For a wrong file (the wrong programme, last year's roll): the rules no longer see its rows, so
@@ -552,8 +553,8 @@ def withdraw(session: Session, import_id: int, *, reason: str, user: object | No
     table = ROW_TABLES[record.kind].__table__
     deleted = session.execute(table.delete().where(table.c.import_id == import_id)).rowcount
     record.withdrawn_at, record.withdrawn_reason = utcnow(), reason
-    record.withdrawn_by_id = getattr(user, "id", None)
+    record.withdrawn_by_id = getattr(actor, "id", None)
     session.add(record)
-    audit.record(session, actor=user, action="roll.withdraw", entity="roll_import", entity_id=import_id,
+    audit.record(session, actor=actor, action="roll.withdraw", entity="roll_import", entity_id=import_id,
                  detail={"kind": record.kind, "filename": record.filename, "rows": deleted, "reason": reason})
     return deleted

@@ -123,7 +123,7 @@ def decide(finding_id: int):
     item = _finding_or_404(finding_id)
     try:
         decisions.decide(session=db, finding=item, action=request.form.get("action", ""),
-                         reason=request.form.get("reason", ""), user=current_user)
+                         reason=request.form.get("reason", ""), actor=current_user)
     except findings.FindingError as exc:
         db.rollback()
         return _render_finding(item, str(exc), 422, values=request.form)
@@ -139,7 +139,7 @@ def clue(finding_id: int):
     db = get_session()
     item = _finding_or_404(finding_id)
     try:
-        complaint = decisions.make_clue(session=db, finding=item, user=current_user,
+        complaint = decisions.make_clue(session=db, finding=item, actor=current_user,
                                         lookup_key=current_app.config["LOOKUP_KEY"])
     except findings.FindingError as exc:
         db.rollback()
@@ -160,7 +160,7 @@ def attach(finding_id: int):
     if complaint is None or not scope.may_see_complaint(db, current_user, complaint):  # no hint that it exists
         return _render_finding(item, "没有找到该查询码的问题线索，请核对后重新输入", 422, values=request.form)
     try:
-        decisions.attach(session=db, finding=item, complaint=complaint, user=current_user)
+        decisions.attach(session=db, finding=item, complaint=complaint, actor=current_user)
     except findings.FindingError as exc:
         db.rollback()
         return _render_finding(item, str(exc), 422, values=request.form)
@@ -199,7 +199,7 @@ def run():
     """Run every rule now (a supervisor or admin)."""
     db = get_session()
     settings = _settings()
-    result = findings.run_rules(session=db, user=current_user, settings=settings)
+    result = findings.run_rules(session=db, actor=current_user, settings=settings)
     db.commit()
     found = sum(s.get("found", 0) for k, s in result.stats.items() if not k.startswith("_"))
     new = sum(s.get("new", 0) for k, s in result.stats.items() if not k.startswith("_"))
@@ -302,7 +302,7 @@ def commit(token: str):
     db = get_session()
     try:
         report = importer.process(path, kind=meta["kind"], filename=meta["filename"],
-                                  grant_name=meta["grant_name"] or None, session=db, user=current_user)
+                                  grant_name=meta["grant_name"] or None, session=db, actor=current_user)
         audit.record(db, actor=current_user, action="roll.import", entity="roll_import", entity_id=report.import_id,
                      detail={"kind": meta["kind"], "filename": meta["filename"], "rows": report.rows_imported})
         db.commit()
@@ -359,7 +359,7 @@ def withdraw(import_id: int):
     """Take back a wrong import: its rows leave the rolls, its record stays (with who and why)."""
     db = get_session()
     try:
-        deleted = importer.withdraw(db, import_id, reason=request.form.get("reason", ""), user=current_user)
+        deleted = importer.withdraw(db, import_id, reason=request.form.get("reason", ""), actor=current_user)
         db.commit()
     except importer.RollImportError as exc:
         db.rollback()

@@ -81,7 +81,7 @@ def _log(session: Session, spec: DemoClue, received: dt.datetime, operator: User
         external_id=PREFIX + spec.source, received_at=received,
         clue=SourceInput(source=spec.source, referring_body=body, doc_number=number,
                          date=received.astimezone(zone()).date().isoformat() if spec.referral else "", due_date=due))
-    return service.log_contact(session=session, data=data, user=operator, lookup_key=lookup_key)
+    return service.log_contact(session=session, data=data, actor=operator, lookup_key=lookup_key)
 
 
 def _office(session: Session, name: str) -> Office | None:

@@ -55,7 +55,7 @@ class Past:
             township_id=spec.village.township_id, village_id=spec.village.id, external_id=spec.external_id,
             received_at=spec.received)
         operator = self.users.get(spec.operator) or self.users["operator"]
-        complaint = service.log_contact(session=self.session, data=data, user=operator,
+        complaint = service.log_contact(session=self.session, data=data, actor=operator,
                                          lookup_key=self.lookup_key)
         self.logged += 1
         case = self.session.exec(select(Case).where(Case.complaint_id == complaint.id)).one()
@@ -102,7 +102,7 @@ class Past:
     def run_rules(self, day: dt.date) -> None:
         from hotline.crosscheck import findings
 
-        findings.run_rules(session=self.session, user=self.users["supervisor"], today=day)
+        findings.run_rules(session=self.session, actor=self.users["supervisor"], today=day)
 
     def decide(self, generated) -> None:
         from hotline.crosscheck import decisions
@@ -115,18 +115,18 @@ class Past:
         complaint = self.teacher_complaint()
         for teacher in self.session.exec(select(Finding).where(  # one finding per parent on the payroll
                 Finding.rule == "payroll_household", Finding.id_number == generated.teacher["son"][1])).all():
-            decisions.decide(session=self.session, finding=teacher, action="confirm", user=self.users["inspector3"],
+            decisions.decide(session=self.session, finding=teacher, action="confirm", actor=self.users["inspector3"],
                              reason="经核实，张国华、李红梅系县第二中学在编教师，其子张浩然不符合助学金资助条件")
             if complaint is not None:
                 decisions.attach(session=self.session, finding=teacher, complaint=complaint,
-                                 user=self.users["inspector3"])
+                                 actor=self.users["inspector3"])
         car = finding("vehicle_owner", generated.car_owner[1])
-        decisions.decide(session=self.session, finding=car, action="dismiss", user=self.users["supervisor"],
+        decisions.decide(session=self.session, finding=car, action="dismiss", actor=self.users["supervisor"],
                          reason="经核实，该车辆已于去年转让他人，车管登记未及时变更")
         dead = finding("deceased_recipient", generated.deceased[1])
-        decisions.decide(session=self.session, finding=dead, action="confirm", user=self.users["supervisor"],
+        decisions.decide(session=self.session, finding=dead, action="confirm", actor=self.users["supervisor"],
                          reason="经民政所核实，享受人已于6月去世，低保金仍在发放，需查明资金去向")
-        clue = decisions.make_clue(session=self.session, finding=dead, user=self.users["supervisor"],
+        clue = decisions.make_clue(session=self.session, finding=dead, actor=self.users["supervisor"],
                                    lookup_key=self.lookup_key)
         case = self.session.exec(select(Case).where(Case.complaint_id == clue.id)).one()
         self.director.plan(case, clue, random.Random("deceased-clue"))

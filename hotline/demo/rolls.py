@@ -186,6 +186,6 @@ def import_all(session: Session, rolls: Rolls, *, actor: Actor) -> int:
     total = 0
     with tempfile.TemporaryDirectory(prefix="hotline-demo-") as folder:
         for kind, path in rolls.write(Path(folder)):
-            report = importer.process(path, kind=kind, filename=path.name, session=session, user=actor)
+            report = importer.process(path, kind=kind, filename=path.name, session=session, actor=actor)
             total += report.rows_imported
     return total

@@ -10,6 +10,7 @@ import logging
 from sqlmodel import Session
 
 from models.complaints import Complaint, TriageState
+from models.users import Actor
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +33,9 @@ def choose_route(*, session: Session, complaint: Complaint, levels: set) -> obje
     return choose(session, complaint, levels)
 
 
-def route(*, session: Session, complaint: Complaint, user: object | None, merge_into: int | None = None,
+def route(*, session: Session, complaint: Complaint, actor: Actor, merge_into: int | None = None,
           chosen: object | None = None) -> None:
     """Open the complaint's case in the office the routing table chooses (merged when asked)."""
     from hotline.cases.opening import open_case
 
-    open_case(session=session, complaint=complaint, actor=user, merge_into=merge_into, chosen=chosen)
+    open_case(session=session, complaint=complaint, actor=actor, merge_into=merge_into, chosen=chosen)

@@ -22,6 +22,7 @@ from models.complaints import AccusedPerson, Complaint
 from models.contacts import Contact
 from models.divisions import Township, Village
 from models.taxonomy import AccusedLevel, Channel, Program
+from models.users import Actor
 
 MAX_NAME = 40
 
@@ -253,7 +254,7 @@ def _complainant(cleaned: Cleaned, phone_hash: str | None) -> Complainant | None
     return seal_complainant(name=cleaned.name, phone=cleaned.phone, phone_hash=phone_hash)
 
 
-def log_contact(*, session: Session, data: IntakeData, user: object | None, lookup_key: bytes,
+def log_contact(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
                 max_chars: int = 20_000) -> Complaint:
     """Validate and store one contact as a new complaint; the caller commits.
 
@@ -277,7 +278,7 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, look
     complaint.source, complaint.amount_yuan, complaint.received_at = data.source, cleaned.amount, received_at
     complaint.township_id = cleaned.township.id if cleaned.township else None
     complaint.village_id = cleaned.village.id if cleaned.village else None
-    complaint.created_by_id = getattr(user, "id", None)
+    complaint.created_by_id = getattr(actor, "id", None)
     if complaint.amount_yuan is None:  # left empty: the amount the text names fills it
         found = money.amount_from_entities(complaint.entities or [])
         complaint.amount_yuan = found[0] if found else None
@@ -301,17 +302,17 @@ def log_contact(*, session: Session, data: IntakeData, user: object | None, look
         contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=received_at,
                           raw_text=cleaned.text, complainant_id=complaint.complainant_id,
                           phone_hash=phone_hash, complaint_id=complaint.id,
-                          logged_by_id=getattr(user, "id", None))
+                          logged_by_id=getattr(actor, "id", None))
         session.add(contact)
         session.flush()
-        audit.record(session, actor=user, action="complaint.create", entity="complaint",
+        audit.record(session, actor=actor, action="complaint.create", entity="complaint",
                      entity_id=complaint.id, detail={"channel": cleaned.channel.value,
                                                      "contact_id": contact.id,
                                                      "anonymous": complainant is None})
-        hooks.route(session=session, complaint=complaint, user=user, merge_into=_as_int(data.merge_into),
+        hooks.route(session=session, complaint=complaint, actor=actor, merge_into=_as_int(data.merge_into),
                     chosen=chosen)
         register_clue(session=session, complaint=complaint, source=cleaned.clue_source,
-                      named=complainant is not None and bool(cleaned.name), actor=user)
+                      named=complainant is not None and bool(cleaned.name), actor=actor)
     return complaint
 
 

@@ -75,7 +75,7 @@ def new():
     db = get_session()
     try:
         complaint = service.log_contact(
-            session=db, data=_intake_data(request.form), user=current_user,
+            session=db, data=_intake_data(request.form), actor=current_user,
             lookup_key=current_app.config["LOOKUP_KEY"],
             max_chars=current_app.config["SETTINGS"].MAX_REPORT_CHARS)
         db.commit()

@@ -161,7 +161,7 @@ def submit(*, session: Session, client: Open311Client, params: dict[str, str], l
         clue=SourceInput(referring_body=client.name, doc_number=partner_id or ""))
     try:
         with session.begin_nested():
-            complaint = intake.log_contact(session=session, data=data, user=None, lookup_key=lookup_key,
+            complaint = intake.log_contact(session=session, data=data, actor=None, lookup_key=lookup_key,
                                            max_chars=max_chars)
     except intake.IntakeError as exc:
         raise Open311Error(400, *(f"{PARAMETERS.get(f, f)}：{m}" for f, m in exc.errors.items())) from None

@@ -242,7 +242,7 @@ def submit(session: Session, report: WebReport, *, nonce: str, lookup_key: bytes
     issued = issued or Issued(_free_code(session), new_access_key())
     data = intake_data(report, nonce)
     data.received_at = received_at
-    complaint = intake.log_contact(session=session, data=data, user=None, lookup_key=lookup_key,
+    complaint = intake.log_contact(session=session, data=data, actor=None, lookup_key=lookup_key,
                                    max_chars=max_chars)
     if session.exec(select(Complaint.id).where(Complaint.receipt_code == issued.receipt_code)).first() is None:
         complaint.receipt_code = issued.receipt_code  # the code the reporter was given

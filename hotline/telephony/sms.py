@@ -141,7 +141,7 @@ def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settin
                               external_id=sms.sid, received_at=received_at)
     try:
         with session.begin_nested():
-            complaint = service.log_contact(session=session, data=data, user=None, lookup_key=lookup_key,
+            complaint = service.log_contact(session=session, data=data, actor=None, lookup_key=lookup_key,
                                             max_chars=settings.MAX_REPORT_CHARS)
     except service.IntakeError as exc:
         row.kind = SmsKind.invalid

@@ -195,7 +195,7 @@ def _log_report(session: Session, call: PhoneCall, text: str, settings: Settings
     number = caller_number(call) if call.phone_hash else ""
     data = service.IntakeData(text=text, channel=Channel.voice.value, phone=number or "",
                               external_id=call.call_sid, received_at=now)
-    complaint = service.log_contact(session=session, data=data, user=None, lookup_key=lookup_key,
+    complaint = service.log_contact(session=session, data=data, actor=None, lookup_key=lookup_key,
                                     max_chars=settings.MAX_REPORT_CHARS)
     call.complaint_id = complaint.id
     session.add(call)

@@ -16,7 +16,7 @@ def test_a_confirmed_finding_made_a_clue_is_a_big_data_clue(app, db, county, sta
     db.add(finding)
     db.commit()
     with app.app_context():
-        complaint = decisions.make_clue(session=db, finding=finding, user=staff.supervisor,
+        complaint = decisions.make_clue(session=db, finding=finding, actor=staff.supervisor,
                                         lookup_key=app.config["LOOKUP_KEY"])
         db.commit()
     clue = clue_of(db, complaint)

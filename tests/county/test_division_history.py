@@ -25,7 +25,7 @@ def _village(db, name: str) -> Village:
 def _file(app, db, village: Village, text: str):
     with app.app_context():
         complaint = service.log_contact(session=db, data=service.IntakeData(text=text, village_id=village.id),
-                                        user=None, lookup_key=app.config["LOOKUP_KEY"])
+                                        actor=None, lookup_key=app.config["LOOKUP_KEY"])
         db.commit()
     return complaint
 
@@ -118,11 +118,11 @@ def test_place_extraction_knows_former_names_and_files_under_the_village_in_use(
     db.expire_all()
     with app.app_context():
         merged = service.log_contact(session=db, data=service.IntakeData(
-            text="石桥镇下湾村的村会计把危房改造补助扣了一半。"), user=None, lookup_key=app.config["LOOKUP_KEY"])
+            text="石桥镇下湾村的村会计把危房改造补助扣了一半。"), actor=None, lookup_key=app.config["LOOKUP_KEY"])
         renamed = service.log_contact(session=db, data=service.IntakeData(
-            text="石桥镇红旗村村支书把低保给了自己亲戚。"), user=None, lookup_key=app.config["LOOKUP_KEY"])
+            text="石桥镇红旗村村支书把低保给了自己亲戚。"), actor=None, lookup_key=app.config["LOOKUP_KEY"])
         added = service.log_contact(session=db, data=service.IntakeData(
-            text="滨河新村的护林员公益岗位都是村干部亲属，从来不上班。"), user=None,
+            text="滨河新村的护林员公益岗位都是村干部亲属，从来不上班。"), actor=None,
             lookup_key=app.config["LOOKUP_KEY"])
         db.commit()
     assert added.village_id == _village(db, "滨河新村").id  # a name added after the names were cached

@@ -120,7 +120,7 @@ def test_a_dismissed_finding_stays_dismissed_on_the_next_run(rolls, db, factory)
     _county(rolls)
     user = factory.user("inspector")
     first = _run(db, rules=["deceased_recipient"])["deceased_recipient"][0]
-    decisions.decide(session=db, finding=first, action="dismiss", reason="家属已退回多发款项", user=user)
+    decisions.decide(session=db, finding=first, action="dismiss", reason="家属已退回多发款项", actor=user)
     db.commit()
     again = _run(db, rules=["deceased_recipient"])["deceased_recipient"]
     assert len(again) == 1 and again[0].id == first.id and again[0].status is FindingStatus.dismissed

@@ -31,7 +31,7 @@ def test_withdrawing_deletes_the_rows_and_keeps_the_record_with_the_reason(rolls
     kept = rolls.load("recipients", [HEADER, ["王五", make_id("19520101", 5), "低保", "300", "2026-03-01"]],
                       name="other.csv")
     wrong = rolls.load("recipients", ROWS)
-    assert importer.withdraw(db, wrong.import_id, reason="项目选错，应为特困供养", user=admin) == 2
+    assert importer.withdraw(db, wrong.import_id, reason="项目选错，应为特困供养", actor=admin) == 2
     db.commit()
     record = db.get(RollImport, wrong.import_id)
     assert record.withdrawn_at is not None and record.withdrawn_by_id == admin.id

@@ -29,11 +29,6 @@ class Program(LabelledEnum):
     other = "other", "其他"
 
 
-# Derived from the enum, for the code that still looks labels up in a dict:
-# crosscheck/.
-PROGRAM_LABELS = Program.labels()
-
-
 class AccusedLevel(LabelledEnum):
     village_cadre = "village_cadre", "村干部"
     township_cadre = "township_cadre", "乡镇干部"

@@ -10,7 +10,7 @@ from hotline import access
 from hotline.crosscheck import grants
 from hotline.db import get_session
 from models.rolls import Grant, GrantVersion
-from models.taxonomy import PROGRAM_LABELS
+from models.taxonomy import Program
 from models.users import Role, User
 
 bp = Blueprint("grants", __name__, url_prefix="/crosscheck/grants")
@@ -25,7 +25,7 @@ def index():
     book = grants.book(db)
     db.commit()  # the seed, the first time
     rows = db.exec(select(Grant).order_by(Grant.program, Grant.id)).all()
-    return render_template("crosscheck/grants.html", rows=rows, programs=PROGRAM_LABELS, conditions=grants.CONDITIONS,
+    return render_template("crosscheck/grants.html", rows=rows, programs=Program.labels(), conditions=grants.CONDITIONS,
                            unmapped=grants.unmapped(book, grants.names_on_rolls(db)))
 
 
@@ -66,7 +66,7 @@ def _edit(grant: Grant | None):
                            .where(GrantVersion.grant_id == grant.id).order_by(GrantVersion.version.desc())).all()
     codes = {g.code: g.name for g in db.exec(select(Grant).order_by(Grant.id)).all()}
     return render_template("crosscheck/grant.html", grant=grant, form=form, error=error, versions=versions,
-                           programs=PROGRAM_LABELS, codes=codes, conditions=grants.CONDITIONS), (422 if error else 200)
+                           programs=Program.labels(), codes=codes, conditions=grants.CONDITIONS), (422 if error else 200)
 
 
 @bp.route("/map", methods=["POST"])

@@ -30,7 +30,7 @@ from hotline.crosscheck.kinds import HEADER_SCAN_ROWS, KINDS, Column, HeaderMatc
 from hotline.crosscheck.readers import ReadError, RowSource
 from models.base import utcnow
 from models.rolls import ROW_TABLES, RollImport
-from models.taxonomy import PROGRAM_LABELS, Program
+from models.taxonomy import Program
 from models.users import Actor
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,7 @@ def program_code(programme: str) -> str:
     text = (programme or "").strip()
     if text in Program.__members__:
         return text
-    for code, label in PROGRAM_LABELS.items():
+    for code, label in Program.labels().items():
         if text == label:
             return code.value
     for word in sorted(PROGRAM_WORDS, key=len, reverse=True):

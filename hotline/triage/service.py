@@ -20,6 +20,7 @@ from models.base import utcnow
 from models.complaints import Complaint, TriageState
 from models.taxonomy import Program, ProblemType
 from models.triage import LabelCorrection
+from models.users import User
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +116,7 @@ def _validated(labels: Labels) -> tuple[ProblemType, list[ProblemType], Program]
     return primary, list(dict.fromkeys(secondary)), program
 
 
-def confirm_labels(*, session: Session, complaint: Complaint, labels: Labels, user) -> LabelCorrection:
+def confirm_labels(*, session: Session, complaint: Complaint, labels: Labels, actor: User) -> LabelCorrection:
     """Store an inspector's confirmation or correction; it becomes training data."""
     primary, secondary, program = _validated(labels)
     before = {"problem_type": getattr(complaint.problem_type, "value", None),
@@ -126,11 +127,11 @@ def confirm_labels(*, session: Session, complaint: Complaint, labels: Labels, us
     complaint.problem_type, complaint.program = primary, program
     complaint.secondary_types = after["secondary_types"]
     complaint.triage_state = TriageState.confirmed
-    complaint.labels_confirmed_by_id, complaint.labels_confirmed_at = user.id, utcnow()
-    correction = LabelCorrection(complaint_id=complaint.id, user_id=user.id, before=before, after=after,
+    complaint.labels_confirmed_by_id, complaint.labels_confirmed_at = actor.id, utcnow()
+    correction = LabelCorrection(complaint_id=complaint.id, user_id=actor.id, before=before, after=after,
                                  changed=before != after)
     session.add_all([complaint, correction])
-    audit.record(session, actor=user, action="complaint.labels", entity="complaint", entity_id=complaint.id,
+    audit.record(session, actor=actor, action="complaint.labels", entity="complaint", entity_id=complaint.id,
                  detail={"before": before, "after": after})
     return correction
 

@@ -57,7 +57,7 @@ def labels(complaint_id: int):
                             secondary_types=request.form.getlist("secondary_types"),
                             program=request.form.get("program", ""))
     try:
-        correction = service.confirm_labels(session=db, complaint=complaint, labels=chosen, user=current_user)
+        correction = service.confirm_labels(session=db, complaint=complaint, labels=chosen, actor=current_user)
     except service.LabelError as exc:
         db.rollback()
         flash(str(exc))

@@ -39,7 +39,7 @@ def test_a_label_that_does_not_exist_is_refused_and_nothing_changes(factory, log
 def test_confirmed_labels_become_training_examples(factory, db):
     complaint = factory.complaint("低保被村干部亲属占了。")
     user = factory.user(Role.inspector)
-    service.confirm_labels(session=db, complaint=complaint, user=user,
+    service.confirm_labels(session=db, complaint=complaint, actor=user,
                            labels=service.Labels("favoritism", ["lowered_standard"], "dibao"))
     db.commit()
     examples = service.confirmed_examples(db)

@@ -2,27 +2,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import enum_column, json_column, utc_column
+from models.base import LabelledEnum, enum_column, json_column, utc_column
 
 
-class FindingStatus(str, enum.Enum):
-    open = "open"  # 待核查: a sure match, waiting for a person
-    needs_review = "needs_review"  # 待复核: the match itself is uncertain (score below threshold)
-    confirmed = "confirmed"  # 已确认
-    dismissed = "dismissed"  # 已排除 (stays dismissed when the rules run again)
-
-
-FINDING_STATUS_LABELS = {
-    FindingStatus.open: "待核查",
-    FindingStatus.needs_review: "待复核（匹配不确定）",
-    FindingStatus.confirmed: "已确认",
-    FindingStatus.dismissed: "已排除",
-}
+class FindingStatus(LabelledEnum):
+    open = "open", "待核查"  # a sure match, waiting for a person
+    needs_review = "needs_review", "待复核（匹配不确定）"  # the match itself is uncertain (score below threshold)
+    confirmed = "confirmed", "已确认"
+    dismissed = "dismissed", "已排除"  # stays dismissed when the rules run again
 
 
 # One run of the rules: when, which rules, how long each took, how many findings.

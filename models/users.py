@@ -18,11 +18,6 @@ class Role(LabelledEnum):
     custodian = "custodian", "身份信息保管员"
 
 
-# Derived from the enum, for the code that still looks labels up in a dict:
-# readiness/checks.py.
-ROLE_LABELS = Role.labels()
-
-
 # An account: one person, one role, at most one office.
 class User(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)

@@ -22,7 +22,7 @@ from hotline.crosscheck.readers import SUFFIXES
 from hotline.crosscheck.rules import RULES
 from hotline.db import get_session
 from hotline.intake.service import find_by_code
-from models.findings import FINDING_STATUS_LABELS, CrosscheckRun, Finding, FindingStatus
+from models.findings import CrosscheckRun, Finding, FindingStatus
 from models.rolls import Grant, RollImport
 from models.users import Role, User
 
@@ -92,7 +92,7 @@ def index():
     last_run = db.exec(select(CrosscheckRun).order_by(CrosscheckRun.id.desc()).limit(1)).first()
     return render_template("crosscheck/index.html", rows=rows, counts=counts, rules=RULES, rule=rule,
                            township=township, status=status, page=page, townships=sorted(townships),
-                           statuses=FINDING_STATUS_LABELS, last_run=last_run, match_labels=MATCH_LABELS,
+                           statuses=FindingStatus.labels(), last_run=last_run, match_labels=MATCH_LABELS,
                            can_run=access.has_role(*RUN_ROLES), latest=findings.latest_runs(db),
                            not_found_since=findings.not_found_since)
 
@@ -109,7 +109,7 @@ def _render_finding(item: Finding, error: str = "", status: int = 200, values: d
     db = get_session()
     return render_template("crosscheck/finding.html", finding=item, rule=RULES.get(item.rule),
                            explanation=explain.explain(db, item),
-                           links=decisions.links(db, item), statuses=FINDING_STATUS_LABELS,
+                           links=decisions.links(db, item), statuses=FindingStatus.labels(),
                            match_labels=MATCH_LABELS, error=error, values=values or {},
                            threshold=_settings().CROSSCHECK_REVIEW_THRESHOLD,
                            not_found_since=findings.not_found_since(item, findings.latest_runs(db))), status

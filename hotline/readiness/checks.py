@@ -24,8 +24,6 @@ from models.users import Role, User
 DEMO_COMMISSION = "青溪县纪委监委"  # the demo county's: a real one sets its own
 SCHEDULER_STALE = dt.timedelta(minutes=5)
 BACKUP_STALE = dt.timedelta(days=1)
-ROLE_LABELS = {Role.operator: "接线员", Role.inspector: "纪检监察干部", Role.supervisor: "督办领导",
-               Role.admin: "管理员", Role.auditor: "审计员", Role.custodian: "身份信息保管员"}
 BACKUP_ACTION = "backup.create"
 
 
@@ -170,7 +168,7 @@ def users(session: Session) -> Check:
         two_person = "；身份信息保管员须由一名管理员在“用户管理”中申请、另一名管理员批准（双人规则）" \
             if Role.custodian in missing else ""
         return Check("users", "每个角色至少一个用户", Status.fail,
-                     "还没有以下角色的用户：" + "、".join(ROLE_LABELS.get(r, r.value) for r in missing)
+                     "还没有以下角色的用户：" + "、".join(Role(r).label for r in missing)
                      + "。请在“用户管理”中创建，或运行 python -m hotline user add 用户名 --role 角色" + two_person,
                      "admin.users")
     return Check("users", "每个角色至少一个用户", Status.ok, "每个角色都有在用的用户")

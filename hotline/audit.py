@@ -164,10 +164,14 @@ def _lock(conn: sa.Connection, wait: bool) -> bool:
     """The sequencer's lock on PostgreSQL; SQLite serialises writers and `seq` is unique anyway."""
     if conn.dialect.name != "postgresql":
         return True
-    if wait:
-        conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": SEQUENCER_LOCK})
-        return True
-    return bool(conn.execute(sa.text("SELECT pg_try_advisory_xact_lock(:k)"), {"k": SEQUENCER_LOCK}).scalar())
+    # Keyed by this trail's table (its oid, shifted into int4), not only by a constant: advisory locks
+    # are per database, so trails in other schemas of the same database (other deployments, parallel
+    # test runs) would otherwise take each other's lock, and a `wait=False` seal would skip its own rows.
+    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    table = conn.dialect.identifier_preparer.format_table(_TABLE)
+    taken = conn.execute(sa.text(f"SELECT {function}(:k, ((CAST(:t AS regclass))::oid::bigint - 2147483648)::int)"),
+                         {"k": SEQUENCER_LOCK, "t": table}).scalar()
+    return wait or bool(taken)
 
 
 def _head(conn: sa.Connection) -> tuple[int, str]:

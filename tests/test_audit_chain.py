@@ -220,3 +220,29 @@ def test_concurrent_appends_are_all_sealed_in_one_valid_chain(app, db):
     assert report.ok and report.pending == 0 and report.head_seq == 200
     ids = db.exec(select(AuditEntry.entity_id).where(AuditEntry.action == "test.parallel")).all()
     assert sorted(ids) == sorted(f"{w}-{i}" for w in range(8) for i in range(25))
+
+
+@pytest.mark.postgres_only
+def test_a_sequencer_busy_on_another_schemas_trail_does_not_stop_this_one(app, db):
+    """Advisory locks are per database: the lock is keyed by this trail's table, so a deployment (or a
+    parallel test) in another schema of the same database never makes a `wait=False` seal skip ours."""
+    engine = app.extensions["db_engine"]
+    other = "audit_lock_other"
+    with engine.begin() as conn:
+        conn.execute(sa.text(f"DROP SCHEMA IF EXISTS {other} CASCADE"))
+        conn.execute(sa.text(f"CREATE SCHEMA {other}"))
+        conn.execute(sa.text(f"CREATE TABLE {other}.auditentry (id int)"))
+    try:
+        with engine.connect() as holder:
+            holder.begin()
+            holder.execute(sa.text(f"SET LOCAL search_path TO {other}"))
+            assert audit._lock(holder, wait=True)  # that schema's sequencer, mid-seal
+            audit.record(db, actor=None, action="test.lock", entity="test")
+            db.commit()
+            assert audit.seal(engine, app.config["AUDIT_KEY"], wait=False) >= 1
+            holder.rollback()
+    finally:
+        with engine.begin() as conn:
+            conn.execute(sa.text(f"DROP SCHEMA {other} CASCADE"))
+    db.expire_all()
+    assert all(e.seq is not None for e in db.exec(select(AuditEntry)).all())

@@ -4,14 +4,14 @@ Thin routes over `hotline.public.spam`; a report outside the user's scope is nei
 markable."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from hotline import access, scope
 from hotline.db import get_session
+from hotline.intake.views import complaint_or_404
 from hotline.public import spam
 from models.attachments import SPAM_STATES
-from models.complaints import Complaint
 from models.users import Role
 
 bp = Blueprint("public_review", __name__, url_prefix="/public/review")
@@ -44,11 +44,8 @@ def queue():
 @access.roles(*REVIEW_ROLES)
 def mark(complaint_id: int):
     """Mark one report 无效 (spam) or 有效, with a reason."""
+    complaint = complaint_or_404(complaint_id)
     db = get_session()
-    complaint = db.get(Complaint, complaint_id)
-    if complaint is None:
-        abort(404)
-    scope.require(scope.may_see_complaint(db, current_user, complaint))
     back = request.form.get("back", spam.SUSPECTED)
     back = back if back in TABS else spam.SUSPECTED
     try:

@@ -6,7 +6,6 @@ only renders it for a reader. An action or key this module does not know is show
 """
 from __future__ import annotations
 
-import enum
 import json
 import re
 from dataclasses import dataclass
@@ -91,14 +90,10 @@ def _vocabulary() -> dict[str, str]:
     words: dict[str, str] = {}
     for module in (models.taxonomy, models.cases, models.clues, models.complaints, models.divisions,
                    models.findings, models.offices, models.outcomes, models.users, models.bulletins):
-        for name, mapping in vars(module).items():
-            if isinstance(mapping, type) and issubclass(mapping, LabelledEnum) and mapping is not LabelledEnum:
-                for member in mapping:
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, LabelledEnum) and value is not LabelledEnum:
+                for member in value:
                     words.setdefault(str(member.value), member.label)
-            elif name.endswith("_LABELS") and isinstance(mapping, dict):
-                for key, text in mapping.items():
-                    if isinstance(key, enum.Enum) and isinstance(text, str):
-                        words.setdefault(str(key.value), text)
     from hotline.crosscheck.rules import RULES  # the cross-check rules' codes, by their names
     for code, rule in RULES.items():
         words.setdefault(code, rule.name)

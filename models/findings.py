@@ -6,7 +6,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from models.base import LabelledEnum, enum_column, json_column, utc_column
+from models.base import LabelledEnum, code_type, enum_column, json_column, utc_column
 
 
 class FindingStatus(LabelledEnum):
@@ -68,3 +68,54 @@ class FindingComplaint(SQLModel, table=True):
     kind: str = Field(default="attached", max_length=10)
     created_by_id: int | None = Field(default=None, foreign_key="user.id")
     created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+
+
+# The identity and household links the rules join with, kept between runs
+# (`hotline.crosscheck.links`): they depend on the rolls alone, so they are rebuilt after an import
+# or a withdrawal, not by every run. `stamp` says which rolls they were built from; a run whose
+# rolls differ (or whose code's `links.VERSION` differs) rebuilds them first. No foreign keys: a
+# withdrawal deletes roll rows, and the stamp, not the database, says whether these are current.
+class CrosscheckLinkState(SQLModel, table=True):
+    __tablename__ = "crosscheck_link_state"
+    id: int | None = Field(default=None, primary_key=True)
+    stamp: str = Field(max_length=64)
+    built_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    stats: dict | None = Field(default=None, sa_column=json_column())  # rows and seconds of the build
+
+
+# A recipient row without a valid ID and the ID it was matched to (`matching.resolve_recipients`).
+class CrosscheckLinkResolved(SQLModel, table=True):
+    __tablename__ = "crosscheck_link_resolved"
+    rid: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    id_number: str = Field(max_length=18, index=True, sa_type=code_type(18))
+    score: float
+    match: str = Field(max_length=40)
+    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+
+
+# A registry row whose ID failed its check and the roll member's ID it was matched to
+# (`matching.resolve_registries`).
+class CrosscheckLinkRegistry(SQLModel, table=True):
+    __tablename__ = "crosscheck_link_registry"
+    kind: str = Field(max_length=20, primary_key=True)
+    tid: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    id_number: str = Field(max_length=18, index=True, sa_type=code_type(18))
+    score: float
+    match: str = Field(max_length=40)
+    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+
+
+# A registry person (payroll, non-farm vehicle, business, commercial property) found in a
+# recipient row's household: via_row the household registry row that placed them there (NULL: the
+# registry person is the recipient or their 户主), how 0 linked by the roll's own 户编号/户主身份证号,
+# 1 through the recipient's (possibly resolved) identity. Registry rows of a mistyped ID stand for
+# the member they were matched to (tpid).
+class CrosscheckLinkHousehold(SQLModel, table=True):
+    __tablename__ = "crosscheck_link_household"
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=20, index=True)
+    rid: int
+    via_row: int | None = None
+    how: int
+    tid: int
+    tpid: str = Field(max_length=18, sa_type=code_type(18))

@@ -105,7 +105,7 @@ _STEPS = (  # (statement, PostgreSQL planner settings for it)
          FROM (SELECT h.hit_no, h.rule, h.rid, h.key, h.score, h.match, h.reason, r.grant_name AS programme,
                       COALESCE(h.subject_id, r.id_number, c.id_number,
                                'name:' || r.name_key || '@' || COALESCE(r.village, '')) AS subject
-                 FROM cc_hit h JOIN roll_recipient r ON r.id = h.rid LEFT JOIN cc_resolved c ON c.rid = h.rid
+                 FROM cc_hit h JOIN roll_recipient r ON r.id = h.rid LEFT JOIN crosscheck_link_resolved c ON c.rid = h.rid
                 WHERE h.score >= %(min_score)s) g""", {}),
     ("ANALYZE cc_grouped (hit_no, win)", {}),
     # The rows each finding shows: each once, where it first appeared; the first N recipient rows.

@@ -8,7 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from hotline.crosscheck import export, findings, importer
+from hotline.crosscheck import export, findings, importer, links
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.rules import RULES
 from hotline.db import get_session
@@ -74,6 +74,7 @@ def rolls_withdraw(import_id: int, reason: str) -> None:
     except importer.RollImportError as exc:
         db.rollback()
         raise click.ClickException(str(exc)) from exc
+    links.refresh(db.get_bind())  # the rows are gone: the links the rules join with follow
     click.echo(f"已撤销第{import_id}批导入，删除{deleted}行")
 
 

@@ -24,7 +24,8 @@ from hotline.settings import current as current_settings
 from hotline.bulkload import IndexHold
 from hotline.crosscheck import assembly, evidence, grants
 from hotline.crosscheck.assembly import BULK_FINDINGS, MAX_EVIDENCE_ROWS, RECIPIENT_ROLE
-from hotline.crosscheck.rules import RULES, SCRATCH_TABLES, Hit, prepare, prepare_households
+from hotline.crosscheck import links
+from hotline.crosscheck.rules import RULES, SCRATCH_TABLES, Hit, prepare
 from models.base import utcnow
 from models.findings import CrosscheckRun, Finding, FindingStatus
 from models.users import Actor
@@ -131,20 +132,21 @@ def run_rules(*, session: Session, rules: list[str] | None = None, actor: Actor 
     session.flush()
     started = time.perf_counter()
     conn = session.connection()
+    # One run at a time: its scratch tables have fixed names (a second run waits here for the first
+    # to commit), two runs would only race for the same findings, and a links refresh after an
+    # import (`links.refresh`) waits for the run too.
+    links.lock(conn)
     if postgres:
-        # One run at a time: its scratch tables have fixed names (a second run waits here for the
-        # first to commit), and two runs would only race for the same findings.
-        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(hashtext('hotline.crosscheck.run'))")
         conn.exec_driver_sql("SET LOCAL work_mem = '128MB'")  # the run's groupings and hashes
         # Each statement runs once, over data read moments ago: compiling it (JIT) costs more than
         # it saves (~0.3 s over a full-scale run).
         conn.exec_driver_sql("SET LOCAL jit = off")
     ctx = prepare(session)
-    prepare_households(ctx, codes)
     ctx.grants, ctx.grant_names = grants.book(session), grants.names_on_rolls(session)
     ctx.today = today or dt.date.today()
     unmapped = grants.unmapped(ctx.grants, ctx.grant_names)
-    stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved)},
+    stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved),
+                          **{k: v for k, v in ctx.links.items() if k != "seconds"}},
              "_grants": {"unmapped": len(unmapped), "unmapped_rows": sum(n for _t, n in unmapped)}}
     if in_sql:
         _run_in_sql(ctx, codes, stats, run, review_threshold, min_score)

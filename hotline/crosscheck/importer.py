@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 from classifiers.lexicon import PROGRAM_WORDS
 from hotline import audit
 from hotline.bulkload import IndexHold
-from hotline.crosscheck import columns, values
+from hotline.crosscheck import columns, links, values
 from hotline.crosscheck.kinds import HEADER_SCAN_ROWS, KINDS, Column, HeaderMatch, Kind, find_header
 from hotline.crosscheck.readers import ReadError, RowSource
 from models.base import utcnow
@@ -345,23 +345,25 @@ class _DryRun:
 
 
 def settle(engine: sa.Engine, report: ImportReport) -> None:
-    """After a large import has committed: VACUUM its table (PostgreSQL).
+    """After an import has committed: VACUUM its table if large (PostgreSQL), then bring the
+    cross-check's links up to date (`links.refresh`).
 
     VACUUM marks the new rows visible to every transaction (the visibility map), which
     autovacuum does a minute or so later where it is on. Until then PostgreSQL must visit the
     table for every index entry it reads; with it, the rules group a million payments by ID
     number from the index alone (`rules.duplicate_payment`). VACUUM cannot run inside a
     transaction, hence a connection of its own. The import has committed: a failure here is
-    logged, not raised (autovacuum, or the next import, does the same work).
+    logged, not raised (autovacuum, or the next import, does the same work; the next rules run
+    rebuilds links that are not current).
     """
-    if engine.dialect.name != "postgresql" or report.rows_imported < ANALYZE_ABOVE:
-        return
-    table = ROW_TABLES[report.kind].__tablename__
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(f"VACUUM {table}")
-    except sa.exc.SQLAlchemyError:
-        log.warning("VACUUM %s after import %s failed", table, report.import_id, exc_info=True)
+    if engine.dialect.name == "postgresql" and report.rows_imported >= ANALYZE_ABOVE:
+        table = ROW_TABLES[report.kind].__tablename__
+        try:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(f"VACUUM {table}")
+        except sa.exc.SQLAlchemyError:
+            log.warning("VACUUM %s after import %s failed", table, report.import_id, exc_info=True)
+    links.refresh(engine)
 
 
 def process(path: Path, *, kind: str, filename: str, grant_name: str | None = None,

@@ -4,10 +4,12 @@ A hit names the recipient row, the rows that show the problem, and how sure the 
 Hits become findings with their evidence in `hotline.crosscheck.assembly` (SQL, PostgreSQL; the
 household rules write their hits there directly, `Rule.write`) or `hotline.crosscheck.findings`
 (Python, SQLite). The joins are plain SQL that SQLite and PostgreSQL both run, starting from the
-smaller side (the registry) and using the indexes of the big rolls. The rules share scratch tables
-built once per run (`hotline.crosscheck.scratch`): `cc_resolved` (fuzzy identities of recipients
-without a valid ID) and `cc_household` (registry people found in a recipient's household, by
-户编号, 户主身份证号 or the recipient's own household record).
+smaller side (the registry) and using the indexes of the big rolls. The rules share tables that
+depend on the rolls alone and are kept between runs (`hotline.crosscheck.links`):
+`crosscheck_link_resolved` (fuzzy identities of recipients without a valid ID),
+`crosscheck_link_registry` (registry rows with a mistyped ID) and `crosscheck_link_household`
+(registry people found in a recipient's household, by 户编号, 户主身份证号 or the recipient's own
+household record).
 """
 from __future__ import annotations
 
@@ -20,10 +22,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from hotline.crosscheck import assembly, values
+from hotline.crosscheck import assembly, links, values
 from hotline.crosscheck.grants import CONDITIONS, GrantBook, GrantRule
-from hotline.crosscheck.matching import (PERSON_COLUMNS, SCORES, Resolved, combine, resolve_recipients,
-                                         resolve_registries)
+from hotline.crosscheck.matching import SCORES, Resolved, combine
 from hotline.crosscheck.scratch import fill_scratch_table, planner, scratch_table
 
 AGRICULTURAL_VEHICLE_WORDS = ("拖拉机", "农用", "三轮", "低速", "收割", "插秧", "农机")
@@ -62,6 +63,7 @@ class Context:
     grants: GrantBook = field(default_factory=lambda: GrantBook([]))
     grant_names: dict[str, int] = field(default_factory=dict)  # 项目 texts on the rolls: rows
     today: dt.date = field(default_factory=dt.date.today)
+    links: dict = field(default_factory=dict)  # whether the links were kept or rebuilt (`links.ensure`)
 
     def all(self, sql: str, **params) -> list:
         if self.session.get_bind().dialect.name == "sqlite":  # sqlite3's date adapter is deprecated
@@ -83,33 +85,19 @@ class Context:
         return found.score, found.match, found.reason
 
 
-# A recipient row without a valid ID, the ID it was matched to, and how (`matching.Resolved`).
-RESOLVED_COLUMNS = {**PERSON_COLUMNS, "score": "DOUBLE PRECISION NOT NULL", "match": "VARCHAR(40) NOT NULL",
-                    "reason": "TEXT NOT NULL"}
-
-
-# A registry row with a mistyped ID, the roll member's ID it was matched to, and how.
-REGISTRY_COLUMNS = {"kind": "VARCHAR(20) NOT NULL", "tid": "INTEGER NOT NULL", "id_number": "VARCHAR(18) NOT NULL",
-                    "score": "DOUBLE PRECISION NOT NULL", "match": "VARCHAR(40) NOT NULL", "reason": "TEXT NOT NULL"}
-
-
 def prepare(session: Session) -> Context:
-    """Resolve fuzzy identities, both sides, into the scratch tables the rules join with:
-    `cc_resolved` (recipients) and `cc_regfix` (registry rows whose ID failed its check)."""
+    """The fuzzy identities, both sides, and the household links (`hotline.crosscheck.links`:
+    kept between runs, rebuilt here first when the rolls changed since they were built). The rules
+    join with their tables: `crosscheck_link_resolved` (recipients), `crosscheck_link_registry`
+    (registry rows whose ID failed its check), `crosscheck_link_household`."""
     ctx = Context(session=session)
-    ctx.resolved = resolve_recipients(session)
-    fill_scratch_table(session, "cc_resolved", RESOLVED_COLUMNS,
-                       [(rid, r.id_number, r.score, r.match, r.reason) for rid, r in ctx.resolved.items()],
-                       index="id_number")
-    ctx.registry = resolve_registries(session)
-    fill_scratch_table(session, "cc_regfix", REGISTRY_COLUMNS,
-                       [(kind, tid, r.id_number, r.score, r.match, r.reason) for (kind, tid), r in ctx.registry.items()],
-                       index="tid")
+    ctx.resolved, ctx.registry, ctx.links = links.ensure(session)
     return ctx
 
 
 # The household rules start from the registries (the small side) and walk to the recipients, all
-# registries in one pass (built once per run in `prepare`, in the temporary table `cc_household`):
+# registries in one pass (built after the rolls change, `build_households`, in the scratch table
+# `cc_household`, then kept in `crosscheck_link_household`):
 # registry people found in the household registry (cc_hm), every ID of those households (cc_hids),
 # then the recipients linked to such a household by 户编号, by 户主身份证号 or by their own (resolved)
 # ID, plus recipients who are, or whose 户主 is, the registry person.
@@ -133,29 +121,26 @@ HOUSEHOLD_STEPS = (
          FROM cc_hm hm JOIN roll_recipient r ON r.household_no = hm.hno
        UNION ALL SELECT h.kind, r.id, h.via_row, 0, h.tid, h.tpid FROM cc_hids h JOIN roll_recipient r ON r.head_id = h.pid
        UNION ALL SELECT h.kind, r.id, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN roll_recipient r ON r.id_number = h.pid
-       UNION ALL SELECT h.kind, c.rid, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN cc_resolved c ON c.id_number = h.pid""",
+       UNION ALL SELECT h.kind, c.rid, h.via_row, 1, h.tid, h.tpid FROM cc_hids h JOIN {resolved} c ON c.id_number = h.pid""",
     "CREATE INDEX cc_household_kind ON cc_household (kind)",
 )
-SCRATCH_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_reg", "cc_resolved", "cc_regfix", "cc_relative",
+SCRATCH_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_reg", "cc_relative",
                   "cc_variant", "cc_rule_hit", "cc_condition")
 
 
-def prepare_households(ctx: Context, codes: list[str]) -> None:
-    """Build `cc_household` for the household rules among `codes` (one pass over the big tables)."""
-    conn = ctx.session.connection()
+def build_households(session: Session) -> int:
+    """Fill `crosscheck_link_household` for every household rule (one pass over the big tables,
+    through the scratch tables above); returns its rows. Called by `links.build`."""
+    conn = session.connection()
     for name in ("cc_household", "cc_hids", "cc_hm", "cc_reg"):
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     parts = []
-    for code in codes:
-        if code in HOUSEHOLD_RULES:
-            table, kind, where = HOUSEHOLD_RULES[code]
-            parts.append(f"SELECT '{kind}' AS kind, t.id AS tid, t.id_number AS tpid FROM {table} t "
-                         f"WHERE t.id_number IS NOT NULL{' AND ' + where if where else ''}")
-            # Registry rows whose mistyped ID was matched to a roll member (`cc_regfix`) stand for that member.
-            parts.append(f"SELECT '{kind}', t.id, g.id_number FROM cc_regfix g JOIN {table} t ON t.id = g.tid "
-                         f"WHERE g.kind = '{kind}'{' AND ' + where if where else ''}")
-    if not parts:
-        parts.append("SELECT 'none' AS kind, 0 AS tid, '' AS tpid WHERE 1 = 0")
+    for table, kind, where in HOUSEHOLD_RULES.values():
+        parts.append(f"SELECT '{kind}' AS kind, t.id AS tid, t.id_number AS tpid FROM {table} t "
+                     f"WHERE t.id_number IS NOT NULL{' AND ' + where if where else ''}")
+        # Registry rows whose mistyped ID was matched to a roll member stand for that member.
+        parts.append(f"SELECT '{kind}', t.id, g.id_number FROM {links.REGISTRY} g JOIN {table} t ON t.id = g.tid "
+                     f"WHERE g.kind = '{kind}'{' AND ' + where if where else ''}")
     registry = " UNION ALL ".join(parts)
     postgres = conn.dialect.name == "postgresql"
     # These joins keep a few percent of their rows, which PostgreSQL cannot foresee: counting on
@@ -170,9 +155,15 @@ def prepare_households(ctx: Context, codes: list[str]) -> None:
                     conn.exec_driver_sql(f"ANALYZE {step.split(' ON ')[1].split(' ')[0]}")
                     continue
             # text(): the LIKE patterns hold '%'
-            ctx.session.execute(sa.text(step.format(create=scratch_table(conn), registry=registry)))
+            session.execute(sa.text(step.format(create=scratch_table(conn), registry=registry,
+                                                resolved=links.RESOLVED)))
             if postgres and step.startswith("{create} cc_reg "):
                 conn.exec_driver_sql("ANALYZE cc_reg")
+    count = conn.execute(sa.text(f"""INSERT INTO {links.HOUSEHOLD} (kind, rid, via_row, how, tid, tpid)
+                                     SELECT kind, rid, via_row, how, tid, tpid FROM cc_household""")).rowcount
+    for name in ("cc_household", "cc_hids", "cc_hm", "cc_reg"):
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    return count
 
 
 _HOUSEHOLD_ROLE = "家庭成员（户籍登记）"
@@ -188,7 +179,7 @@ def _household_rule(code: str, kind: str, role: str, what: str) -> tuple[Callabl
         # aggregated, and the link is exact if any of its paths is (how 0).
         agg = "string_agg" if ctx.session.get_bind().dialect.name == "postgresql" else "group_concat"
         rows = ctx.all(f"""SELECT rid, tid, tpid, MIN(how), {agg}(CAST(via_row AS VARCHAR(20)), ',')
-                             FROM (SELECT DISTINCT rid, via_row, how, tid, tpid FROM cc_household WHERE kind = :k) h
+                             FROM (SELECT DISTINCT rid, via_row, how, tid, tpid FROM crosscheck_link_household WHERE kind = :k) h
                             GROUP BY rid, tid, tpid ORDER BY rid, tid""", k=kind)  # ordered: a stable first row
         for rid, tid, tpid, how, vias in rows:
             score, match, why = combine(ctx.person(rid, how_exact=(how == 0)), ctx.registry.get((kind, tid)))
@@ -208,9 +199,9 @@ def _household_rule(code: str, kind: str, role: str, what: str) -> tuple[Callabl
             {scratch_table(conn)} cc_rule_hit AS
             SELECT CAST(row_number() OVER (ORDER BY rid, tid) AS INTEGER) + %(first)s - 1 AS hit_no,
                    rid, tid, tpid, MIN(how) AS how
-              FROM cc_household WHERE kind = %(k)s GROUP BY rid, tid, tpid""", params)
+              FROM crosscheck_link_household WHERE kind = %(k)s GROUP BY rid, tid, tpid""", params)
         # A fuzzy identity counts only where the link went through it (how 1), as `Context.person`;
-        # a registry row's mistyped ID (cc_regfix) is combined with it as `matching.combine` does.
+        # a registry row's mistyped ID (crosscheck_link_registry) is combined with it as `matching.combine` does.
         conn.exec_driver_sql("""
             INSERT INTO cc_hit (hit_no, rule, rid, key, score, match, reason, subject_id)
             SELECT h.hit_no, %(code)s, h.rid, %(k)s || ':' || h.tpid,
@@ -220,14 +211,14 @@ def _household_rule(code: str, kind: str, role: str, what: str) -> tuple[Callabl
                    CASE WHEN c.rid IS NULL THEN '' ELSE c.reason || '；' END
                        || CASE WHEN g.tid IS NULL THEN '' ELSE g.reason || '；' END
                        || %(before)s || h.tpid || %(after)s, NULL
-              FROM cc_rule_hit h LEFT JOIN cc_resolved c ON c.rid = h.rid AND h.how <> 0
-                   LEFT JOIN cc_regfix g ON g.kind = %(k)s AND g.tid = h.tid""", params)
+              FROM cc_rule_hit h LEFT JOIN crosscheck_link_resolved c ON c.rid = h.rid AND h.how <> 0
+                   LEFT JOIN crosscheck_link_registry g ON g.kind = %(k)s AND g.tid = h.tid""", params)
         conn.exec_driver_sql("""
             INSERT INTO cc_ref (hit_no, section, pos, kind, row_id, role)
             SELECT hit_no, 0, 0, 'recipients', rid, %(recipient)s FROM cc_rule_hit
             UNION ALL
             SELECT DISTINCT h.hit_no, 1, x.via_row, 'households', x.via_row, %(hrole)s
-              FROM cc_household x JOIN cc_rule_hit h ON h.rid = x.rid AND h.tid = x.tid
+              FROM crosscheck_link_household x JOIN cc_rule_hit h ON h.rid = x.rid AND h.tid = x.tid
              WHERE x.kind = %(k)s AND x.via_row IS NOT NULL
             UNION ALL
             SELECT hit_no, 1, """ + str(_LAST) + """, %(k)s, tid, %(role)s FROM cc_rule_hit""", params)
@@ -254,15 +245,15 @@ def deceased_recipient(ctx: Context) -> Iterator[Hit]:
          WHERE d.id_number IS NOT NULL AND r.paid_on > d.death_date
         UNION ALL
         SELECT r.id, d.id, d.id_number, d.death_date, r.paid_on
-          FROM roll_death d JOIN cc_resolved c ON c.id_number = d.id_number JOIN roll_recipient r ON r.id = c.rid
+          FROM roll_death d JOIN crosscheck_link_resolved c ON c.id_number = d.id_number JOIN roll_recipient r ON r.id = c.rid
          WHERE r.paid_on > d.death_date
         UNION ALL
         SELECT r.id, d.id, g.id_number, d.death_date, r.paid_on
-          FROM cc_regfix g JOIN roll_death d ON d.id = g.tid JOIN roll_recipient r ON r.id_number = g.id_number
+          FROM crosscheck_link_registry g JOIN roll_death d ON d.id = g.tid JOIN roll_recipient r ON r.id_number = g.id_number
          WHERE g.kind = 'deaths' AND r.paid_on > d.death_date
         UNION ALL
         SELECT r.id, d.id, g.id_number, d.death_date, r.paid_on
-          FROM cc_regfix g JOIN roll_death d ON d.id = g.tid JOIN cc_resolved c ON c.id_number = g.id_number
+          FROM crosscheck_link_registry g JOIN roll_death d ON d.id = g.tid JOIN crosscheck_link_resolved c ON c.id_number = g.id_number
           JOIN roll_recipient r ON r.id = c.rid
          WHERE g.kind = 'deaths' AND r.paid_on > d.death_date""")
     for rid, did, pid, died, paid in rows:
@@ -283,10 +274,10 @@ def duplicate_payment(ctx: Context) -> Iterator[Hit]:
         SELECT r.id_number, r.grant_name, {period}, r.township, r.id FROM roll_recipient r
          WHERE r.id_number IN (SELECT id_number FROM roll_recipient WHERE id_number IS NOT NULL
                                 GROUP BY id_number HAVING COUNT(*) > 1
-                               UNION SELECT id_number FROM cc_resolved)
+                               UNION SELECT id_number FROM crosscheck_link_resolved)
         UNION ALL
         SELECT c.id_number, r.grant_name, {period}, r.township, r.id
-          FROM cc_resolved c JOIN roll_recipient r ON r.id = c.rid""")
+          FROM crosscheck_link_resolved c JOIN roll_recipient r ON r.id = c.rid""")
     # The same grant under two texts ("低保", "2026年农村低保") is one grant; an unmapped text is its own.
     groups: dict[tuple[str, str], list[tuple[str, str | None, int, str]]] = defaultdict(list)
     for pid, text, when, township, rid in rows:
@@ -362,15 +353,15 @@ def cadre_relative(ctx: Context) -> Iterator[Hit]:
          WHERE c.relative_id IS NOT NULL AND {same_village}
         UNION ALL
         SELECT r.id, c.id, c.name, c.title, c.relation, cr.id_number FROM roll_cadre c
-          JOIN cc_resolved cr ON cr.id_number = c.relative_id JOIN roll_recipient r ON r.id = cr.rid
+          JOIN crosscheck_link_resolved cr ON cr.id_number = c.relative_id JOIN roll_recipient r ON r.id = cr.rid
          WHERE {same_village}
         UNION ALL
-        SELECT r.id, c.id, c.name, c.title, c.relation, g.id_number FROM cc_regfix g
+        SELECT r.id, c.id, c.name, c.title, c.relation, g.id_number FROM crosscheck_link_registry g
           JOIN roll_cadre c ON c.id = g.tid JOIN roll_recipient r ON r.id_number = g.id_number
          WHERE g.kind = 'cadres' AND {same_village}
         UNION ALL
-        SELECT r.id, c.id, c.name, c.title, c.relation, g.id_number FROM cc_regfix g
-          JOIN roll_cadre c ON c.id = g.tid JOIN cc_resolved cr ON cr.id_number = g.id_number
+        SELECT r.id, c.id, c.name, c.title, c.relation, g.id_number FROM crosscheck_link_registry g
+          JOIN roll_cadre c ON c.id = g.tid JOIN crosscheck_link_resolved cr ON cr.id_number = g.id_number
           JOIN roll_recipient r ON r.id = cr.rid
          WHERE g.kind = 'cadres' AND {same_village}""")
     for rid, cid, cadre, title, relation, pid in rows:
@@ -476,7 +467,7 @@ def grant_condition(ctx: Context) -> Iterator[Hit]:
     """Payments of a grant whose checked conditions (`Grant.requires`) the rolls show unmet.
 
     - 残疾人证 (disability_cert, disability_severe): judged only once a 残疾人证 registry is
-      imported; a recipient with no certificate there (exact or mistyped ID, `cc_regfix`), or whose
+      imported; a recipient with no certificate there (exact or mistyped ID, `crosscheck_link_registry`), or whose
       certificates all name a grade outside 一、二级 where those are required. A grade the text does
       not make clear is not judged.
     - The household on the 低保 roll (dibao_household): judged only when the rolls hold 低保
@@ -488,7 +479,7 @@ def grant_condition(ctx: Context) -> Iterator[Hit]:
     if not required:
         return
     rows = ctx.all_in("""SELECT r.id, COALESCE(r.id_number, c.id_number), r.grant_name, r.household_no, r.head_id
-                           FROM roll_recipient r LEFT JOIN cc_resolved c ON c.rid = r.id
+                           FROM roll_recipient r LEFT JOIN crosscheck_link_resolved c ON c.rid = r.id
                           WHERE r.grant_name IN :texts ORDER BY r.id""", texts=sorted(required))
     rows = [row for row in rows if row[1]]
     if not rows:
@@ -538,7 +529,7 @@ def _certificates(ctx: Context) -> dict[str, list[tuple[int, str | None, Resolve
             SELECT d.id, d.id_number, d.grade, 0 FROM roll_disability d
              WHERE d.id_number IN (SELECT id_number FROM cc_condition)
             UNION ALL
-            SELECT d.id, g.id_number, d.grade, 1 FROM cc_regfix g JOIN roll_disability d ON d.id = g.tid
+            SELECT d.id, g.id_number, d.grade, 1 FROM crosscheck_link_registry g JOIN roll_disability d ON d.id = g.tid
              WHERE g.kind = 'disability' AND g.id_number IN (SELECT id_number FROM cc_condition)
             ORDER BY 1"""):
         out[pid].append((row_id, grade, ctx.registry.get(("disability", row_id)) if fixed else None))
@@ -562,7 +553,7 @@ def _on_dibao_roll(ctx: Context) -> set[int] | None:
     found = ctx.all_in(f"""
         WITH i AS ({household_ids})
         SELECT i.rid FROM i JOIN roll_recipient r ON r.id_number = i.pid WHERE r.grant_name IN :texts
-        UNION SELECT i.rid FROM i JOIN cc_resolved c ON c.id_number = i.pid
+        UNION SELECT i.rid FROM i JOIN crosscheck_link_resolved c ON c.id_number = i.pid
                 JOIN roll_recipient r ON r.id = c.rid WHERE r.grant_name IN :texts
         UNION SELECT c.rid FROM cc_condition c JOIN roll_recipient r ON r.household_no = c.household_no
                WHERE r.grant_name IN :texts""", texts=texts)

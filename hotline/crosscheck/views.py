@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from hotline import access, audit, filters, scope
 from hotline.crosscheck import decisions, export as findings_export, findings
-from hotline.crosscheck import explain, grants, importer, queues
+from hotline.crosscheck import explain, grants, importer, links, queues
 from hotline.crosscheck.kinds import KINDS
 from hotline.crosscheck.lookup import complaint_matches
 from hotline.crosscheck.matching import MATCH_LABELS
@@ -364,6 +364,7 @@ def withdraw(import_id: int):
     except importer.RollImportError as exc:
         db.rollback()
         return _import_page(import_id, str(exc), 422)  # 404 if there is no such import
+    links.refresh(db.get_bind())  # the rows are gone: the links the rules join with follow
     flash(f"已撤销第{import_id}批导入，删除{deleted}行；下次比对不再使用这些行")
     return redirect(url_for("crosscheck.import_detail", import_id=import_id))
 

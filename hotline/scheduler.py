@@ -17,7 +17,7 @@ from flask import Flask
 
 log = logging.getLogger(__name__)
 
-JOB_MODULES = ("hotline.triage.jobs", "hotline.telephony.jobs", "hotline.cases.jobs", "hotline.clues.jobs",
+JOB_MODULES = ("hotline.intake.jobs", "hotline.triage.jobs", "hotline.telephony.jobs", "hotline.cases.jobs", "hotline.clues.jobs",
                "hotline.bulletins.jobs", "hotline.trust.jobs", "hotline.readiness.jobs",
                "hotline.public.jobs")
 

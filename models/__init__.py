@@ -8,7 +8,7 @@ from models.cases import (Case, CaseDeadline, CaseEvent, CaseExtension, CaseFeed
                           SupervisionReport)
 from models.clues import Clue, ClueCounter, ClueNotice, ClueObjection
 from models.complainants import Complainant
-from models.complaints import AccusedPerson, Complaint, ComplaintStatus, TriageState
+from models.complaints import AccusedPerson, Complaint, ComplaintStatus, IntakeJob, TriageState
 from models.contacts import Contact
 from models.divisions import DivisionChange, Township, Village
 from models.jobruns import JobRun
@@ -29,7 +29,7 @@ __all__ = [
     "CalendarDay", "Case", "CaseDeadline", "CaseEvent",
     "CaseExtension", "CaseFeedback", "CaseMeasure", "CaseNotice", "CaseReminder", "CaseStatus",
     "ConflictDeclaration", "ReturnVisit", "RoutingRule", "SupervisionOrder", "SupervisionReport", "Complainant",
-    "Complaint", "ComplaintStatus", "Contact", "Office", "OfficeJurisdiction", "OfficeKind", "Role",
+    "Complaint", "ComplaintStatus", "IntakeJob", "Contact", "Office", "OfficeJurisdiction", "OfficeKind", "Role",
     "Township", "TriageState", "User", "Village", "DivisionChange",
     "OutboxMessage", "PhoneCall", "Recording", "SmsMessage", "SmsOptOut",
     "CrosscheckRun", "Finding", "FindingComplaint", "FindingStatus", "RollBusiness", "RollCadre",

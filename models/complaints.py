@@ -22,6 +22,7 @@ class ComplaintStatus(LabelledEnum):
 
 
 class TriageState(str, enum.Enum):
+    pending = "pending"  # stored by a webhook; triage and routing run in the background (IntakeJob)
     unclassified = "unclassified"  # no model yet, or the classifier failed
     classified = "classified"
     needs_review = "needs_review"  # low confidence: waits in the review queue
@@ -71,3 +72,18 @@ class AccusedPerson(SQLModel, table=True):
     name: str = Field(max_length=40)
     title: str | None = Field(default=None, max_length=60)
     level: AccusedLevel = Field(default=AccusedLevel.unknown, sa_column=enum_column(AccusedLevel))
+
+
+# A complaint stored by a fast channel (SMS, voice) whose triage, routing and clue registration
+# still wait: a durable queue, drained by hotline.intake.completion; the row goes once that is done.
+class IntakeJob(SQLModel, table=True):
+    __tablename__ = "intake_job"
+
+    id: int | None = Field(default=None, primary_key=True)
+    complaint_id: int = Field(foreign_key="complaint.id", unique=True)
+    # What the channel typed beyond the complaint row (accused, clue source, merge, named).
+    inputs: dict | None = Field(default=None, sa_column=json_column())
+    queued_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    attempts: int = 0
+    next_try_at: dt.datetime | None = Field(default=None, sa_column=utc_column(nullable=True, default=False))
+    last_error: str | None = Field(default=None, max_length=500)

@@ -18,7 +18,8 @@ from hotline.clues.registration import register_clue
 from hotline.clues.sources import CleanSource, SourceInput
 from models.base import utcnow
 from models.complainants import Complainant
-from models.complaints import AccusedPerson, Complaint
+from models.clues import ClueSource
+from models.complaints import AccusedPerson, Complaint, TriageState
 from models.contacts import Contact
 from models.divisions import Township, Village
 from models.taxonomy import AccusedLevel, Channel, Program
@@ -254,66 +255,158 @@ def _complainant(cleaned: Cleaned, phone_hash: str | None) -> Complainant | None
     return seal_complainant(name=cleaned.name, phone=cleaned.phone, phone_hash=phone_hash)
 
 
-def log_contact(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
-                max_chars: int = 20_000) -> Complaint:
-    """Validate and store one contact as a new complaint; the caller commits.
+@dataclass(frozen=True)
+class Typed:
+    """What a channel typed that is settled after the complaint row exists: the accused as typed,
+    the clue's source, whether the complainant gave a name, the 并单 choice. A deferred intake keeps
+    it as JSON on its IntakeJob (`to_json`/`from_json`)."""
 
-    The complaint is triaged and routed by the hooks in `hotline.intake.hooks`. Triage runs
-    before the first write, so no database lock is held while the classifier works. Everything the
-    complaint row holds (amount and place found in the text, the status its case gives it) is
-    settled before it is inserted, and the audit entries go in as one INSERT. The clue number is
-    drawn last, so the counter row's lock (clues/numbers.py) is held only to the commit.
+    accused_name: str | None = None
+    accused_title: str | None = None
+    accused_level: AccusedLevel = AccusedLevel.unknown
+    clue_source: CleanSource | None = None
+    named: bool = False
+    merge_into: int | None = None
+
+    @classmethod
+    def of(cls, cleaned: Cleaned, *, named: bool, merge_into: int | None) -> "Typed":
+        return cls(cleaned.accused_name, cleaned.accused_title, cleaned.accused_level, cleaned.clue_source,
+                   named, merge_into)
+
+    def to_json(self) -> dict:
+        source = self.clue_source
+        return {"accused_name": self.accused_name, "accused_title": self.accused_title,
+                "accused_level": self.accused_level.value, "named": self.named, "merge_into": self.merge_into,
+                "clue": None if source is None else {
+                    "source": source.source.value, "referring_body": source.referring_body,
+                    "doc_number": source.doc_number,
+                    "date": source.date.isoformat() if source.date else None,
+                    "due_date": source.due_date.isoformat() if source.due_date else None}}
+
+    @classmethod
+    def from_json(cls, raw: dict | None) -> "Typed":
+        raw = raw or {}
+        clue = raw.get("clue")
+        source = None if clue is None else CleanSource(
+            ClueSource(clue["source"]), clue.get("referring_body"), clue.get("doc_number"),
+            dt.date.fromisoformat(clue["date"]) if clue.get("date") else None,
+            dt.date.fromisoformat(clue["due_date"]) if clue.get("due_date") else None)
+        return cls(raw.get("accused_name"), raw.get("accused_title"),
+                   AccusedLevel(raw.get("accused_level") or "unknown"), source, bool(raw.get("named")),
+                   raw.get("merge_into"))
+
+
+@dataclass(frozen=True)
+class Logged:
+    complaint: Complaint
+    contact: Contact
+
+
+def log_contact(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
+                max_chars: int = 20_000, defer: bool = False) -> Complaint:
+    """Validate and store one contact as a new complaint; the caller commits (see `log`)."""
+    return log(session=session, data=data, actor=actor, lookup_key=lookup_key, max_chars=max_chars,
+               defer=defer).complaint
+
+
+def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
+        max_chars: int = 20_000, defer: bool = False) -> Logged:
+    """Validate and store one contact as a new complaint, with its contact row; the caller commits.
+
+    At once (`defer=False`: the operator's form, the API): triage, routing into a case and the
+    clue number happen in this transaction. Triage runs before the first write, so no database
+    lock is held while the classifier works; everything the complaint row holds is settled before
+    it is inserted, the audit entries go in as one INSERT, and the clue number (a counter row's
+    lock, clues/numbers.py) is drawn last.
+
+    Deferred (`defer=True`: webhooks, where the caller waits for the answer): only what the answer
+    needs is written — contact, complaint with its receipt code, sealed identity, audit entry — plus
+    an IntakeJob row in the same transaction; `hotline.intake.completion` settles and routes it
+    within seconds, with the same `settle` and `open_matter` as the immediate path.
     """
+    cleaned = validate(session, data, max_chars=max_chars)
+    received_at = data.received_at or utcnow()
+    phone_hash = phones.lookup_hash(cleaned.phone, lookup_key) if cleaned.phone else None
+    complainant = _complainant(cleaned, phone_hash)
+    typed = Typed.of(cleaned, named=complainant is not None and bool(cleaned.name),
+                     merge_into=_as_int(data.merge_into))
+    complaint = Complaint(receipt_code="", text=cleaned.text, program=cleaned.program, received_at=received_at,
+                          source=data.source, amount_yuan=cleaned.amount,
+                          township_id=cleaned.township.id if cleaned.township else None,
+                          village_id=cleaned.village.id if cleaned.village else None,
+                          created_by_id=getattr(actor, "id", None))
+    if defer:
+        from models.complaints import IntakeJob
+
+        complaint.triage_state = TriageState.pending
+        with audit.batched(session):
+            contact = _store(session, complaint, complainant, cleaned, data, phone_hash, actor, deferred=True)
+            session.add(IntakeJob(complaint_id=complaint.id, inputs=typed.to_json()))
+        return Logged(complaint, contact)
+    accused, chosen = settle(session, complaint, typed)
+    with audit.batched(session):
+        contact = _store(session, complaint, complainant, cleaned, data, phone_hash, actor, deferred=False)
+        open_matter(session, complaint, accused, chosen, typed, actor=actor)
+    return Logged(complaint, contact)
+
+
+def settle(session: Session, complaint: Complaint, typed: Typed, *, triage: bool = True):
+    """Triage the complaint (unless `triage` is False: labels an inspector already confirmed) and
+    settle what follows from its text: the amount and place it names when none was given, the
+    accused, the route and the status its case gives it. Writes nothing of its own; returns
+    (accused, route) for `open_matter`."""
     from hotline.cases.opening import status_on_opening
     from hotline.intake import hooks  # late: hooks import the capabilities that build on intake
 
-    cleaned = validate(session, data, max_chars=max_chars)
-    draft = Complaint(receipt_code="", text=cleaned.text, program=cleaned.program,
-                      received_at=data.received_at or utcnow())
-    hooks.classify(session=session, complaint=draft)
-    now = utcnow()
-    received_at = data.received_at or now
-    phone_hash = phones.lookup_hash(cleaned.phone, lookup_key) if cleaned.phone else None
-    complaint = draft
-    complaint.source, complaint.amount_yuan, complaint.received_at = data.source, cleaned.amount, received_at
-    complaint.township_id = cleaned.township.id if cleaned.township else None
-    complaint.village_id = cleaned.village.id if cleaned.village else None
-    complaint.created_by_id = getattr(actor, "id", None)
+    if triage:
+        hooks.classify(session=session, complaint=complaint)
     if complaint.amount_yuan is None:  # left empty: the amount the text names fills it
         found = money.amount_from_entities(complaint.entities or [])
         complaint.amount_yuan = found[0] if found else None
     if complaint.township_id is None:
         _place_from_entities(session, complaint)
-    accused = accused_for(complaint, cleaned)
+    accused = accused_for(complaint, typed)
     chosen = hooks.choose_route(session=session, complaint=complaint, levels={p.level for p in accused})
     complaint.status = status_on_opening(chosen)
-    with audit.batched(session):
-        complainant = _complainant(cleaned, phone_hash)
-        if complainant is not None:
-            session.add(complainant)
-            session.flush()
-        complaint.complainant_id = complainant.id if complainant else None
-        complaint.receipt_code = _unique_receipt_code(session)
-        session.add(complaint)
+    return accused, chosen
+
+
+def _store(session: Session, complaint: Complaint, complainant: Complainant | None, cleaned: Cleaned,
+           data: IntakeData, phone_hash: str | None, actor: Actor, *, deferred: bool) -> Contact:
+    """Insert the sealed identity, the complaint with a fresh receipt code, its contact row and the
+    complaint.create audit entry."""
+    if complainant is not None:
+        session.add(complainant)
         session.flush()
-        for person in accused:
-            person.complaint_id = complaint.id
-        session.add_all(accused)
-        contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=received_at,
-                          raw_text=cleaned.text, complainant_id=complaint.complainant_id,
-                          phone_hash=phone_hash, complaint_id=complaint.id,
-                          logged_by_id=getattr(actor, "id", None))
-        session.add(contact)
-        session.flush()
-        audit.record(session, actor=actor, action="complaint.create", entity="complaint",
-                     entity_id=complaint.id, detail={"channel": cleaned.channel.value,
-                                                     "contact_id": contact.id,
-                                                     "anonymous": complainant is None})
-        hooks.route(session=session, complaint=complaint, actor=actor, merge_into=_as_int(data.merge_into),
-                    chosen=chosen)
-        register_clue(session=session, complaint=complaint, source=cleaned.clue_source,
-                      named=complainant is not None and bool(cleaned.name), actor=actor)
-    return complaint
+    complaint.complainant_id = complainant.id if complainant else None
+    complaint.receipt_code = _unique_receipt_code(session)
+    session.add(complaint)
+    session.flush()
+    contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=complaint.received_at,
+                      raw_text=cleaned.text, complainant_id=complaint.complainant_id,
+                      phone_hash=phone_hash, complaint_id=complaint.id,
+                      logged_by_id=getattr(actor, "id", None))
+    session.add(contact)
+    session.flush()
+    detail = {"channel": cleaned.channel.value, "contact_id": contact.id, "anonymous": complainant is None}
+    if deferred:
+        detail["routing"] = "background"
+    audit.record(session, actor=actor, action="complaint.create", entity="complaint",
+                 entity_id=complaint.id, detail=detail)
+    return contact
+
+
+def open_matter(session: Session, complaint: Complaint, accused: list[AccusedPerson], chosen, typed: Typed, *,
+                actor: Actor) -> None:
+    """Record the accused, open the case where `chosen` routes it (merged when the operator chose
+    so) and number the clue — last, so the counter's lock is held only to the commit."""
+    from hotline.intake import hooks
+
+    for person in accused:
+        person.complaint_id = complaint.id
+    session.add_all(accused)
+    hooks.route(session=session, complaint=complaint, actor=actor, merge_into=typed.merge_into, chosen=chosen)
+    register_clue(session=session, complaint=complaint, source=typed.clue_source, named=typed.named, actor=actor)
 
 
 def caller_history(session: Session, *, phone: str, lookup_key: bytes, limit: int = 20) -> list[tuple[Contact, Complaint | None]]:

@@ -10,7 +10,7 @@ from hotline import access, audit, filters, phones, scope
 from hotline.db import get_session
 from hotline.errors import error_response
 from hotline.clues.sources import SourceInput
-from hotline.intake import service
+from hotline.intake import completion, service
 from hotline.intake.identity import reveal_identity
 from models.cases import Case
 from models.clues import ClueSource
@@ -173,7 +173,7 @@ def complaint(complaint_id: int):
     complainant = db.get(Complainant, item.complainant_id) if item.complainant_id else None
     return render_template(
         "intake/complaint.html", complaint=item, case=case, office=office, accused=accused,
-        contacts=contacts, complainant=complainant,
+        contacts=contacts, complainant=complainant, pending=completion.waiting(db, item.id) if case is None else None,
         can_reveal=scope.may_reveal_identity(db, current_user, item, case),
         township=db.get(Township, item.township_id) if item.township_id else None,
         village=db.get(Village, item.village_id) if item.village_id else None)

@@ -51,7 +51,7 @@ def run(session: Session, settings: Settings, *, now: dt.datetime | None = None)
     return [schema(session, settings), identity_of(settings), divisions(session, settings), coverage(session),
             routing(session),
             users(session), keys(settings), telephony(settings), scheduler(session, settings, now),
-            backup(session, now)]
+            intake_backlog(session, now), backup(session, now)]
 
 
 def ready(checks: list[Check]) -> bool:
@@ -223,6 +223,23 @@ def scheduler(session: Session, settings: Settings, now: dt.datetime) -> Check:
         return Check("scheduler", title, Status.fail,
                      f"最近一次运行在 {_age(age)}前：请检查 python -m hotline scheduler 进程（systemctl status hotline-scheduler）")
     return Check("scheduler", title, Status.ok, f"{_age(age)}前运行过")
+
+
+def intake_backlog(session: Session, now: dt.datetime) -> Check:
+    """Reports that came in by SMS or phone wait for the scheduler to triage and route them."""
+    from hotline.intake import completion
+
+    title = "短信、电话反映的分办"
+    waiting, stale, failing = completion.backlog(session, now=now)
+    if stale:
+        detail = f"{stale} 件反映等待分办已超过 {int(completion.STALE_AFTER.total_seconds() // 60)} 分钟"
+        if failing:
+            detail += f"（其中 {failing} 件分办出错，系统在自动重试，错误见日志）"
+        return Check("intake_backlog", title, Status.fail,
+                     detail + "：请检查 python -m hotline scheduler 进程是否在运行（见 docs/operations.md）")
+    if waiting:
+        return Check("intake_backlog", title, Status.ok, f"{waiting} 件正在分办（通常几秒内完成）")
+    return Check("intake_backlog", title, Status.ok, "没有等待分办的反映")
 
 
 def backup(session: Session, now: dt.datetime) -> Check:

@@ -20,7 +20,7 @@ from hotline.public import throttle
 from hotline.settings import Settings
 from hotline.telephony import media, outbox
 from hotline.telephony.common import Caller, caller, status_line
-from models.complaints import Complaint, ComplaintStatus
+from models.complaints import Complaint, ComplaintStatus, TriageState
 from models.contacts import Contact
 from models.taxonomy import Channel
 from models.telephony import SmsKind, SmsMessage
@@ -140,17 +140,17 @@ def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settin
     data = service.IntakeData(text=sms.body if sms.body.strip() else text, channel=Channel.sms.value, phone=sms.sender.number or "",
                               external_id=sms.sid, received_at=received_at)
     try:
+        # The sender waits for the receipt code only: triage and routing follow in the background.
         with session.begin_nested():
-            complaint = service.log_contact(session=session, data=data, actor=None, lookup_key=lookup_key,
-                                            max_chars=settings.MAX_REPORT_CHARS)
+            logged = service.log(session=session, data=data, actor=None, lookup_key=lookup_key,
+                                 max_chars=settings.MAX_REPORT_CHARS, defer=True)
     except service.IntakeError as exc:
         row.kind = SmsKind.invalid
         row.reply = (f"短信未能受理：{exc}。请用文字说明反映的问题（何时、何地、何人、何事），"
                      f"或拨打{settings.HOTLINE_NUMBER}。")
         return
-    contact = session.exec(select(Contact).where(Contact.channel == Channel.sms,
-                                                 Contact.external_id == sms.sid)).one()
-    row.kind, row.complaint_id, row.contact_id = SmsKind.report, complaint.id, contact.id
+    complaint = logged.complaint
+    row.kind, row.complaint_id, row.contact_id = SmsKind.report, complaint.id, logged.contact.id
     row.reply = (f"您反映的问题已受理，查询码：{receipts.spaced(complaint.receipt_code)}。请妥善保存；"
                  f"发送“查询 查询码”（或“CX 查询码”）可查询办理进度。内容较长时可继续发送，"
                  f"{settings.SMS_JOIN_MINUTES}分钟内的后续短信将并入本次反映。回复“退订”不再接收本热线短信。")
@@ -193,9 +193,12 @@ def _join(session: Session, sms: InboundSms, row: SmsMessage, complaint: Complai
 
 
 def _retriage(session: Session, complaint: Complaint) -> None:
-    """Classify again on the joined text (best effort, as at intake)."""
+    """Classify again on the joined text (best effort, as at intake); a report still waiting for
+    its background triage gets the joined text there."""
     from hotline.triage.service import triage_complaint
 
+    if complaint.triage_state is TriageState.pending:
+        return
     try:
         with session.begin_nested():
             triage_complaint(session=session, complaint=complaint)

@@ -195,8 +195,9 @@ def _log_report(session: Session, call: PhoneCall, text: str, settings: Settings
     number = caller_number(call) if call.phone_hash else ""
     data = service.IntakeData(text=text, channel=Channel.voice.value, phone=number or "",
                               external_id=call.call_sid, received_at=now)
+    # The caller hears the receipt code at once; triage and routing follow in the background.
     complaint = service.log_contact(session=session, data=data, actor=None, lookup_key=lookup_key,
-                                    max_chars=settings.MAX_REPORT_CHARS)
+                                    max_chars=settings.MAX_REPORT_CHARS, defer=True)
     call.complaint_id = complaint.id
     session.add(call)
     if number:

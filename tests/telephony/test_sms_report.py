@@ -34,6 +34,7 @@ def test_it_logs_an_sms_as_a_complaint_and_replies_with_the_receipt_code(factory
     contact = db.exec(select(Contact)).one()
     assert (contact.channel.value, contact.external_id, contact.complaint_id) == ("sms", sid, complaint.id)
     assert complaint.text == REPORT
+    assert twilio.settle() == 1  # triage and routing follow the reply
     assert db.exec(select(Case).where(Case.complaint_id == complaint.id)).one()
 
 

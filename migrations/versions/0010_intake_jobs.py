@@ -1,8 +1,8 @@
 """intake_job: complaints stored by a webhook whose triage, routing and clue registration wait
 for the background drain (issue 23)
 
-Revision ID: 0009_intake_jobs
-Revises: 0008
+Revision ID: 0010_intake_jobs
+Revises: 0009_crosscheck_speed
 Create Date: 2026-12-07 09:20:00
 
 A new table only; TriageState gains "pending" (a VARCHAR, no type change).
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 import sqlmodel
 import models.base
 
-revision = '0009_intake_jobs'
-down_revision = '0008'
+revision = '0010_intake_jobs'
+down_revision = '0009_crosscheck_speed'
 branch_labels = None
 depends_on = None
 

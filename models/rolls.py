@@ -122,6 +122,9 @@ class RollCadre(RollRowBase, table=True):
     village: str | None = Field(default=None, max_length=40)
     relative_name: str | None = Field(default=None, max_length=60)
     relative_name_key: str | None = Field(default=None, max_length=60, index=True, sa_type=code_type(60))
+    # The relative's toneless pinyin, worked out at import (migration 0009) so that a rules run need
+    # not load pypinyin; NULL for rows imported before it (the rule works those out itself).
+    relative_name_py: str | None = Field(default=None, max_length=240)
     relative_id: str | None = Field(default=None, max_length=18, index=True, sa_type=code_type(18))
     relative_id_raw: str | None = Field(default=None, max_length=40)  # as typed, when it failed its check
     relation: str | None = Field(default=None, max_length=20)

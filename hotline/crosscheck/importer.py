@@ -51,9 +51,13 @@ EXTRA_FIELDS = {
     "vehicles": ("plate", "vehicle_type"),
     "businesses": ("business_name",),
     "property": ("location", "usage"),
-    "cadres": ("title", "village", "relative_name", "relative_name_key", "relative_id", "relative_id_raw", "relation"),
+    "cadres": ("title", "village", "relative_name", "relative_name_key", "relative_name_py", "relative_id",
+               "relative_id_raw", "relation"),
     "disability": ("cert_no", "category", "grade"),
 }
+# Columns derived from others and added after imports were made: left out of the content hash, so
+# that a file imported before is still recognised as imported.
+NOT_HASHED = ("relative_name_py",)
 _LIMITS = {"name": 60, "grant_name": 60, "household_no": 40, "township": 40, "village": 40, "relation": 20,
            "unit": 120, "post": 60, "plate": 20, "vehicle_type": 40, "business_name": 200, "location": 200,
            "usage": 40, "title": 40, "relative_name": 60, "cert_no": 40, "category": 20, "grade": 20}
@@ -152,7 +156,7 @@ class _ChunkConverter:
         # them all (~100 MB) saves working most of them out again batch after batch.
         self.name_keys = columns.Cached(values.name_keys, outputs=2, limit=400_000)
         self.program = columns.Cached(lambda p: (program_code(p),))
-        self.relative_key = columns.Cached(lambda r: (values.name_keys(r)[0],))
+        self.relative_keys = columns.Cached(values.name_keys, outputs=2)
         self.parsers: dict[str, columns.Cached] = {}
         self.mistyped: dict[str, pa.Array] = {}  # id field -> the cleaned text where the ID failed its check
 
@@ -187,7 +191,9 @@ class _ChunkConverter:
             if name == "program":
                 out[name] = self.program(out["grant_name"])[0][0]
             elif name == "relative_name_key":
-                out[name] = self.relative_key(out["relative_name"])[0][0]
+                (out[name], out["relative_name_py"]), _rows, _reasons = self.relative_keys(out["relative_name"])
+            elif name == "relative_name_py":
+                continue  # with relative_name_key, above
             elif name == "relative_id_raw":  # kept for fuzzy matching, as id_raw is
                 out[name] = self.mistyped.pop("relative_id")
             else:
@@ -400,10 +406,11 @@ def process(path: Path, *, kind: str, filename: str, grant_name: str | None = No
             writer = _Writer(session, kind, record.id)
         # The content hash covers the validated values column by column (not row numbers, not
         # how the rows were chunked), so the same rows in another file or format hash the same.
-        digests = [hashlib.sha256() for _ in converter.fields]
+        hashed = [name for name in converter.fields if name not in NOT_HASHED]
+        digests = [hashlib.sha256() for _ in hashed]
         for row_nos, cells in _chunks(source, rows, head, header, converter.file_columns()):
             row_nos, data = converter.convert(row_nos, cells, report)
-            for digest, name in zip(digests, converter.fields):
+            for digest, name in zip(digests, hashed):
                 _digest_column(digest, data[name])
             if "grant_name" in data:
                 _count_values(report.grant_names, data["grant_name"])

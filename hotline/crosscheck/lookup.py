@@ -41,7 +41,7 @@ def _entity_terms(entities: list | None) -> tuple[set[str], set[str], set[str]]:
             if number:
                 ids.add(number)
         elif kind == "person" and isinstance(value, str):
-            key = values.name_keys(value)[0]
+            key = values.name_key(value)
             if len(key) >= 2 and not key.endswith("某"):
                 names.add(key)
         elif kind == "program" and value:

@@ -370,12 +370,13 @@ def cadre_relative(ctx: Context) -> Iterator[Hit]:
         yield Hit("cadre_relative", [rid], [("cadres", cid, "村干部及亲属登记")], key=f"cadre:{cid}",
                   score=score, match=match, reason=f"{why}；{text}" if why else text, subject_id=pid)
     # Relatives listed by name only: same name (after traditional→simplified) or same pinyin, same village.
-    named = ctx.all("""SELECT id, relative_name FROM roll_cadre
+    # Their pinyin as imported (rows imported before migration 0009 have none: worked out here).
+    named = ctx.all("""SELECT id, relative_name, relative_name_py FROM roll_cadre
                         WHERE relative_id IS NULL AND relative_name_key IS NOT NULL AND village IS NOT NULL""")
     if not named:
         return
     fill_scratch_table(ctx.session, "cc_relative", {"cid": "INTEGER NOT NULL", "name_py": "VARCHAR(240) NOT NULL"},
-                       [(cid, values.name_keys(name)[1]) for cid, name in named])
+                       [(cid, values.name_keys(name)[1] if py is None else py) for cid, name, py in named])
     # Looked up through the recipients' name indexes (PostgreSQL would rather scan them all).
     with planner(ctx.session.connection(), random_page_cost="1.1"):
         rows = ctx.all("""
@@ -393,7 +394,7 @@ def cadre_relative(ctx: Context) -> Iterator[Hit]:
             match, how = "relative_pinyin_village", "姓名同音"
         else:
             match = "relative_name_village"
-            how = "姓名一致（繁简转换后）" if values.name_keys(relative_name)[0] != relative_name else "姓名一致"
+            how = "姓名一致（繁简转换后）" if values.name_key(relative_name) != relative_name else "姓名一致"
         text = (f"村干部及亲属登记中{cadre}（{title}）的{relation or '亲属'}“{relative_name}”"
                 f"无身份证号，与享受人{how}且同村（{village}）")
         yield Hit("cadre_relative", [rid], [("cadres", cid, "村干部及亲属登记")],

@@ -254,9 +254,22 @@ def _char(ch: str) -> tuple[str, str]:
 _CHARS: dict[str, tuple[str, str]] = {}
 
 
+@functools.lru_cache(maxsize=None)
+def _simple(ch: str) -> str:
+    """`_char(ch)[0]` without the pinyin: pypinyin costs ~0.9 s to load (its phrase dictionary),
+    and the grant table and the rules need only OpenCC."""
+    return _t2s().convert(ch) or ch
+
+
 def simplified(ch: str) -> str:
     """One character in simplified form ('學' → '学'), cached."""
-    return _char(ch)[0] if ch.isalpha() else ch
+    return _simple(ch) if ch.isalpha() else ch
+
+
+def name_key(name: str) -> str:
+    """`name_keys(name)[0]` without working out the pinyin."""
+    stripped = name if name.isalpha() else _NAME_JUNK.sub("", name)
+    return "".join([_simple(ch) for ch in stripped])[:NAME_KEY_MAX]
 
 
 # Column widths of name_key and name_py (models/rolls.py): a hostile 60-character name must fit.

@@ -1,5 +1,6 @@
 """cross-check: the identity and household links kept between rules runs
-(crosscheck_link_state, crosscheck_link_resolved, crosscheck_link_registry, crosscheck_link_household)
+(crosscheck_link_state, crosscheck_link_resolved, crosscheck_link_registry, crosscheck_link_household);
+the cadre roll's relatives' pinyin stored at import (roll_cadre.relative_name_py)
 
 Revision ID: 0009_crosscheck_speed
 Revises: 0008
@@ -7,7 +8,8 @@ Create Date: 2026-12-07 09:30:00
 
 They depend on the rolls alone; `hotline.crosscheck.links` rebuilds them after an import or a
 withdrawal, and a run whose rolls differ from their stamp rebuilds them first. Empty at first: the
-next run builds them.
+next run builds them. relative_name_py stays NULL for rows imported before: the rule works those
+out itself.
 """
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ def _code(length: int):
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('roll_cadre', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('relative_name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=True))
     op.create_table('crosscheck_link_state',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('stamp', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -80,3 +84,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_crosscheck_link_resolved_id_number'))
     op.drop_table('crosscheck_link_resolved')
     op.drop_table('crosscheck_link_state')
+    with op.batch_alter_table('roll_cadre', schema=None) as batch_op:
+        batch_op.drop_column('relative_name_py')

@@ -10,11 +10,12 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from bench.crosscheck.generate import generate
-from hotline.crosscheck import findings, importer, links
+from hotline.crosscheck import findings, importer, links, values
 from models.findings import CrosscheckLinkState, Finding, FindingComplaint
 from models.rolls import RollImport
 from tests.crosscheck.test_registry_typos import REGISTRY_ROWS, _family, typo
-from tests.crosscheck.test_rules import FATHER
+from tests.crosscheck.conftest import make_id
+from tests.crosscheck.test_rules import FATHER, _county
 
 TODAY = dt.date(2026, 6, 1)
 KINDS = ("households", "payroll", "deaths", "vehicles", "businesses", "property", "cadres", "disability",
@@ -136,3 +137,21 @@ def test_links_built_by_other_code_are_rebuilt(rolls, db, monkeypatch):
     monkeypatch.setattr(links, "VERSION", links.VERSION + 1)
     how, found = _run(db, [rule])
     assert how == "rebuilt" and len(found) == 1
+
+
+def test_a_cadres_relatives_pinyin_is_kept_at_import_and_rows_imported_without_it_still_match(rolls, db):
+    """A run reads the relatives' pinyin as imported (it need not load pypinyin); rows imported
+    before the column existed have none and are worked out by the run, with the same findings."""
+    _county(rolls)
+    rolls.load("cadres", [["姓名", "身份证号", "职务", "村", "亲属姓名", "关系"],
+                          ["张支书", make_id("19600101", 13), "村支书", "红旗村", "張小明", "侄子"],
+                          ["李主任", make_id("19610101", 15), "村主任", "红旗村", "李晓虹", "女儿"]])
+    stored = dict(db.execute(sa.text("SELECT relative_name, relative_name_py FROM roll_cadre")).all())
+    assert stored == {name: values.name_keys(name)[1] for name in ("張小明", "李晓虹")}
+    _how, found = _run(db, ["cadre_relative"])
+    assert sorted((f["name"], f["match"]) for f in found) == [("张小明", "relative_name_village"),
+                                                             ("李小红", "relative_pinyin_village")]
+    _forget(db)
+    db.execute(sa.text("UPDATE roll_cadre SET relative_name_py = NULL"))
+    db.commit()
+    assert _run(db, ["cadre_relative"])[1] == found

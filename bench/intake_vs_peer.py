@@ -16,8 +16,12 @@ time, so time spent queued in the client or in gunicorn's backlog counts. The cl
 (actual start − scheduled) is reported so a saturated client cannot pass for a fast server.
 
 A rate is held when every request answered 200, p99 < 200 ms and the step finished within 5 % of
-its length. Each app is stepped through its rates until one is not held. Afterwards the product's
-rows are counted: stored (telephony_sms rows with a complaint) must equal sent, each once.
+its length. Each app is stepped through its rates until one is not held. The product answers once
+the report is stored and completes it (triage, routing, clue number) in its scheduler process,
+which runs during every step (`--drain-nice` lowers its CPU priority, as systemd's Nice= would);
+after each step the script waits until that backlog is drained and reports how many waited and for
+how long. Afterwards the product's rows are counted: stored (telephony_sms rows with a complaint)
+and routed (a case and a clue number) must each equal sent, each once.
 """
 from __future__ import annotations
 
@@ -132,7 +136,36 @@ def step(port: int, prefix: str, start: int, count: int, rate: float) -> dict:
     return result
 
 
-def stepped(name: str, port: int, prefix: str, rates: list[float], seconds: float) -> tuple[list[dict], float | None]:
+def start_drain(env: dict, nice: int) -> subprocess.Popen:
+    """The product's scheduler process, which completes the stored intakes (triage, routing, clue
+    number) within seconds: part of the product under test, so it runs during every step."""
+    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "hotline", "scheduler"]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]
+    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def backlog(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("select count(*) from intake_job").fetchone()[0]
+
+
+def drained(url: str, *, timeout: float = 900) -> dict:
+    """Wait until the drain has completed every stored intake; how many waited and how long."""
+    started, waiting = time.perf_counter(), backlog(url)
+    first = waiting
+    while waiting and time.perf_counter() - started < timeout:
+        time.sleep(0.25)
+        waiting = backlog(url)
+    return {"backlog_at_end": first, "drained_after_s": round(time.perf_counter() - started, 1),
+            "left": waiting}
+
+
+def stepped(name: str, port: int, prefix: str, rates: list[float], seconds: float,
+            after_step=None) -> tuple[list[dict], float | None]:
     # Warm-up until answers come back promptly: every worker imports, connects and loads the model
     # (the product's post_worker_init took 17-18 s a worker at load 18), so a step never starts
     # while workers are still booting.
@@ -147,6 +180,8 @@ def stepped(name: str, port: int, prefix: str, rates: list[float], seconds: floa
         start += count
         rows.append(row)
         row["held"] = row["ok"] == row["sent"] and row["p99_ms"] < 200 and row["wall_s"] <= seconds * 1.05 + 1
+        if after_step is not None:  # the next step starts once the background work has caught up
+            row.update(after_step())
         print(json.dumps(row, ensure_ascii=False), flush=True)
         if not row["held"]:
             break
@@ -163,7 +198,11 @@ def product_stored(url: str, prefix: str) -> dict:
                            "where message_sid like %s", (f"SM{prefix}%",)).fetchone()
         complaints = conn.execute("select count(*) from complaint where text like %s",
                                   (f"%（{prefix}-%",)).fetchone()[0]
-    return {"sms_rows": sms[0], "distinct_sids": sms[1], "with_complaint": sms[2], "complaints": complaints}
+        routed = conn.execute('select count(*) from complaint c join "case" k on k.complaint_id = c.id '
+                              "join clue l on l.complaint_id = c.id where c.text like %s and c.triage_state <> 'pending'",
+                              (f"%（{prefix}-%",)).fetchone()[0]
+    return {"sms_rows": sms[0], "distinct_sids": sms[1], "with_complaint": sms[2], "complaints": complaints,
+            "routed_with_clue": routed}
 
 
 def main() -> None:
@@ -177,6 +216,8 @@ def main() -> None:
     parser.add_argument("--models-dir", default=None,
                         help="an already trained model folder (skips training, minutes on a loaded machine)")
     parser.add_argument("--only", choices=["product", "peer"], default=None)
+    parser.add_argument("--drain-nice", type=int, default=0,
+                        help="run the product's scheduler (the intake drain) at this nice level (systemd Nice=)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-vs-peer-"))
     summary = {"workers": args.workers, "worker_class": args.worker_class,
@@ -192,17 +233,19 @@ def main() -> None:
             summary["model"] = f"trained ({args.models_dir})" if args.models_dir else summary["model"]
             port = free_port()
             server = gunicorn(env, "hotline:create_app()", port, args, str(ROOT / "gunicorn.conf.py"))
+            drain = start_drain(env, args.drain_nice)
             try:
                 rows, held = stepped("product", port, f"P{run}", [float(r) for r in args.product_rates.split(",")],
-                                     args.step_seconds)
+                                     args.step_seconds, after_step=lambda: drained(url))
             finally:
-                os.killpg(server.pid, signal.SIGTERM)
-                server.wait(timeout=30)
+                for process in (server, drain):
+                    os.killpg(process.pid, signal.SIGTERM)
+                    process.wait(timeout=30)
             sent = sum(r["sent"] for r in rows)
             stored = product_stored(url, f"P{run}")
             summary.update(product_held=held, product_sent=sent, product_stored=stored,
                            stored_equals_sent=stored["sms_rows"] == stored["distinct_sids"]
-                           == stored["with_complaint"] == stored["complaints"] == sent)
+                           == stored["with_complaint"] == stored["complaints"] == stored["routed_with_clue"] == sent)
         if args.only != "product":
             url = fresh_schema("bench_peer")
             from bench.peer_app import create_schema

@@ -71,6 +71,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--statements", action="store_true", help="print the statements of the last SMS")
+    parser.add_argument("--cprofile", type=int, default=0, metavar="N",
+                        help="also print the N functions with the most cumulative time over the requests")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     url = f"sqlite:///{workdir / 'hotline.sqlite3'}" if args.sqlite else fresh_schema("bench_profile")
@@ -89,7 +91,12 @@ def main() -> None:
     client = app.test_client()
     run = f"{int(time.time()) % 100000:05d}"
     rows = []
+    import cProfile
+
+    profiler = cProfile.Profile()
     for k in range(args.messages + 3):
+        if k == 3 and args.cprofile:
+            profiler.enable()
         params, headers = signed(k, run)
         counter.reset()
         started = time.perf_counter()
@@ -106,6 +113,7 @@ def main() -> None:
             rows.append({"request_ms": request_ms, "statements": request[0], "flushes": request[1],
                          "commits": request[2], "after_ms": background_ms, "after_statements": len(counter.statements),
                          "after_flushes": counter.flushes, "after_commits": counter.commits, "list": request[3]})
+    profiler.disable()
     summary = {key: round(statistics.median(r[key] for r in rows), 1)
                for key in ("request_ms", "statements", "flushes", "commits", "after_ms", "after_statements",
                            "after_flushes", "after_commits")}
@@ -118,6 +126,10 @@ def main() -> None:
     if args.statements:
         for statement in rows[-1]["list"]:
             print("  ", statement)
+    if args.cprofile:
+        import pstats
+
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
 
 
 if __name__ == "__main__":

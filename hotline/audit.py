@@ -101,6 +101,13 @@ def batched(session: Session) -> Iterator[None]:
     session.flush()
 
 
+def seal_in_background(session: Session) -> None:
+    """This transaction's entries are left to the background work that follows it (the intake
+    drain seals after each of its commits, the sequencer job every 15 seconds): a webhook's worker
+    answers the next caller instead of sealing after its response."""
+    session.info["audit_seal_in_background"] = True
+
+
 @event.listens_for(Session, "after_commit")
 def _seal_after_commit(session) -> None:
     """Seal what this commit recorded, unless another sequencer is at it (the job catches up).
@@ -112,6 +119,8 @@ def _seal_after_commit(session) -> None:
     if session.in_nested_transaction():
         return
     if not session.info.pop("audit_pending", False) or not has_app_context():
+        return
+    if session.info.pop("audit_seal_in_background", False):
         return
     key = current_app.config.get("AUDIT_KEY")
     if key is None:

@@ -342,6 +342,7 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
         with audit.batched(session):
             contact = _store(session, complaint, complainant, cleaned, data, phone_hash, actor, deferred=True)
             session.add(IntakeJob(complaint_id=complaint.id, inputs=typed.to_json()))
+        audit.seal_in_background(session)  # the drain's commit, within a second, seals these too
         return Logged(complaint, contact)
     accused, chosen = settle(session, complaint, typed)
     with audit.batched(session):

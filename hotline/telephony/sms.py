@@ -141,9 +141,9 @@ def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settin
                               external_id=sms.sid, received_at=received_at)
     try:
         # The sender waits for the receipt code only: triage and routing follow in the background.
-        with session.begin_nested():
-            logged = service.log(session=session, data=data, actor=None, lookup_key=lookup_key,
-                                 max_chars=settings.MAX_REPORT_CHARS, defer=True)
+        # No savepoint: an IntakeError is raised by validation, before anything is written.
+        logged = service.log(session=session, data=data, actor=None, lookup_key=lookup_key,
+                             max_chars=settings.MAX_REPORT_CHARS, defer=True)
     except service.IntakeError as exc:
         row.kind = SmsKind.invalid
         row.reply = (f"短信未能受理：{exc}。请用文字说明反映的问题（何时、何地、何人、何事），"

@@ -78,8 +78,10 @@ def import_all(folder: Path, engine, importer) -> None:
     import sqlalchemy as sa
     from sqlmodel import Session
 
-    total_rows, total_seconds, total_client, total_server = 0, 0.0, 0.0, 0.0
-    print(f"{'file':<16}{'rows':>10}{'seconds':>10}{'rows/s':>10}{'cpu: own':>10}{'backend':>9}{'load':>6}")
+    total_rows, total_seconds, total_client, total_server, total_links = 0, 0.0, 0.0, 0.0, 0.0
+    # links: of `seconds`, the cross-check links' refresh after the import (`importer.settle`).
+    print(f"{'file':<16}{'rows':>10}{'seconds':>10}{'rows/s':>10}{'cpu: own':>10}{'backend':>9}{'load':>6}"
+          f"{'links':>7}")
     for kind in KINDS:
         path = folder / f"{kind}.csv"
         with Session(engine) as session:
@@ -88,7 +90,7 @@ def import_all(folder: Path, engine, importer) -> None:
             began = time.perf_counter()
             report = importer.process(path, kind=kind, filename=path.name, session=session)
             session.commit()
-            importer.settle(engine, report)  # as the import command does
+            refreshed = importer.settle(engine, report) or {}  # as the import command does
             seconds = time.perf_counter() - began
             client, server = (after - before if before is not None else 0.0
                               for after, before in zip(_cpu_seconds(backend), cpu))
@@ -96,10 +98,11 @@ def import_all(folder: Path, engine, importer) -> None:
         total_seconds += seconds
         total_client += client
         total_server += server
+        total_links += refreshed.get("build_seconds", 0.0)
         print(f"{kind:<16}{report.rows_imported:>10}{seconds:>10.2f}{report.rows_imported / seconds:>10.0f}"
-              f"{client:>10.2f}{server:>9.2f}{os.getloadavg()[0]:>6.1f}")
+              f"{client:>10.2f}{server:>9.2f}{os.getloadavg()[0]:>6.1f}{refreshed.get('build_seconds', 0.0):>7.2f}")
     print(f"{'all':<16}{total_rows:>10}{total_seconds:>10.2f}{total_rows / total_seconds:>10.0f}"
-          f"{total_client:>10.2f}{total_server:>9.2f}   peak memory {peak_mb():.0f} MB")
+          f"{total_client:>10.2f}{total_server:>9.2f}{'':>6}{total_links:>7.2f}   peak memory {peak_mb():.0f} MB")
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             for table in ("roll_recipient", "roll_household_member", "roll_payroll", "roll_death", "roll_vehicle",
@@ -124,6 +127,7 @@ def run_rules(folder: Path, engine, runs: int, dump: Path | None = None) -> None
                               for after, before in zip(_cpu_seconds(backend), cpu))
             print(f"rules, run {number + 1}:    found     new refreshed  seconds")
             order = ["_prepare", *[c for c in findings.RULES if c in run.stats], "_insert", "_total"]
+            print(f"  links (fuzzy identities, household links): {run.stats['_prepare'].get('links')}")
             for code in order:
                 stat = run.stats[code]
                 print(f"  {code:<22}{stat.get('found', ''):>8}{stat.get('new', ''):>8}{stat.get('refreshed', ''):>10}"

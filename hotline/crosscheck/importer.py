@@ -350,7 +350,7 @@ class _DryRun:
         pass
 
 
-def settle(engine: sa.Engine, report: ImportReport) -> None:
+def settle(engine: sa.Engine, report: ImportReport) -> dict | None:
     """After an import has committed: VACUUM its table if large (PostgreSQL), then bring the
     cross-check's links up to date (`links.refresh`).
 
@@ -360,7 +360,7 @@ def settle(engine: sa.Engine, report: ImportReport) -> None:
     number from the index alone (`rules.duplicate_payment`). VACUUM cannot run inside a
     transaction, hence a connection of its own. The import has committed: a failure here is
     logged, not raised (autovacuum, or the next import, does the same work; the next rules run
-    rebuilds links that are not current).
+    rebuilds links that are not current). Returns what the links refresh did (None: nothing).
     """
     if engine.dialect.name == "postgresql" and report.rows_imported >= ANALYZE_ABOVE:
         table = ROW_TABLES[report.kind].__tablename__
@@ -369,7 +369,7 @@ def settle(engine: sa.Engine, report: ImportReport) -> None:
                 conn.exec_driver_sql(f"VACUUM {table}")
         except sa.exc.SQLAlchemyError:
             log.warning("VACUUM %s after import %s failed", table, report.import_id, exc_info=True)
-    links.refresh(engine)
+    return links.refresh(engine)
 
 
 def process(path: Path, *, kind: str, filename: str, grant_name: str | None = None,

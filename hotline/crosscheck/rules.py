@@ -128,14 +128,17 @@ SCRATCH_TABLES = ("cc_household", "cc_hids", "cc_hm", "cc_reg", "cc_relative",
                   "cc_variant", "cc_rule_hit", "cc_condition")
 
 
-def build_households(session: Session) -> int:
-    """Fill `crosscheck_link_household` for every household rule (one pass over the big tables,
-    through the scratch tables above); returns its rows. Called by `links.build`."""
+def build_households(session: Session, kinds: tuple[str, ...]) -> int:
+    """Add to `crosscheck_link_household` the links of these registry kinds (one pass over the big
+    tables, through the scratch tables above); returns how many. Called by `links.build`, which
+    has taken out the kinds' old links."""
     conn = session.connection()
     for name in ("cc_household", "cc_hids", "cc_hm", "cc_reg"):
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
     parts = []
     for table, kind, where in HOUSEHOLD_RULES.values():
+        if kind not in kinds:
+            continue
         parts.append(f"SELECT '{kind}' AS kind, t.id AS tid, t.id_number AS tpid FROM {table} t "
                      f"WHERE t.id_number IS NOT NULL{' AND ' + where if where else ''}")
         # Registry rows whose mistyped ID was matched to a roll member stand for that member.

@@ -155,3 +155,38 @@ def test_a_cadres_relatives_pinyin_is_kept_at_import_and_rows_imported_without_i
     db.execute(sa.text("UPDATE roll_cadre SET relative_name_py = NULL"))
     db.commit()
     assert _run(db, ["cadre_relative"])[1] == found
+
+
+def _as_if_built_afresh(db) -> dict[str, list[tuple]]:
+    """The links as a build from nothing makes them (the current ones are restored afterwards by
+    that build itself: same rolls)."""
+    _stale(db)
+    assert links.refresh(db.get_bind())["rebuilt"] == "all"
+    return _links(db)
+
+
+@pytest.mark.parametrize("kind", ["payroll", "vehicles", "deaths", "cadres", "disability"])
+def test_a_registrys_withdrawal_and_reimport_rebuild_its_links_alone_with_the_same_result(county, db, kind):
+    importer.withdraw(db, county[kind], reason="名单导错")
+    db.commit()
+    done = links.refresh(db.get_bind())
+    assert done["rebuilt"] == [kind]
+    after = _links(db)
+    assert after == _as_if_built_afresh(db)
+    path = county["folder"] / f"{kind}.csv"
+    report = importer.process(path, kind=kind, filename=path.name, session=db)
+    db.commit()
+    assert importer.settle(db.get_bind(), report)["rebuilt"] == [kind]
+    again = _links(db)
+    assert again == _as_if_built_afresh(db)
+    of_kind = lambda found, table: [row for row in found[table] if row[0] == kind]  # noqa: E731
+    assert not of_kind(after, links.REGISTRY) and not of_kind(after, links.HOUSEHOLD)
+    if kind in links.HOUSEHOLD_KINDS:
+        assert of_kind(again, links.REGISTRY) and of_kind(again, links.HOUSEHOLD)
+
+
+@pytest.mark.parametrize("kind", ["households", "recipients"])
+def test_a_change_of_households_or_recipients_rebuilds_every_link(county, db, kind):
+    importer.withdraw(db, county[kind], reason="名单导错")
+    db.commit()
+    assert links.refresh(db.get_bind())["rebuilt"] == "all"

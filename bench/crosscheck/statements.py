@@ -1,10 +1,11 @@
 """Where a rules run spends its database time: one run over already imported rolls (PostgreSQL),
 the statements that took the backend the most CPU seconds, heaviest first.
 
-    .venv/bin/python -m bench.crosscheck.statements postgresql://postgres@127.0.0.1:5432/hotline_ccbench2 [--top 30]
+    .venv/bin/python -m bench.crosscheck.statements postgresql://postgres@127.0.0.1:5432/hotline_ccbench2 [--top 30] [--rerun]
 
 The database is the benchmark's (`bench.crosscheck.run`, schema `bench_crosscheck`); its findings
-are emptied first, as `--rules-only` does, so this is a first run. CPU is the backend's own
+are emptied first, as `--rules-only` does, so this is a first run (`--rerun`: a first run
+unmeasured, then the re-run measured). CPU is the backend's own
 (`/proc/PID/stat` before and after each statement): the parallel workers a statement starts are
 not counted, so a statement that runs in parallel shows less CPU than it costs (its wall seconds
 show it). On a loaded machine the wall seconds say little; compare CPU seconds.
@@ -22,7 +23,7 @@ def backend_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def profile(url: str, top: int) -> None:
+def profile(url: str, top: int, rerun: bool = False) -> None:
     import sqlalchemy as sa
     from sqlmodel import Session
 
@@ -46,6 +47,10 @@ def profile(url: str, top: int) -> None:
             wall, cpu = state.pop("start")
             seen.append((backend_cpu(state["pid"]) - cpu, time.perf_counter() - wall, " ".join(statement.split())))
 
+    if rerun:
+        with Session(engine) as session:
+            findings.run_rules(session=session)
+            session.commit()
     with Session(engine) as session:
         state["pid"] = _backend_pid(session)
         started = backend_cpu(state["pid"])
@@ -62,8 +67,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("db", help="PostgreSQL URL of a database imported by bench.crosscheck.run")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--rerun", action="store_true", help="measure a re-run (every finding exists)")
     args = parser.parse_args()
-    profile(args.db, args.top)
+    profile(args.db, args.top, args.rerun)
 
 
 if __name__ == "__main__":

@@ -106,7 +106,10 @@ _STEPS = (  # (statement, PostgreSQL planner settings for it)
                       COALESCE(h.subject_id, r.id_number, c.id_number,
                                'name:' || r.name_key || '@' || COALESCE(r.village, '')) AS subject
                  FROM cc_hit h JOIN roll_recipient r ON r.id = h.rid LEFT JOIN crosscheck_link_resolved c ON c.rid = h.rid
-                WHERE h.score >= %(min_score)s) g""", {}),
+                WHERE h.score >= %(min_score)s) g""",
+     # Each hit's recipient row fetched by primary key (64,156 of 1 M at full scale): PostgreSQL
+     # would hash all of roll_recipient, in two processes (1.07 s; by key ~0.3 s).
+     {"random_page_cost": "1.1", "enable_hashjoin": "off", "enable_mergejoin": "off"}),
     ("ANALYZE cc_grouped (hit_no, win)", {}),
     # The rows each finding shows: each once, where it first appeared; the first N recipient rows.
     ("""{create} cc_picked AS

@@ -65,6 +65,41 @@ def signed(k: int, run: str) -> tuple[dict, dict]:
     return params, {"X-Twilio-Signature": RequestValidator(TOKEN).compute_signature(BASE + "/twilio/sms", params)}
 
 
+def _drain(app, counter: Counter) -> dict:
+    """Complete the stored intakes as the scheduler would: ms, statements and commits per report."""
+    from hotline.db import get_session
+    from hotline.intake import completion
+
+    with app.app_context():
+        session = get_session()
+        from hotline.triage.service import model_store
+
+        triage = model_store(session).get()  # the scheduler process loads it once, at its first drain
+        if triage is not None:
+            triage.warm_up()
+        waiting = completion.backlog(session)[0]
+        counter.reset()
+        import cProfile
+
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        done = completion.drain(session).done
+        profiler.disable()
+        elapsed = (time.perf_counter() - started) * 1000
+        if os.environ.get("PROFILE_DRAIN"):
+            import pstats
+
+            pstats.Stats(profiler).sort_stats(os.environ["PROFILE_DRAIN"]).print_stats(45)
+    per = max(done, 1)
+    if os.environ.get("PROFILE_DRAIN_STATEMENTS"):
+        for statement, n in collections.Counter(s[:110] for s in counter.statements).most_common(40):
+            print(f"{n:5d}  {statement}")
+    return {"drained": done, "waiting_before": waiting, "drain_ms_per_report": round(elapsed / per, 1),
+            "drain_statements_per_report": round(len(counter.statements) / per, 1),
+            "drain_commits_per_report": round(counter.commits / per, 1)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models-dir", default=None)
@@ -114,9 +149,11 @@ def main() -> None:
                          "commits": request[2], "after_ms": background_ms, "after_statements": len(counter.statements),
                          "after_flushes": counter.flushes, "after_commits": counter.commits, "list": request[3]})
     profiler.disable()
+    drain = _drain(app, counter)
     summary = {key: round(statistics.median(r[key] for r in rows), 1)
                for key in ("request_ms", "statements", "flushes", "commits", "after_ms", "after_statements",
                            "after_flushes", "after_commits")}
+    summary.update(drain)
     summary.update(database="sqlite" if args.sqlite else "postgresql", messages=len(rows),
                    model=args.models_dir or "untrained", load_avg=round(os.getloadavg()[0], 1))
     kinds = collections.Counter(s.split(" ")[0] + " " + (s.split(" ")[2] if s.startswith(("INSERT", "DELETE"))
@@ -129,7 +166,9 @@ def main() -> None:
     if args.cprofile:
         import pstats
 
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.cprofile)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(args.cprofile)
+        stats.sort_stats("tottime").print_stats(args.cprofile)
 
 
 if __name__ == "__main__":

@@ -5,12 +5,17 @@ session, created on first use and closed at teardown.
 """
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlmodel import Session
+
+T = TypeVar("T")
 
 
 def make_engine(url: str) -> sa.Engine:
@@ -56,3 +61,28 @@ def _close_session(_exc: BaseException | None) -> None:
     session = g.pop("db_session", None)
     if session is not None:
         session.close()
+
+
+_REFERENCE_CACHE = "reference_cache"
+
+
+@contextlib.contextmanager
+def reference_cache(session: Session) -> Iterator[None]:
+    """Within: reference data that a batch of routine work reads for every item (the routing
+    table, the working-day calendar, the divisions' version) is read once (`cached`). Only for
+    work that does not edit that data itself, such as the intake drain's batch."""
+    session.info[_REFERENCE_CACHE] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_REFERENCE_CACHE, None)
+
+
+def cached(session: Session, key: str, load: Callable[[], T]) -> T:
+    """`load()`, or inside `reference_cache` the value it gave the first time for this key."""
+    cache = session.info.get(_REFERENCE_CACHE)
+    if cache is None:
+        return load()
+    if key not in cache:
+        cache[key] = load()
+    return cache[key]

@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 
 from hotline import settings
 from hotline.cases import calendar as workcal
+from hotline.db import cached
 from models.base import utcnow
 from models.cases import Case, CaseDeadline, CaseExtension, DeadlineKind
 from models.users import Actor
@@ -28,7 +29,7 @@ def zone() -> str:
 
 
 def calendar_for(session: Session) -> workcal.WorkCalendar:
-    return workcal.load(session, zone())
+    return cached(session, "workcal", lambda: workcal.load(session, zone()))
 
 
 def open_deadlines(session: Session, case: Case) -> list[CaseDeadline]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, func, select
 
 from hotline import audit, money
+from hotline.db import cached
 from models.base import utcnow
 from models.complaints import AccusedPerson, Complaint
 from models.divisions import Township, Village
@@ -37,7 +38,7 @@ def rules(session: Session, *, active_only: bool = True) -> list[RoutingRule]:
     stmt = select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id)
     if active_only:
         stmt = stmt.where(RoutingRule.active == True)  # noqa: E712
-    return list(session.exec(stmt).all())
+    return cached(session, f"routing.rules:{active_only}", lambda: list(session.exec(stmt).all()))
 
 
 def matches(rule: RoutingRule, complaint: Complaint, levels: set[AccusedLevel]) -> bool:

@@ -359,16 +359,19 @@ def settle(session: Session, complaint: Complaint, typed: Typed, *, triage: bool
     from hotline.cases.opening import status_on_opening
     from hotline.intake import hooks  # late: hooks import the capabilities that build on intake
 
-    if triage:
-        hooks.classify(session=session, complaint=complaint)
-    if complaint.amount_yuan is None:  # left empty: the amount the text names fills it
-        found = money.amount_from_entities(complaint.entities or [])
-        complaint.amount_yuan = found[0] if found else None
-    if complaint.township_id is None:
-        _place_from_entities(session, complaint)
-    accused = accused_for(complaint, typed)
-    chosen = hooks.choose_route(session=session, complaint=complaint, levels={p.level for p in accused})
-    complaint.status = status_on_opening(chosen)
+    # A stored complaint (the background drain) is written once, when open_matter flushes, not
+    # at every lookup in between.
+    with session.no_autoflush:
+        if triage:
+            hooks.classify(session=session, complaint=complaint)
+        if complaint.amount_yuan is None:  # left empty: the amount the text names fills it
+            found = money.amount_from_entities(complaint.entities or [])
+            complaint.amount_yuan = found[0] if found else None
+        if complaint.township_id is None:
+            _place_from_entities(session, complaint)
+        accused = accused_for(complaint, typed)
+        chosen = hooks.choose_route(session=session, complaint=complaint, levels={p.level for p in accused})
+        complaint.status = status_on_opening(chosen)
     return accused, chosen
 
 

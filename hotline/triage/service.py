@@ -16,6 +16,7 @@ from classifiers.triage import TriageResult
 from classifiers.extract import Division
 from hotline import audit
 from hotline.county import names as county_names
+from hotline.db import cached
 from models.base import utcnow
 from models.complaints import Complaint, TriageState
 from models.taxonomy import Program, ProblemType
@@ -34,7 +35,7 @@ def model_store(session: Session) -> ModelStore:
     app = current_app
     store = app.extensions.get("triage_store")
     # Divisions change in another process too (`county import`, another web worker's admin screen).
-    current = county_names.version(session)
+    current = cached(session, "divisions.version", lambda: county_names.version(session))
     if store is None:
         store = ModelStore(app.config["SETTINGS"].MODELS_DIR, divisions=known_divisions(session))
         app.extensions["triage_store"] = store

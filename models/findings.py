@@ -56,6 +56,9 @@ class Finding(SQLModel, table=True):
     last_run_id: int | None = Field(default=None, foreign_key="crosscheck_run.id")  # not indexed: see __table_args__
     created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
     updated_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
+    # What the evidence was built from (`hotline.crosscheck.assembly`): a re-run whose hits point at
+    # the same rows keeps the evidence instead of building it again. NULL: unknown (built again).
+    evidence_key: str | None = Field(default=None, max_length=32)
 
 
 # A finding turned into a clue (kind "clue") or attached to an existing complaint ("attached").

@@ -23,6 +23,7 @@ can) and a county's rolls are small.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -42,7 +43,7 @@ HIT_COLUMNS = {"hit_no": "INTEGER NOT NULL", "rule": "VARCHAR(40) NOT NULL", "ri
                "reason": "TEXT NOT NULL", "subject_id": "VARCHAR(18)"}
 REF_COLUMNS = {"hit_no": "INTEGER NOT NULL", "section": "SMALLINT NOT NULL", "pos": "INTEGER NOT NULL",
                "kind": "VARCHAR(20) NOT NULL", "row_id": "INTEGER NOT NULL", "role": "TEXT NOT NULL"}
-SCRATCH_TABLES = ("cc_hit", "cc_ref", "cc_grouped", "cc_picked", "cc_evidence", "cc_finding")
+SCRATCH_TABLES = ("cc_hit", "cc_ref", "cc_grouped", "cc_picked", "cc_refkey", "cc_evidence", "cc_finding")
 
 
 def start(connection: sa.Connection) -> None:
@@ -120,6 +121,30 @@ _STEPS = (  # (statement, PostgreSQL planner settings for it)
                      FROM cc_grouped g JOIN cc_ref f ON f.hit_no = g.hit_no
                     ORDER BY g.win, f.section, f.kind, f.row_id, f.hit_no, f.pos) d) n
         WHERE n.section = 1 OR n.nth <= {max_rows}""", {}),
+    # What each finding's evidence is made of: its rows (kind, id, role) at their places (section,
+    # nth: the order the evidence shows them in), and how a row is shown (the snapshot SQL itself,
+    # `_shape_seeds`). Roll rows are never changed, only imported and withdrawn (new rows, new ids): the
+    # same key means the same evidence. Two 64-bit hashes of each row, XORed over the finding's
+    # rows: no sort per finding, as an ordered aggregate would need (MD5 of a string_agg: 0.21 s
+    # at full scale). A hash that changes (another PostgreSQL) only means the evidence is rebuilt.
+    ("""{create} cc_refkey AS
+       SELECT win, lpad(to_hex(bit_xor(hashtextextended(r, %(shape0)s))), 16, '0')
+                   || lpad(to_hex(bit_xor(hashtextextended(r, %(shape1)s))), 16, '0') AS evidence_key
+         FROM (SELECT win, section || ':' || nth || ':' || kind || ':' || row_id || ':' || role AS r FROM cc_picked) x
+        GROUP BY win""", {}),
+    ("""{create} cc_finding AS
+       SELECT encode(sha256(convert_to(w.rule || '|' || w.subject || '|' || w.programme || '|' || w.key, 'UTF8')),
+                     'hex') AS fingerprint,
+              w.rule, CASE WHEN left(w.subject, 5) = 'name:' THEN NULLIF(r.id_raw, '') ELSE w.subject END AS id_number,
+              r.name, r.name_key, r.grant_name AS programme, r.program, r.township, r.village, w.score, w.match, w.reason, w.win,
+              k.evidence_key
+         FROM cc_grouped w JOIN roll_recipient r ON r.id = w.rid LEFT JOIN cc_refkey k ON k.win = w.win
+        WHERE w.hit_no = w.win""", {}),
+    ("ANALYZE cc_finding (fingerprint, win)", {}),
+    # A re-run rebuilds only the evidence that may have changed: a stored finding whose evidence
+    # has the same key keeps its evidence (1.1 backend CPU s of snapshots at full scale otherwise).
+    ("""DELETE FROM cc_picked p USING cc_finding n, {table} f
+         WHERE p.win = n.win AND f.fingerprint = n.fingerprint AND f.evidence_key = n.evidence_key""", {}),
     ("ANALYZE cc_picked (kind, row_id, win)", {}),
     # Fetched by primary key (a few percent of the big rolls): planned as random reads of rows that
     # were just read and sit in memory, else PostgreSQL hashes all of roll_recipient (1.8 s → 1.2 s).
@@ -128,37 +153,39 @@ _STEPS = (  # (statement, PostgreSQL planner settings for it)
     ("""{create} cc_evidence AS
        SELECT s.win, jsonb_agg(s.snapshot ORDER BY s.section, s.hit_no, s.pos) AS evidence
          FROM ({snapshots}) s GROUP BY s.win""", {"random_page_cost": "1.1", "enable_hashjoin": "off"}),
-    ("""{create} cc_finding AS
-       SELECT encode(sha256(convert_to(w.rule || '|' || w.subject || '|' || w.programme || '|' || w.key, 'UTF8')),
-                     'hex') AS fingerprint,
-              w.rule, CASE WHEN left(w.subject, 5) = 'name:' THEN NULLIF(r.id_raw, '') ELSE w.subject END AS id_number,
-              r.name, r.name_key, r.grant_name AS programme, r.program, r.township, r.village, w.score, w.match, w.reason, w.win
-         FROM cc_grouped w JOIN roll_recipient r ON r.id = w.rid
-        WHERE w.hit_no = w.win""", {}),
-    ("ANALYZE cc_finding (fingerprint, win)", {}),
 )
 # The findings with their evidence, where they are written (the evidence is not copied once more
-# into cc_finding: 60 MB at full scale).
+# into cc_finding: 60 MB at full scale). A stored finding of the same evidence key has none built.
 _WITH_EVIDENCE = """(SELECT n.*, COALESCE(e.evidence, '[]'::jsonb) AS evidence
                        FROM cc_finding n LEFT JOIN cc_evidence e ON e.win = n.win)"""
+_SAME_EVIDENCE = "COALESCE(n.evidence_key = f.evidence_key, false)"
 
 _STATUS_FOR = "CASE WHEN n.score >= %(review)s THEN %(open)s ELSE %(needs_review)s END"  # `findings._status_for`
 _NEW_STATUS = f"CASE WHEN f.status IN (%(open)s, %(needs_review)s) THEN {_STATUS_FOR} ELSE f.status END"
 _CHANGED = (f"({_NEW_STATUS} <> f.status OR n.score <> f.score OR n.match <> f.match OR n.reason <> f.reason "
-            "OR n.evidence IS DISTINCT FROM f.evidence OR n.township IS DISTINCT FROM f.township "
+            f"OR (NOT {_SAME_EVIDENCE} AND n.evidence IS DISTINCT FROM f.evidence) "
+            "OR n.township IS DISTINCT FROM f.township "
             "OR n.village IS DISTINCT FROM f.village)")
 _INSERTED = ("fingerprint", "rule", "id_number", "name", "name_key", "programme", "program", "township", "village",
-             "score", "match", "reason", "evidence")
+             "score", "match", "reason", "evidence", "evidence_key")
+
+
+def _shape_seeds(snapshots: str) -> dict[str, int]:
+    """Two hash seeds from the snapshot SQL: evidence keys change when the way rows are shown does."""
+    digest = hashlib.md5(snapshots.encode()).digest()
+    return {"shape0": int.from_bytes(digest[:8], "big", signed=True),
+            "shape1": int.from_bytes(digest[8:], "big", signed=True)}
 
 
 def store(connection: sa.Connection, *, run_id: int, review_threshold: float, min_score: float,
           now: dt.datetime) -> dict[str, dict[str, int]]:
     """Turn this run's hits into findings and store them: {rule: {found, new, refreshed}}."""
-    params = {"min_score": min_score, "review": review_threshold, "run": run_id, "now": now,
-              "open": FindingStatus.open.value, "needs_review": FindingStatus.needs_review.value}
     create, table, snapshots = scratch_table(connection), Finding.__tablename__, _snapshots_sql()
+    params = {"min_score": min_score, "review": review_threshold, "run": run_id, "now": now,
+              "open": FindingStatus.open.value, "needs_review": FindingStatus.needs_review.value,
+              **_shape_seeds(snapshots)}
     for step, settings in _STEPS:
-        sql = step.format(create=create, max_rows=MAX_EVIDENCE_ROWS, snapshots=snapshots)
+        sql = step.format(create=create, max_rows=MAX_EVIDENCE_ROWS, snapshots=snapshots, table=table)
         with planner(connection, **settings):
             connection.exec_driver_sql(sql, params if "%(" in sql else None)
     counts: dict[str, dict[str, int]] = {}
@@ -166,14 +193,19 @@ def store(connection: sa.Connection, *, run_id: int, review_threshold: float, mi
         counts[rule] = {"found": found, "new": 0, "refreshed": 0}
     # Known findings: rewritten where anything changed (decisions kept), else only marked as seen.
     refreshed = connection.exec_driver_sql(f"""
-        UPDATE {table} f SET score = n.score, match = n.match, reason = n.reason, evidence = n.evidence,
+        UPDATE {table} f SET score = n.score, match = n.match, reason = n.reason,
+                             evidence = CASE WHEN {_SAME_EVIDENCE} THEN f.evidence ELSE n.evidence END,
+                             evidence_key = n.evidence_key,
                              township = n.township, village = n.village, status = {_NEW_STATUS},
                              last_run_id = %(run)s, updated_at = %(now)s
           FROM {_WITH_EVIDENCE} n WHERE f.fingerprint = n.fingerprint AND {_CHANGED} RETURNING n.rule""", params)
     for (rule,) in refreshed:
         counts[rule]["refreshed"] += 1
-    connection.exec_driver_sql(f"""UPDATE {table} f SET last_run_id = %(run)s FROM cc_finding n
-                                    WHERE f.fingerprint = n.fingerprint AND f.last_run_id IS DISTINCT FROM %(run)s""", params)
+    # The rest marked seen; their evidence key recorded (evidence stored before keys were: the same).
+    connection.exec_driver_sql(f"""UPDATE {table} f SET last_run_id = %(run)s, evidence_key = n.evidence_key
+                                     FROM cc_finding n
+                                    WHERE f.fingerprint = n.fingerprint AND (f.last_run_id IS DISTINCT FROM %(run)s
+                                          OR f.evidence_key IS DISTINCT FROM n.evidence_key)""", params)
     fresh = f"WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.fingerprint = n.fingerprint)"
     new = dict(connection.exec_driver_sql(f"SELECT n.rule, COUNT(*) FROM cc_finding n {fresh} GROUP BY n.rule").all())
     hold = IndexHold(connection, Finding.__table__)

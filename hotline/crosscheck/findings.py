@@ -243,8 +243,9 @@ def _store(session: Session, items: list[dict], run: CrosscheckRun, review_thres
         if status in (FindingStatus.open, FindingStatus.needs_review):
             status = _status_for(item["score"], review_threshold)
         if status.value != FindingStatus(known["status"]).value or any(item[k] != known[k] for k in _REFRESHED):
+            # evidence_key: only the SQL assembly works it out; evidence rewritten here has none.
             changed.append({**{k: item[k] for k in _REFRESHED}, "status": status, "last_run_id": run.id,
-                            "updated_at": now, "b_id": known["id"]})
+                            "updated_at": now, "evidence_key": None, "b_id": known["id"]})
         else:
             seen.append(known["id"])
     table = Finding.__table__

@@ -1,6 +1,7 @@
 """cross-check: the identity and household links kept between rules runs
 (crosscheck_link_state, crosscheck_link_resolved, crosscheck_link_registry, crosscheck_link_household);
-the cadre roll's relatives' pinyin stored at import (roll_cadre.relative_name_py)
+the cadre roll's relatives' pinyin stored at import (roll_cadre.relative_name_py); what a finding's
+evidence was built from (crosscheck_finding.evidence_key)
 
 Revision ID: 0009_crosscheck_speed
 Revises: 0008
@@ -29,6 +30,8 @@ def _code(length: int):
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('crosscheck_finding', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('evidence_key', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True))
     with op.batch_alter_table('roll_cadre', schema=None) as batch_op:
         batch_op.add_column(sa.Column('relative_name_py', sqlmodel.sql.sqltypes.AutoString(length=240), nullable=True))
     op.create_table('crosscheck_link_state',
@@ -86,3 +89,5 @@ def downgrade() -> None:
     op.drop_table('crosscheck_link_state')
     with op.batch_alter_table('roll_cadre', schema=None) as batch_op:
         batch_op.drop_column('relative_name_py')
+    with op.batch_alter_table('crosscheck_finding', schema=None) as batch_op:
+        batch_op.drop_column('evidence_key')

@@ -190,3 +190,34 @@ def test_a_change_of_households_or_recipients_rebuilds_every_link(county, db, ki
     importer.withdraw(db, county[kind], reason="名单导错")
     db.commit()
     assert links.refresh(db.get_bind())["rebuilt"] == "all"
+
+
+def _with_evidence(db) -> dict[str, tuple]:
+    table = Finding.__table__
+    return {row.fingerprint: (row.evidence, row.evidence_key) for row in
+            db.execute(sa.select(table.c.fingerprint, table.c.evidence, table.c.evidence_key))}
+
+
+@pytest.mark.postgres_only
+def test_a_rerun_rebuilds_the_evidence_of_findings_whose_rows_changed_and_keeps_the_rest(county, db):
+    """The SQL assembly keeps a stored finding's evidence when its hits point at the same rows
+    (`crosscheck_finding.evidence_key`); rows withdrawn and imported again are new rows."""
+    _run(db)
+    first = _with_evidence(db)
+    assert all(key for _evidence, key in first.values())
+    importer.withdraw(db, county["payroll"], reason="财政供养名单导错")
+    db.commit()
+    path = county["folder"] / "payroll.csv"
+    report = importer.process(path, kind="payroll", filename=path.name, session=db)
+    db.commit()
+    importer.settle(db.get_bind(), report)
+    _run(db)
+    rerun = _with_evidence(db)
+    _forget(db)
+    _run(db)
+    assert rerun == _with_evidence(db)  # as built afresh, evidence and keys alike
+    payroll = {row.fingerprint for row in db.execute(sa.select(Finding.__table__.c.fingerprint)
+                                                        .where(Finding.__table__.c.rule == "payroll_household"))}
+    assert payroll and all(rerun[p] != first[p] for p in payroll)  # the new import's row ids
+    kept = [p for p in rerun if p in first and p not in payroll]
+    assert kept and all(rerun[p] == first[p] for p in kept)

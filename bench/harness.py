@@ -62,3 +62,33 @@ def start_gunicorn(env: dict, port: int, workers: int, *options: str, settle: fl
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("gunicorn did not start")
+
+
+# --- the product's background drain -------------------------------------------------------
+
+def start_drain(env: dict, nice: int) -> subprocess.Popen:
+    """The product's scheduler process, which completes the stored intakes (triage, routing, clue
+    number) within seconds: part of the product under test, so it runs during every step."""
+    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "hotline", "scheduler"]
+    if nice:
+        command = ["nice", "-n", str(nice), *command]
+    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def backlog(url: str) -> int:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        return conn.execute("select count(*) from intake_job").fetchone()[0]
+
+
+def drained(url: str, *, timeout: float = 900) -> dict:
+    """Wait until the drain has completed every stored intake; how many waited and how long."""
+    started, waiting = time.perf_counter(), backlog(url)
+    first = waiting
+    while waiting and time.perf_counter() - started < timeout:
+        time.sleep(0.25)
+        waiting = backlog(url)
+    return {"backlog_at_end": first, "drained_after_s": round(time.perf_counter() - started, 1),
+            "left": waiting}

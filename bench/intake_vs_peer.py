@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import BASE, ROOT, TEXTS, TOKEN, environment, free_port  # noqa: E402
+from bench.harness import BASE, ROOT, TEXTS, TOKEN, drained, environment, free_port, start_drain  # noqa: E402
 from bench.load_intake import percentile, prepare  # noqa: E402
 
 PG_TEST = os.environ.get("BENCH_PG_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -134,34 +134,6 @@ def step(port: int, prefix: str, start: int, count: int, rate: float) -> dict:
     result = queue.get(timeout=3600)
     process.join()
     return result
-
-
-def start_drain(env: dict, nice: int) -> subprocess.Popen:
-    """The product's scheduler process, which completes the stored intakes (triage, routing, clue
-    number) within seconds: part of the product under test, so it runs during every step."""
-    command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "hotline", "scheduler"]
-    if nice:
-        command = ["nice", "-n", str(nice), *command]
-    return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def backlog(url: str) -> int:
-    import psycopg
-
-    with psycopg.connect(url) as conn:
-        return conn.execute("select count(*) from intake_job").fetchone()[0]
-
-
-def drained(url: str, *, timeout: float = 900) -> dict:
-    """Wait until the drain has completed every stored intake; how many waited and how long."""
-    started, waiting = time.perf_counter(), backlog(url)
-    first = waiting
-    while waiting and time.perf_counter() - started < timeout:
-        time.sleep(0.25)
-        waiting = backlog(url)
-    return {"backlog_at_end": first, "drained_after_s": round(time.perf_counter() - started, 1),
-            "left": waiting}
 
 
 def stepped(name: str, port: int, prefix: str, rates: list[float], seconds: float,

@@ -8,6 +8,9 @@
     # the same with only the product's database cut off (other users of the server unaffected)
     .venv/bin/python bench/load_intake.py run --total 6000 --rate 30 --stop-postgres-at 60 --kill-worker-at 150 \
         --outage database
+    # and the scheduler (which triages and routes what the SMS webhook stored) killed mid-batch
+    .venv/bin/python bench/load_intake.py run --total 20000 --rate 60 --stop-postgres-at 60 --kill-worker-at 150 \
+        --kill-drain-at 200 --outage database
 
 A fresh database `hotline_bench` is created and migrated (`python -m hotline db upgrade`), the demo
 county loaded, and gunicorn started with --workers. The load runs in another process (asyncio +
@@ -15,7 +18,10 @@ aiohttp): request i is sent at start + i/rate whatever happened to earlier ones 
 of them POST /api/v1/complaints with a unique external_id, half signed Twilio SMS webhooks with a
 unique MessageSid. A request that fails (connection reset by a killed worker, 5xx, 503 while the
 database is down) is retried with the same id, as a client or Twilio would, until it is accepted.
-Afterwards every id is looked up in the database: each must be stored exactly once. SMS answered
+Afterwards every id is looked up in the database: each must be stored exactly once. The product's
+scheduler runs beside gunicorn (it triages and routes the reports the SMS webhook stored); once
+the spool is replayed the script waits for that backlog, then every report must have exactly one
+case and one clue number. SMS answered
 during an outage wait in the spool; `python -m hotline spool replay` drains it once PostgreSQL is
 back, and the script reports how many went through the spool and how long the drain took.
 
@@ -38,8 +44,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import (BASE, PG_ADMIN, PY, ROOT, TEXTS, TOKEN, environment,  # noqa: E402
-                           fresh_pg_database, free_port)
+from bench.harness import (BASE, PG_ADMIN, PY, ROOT, TEXTS, TOKEN, drained, environment,  # noqa: E402
+                           fresh_pg_database, free_port, start_drain)
 from bench.harness import start_gunicorn as _start_gunicorn  # noqa: E402
 
 DB_NAME = "hotline_bench"
@@ -202,8 +208,14 @@ def stored(url: str, run: str) -> dict:
                            "count(*) filter (where replayed) from telephony_sms where message_sid like %s",
                            (f"SM{run}%",)).fetchone()
         complaints = conn.execute("select count(*) from complaint where text like %s", (f"%（压测{run}-%",)).fetchone()
+        # routed exactly once: one case and one clue number each, triage no longer pending
+        routed = conn.execute(
+            "select count(*) from complaint c where c.text like %s and c.triage_state <> 'pending' "
+            "and (select count(*) from \"case\" k where k.complaint_id = c.id) = 1 "
+            "and (select count(*) from clue l where l.complaint_id = c.id) = 1", (f"%（压测{run}-%",)).fetchone()
     return {"api_contacts": api[0], "api_distinct": api[1], "sms_rows": sms[0], "sms_distinct": sms[1],
-            "sms_with_complaint": sms[2], "sms_replayed": sms[3], "complaints": complaints[0]}
+            "sms_with_complaint": sms[2], "sms_replayed": sms[3], "complaints": complaints[0],
+            "routed_once": routed[0]}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -229,6 +241,7 @@ def run_load(args, env: dict, url: str, token: str, port: int, server: subproces
     began, faults = time.monotonic(), {}
     stop_at = getattr(args, "stop_postgres_at", None) if faults_on else None
     kill_at = getattr(args, "kill_worker_at", None) if faults_on else None
+    kill_drain_at = getattr(args, "kill_drain_at", None) if faults_on else None
     try:
         while client.is_alive() and queue.empty():
             elapsed = time.monotonic() - began
@@ -245,6 +258,12 @@ def run_load(args, env: dict, url: str, token: str, port: int, server: subproces
                 if pids:
                     os.kill(pids[0], signal.SIGKILL)
                     faults["worker_killed_at_s"], faults["worker_pid"] = round(elapsed, 1), pids[0]
+            if kill_drain_at is not None and "drain_killed_at_s" not in faults and elapsed >= kill_drain_at:
+                # SIGKILL mid-batch, then started again at once, as systemd's Restart=always would
+                os.killpg(args.drain_process.pid, signal.SIGKILL)
+                args.drain_process.wait()
+                args.drain_process = start_drain(env, args.drain_nice)
+                faults["drain_killed_at_s"] = round(elapsed, 1)
             time.sleep(0.2)
         outcome = queue.get(timeout=3600)
         client.join()
@@ -281,11 +300,13 @@ def with_server(args, body):
         setup = prepare(env, args.train and not args.models_dir)
         port = int(os.environ.get("BENCH_PORT", "0")) or free_port()
         server = start_gunicorn(env, port, args.workers)
+        args.drain_process = start_drain(env, args.drain_nice)  # the scheduler: triage and routing
         return body(env, url, setup, port, server)
     finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        for process in (server, getattr(args, "drain_process", None)):
+            if process is not None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
         if not pg_ready(5):
             pg_ctl("start")
             pg_ready()
@@ -322,13 +343,14 @@ def run(args) -> None:
                   "model": f"trained ({args.models_dir})" if args.models_dir else setup["model"],
                   **summarise(results, result["outcome"]["wall"]), "faults": result["faults"]}
         report["spool"] = drain_spool(env)
+        report["background"] = drained(url)  # every stored report triaged, routed and numbered
         report["stored"] = stored(url, "r")
         sent_api = sum(r["kind"] == "api" for r in results)
         sent_sms = len(results) - sent_api
         s = report["stored"]
         report["exactly_once"] = (s["api_contacts"] == s["api_distinct"] == sent_api
                                   and s["sms_rows"] == s["sms_distinct"] == s["sms_with_complaint"] == sent_sms
-                                  and s["complaints"] == len(results))
+                                  and s["complaints"] == s["routed_once"] == len(results))
         report["sent_api"], report["sent_sms"] = sent_api, sent_sms
         print(json.dumps(report, ensure_ascii=False, indent=1), flush=True)
 
@@ -343,6 +365,7 @@ def main() -> None:
         p.add_argument("--workers", type=int, default=4)
         p.add_argument("--train", action="store_true", help="train the triage model first (slower intakes)")
         p.add_argument("--models-dir", default=None, help="a trained model folder to serve (instead of --train)")
+        p.add_argument("--drain-nice", type=int, default=0, help="nice level of the scheduler (the intake drain)")
     sub.choices["search"].add_argument("--rates", default="10,20,30,40")
     sub.choices["search"].add_argument("--step-seconds", type=float, default=30)
     sub.choices["run"].add_argument("--total", type=int, default=20_000)
@@ -353,6 +376,8 @@ def main() -> None:
                                     help="stop the whole PostgreSQL cluster, or only refuse and cut "
                                          "connections to the product's database (a shared server)")
     sub.choices["run"].add_argument("--kill-worker-at", type=float, default=None, help="seconds into the load")
+    sub.choices["run"].add_argument("--kill-drain-at", type=float, default=None,
+                                    help="seconds into the load: SIGKILL the scheduler mid-batch, start it again")
     args = parser.parse_args()
     {"search": search, "run": run}[args.command](args)
 

@@ -167,6 +167,8 @@ def main() -> None:
         import pstats
 
         stats = pstats.Stats(profiler)
+        waits = sum(v[2] for k, v in stats.stats.items() if "psycopg" in k[0] and k[2] in ("wait", "_send_query_prepared", "_execute_send", "_exec_command"))
+        print(f"total {stats.total_tt:.3f} s, of which psycopg waits/sends {waits:.3f} s over {args.messages} requests")
         stats.sort_stats("cumulative").print_stats(args.cprofile)
         stats.sort_stats("tottime").print_stats(args.cprofile)
 

@@ -310,7 +310,7 @@ def log_contact(*, session: Session, data: IntakeData, actor: Actor, lookup_key:
 
 
 def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
-        max_chars: int = 20_000, defer: bool = False) -> Logged:
+        max_chars: int = 20_000, defer: bool = False, check_receipt: bool = True) -> Logged:
     """Validate and store one contact as a new complaint, with its contact row; the caller commits.
 
     At once (`defer=False`: the operator's form, the API): triage, routing into a case and the
@@ -323,6 +323,9 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
     needs is written — contact, complaint with its receipt code, sealed identity, audit entry — plus
     an IntakeJob row in the same transaction; `hotline.intake.completion` settles and routes it
     within seconds, with the same `settle` and `open_matter` as the immediate path.
+
+    `check_receipt=False` skips the look-up of the drawn receipt code: the caller retries the whole
+    transaction if the unique constraint refuses it (one in 10^13 at a county's volume).
     """
     cleaned = validate(session, data, max_chars=max_chars)
     received_at = data.received_at or utcnow()
@@ -340,7 +343,8 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
 
         complaint.triage_state = TriageState.pending
         with audit.batched(session):
-            contact = _store(session, complaint, complainant, cleaned, data, phone_hash, actor, deferred=True)
+            contact = _store(session, complaint, complainant, cleaned, data, phone_hash, actor, deferred=True,
+                             check_receipt=check_receipt)
             session.add(IntakeJob(complaint_id=complaint.id, inputs=typed.to_json()))
         audit.seal_in_background(session)  # the drain's commit, within a second, seals these too
         return Logged(complaint, contact)
@@ -376,14 +380,15 @@ def settle(session: Session, complaint: Complaint, typed: Typed, *, triage: bool
 
 
 def _store(session: Session, complaint: Complaint, complainant: Complainant | None, cleaned: Cleaned,
-           data: IntakeData, phone_hash: str | None, actor: Actor, *, deferred: bool) -> Contact:
+           data: IntakeData, phone_hash: str | None, actor: Actor, *, deferred: bool,
+           check_receipt: bool = True) -> Contact:
     """Insert the sealed identity, the complaint with a fresh receipt code, its contact row and the
     complaint.create audit entry."""
     if complainant is not None:
         session.add(complainant)
         session.flush()
     complaint.complainant_id = complainant.id if complainant else None
-    complaint.receipt_code = _unique_receipt_code(session)
+    complaint.receipt_code = _unique_receipt_code(session) if check_receipt else receipts.new_code()
     session.add(complaint)
     session.flush()
     contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=complaint.received_at,

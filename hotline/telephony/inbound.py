@@ -44,12 +44,15 @@ def clean_form(form) -> MultiDict:
 
 
 def process(kind: str, form, *, session: Session, settings: Settings, lookup_key: bytes,
-            received_at: dt.datetime, replayed: bool = False) -> str:
-    """Handle one request; returns the TwiML (or '' for a status callback). Caller commits."""
+            received_at: dt.datetime, replayed: bool = False, optimistic: bool = False) -> str:
+    """Handle one request; returns the TwiML (or '' for a status callback). Caller commits.
+
+    `optimistic` (an SMS): insert without first looking for an earlier copy; the caller must retry
+    without it when a unique constraint refuses the insert (see telephony.views)."""
     form = clean_form(form)
     if kind == "sms":
         reply = sms.handle_sms(session=session, form=form, settings=settings, lookup_key=lookup_key,
-                               received_at=received_at, replayed=replayed)
+                               received_at=received_at, replayed=replayed, optimistic=optimistic)
         response = MessagingResponse()
         if reply:
             response.message(reply)

@@ -58,12 +58,17 @@ def parse(form, lookup_key: bytes) -> InboundSms:
 
 
 def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
-               received_at: dt.datetime, replayed: bool = False) -> str:
-    """Process one inbound SMS (idempotent by MessageSid); returns the reply text. Caller commits."""
+               received_at: dt.datetime, replayed: bool = False, optimistic: bool = False) -> str:
+    """Process one inbound SMS (idempotent by MessageSid); returns the reply text. Caller commits.
+
+    `optimistic`: skip the look-up of an earlier copy (and of the receipt code drawn); the unique
+    constraints on the sid and the code refuse a repeat at the insert, and the caller then retries
+    without it, finding the stored message and answering as it did."""
     sms = parse(form, lookup_key)
-    existing = session.exec(select(SmsMessage).where(SmsMessage.message_sid == sms.sid)).first()
-    if existing is not None:
-        return existing.reply
+    if not optimistic:
+        existing = session.exec(select(SmsMessage).where(SmsMessage.message_sid == sms.sid)).first()
+        if existing is not None:
+            return existing.reply
     command = unicodedata.normalize("NFKC", sms.body).strip()
     row = SmsMessage(message_sid=sms.sid, from_hash=sms.sender.hash, body=sms.body,
                      kind=SmsKind.invalid, received_at=received_at, replayed=replayed)
@@ -79,7 +84,7 @@ def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
         row.kind = SmsKind.query
         row.reply, row.complaint_id, row.contact_id = _answer_query(session, sms, match.group(1), received_at)
     else:
-        _report(session, sms, row, settings, lookup_key, received_at)
+        _report(session, sms, row, settings, lookup_key, received_at, optimistic=optimistic)
     session.add(row)
     session.flush()
     if sms.media:  # MMS: its files are recorded now, fetched and stored by a job
@@ -131,7 +136,7 @@ def _locked_reply(minutes: int) -> str:
 
 
 def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settings,
-            lookup_key: bytes, received_at: dt.datetime) -> None:
+            lookup_key: bytes, received_at: dt.datetime, *, optimistic: bool = False) -> None:
     text = controlchars.drop(sms.body).strip() or (media.PLACEHOLDER.format(count=sms.media) if sms.media else "")
     previous = _joinable(session, sms, text, settings, received_at) if text else None
     if previous is not None:
@@ -143,7 +148,7 @@ def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settin
         # The sender waits for the receipt code only: triage and routing follow in the background.
         # No savepoint: an IntakeError is raised by validation, before anything is written.
         logged = service.log(session=session, data=data, actor=None, lookup_key=lookup_key,
-                             max_chars=settings.MAX_REPORT_CHARS, defer=True)
+                             max_chars=settings.MAX_REPORT_CHARS, defer=True, check_receipt=not optimistic)
     except service.IntakeError as exc:
         row.kind = SmsKind.invalid
         row.reply = (f"短信未能受理：{exc}。请用文字说明反映的问题（何时、何地、何人、何事），"

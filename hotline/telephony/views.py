@@ -126,12 +126,17 @@ class _SpoolIt(Exception):
 
 
 def _process_committed(kind, form, settings, key, now) -> str:
+    """Process and commit. The first attempt is optimistic: it does not look for an earlier copy of
+    the message or check a fresh receipt code before inserting, since the unique constraints refuse
+    both (a Twilio retry of a stored sid, a concurrent retry, a drawn code already in use, all rare);
+    on that refusal the second attempt looks first and answers as the stored message did."""
     db = get_session()
     try:
-        body = inbound.process(kind, form, session=db, settings=settings, lookup_key=key, received_at=now)
+        body = inbound.process(kind, form, session=db, settings=settings, lookup_key=key, received_at=now,
+                               optimistic=True)
         db.commit()
         return body
-    except IntegrityError:  # the same sid committed by a concurrent retry: answer as it did
+    except IntegrityError:
         db.rollback()
         body = inbound.process(kind, form, session=db, settings=settings, lookup_key=key, received_at=now)
         db.commit()

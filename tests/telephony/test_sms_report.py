@@ -97,3 +97,17 @@ def test_it_does_not_join_a_message_outside_the_window(factory, twilio, db):
     db.commit()
     twilio.sms("另外，村里的公益岗位都给了干部亲属。")
     assert len(db.exec(select(Complaint)).all()) == 2
+
+
+def test_a_receipt_code_already_in_use_is_redrawn_and_the_report_kept(factory, twilio, db, monkeypatch):
+    """The webhook inserts a drawn code without looking it up first; the unique constraint refuses
+    a code in use and the retry, which looks first, stores the report under a fresh one."""
+    factory.county()
+    taken = _code(message_text(twilio.sms(REPORT)))
+    fresh = iter([taken, "12345678901234", "12345678901234"])
+    monkeypatch.setattr(receipts, "new_code", lambda: next(fresh))
+    reply = message_text(twilio.sms(REPORT + "又一条", sender="+8613900001111"))
+    assert _code(reply) == "12345678901234"
+    codes = sorted(db.exec(select(Complaint.receipt_code)).all())
+    assert codes == sorted([taken, "12345678901234"])
+    assert len(db.exec(select(SmsMessage)).all()) == 2

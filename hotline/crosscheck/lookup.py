@@ -18,7 +18,7 @@ from models.findings import Finding
 from models.rolls import ROW_TABLES
 
 MAX_ROWS = 40
-_ASSET_KINDS = ("payroll", "deaths", "vehicles", "businesses", "property", "cadres")
+_ASSET_KINDS = ("payroll", "deaths", "vehicles", "businesses", "property", "cadres", "disability")
 
 
 @dataclass
@@ -131,7 +131,7 @@ def _households(session: Session, result: _Collector, households: set[str]) -> s
 
 
 def _registry_rows(session: Session, result: _Collector, people_ids: set[str]) -> None:
-    """Stage 3: payroll, vehicles, businesses, property, deaths and cadre rows of everyone found."""
+    """Stage 3: payroll, vehicles, businesses, property, deaths, cadre and 残疾人证 rows of everyone found."""
     if not people_ids:
         return
     for kind in _ASSET_KINDS:

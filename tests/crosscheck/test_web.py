@@ -12,7 +12,7 @@ from models.findings import Finding, FindingComplaint, FindingStatus
 from models.rolls import RollImport, RollRecipient
 from models.users import Role
 from tests.crosscheck.conftest import make_id
-from tests.crosscheck.test_rules import CHILD, FATHER, _county
+from tests.crosscheck.test_rules import CHILD, FATHER, OLD, _county
 
 ROLL = ("姓名,身份证号,项目,金额\n张三,%s,低保,100\n李四,110,低保,100\n" % make_id()).encode("gbk")
 
@@ -137,6 +137,22 @@ def test_the_case_page_shows_the_grant_and_the_parents_payroll_rows(rolls, facto
     panel = page.split('id="crosscheck-matches"')[1]
     assert "普通高中国家助学金" in panel and "石桥镇中心小学" in panel and "县第一中学" in panel
     assert FATHER in panel and "相关疑点" in panel
+
+
+def test_the_case_page_lists_the_disability_certificates_of_the_household(rolls, factory, login, db):
+    _county(rolls)
+    rolls.load("disability", [["姓名", "身份证号", "残疾证号", "残疾类别", "残疾等级"],
+                              ["张大山", FATHER, f"{FATHER}41", "肢体", "二级"],
+                              ["王老汉", OLD, f"{OLD}42", "视力", "一级"]])
+    county = factory.county()
+    complaint = factory.complaint("红旗村张小明的父亲领了残疾人补贴", village_id=county["villages"]["红旗村"].id)
+    complaint.entities = [{"kind": "person", "text": "张小明", "value": "张小明", "span": [3, 6], "attrs": {}}]
+    db.add(complaint)
+    db.commit()
+    page = login.as_(factory.user(Role.supervisor)).get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    panel = page.split('id="crosscheck-matches"')[1]
+    assert 'data-kind="disability"' in panel and "残疾人证登记" in panel and f"{FATHER}41" in panel
+    assert f"{OLD}42" not in panel  # not of the household the complaint names
 
 
 def test_operators_do_not_see_roll_matches_on_the_case_page(rolls, factory, login, db):

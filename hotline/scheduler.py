@@ -16,6 +16,9 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 
 log = logging.getLogger(__name__)
+# APScheduler logs every run at INFO; the intake drain runs every second, so only its failures
+# (WARNING and above, and our own job logs) reach the log.
+logging.getLogger("apscheduler.executors.default").setLevel(logging.WARNING)
 
 JOB_MODULES = ("hotline.intake.jobs", "hotline.triage.jobs", "hotline.telephony.jobs", "hotline.cases.jobs", "hotline.clues.jobs",
                "hotline.bulletins.jobs", "hotline.trust.jobs", "hotline.readiness.jobs",

@@ -111,7 +111,9 @@ def _complete_batch(session: Session, claimed: list[Claimed], at: dt.datetime, r
     for job in claimed:
         try:
             with session.begin_nested():
-                complete(session, session.get(Complaint, job.complaint_id), job.inputs)
+                # Locked, so an SMS part joining this report waits or is waited for (telephony.sms).
+                complaint = session.get(Complaint, job.complaint_id, with_for_update=True, populate_existing=True)
+                complete(session, complaint, job.inputs)
             report.done += 1
         except Exception as exc:  # the complaint is stored; its job goes back with the error
             log.exception("completing intake of complaint %s failed (attempt %s)", job.complaint_id,

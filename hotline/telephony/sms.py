@@ -174,7 +174,9 @@ def _joinable(session: Session, sms: InboundSms, text: str, settings: Settings,
                                                          SmsMessage.id.desc()).limit(1)).first()
     if last is None:
         return None
-    complaint = session.get(Complaint, last.complaint_id)
+    # Locked: the intake drain may be triaging this report right now; the part joins the text it
+    # will classify, or waits for its commit and re-triages the joined text (see _retriage).
+    complaint = session.get(Complaint, last.complaint_id, with_for_update=True)
     if complaint is None or complaint.status is not ComplaintStatus.received:
         return None
     if len(complaint.text) + len(text) > settings.MAX_REPORT_CHARS:

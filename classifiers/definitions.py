@@ -255,35 +255,170 @@ CUE_GROUPS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+# Who the unqualified are (DEFINITIONS.md, from DOMAIN.md's registry rules): public payroll,
+# vehicles, a business or shop, commercial property, a high income.
+UNQUALIFIED_WHO = _re([
+    "财政供养", "公职人员", "车辆", "汽车", "营运车", "个体工商户", "商铺", "门面", "经商", "商品房", "收入高", "收入较高",
+])
+# The paper itself is the wrong (DEFINITIONS.md, 违规出具证明 as primary).
+FORGED = _re([
+    "出具虚假证明", "虚假证明", "假证明", "开假证明", "伪造", "私刻", "篡改", "涂改", "冒名签字", "虚假材料",
+])
+
+
+def _unqualified_without_kin(text: str, hits: dict[str, int] | None = None) -> bool:
+    """An unqualified household is admitted and no relative or friend is named: the
+    降低标准-over-优亲厚友 primary rule of DEFINITIONS.md."""
+    if hits["kin"] if hits else _has(KIN, text):
+        return False
+    return bool(hits["unqualified"] if hits else _has(UNQUALIFIED, text)) or _has(UNQUALIFIED_WHO, text)
+
+
+def _forged_without_claim(text: str, hits: dict[str, int] | None = None) -> bool:
+    """A paper is forged or falsely issued and no false claim is named: 违规出具证明 rather
+    than 虚报冒领 as primary (DEFINITIONS.md)."""
+    if hits["false_claim"] if hits else _has(FALSE_CLAIM, text):
+        return False
+    return _has(FORGED, text)
+
+
+# The primary-type rules of DEFINITIONS.md as model columns: each is RULE_HIT when it holds,
+# else 0 (then log1p and the cue weight, as every cue column). Chosen, with RULE_HIT, by
+# case-grouped cross-validation on the training side (bench/tune_triage.py; docs/triage.md).
+RULE_GROUPS: tuple[tuple[str, object], ...] = (
+    ("unqualified_without_kin", _unqualified_without_kin),
+    ("forged_without_claim", _forged_without_claim),
+)
+RULE_HIT = 6.0
+
+
+def _deducted_not_pocketed(text: str, hits: object = None) -> int:
+    """1 when money is deducted or held back and nobody is said to have pocketed it (截留挪用
+    rather than 贪污侵占, DEFINITIONS.md's money types)."""
+    return int(_has(DEDUCT, text) and not _has(POCKETED, text))
+
+
+def _demanded_not_deducted(text: str, hits: object = None) -> int:
+    """1 when something is demanded from the applicant and nothing is deducted on the way
+    (吃拿卡要 rather than 截留挪用)."""
+    return int(_has(DEMAND, text) and not _has(DEDUCT, text))
+
+
+def _neglect_without_money(text: str, hits: object = None) -> int:
+    """1 when neglect is named and no money is taken, deducted or demanded (形式主义 primary
+    only when no money type applies)."""
+    return int(_has(FORMAL, text) and not (_has(SELF_TAKE, text) or _has(DEDUCT, text) or _has(DEMAND, text)))
+
+
+_LEAD_TYPES = ("embezzlement", "misappropriation", "extortion", "favoritism", "lowered_standard",
+               "false_certificate", "false_claim", "formalism")
+_lead_cache: list[object] = [None, None]
+
+
+def _leading_type(text: str) -> str | None:
+    """The type whose cue comes first in the text ("the primary is the one the complainant
+    leads with", DEFINITIONS.md); None when no type cue occurs."""
+    if _lead_cache[0] is text:
+        return _lead_cache[1]  # type: ignore[return-value]
+    best, where = None, len(text) + 1
+    forged = FORGED.search(text)
+    # A forged-paper phrase (虚假证明) is the certificate's cue, not 虚报's: mask it for the others.
+    masked = FORGED.sub(lambda m: "\x00" * len(m.group()), text) if forged else text
+    for name in _LEAD_TYPES:
+        match = TYPE_CUES[name].search(masked)
+        start = match.start() if match else len(text) + 1
+        if name == "false_certificate" and forged:
+            start = min(start, forged.start())
+        if start < where:
+            best, where = name, start
+    _lead_cache[0], _lead_cache[1] = text, best
+    return best
+
+
+def _leads(name: str):
+    def rule(text: str, hits: object = None) -> int:
+        return int(_leading_type(text) == name)
+    rule.__name__ = f"_leads_{name}"
+    return rule
+
+
+# Cue groups and rules tried by cross-validation and not chosen (bench/tune_triage.py
+# --variants '{"cue_groups": [...]}'; figures in docs/triage.md). The model never sees them.
+OPTIONAL_CUE_GROUPS: dict[str, object] = {
+    "unqualified_who": UNQUALIFIED_WHO,
+    "forged": FORGED,
+    "deducted_not_pocketed": _deducted_not_pocketed,
+    "demanded_not_deducted": _demanded_not_deducted,
+    "neglect_without_money": _neglect_without_money,
+    **{f"leads_{name}": _leads(name) for name in _LEAD_TYPES},
+}
+_ENABLED_OPTIONAL: tuple[str, ...] = ()
+
+
+def enable_optional_cue_groups(names: Iterable[str]) -> None:
+    """Tuning only: CueCounts fitted from now on add the named optional groups as columns."""
+    global _ENABLED_OPTIONAL
+    _ENABLED_OPTIONAL = tuple(names)
+
+
+_GROUP_OF = {name: group for name, group in (*CUE_GROUPS, *RULE_GROUPS, *OPTIONAL_CUE_GROUPS.items())}
+_BASE_NAMES = tuple(name for name, _ in CUE_GROUPS)
+
+
+def _count(group: object, text: str, hits: dict[str, int], rule_hit: float) -> float:
+    if isinstance(group, re.Pattern):
+        return len(group.findall(text))
+    return rule_hit * group(text, hits)  # type: ignore[operator]
+
+
 class CueCounts(TransformerMixin, BaseEstimator):
-    """Stateless: prepared texts in, one column per cue group out (log1p of the hits).
+    """Stateless: prepared texts in, one column per cue group out (log1p of the hits), then
+    one per primary-type rule of DEFINITIONS.md (log1p of `rule_hit` when it holds, else 0).
 
     Parameters
     ----------
     weight : float
         Scale of the columns relative to the l2-normalised TF-IDF blocks beside them.
+    rule_hit : float
+        The count a rule's column takes when the rule holds.
+
+    `fit` records the column names (`columns_`), so a model fitted before a rule was added
+    keeps its own columns.
     """
 
-    def __init__(self, weight: float = 0.3) -> None:
+    def __init__(self, weight: float = 0.3, rule_hit: float = RULE_HIT) -> None:
         self.weight = weight
+        self.rule_hit = rule_hit
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # Models pickled before the rules have no rule_hit (and no columns_: groups only).
+        state.setdefault("rule_hit", RULE_HIT)
+        super().__setstate__(state)
 
     def fit(self, X: object, y: object = None) -> "CueCounts":
-        """Nothing to learn."""
-        self.n_features_out_ = len(CUE_GROUPS)
+        """Nothing to learn but the column list."""
+        self.columns_ = _BASE_NAMES + tuple(name for name, _ in RULE_GROUPS) + _ENABLED_OPTIONAL
+        self.n_features_out_ = len(self.columns_)
         return self
 
     def transform(self, X: Iterable[object]) -> sp.csr_matrix:
-        """Cue-group hit counts per text (`PreparedText` or str)."""
-        rows = [
-            [len(pattern.findall(text)) for _, pattern in CUE_GROUPS]
-            for text in (untypo(getattr(doc, "text", doc) or "") for doc in X)
-        ]
-        values = np.log1p(np.asarray(rows, dtype=np.float32).reshape(len(rows), len(CUE_GROUPS)))
+        """Cue-group hit counts and rule columns per text (`PreparedText` or str)."""
+        columns = getattr(self, "columns_", _BASE_NAMES)  # models pickled before rules: groups only
+        extra = [_GROUP_OF[name] for name in columns[len(_BASE_NAMES):]]
+        rule_hit = float(getattr(self, "rule_hit", RULE_HIT))
+        rows = []
+        for text in (untypo(getattr(doc, "text", doc) or "") for doc in X):
+            counts = [len(pattern.findall(text)) for _, pattern in CUE_GROUPS]
+            if extra:
+                hits = dict(zip(_BASE_NAMES, counts))
+                counts += [_count(group, text, hits, rule_hit) for group in extra]
+            rows.append(counts)
+        values = np.log1p(np.asarray(rows, dtype=np.float32).reshape(len(rows), len(columns)))
         return sp.csr_matrix(values * np.float32(self.weight))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """`cue__<group>` for every column."""
-        return np.array([f"cue__{name}" for name, _ in CUE_GROUPS], dtype=object)
+        return np.array([f"cue__{name}" for name in getattr(self, "columns_", _BASE_NAMES)], dtype=object)
 
 
 def cue_entries_only_in(held_out: Iterable[str], allowed: Iterable[str]) -> list[str]:

@@ -223,8 +223,9 @@ def same_features(first: Any, second: Any) -> bool:
     from .definitions import CueCounts
 
     for (_, a), (_, b) in zip(first.transformer_list, second.transformer_list):
-        if type(a) is CueCounts and type(b) is CueCounts and a.get_params() == b.get_params():
-            continue  # stateless: equal settings, equal columns
+        if (type(a) is CueCounts and type(b) is CueCounts and a.get_params() == b.get_params()
+                and getattr(a, "columns_", None) == getattr(b, "columns_", None)):
+            continue  # stateless: equal settings and column lists, equal columns
         if not (_fast_path_supported(a) and _fast_path_supported(b)):
             return False
         if a.get_params() != b.get_params() or a.vocabulary_ != b.vocabulary_:

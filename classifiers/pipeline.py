@@ -21,15 +21,17 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from .definitions import CueCounts
+from .definitions import RULE_HIT, CueCounts
 from .features import TextPreparer, char_1_3, word_ngrams
 from .labels import TARGETS
 from .linear import CalibratedLinearClassifier, checked_input
 
 
-# Scale of the cue-group columns beside the l2-normalised TF-IDF blocks (0 leaves them out);
-# chosen by case-grouped cross-validation on the training side (bench/tune_triage.py).
+# Scale of the cue-group columns beside the l2-normalised TF-IDF blocks (0 leaves them out)
+# and the SVMs' inverse regularisation; chosen by case-grouped cross-validation on the training
+# side (bench/tune_triage.py; figures in docs/triage.md).
 CUE_WEIGHT = 0.5
+SVM_C = 1.0
 
 # Fewest positive (and negative) samples a label needs for its own calibrated model.
 MIN_LABEL_COUNT = 3
@@ -164,7 +166,7 @@ def _check_label_lists(y: Sequence[Sequence[str]]) -> list[list[str]]:
     return label_lists
 
 
-def _features(cue_weight: float = CUE_WEIGHT) -> FeatureUnion:
+def _features(cue_weight: float = CUE_WEIGHT, rule_hit: float | None = None) -> FeatureUnion:
     """Jieba word unigrams+bigrams and character 1–3-grams, each TF-IDF weighted, and the
     cue groups of DEFINITIONS.md (deducted / pocketed / demanded, kin, programme words …),
     which carry the definitions' distinctions into wordings the corpus never used."""
@@ -174,11 +176,13 @@ def _features(cue_weight: float = CUE_WEIGHT) -> FeatureUnion:
         ("chars", TfidfVectorizer(analyzer=char_1_3, min_df=2, **common)),
     ]
     if cue_weight:
-        steps.append(("cues", CueCounts(weight=cue_weight)))
+        steps.append(("cues", CueCounts(weight=cue_weight, rule_hit=RULE_HIT if rule_hit is None else rule_hit)))
     return FeatureUnion(steps)
 
 
-def build_pipeline(target: str, *, cue_weight: float = CUE_WEIGHT, C: float = 0.5) -> Pipeline:
+def build_pipeline(
+    target: str, *, cue_weight: float = CUE_WEIGHT, C: float = SVM_C, rule_hit: float | None = None
+) -> Pipeline:
     """Return a fresh, unfitted estimator for `target` ("problem_type" or "program").
 
     Both take a list of raw strings. For "problem_type", `y` is a list of label lists
@@ -195,5 +199,5 @@ def build_pipeline(target: str, *, cue_weight: float = CUE_WEIGHT, C: float = 0.
     else:
         raise ValueError(f"Unknown target {target!r}; expected one of {TARGETS}.")
     return Pipeline(
-        [("prepare", TextPreparer()), ("features", _features(cue_weight)), ("model", model)]
+        [("prepare", TextPreparer()), ("features", _features(cue_weight, rule_hit)), ("model", model)]
     )

@@ -101,13 +101,44 @@ def test_the_linear_model_passes_scikit_learns_estimator_checks():
 def test_the_cue_features_are_a_stateless_transformer_with_named_columns():
     from sklearn.base import clone
 
-    from classifiers.definitions import CUE_GROUPS, CueCounts
+    from classifiers.definitions import CUE_GROUPS, RULE_GROUPS, RULE_HIT, CueCounts
 
     cues = CueCounts(weight=0.5)
-    assert clone(cues).get_params() == {"weight": 0.5}
+    assert clone(cues).get_params() == {"weight": 0.5, "rule_hit": RULE_HIT}
     (doc,) = TextPreparer().transform(["村里每户扣三五百统筹，村支书还要好处费"])
     row = cues.fit([doc]).transform([doc]).toarray()[0]
     names = [name.removeprefix("cue__") for name in cues.get_feature_names_out()]
-    assert len(names) == len(row) == len(CUE_GROUPS)
+    assert len(names) == len(row) == len(CUE_GROUPS) + len(RULE_GROUPS)
     assert row[names.index("deduct")] > 0 and row[names.index("demand")] > 0
     assert row[names.index("kin")] == 0
+
+
+def test_the_primary_type_rules_of_the_definitions_are_columns():
+    from classifiers.definitions import CueCounts
+
+    cues = CueCounts(weight=0.5).fit(["x"])
+    names = [name.removeprefix("cue__") for name in cues.get_feature_names_out()]
+    rows = cues.transform([
+        "村里开着小轿车、县城有商铺的人都吃上了低保",  # unqualified, nobody's relative: 降低标准
+        "村主任把他弟弟评上了低保，他弟弟家有小轿车",  # the cadre's relative: 优亲厚友, not the rule
+        "村支书私刻公章，给人开假证明",  # the paper is the wrong: 违规出具证明
+        "村支书伪造材料冒领了低保金",  # the paper serves a false claim: not the rule
+    ]).toarray()
+    lowered, forged = names.index("unqualified_without_kin"), names.index("forged_without_claim")
+    assert rows[0, lowered] > 0 and rows[1, lowered] == 0
+    assert rows[2, forged] > 0 and rows[3, forged] == 0
+
+
+def test_cue_features_pickled_before_the_rules_keep_their_columns():
+    import pickle
+
+    from classifiers.definitions import CUE_GROUPS, CueCounts
+
+    old = CueCounts(weight=0.5)
+    old.n_features_out_ = len(CUE_GROUPS)
+    state = {key: value for key, value in old.__dict__.items() if key not in ("rule_hit", "columns_")}
+    old.__dict__.clear()
+    old.__dict__.update(state)
+    revived = pickle.loads(pickle.dumps(old))
+    assert revived.get_params()["weight"] == 0.5
+    assert revived.transform(["村里每户扣三五百统筹"]).shape == (1, len(CUE_GROUPS))

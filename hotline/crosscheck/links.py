@@ -5,8 +5,9 @@ or the findings: the fuzzy identities of recipients without a valid ID
 (`matching.resolve_recipients`), the roll members that registry rows with a mistyped ID stand for
 (`matching.resolve_registries`), and the registry people found in each recipient's household
 (`rules.build_households`). Built afresh by every run they cost about 4 s at full scale; here they
-are built once after the rolls change (`refresh`, called after an import and after a withdrawal)
-and kept in `crosscheck_link_resolved`, `crosscheck_link_registry` and `crosscheck_link_household`.
+are built once after the rolls change (`refresh`, called after an import and after a withdrawal;
+after a registry's, only that registry's links, see `build`) and kept in
+`crosscheck_link_resolved`, `crosscheck_link_registry` and `crosscheck_link_household`.
 
 A run never trusts them blindly: `ensure` compares their stamp with the rolls' (every import and
 whether it was withdrawn, the highest row id of every roll table, and `VERSION`) and rebuilds them
@@ -145,7 +146,7 @@ def build(session: Session, kinds: dict[str, str] | None = None, state: Crossche
     if changed is not None and households:
         conn.execute(sa.text(f"DELETE FROM {HOUSEHOLD} WHERE kind IN :kinds")
                      .bindparams(sa.bindparam("kinds", expanding=True)), {"kinds": list(households)})
-    linked = build_households(session, households) if households else 0
+    linked = _build_households(session, households) if households else 0
     if postgres and households:
         conn.exec_driver_sql(f"ANALYZE {HOUSEHOLD}")
     stats = {"version": VERSION, "kinds": kinds, "rebuilt": "all" if changed is None else sorted(changed),
@@ -169,8 +170,8 @@ def _empty(conn: sa.Connection, tables: tuple[str, ...]) -> None:
             conn.exec_driver_sql(f"DELETE FROM {table}")
 
 
-def build_households(session: Session, kinds: tuple[str, ...]) -> int:
-    from hotline.crosscheck.rules import build_households  # rules reads these tables
+def _build_households(session: Session, kinds: tuple[str, ...]) -> int:
+    from hotline.crosscheck.rules import build_households  # imported here: rules imports this module
 
     return build_households(session, kinds)
 

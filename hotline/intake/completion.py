@@ -102,12 +102,12 @@ def drain(session: Session, *, limit: int = 1000, seconds: float | None = None, 
             session.rollback()
             break
         with db.reference_cache(session):
-            _complete_batch(session, claimed, at, report)
+            _complete_batch(session, claimed, now, report)
         session.commit()  # one commit, and one audit seal after it, for the whole batch
     return report
 
 
-def _complete_batch(session: Session, claimed: list[Claimed], at: dt.datetime, report: DrainReport) -> None:
+def _complete_batch(session: Session, claimed: list[Claimed], now: dt.datetime | None, report: DrainReport) -> None:
     for job in claimed:
         try:
             with session.begin_nested():
@@ -120,7 +120,8 @@ def _complete_batch(session: Session, claimed: list[Claimed], at: dt.datetime, r
                           job.attempts + 1)
             session.add(IntakeJob(complaint_id=job.complaint_id, inputs=job.inputs, queued_at=job.queued_at,
                                   attempts=job.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:500],
-                                  next_try_at=at + pause_after(job.attempts + 1)))
+                                  # the pause counts from the failure (a batch can take seconds)
+                                  next_try_at=(now or utcnow()) + pause_after(job.attempts + 1)))
             report.failed += 1
 
 

@@ -195,3 +195,39 @@ def test_a_drain_run_twice_or_in_parallel_completes_each_report_once(factory, tw
     complaint_ids = db.exec(select(Case.complaint_id)).all()
     assert len(complaint_ids) == len(set(complaint_ids)) == 12
     assert len(db.exec(select(Clue.id)).all()) == 12
+
+
+def test_the_complaint_page_says_it_is_being_routed_until_the_drain_is_done(factory, twilio, db, login):
+    from models.users import Role
+
+    factory.county()
+    twilio.sms(REPORT)
+    complaint = db.exec(select(Complaint)).one()
+    operator = login.as_(factory.user(Role.operator))
+    page = operator.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    assert "分办中" in page and "通常几秒内完成" in page
+    assert twilio.settle() == 1
+    db.expire_all()
+    office = db.get(Office, db.exec(select(Case.office_id)).one())
+    page = operator.get(f"/complaints/{complaint.id}").get_data(as_text=True)
+    assert "分办中" not in page and office.name in page
+
+
+def test_readiness_names_reports_left_waiting_for_the_drain(factory, twilio, db, app, monkeypatch):
+    import datetime as dt
+
+    from hotline.readiness import checks
+
+    factory.county()
+    twilio.sms(REPORT)
+    settings = app.config["SETTINGS"]
+    now = db.exec(select(IntakeJob.queued_at)).one()
+    check = {c.key: c for c in checks.run(db, settings, now=now + dt.timedelta(seconds=3))}["intake_backlog"]
+    assert check.ok and "1 件正在分办" in check.detail
+    check = {c.key: c for c in checks.run(db, settings, now=now + dt.timedelta(minutes=6))}["intake_backlog"]
+    assert check.status is checks.Status.fail
+    assert "1 件反映等待分办已超过 5 分钟" in check.detail and "python -m hotline scheduler" in check.detail
+    twilio.settle()
+    db.expire_all()
+    check = {c.key: c for c in checks.run(db, settings, now=now + dt.timedelta(minutes=6))}["intake_backlog"]
+    assert check.ok and "没有等待分办" in check.detail

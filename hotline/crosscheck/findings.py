@@ -146,7 +146,7 @@ def run_rules(*, session: Session, rules: list[str] | None = None, actor: Actor 
     ctx.today = today or dt.date.today()
     unmapped = grants.unmapped(ctx.grants, ctx.grant_names)
     stats = {"_prepare": {"seconds": round(time.perf_counter() - started, 3), "resolved": len(ctx.resolved),
-                          **{k: v for k, v in ctx.links.items() if k != "seconds"}},
+                          **{k: v for k, v in ctx.links.items() if k not in ("seconds", "kinds", "version")}},
              "_grants": {"unmapped": len(unmapped), "unmapped_rows": sum(n for _t, n in unmapped)}}
     if in_sql:
         _run_in_sql(ctx, codes, stats, run, review_threshold, min_score)

@@ -5,7 +5,7 @@ source-disjoint test set keeps them), so a setting is rewarded for generalising 
 cases, not for recognising a case's other wordings. Neither held-out set is touched.
 
     .venv/bin/python bench/tune_triage.py [--folds 3] [--cue-weights 0 0.5 1] [--C 0.5 1] [--pairs 0.5:0.5 1:0.25]
-    .venv/bin/python bench/tune_triage.py --folds 5 --salts a b --variants '{"rule_hit": 3, "C": 0.5}' --offsets
+    .venv/bin/python bench/tune_triage.py --folds 5 --salts s1 s2 --variants '{}' '{"rules": false, "C": 0.5}' --offsets
 
 Every fold's out-of-fold predictions are pooled before scoring (one macro-F1 over all
 training-side items, not a mean of small folds); `--salts` repeats the whole cross-validation
@@ -14,8 +14,9 @@ with other fold assignments and prints each and the mean. A variant is a JSON ob
 * `cue_weight`, `C`: as `build_pipeline`;
 * `program_cue_weight`: the programme model's cue weight, when it differs from the type model's;
 * `cue_groups`: names of extra cue groups to switch on (see `definitions.OPTIONAL_CUE_GROUPS`;
-  the primary-type rules of `definitions.RULE_GROUPS` are always on);
-* `rule_hit`: the count a rule's column takes when the rule holds (`definitions.RULE_HIT`).
+  the primary-type rules of `definitions.RULE_GROUPS` are on unless `rules` is false);
+* `rule_hit`: the count a rule's column takes when the rule holds (`definitions.RULE_HIT`);
+* `rules`: false leaves the rule columns out (the model before them: `{"rules": false, "C": 0.5}`).
 
 `--offsets` also chooses per-type log-odds offsets of the primary probabilities (a prior
 correction, "calibrated thresholds") on the pooled out-of-fold probabilities, and scores that
@@ -174,7 +175,7 @@ def main() -> None:
                  else list(itertools.product(args.cue_weights, args.C)))
         grid = [{"cue_weight": w, "C": c} for w, c in pairs]
     for variant in grid:
-        definitions.enable_optional_cue_groups(variant.get("cue_groups", ()))
+        definitions.enable_optional_cue_groups(variant.get("cue_groups", ()), rules=variant.get("rules", True))
         runs = [run(variant, train, folds(train, args.folds, salt), args.folds, args.offsets,
                     args.dump if i == 0 else None) for i, salt in enumerate(args.salts)]
         for salt, result in zip(args.salts, runs):

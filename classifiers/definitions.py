@@ -353,12 +353,14 @@ OPTIONAL_CUE_GROUPS: dict[str, object] = {
     **{f"leads_{name}": _leads(name) for name in _LEAD_TYPES},
 }
 _ENABLED_OPTIONAL: tuple[str, ...] = ()
+_RULES_ON = True
 
 
-def enable_optional_cue_groups(names: Iterable[str]) -> None:
-    """Tuning only: CueCounts fitted from now on add the named optional groups as columns."""
-    global _ENABLED_OPTIONAL
-    _ENABLED_OPTIONAL = tuple(names)
+def enable_optional_cue_groups(names: Iterable[str], *, rules: bool = True) -> None:
+    """Tuning only: CueCounts fitted from now on add the named optional groups as columns
+    (and leave out the RULE_GROUPS columns when `rules` is false, the model before them)."""
+    global _ENABLED_OPTIONAL, _RULES_ON
+    _ENABLED_OPTIONAL, _RULES_ON = tuple(names), rules
 
 
 _GROUP_OF = {name: group for name, group in (*CUE_GROUPS, *RULE_GROUPS, *OPTIONAL_CUE_GROUPS.items())}
@@ -397,7 +399,8 @@ class CueCounts(TransformerMixin, BaseEstimator):
 
     def fit(self, X: object, y: object = None) -> "CueCounts":
         """Nothing to learn but the column list."""
-        self.columns_ = _BASE_NAMES + tuple(name for name, _ in RULE_GROUPS) + _ENABLED_OPTIONAL
+        rules = tuple(name for name, _ in RULE_GROUPS) if _RULES_ON else ()
+        self.columns_ = _BASE_NAMES + rules + _ENABLED_OPTIONAL
         self.n_features_out_ = len(self.columns_)
         return self
 

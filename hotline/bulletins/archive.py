@@ -168,6 +168,20 @@ def check_publishable(session: Session, period: Period, *, now: dt.datetime) -> 
         raise PublishError(f"{period.label()}尚未结束，只能生成阶段性统计，不能作为正式通报发布")
     if published_of(session, period.key) is not None:
         raise PublishError(f"{period.label()}的通报已经发布；如发现差错，请在已发布通报上登记更正，随下一期通报发布")
+    waiting = _still_being_routed(session, period)
+    if waiting:
+        # Their type, programme and office are not settled yet: published now, the figures would
+        # change once they are (the drain normally takes seconds; readiness names a stuck one).
+        raise PublishError(f"本期有 {waiting} 件短信、电话反映尚在分析分办中，分类和承办机构未定，"
+                           "暂不能发布；通常几秒内完成，请稍后再发布。若一直不减，请检查定时任务进程（见系统就绪检查）")
+
+
+def _still_being_routed(session: Session, period: Period) -> int:
+    """Reports received up to the period's end whose background triage and routing wait."""
+    from models.complaints import Complaint, IntakeJob
+
+    return session.exec(select(sa.func.count(IntakeJob.id)).join(Complaint, Complaint.id == IntakeJob.complaint_id)
+                        .where(Complaint.received_at < period.natural_end)).one()
 
 
 def _claim_number(session: Session, bulletin: Bulletin, *, settings, now: dt.datetime) -> None:

@@ -9,6 +9,7 @@ from hotline import scheduler
 from hotline.bulletins import archive
 from hotline.bulletins.weeks import last_complete_week
 from hotline.db import get_session
+from hotline.intake import completion
 from models.base import utcnow
 
 log = logging.getLogger(__name__)
@@ -20,6 +21,8 @@ def weekly_bulletin(app: Flask, now=None):
     settings = app.config["SETTINGS"]
     week = last_complete_week(now or utcnow(), settings.TIMEZONE)
     db = get_session()
+    # Reports the intake drain has not finished yet would hold the publication up: finish them here.
+    completion.drain(db, seconds=60)
     bulletin = archive.claim_scheduled(session=db, week=week, settings=settings)
     if bulletin is None:
         db.rollback()

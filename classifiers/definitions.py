@@ -310,6 +310,22 @@ def _neglect_without_money(text: str, hits: object = None) -> int:
     return int(_has(FORMAL, text) and not (_has(SELF_TAKE, text) or _has(DEDUCT, text) or _has(DEMAND, text)))
 
 
+def _no_programme_named(text: str, hits: dict[str, int] | None = None) -> int:
+    """1 when no programme is named or described: 其他 (DEFINITIONS.md, "a text that names no
+    programme gets 其他")."""
+    if hits:
+        return int(not any(hits[f"program_{code}"] for code in PROGRAM_CUES))
+    return int(not any(_has(pattern, text) for pattern in PROGRAM_CUES.values()))
+
+
+def _project_without_production(text: str, hits: dict[str, int] | None = None) -> int:
+    """1 when a project or fund is named and no production by households (扶贫项目资金 rather
+    than 产业扶贫, DEFINITIONS.md)."""
+    project = hits["program_project_fund"] if hits else _has(PROGRAM_CUES["project_fund"], text)
+    industry = hits["program_industry"] if hits else _has(PROGRAM_CUES["industry"], text)
+    return int(bool(project) and not industry)
+
+
 _LEAD_TYPES = ("embezzlement", "misappropriation", "extortion", "favoritism", "lowered_standard",
                "false_certificate", "false_claim", "formalism")
 _lead_cache: list[object] = [None, None]
@@ -351,6 +367,8 @@ OPTIONAL_CUE_GROUPS: dict[str, object] = {
     "demanded_not_deducted": _demanded_not_deducted,
     "neglect_without_money": _neglect_without_money,
     **{f"leads_{name}": _leads(name) for name in _LEAD_TYPES},
+    "no_programme_named": _no_programme_named,
+    "project_without_production": _project_without_production,
 }
 _ENABLED_OPTIONAL: tuple[str, ...] = ()
 _RULES_ON = True

@@ -40,6 +40,7 @@ _CJK_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _t2s_lock = threading.Lock()
 _t2s_converter = None
 _traditional_chars: frozenset[str] | None = None
+_phrase_only_chars: dict[str, tuple[str, ...]] | None = None
 
 
 def _opencc_dictionary_dir() -> Path:
@@ -48,36 +49,46 @@ def _opencc_dictionary_dir() -> Path:
     return Path(opencc.__file__).parent / "dictionary"
 
 
-def _load_traditional_chars() -> frozenset[str]:
+def _load_traditional_chars() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
     """Characters whose presence means a t2s conversion could change the text.
 
     opencc-python-reimplemented is pure Python and costs about as much as jieba itself;
-    most complaints are already simplified, so we skip it unless one of these appears.
+    most complaints are already simplified, so we skip it unless it could change something:
+    a character the character table maps to another, or a phrase of the phrase table that
+    changes. A few characters change only inside phrases (么 in 么麼, 沈, 覆 …; 什么 and 怎么
+    are everyday simplified words): for those, the phrase itself must be in the text.
+    Returns (characters that always change, character → the phrases in which it changes).
     """
-    chars: set[str] = set()
     folder = _opencc_dictionary_dir()
-    for name in ("TSCharacters.txt", "TSPhrases.txt"):
+
+    def pairs(name: str):
         with open(folder / name, encoding="utf-8") as handle:
             for line in handle:
                 key, _, values = line.rstrip("\n").partition("\t")
                 value = values.split(" ")[0] if values else key
-                if key == value:
-                    continue
-                if len(key) == len(value):
-                    chars.update(k for k, v in zip(key, value) if k != v)
-                else:
-                    chars.update(key)
-    return frozenset(chars)
+                if key != value:
+                    yield key, value
+
+    chars = {key for key, _ in pairs("TSCharacters.txt")}
+    in_phrases: dict[str, set[str]] = {}
+    for key, value in pairs("TSPhrases.txt"):
+        if len(key) != len(value):  # no such entry today; treat every character as changing
+            chars.update(key)
+            continue
+        for k, v in zip(key, value):
+            if k != v and k not in chars:
+                in_phrases.setdefault(k, set()).add(key)
+    return frozenset(chars), {k: tuple(sorted(v)) for k, v in in_phrases.items() if k not in chars}
 
 
 def _converter():
-    global _t2s_converter, _traditional_chars
+    global _t2s_converter, _traditional_chars, _phrase_only_chars
     if _t2s_converter is None:
         with _t2s_lock:
             if _t2s_converter is None:
                 import opencc
 
-                _traditional_chars = _load_traditional_chars()
+                _traditional_chars, _phrase_only_chars = _load_traditional_chars()
                 _t2s_converter = opencc.OpenCC("t2s")
     return _t2s_converter
 
@@ -85,8 +96,10 @@ def _converter():
 def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified ones (opencc 't2s')."""
     converter = _converter()
-    assert _traditional_chars is not None
-    if _traditional_chars.isdisjoint(text):
+    assert _traditional_chars is not None and _phrase_only_chars is not None
+    if _traditional_chars.isdisjoint(text) and not any(
+        phrase in text for char in _phrase_only_chars.keys() & set(text) for phrase in _phrase_only_chars[char]
+    ):
         return text
     return converter.convert(text)
 

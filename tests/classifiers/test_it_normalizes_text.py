@@ -37,3 +37,15 @@ def test_it_caps_hostile_length():
 
 def test_it_counts_chinese_characters():
     assert count_cjk("低保abc😀") == 2
+
+
+def test_it_converts_exactly_what_opencc_would_and_skips_the_rest():
+    import opencc
+
+    from classifiers.normalize import to_simplified
+
+    t2s = opencc.OpenCC("t2s")
+    # 么 and 沈 change only inside phrases (么麼, 沈沒): everyday 什么 and a surname stay as they are
+    for text in ("你们管什么嘛，怎么不查", "沈某是村会计", "他沈沒了", "么麼小事", "一目瞭然", "憑藉關係", "村幹部冒領"):
+        assert to_simplified(text) == t2s.convert(text), text
+    assert to_simplified("你们管什么嘛") == "你们管什么嘛"

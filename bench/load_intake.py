@@ -133,10 +133,11 @@ def worker_pids(master: int) -> list[int]:
 
 # --- the load (its own process) -------------------------------------------------------------
 
-def _request(i: int, run: str, token: str) -> tuple[str, str, dict, dict]:
-    """(path, id, form or json, headers) for request i: even ones API, odd ones SMS."""
+def _request(i: int, run: str, token: str, api_every: int = 2) -> tuple[str, str, dict, dict]:
+    """(path, id, form or json, headers) for request i: every api_every-th one API (0: none), the
+    others SMS."""
     text = f"{TEXTS[i % len(TEXTS)]}（压测{run}-{i}）"
-    if i % 2 == 0:
+    if api_every and i % api_every == 0:
         ident = f"bench-{run}-{i}"
         return "/api/v1/complaints", ident, {"text": text, "channel": "web", "external_id": ident,
                                              "phone": f"139{i:08d}"[:11]}, {"Authorization": f"Bearer {token}"}
@@ -149,10 +150,11 @@ def _request(i: int, run: str, token: str) -> tuple[str, str, dict, dict]:
         BASE + "/twilio/sms", params)}
 
 
-async def _send(session, port: int, i: int, run: str, token: str, t0: float, rate: float, results: list) -> None:
+async def _send(session, port: int, i: int, run: str, token: str, t0: float, rate: float, results: list,
+                api_every: int = 2) -> None:
     import aiohttp
 
-    path, ident, body, headers = _request(i, run, token)
+    path, ident, body, headers = _request(i, run, token, api_every)
     await asyncio.sleep(max(0.0, t0 + i / rate - time.perf_counter()))
     first_ms, attempts, status, started = None, 0, 0, time.perf_counter()
     while True:
@@ -178,21 +180,21 @@ async def _send(session, port: int, i: int, run: str, token: str, t0: float, rat
                     "sent_at": t0 + i / rate, "done_ms": (time.perf_counter() - started) * 1000})
 
 
-async def _load(port: int, start: int, count: int, rate: float, run: str, token: str) -> list[dict]:
+async def _load(port: int, start: int, count: int, rate: float, run: str, token: str, api_every: int) -> list[dict]:
     import aiohttp
 
     results: list[dict] = []
     connector = aiohttp.TCPConnector(limit=256, force_close=False)
     async with aiohttp.ClientSession(connector=connector) as session:
         t0 = time.perf_counter() + 0.2
-        await asyncio.gather(*(_send(session, port, start + k, run, token, t0 - start / rate, rate, results)
+        await asyncio.gather(*(_send(session, port, start + k, run, token, t0 - start / rate, rate, results, api_every)
                                for k in range(count)))
     return results
 
 
-def load_process(port: int, start: int, count: int, rate: float, run: str, token: str, queue) -> None:
+def load_process(port: int, start: int, count: int, rate: float, run: str, token: str, api_every: int, queue) -> None:
     started = time.perf_counter()
-    results = asyncio.run(_load(port, start, count, rate, run, token))
+    results = asyncio.run(_load(port, start, count, rate, run, token, api_every))
     queue.put({"results": results, "wall": time.perf_counter() - started})
 
 
@@ -236,7 +238,7 @@ def run_load(args, env: dict, url: str, token: str, port: int, server: subproces
              rate: float, run: str, faults_on: bool = True) -> dict:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    client = context.Process(target=load_process, args=(port, start, count, rate, run, token, queue))
+    client = context.Process(target=load_process, args=(port, start, count, rate, run, token, args.api_every, queue))
     client.start()
     began, faults = time.monotonic(), {}
     stop_at = getattr(args, "stop_postgres_at", None) if faults_on else None
@@ -366,6 +368,8 @@ def main() -> None:
         p.add_argument("--train", action="store_true", help="train the triage model first (slower intakes)")
         p.add_argument("--models-dir", default=None, help="a trained model folder to serve (instead of --train)")
         p.add_argument("--drain-nice", type=int, default=0, help="nice level of the scheduler (the intake drain)")
+        p.add_argument("--api-every", type=int, default=2,
+                       help="every N-th request is an API intake, the others SMS (0: SMS only)")
     sub.choices["search"].add_argument("--rates", default="10,20,30,40")
     sub.choices["search"].add_argument("--step-seconds", type=float, default=30)
     sub.choices["run"].add_argument("--total", type=int, default=20_000)

@@ -16,7 +16,11 @@ with other fold assignments and prints each and the mean. A variant is a JSON ob
 * `cue_groups`: names of extra cue groups to switch on (see `definitions.OPTIONAL_CUE_GROUPS`;
   the primary-type rules of `definitions.RULE_GROUPS` are on unless `rules` is false);
 * `rule_hit`: the count a rule's column takes when the rule holds (`definitions.RULE_HIT`);
-* `rules`: false leaves the rule columns out (the model before them: `{"rules": false, "C": 0.5}`).
+* `rules`: false leaves the rule columns out (the model before them: `{"rules": false, "C": 0.5}`);
+* `stack_C`: a list of C values; for each, a stacked second level (a class-balanced
+  LogisticRegression over the log primary probabilities and logit presence probabilities, 16
+  numbers per text) is scored by nested CV on the pooled out-of-fold first-level outputs: the
+  stacker applied to fold k is fitted on the other folds' out-of-fold outputs only.
 
 `--offsets` also chooses per-type log-odds offsets of the primary probabilities (a prior
 correction, "calibrated thresholds") on the pooled out-of-fold probabilities, and scores that
@@ -74,7 +78,8 @@ def fit_predict(variant, train, test):
     results = Triage(pt, pg, extract=False).classify_many([e.text for e in test])
     classes = pt[-1].classes_
     proba = np.array([[r.primary_probabilities.get(str(c), 0.0) for c in classes] for r in results])
-    return classes, proba, np.array([r.program for r in results], dtype=object)
+    presence = np.array([[r.problem_types.get(str(c), 0.0) for c in classes] for r in results])
+    return classes, proba, presence, np.array([r.program for r in results], dtype=object)
 
 
 def scores(examples, predicted, programs):
@@ -118,6 +123,27 @@ def choose_offsets(examples, idx, classes, proba, rounds=2):
     return prior
 
 
+def stack_features(proba, presence):
+    """Second-level inputs: log of the primary probabilities and logit of the presence ones."""
+    eps = 1e-4
+    p, q = np.clip(proba, eps, 1 - eps), np.clip(presence, eps, 1 - eps)
+    return np.hstack([np.log(p), np.log(q) - np.log1p(-q)])
+
+
+def stacked_nested(train, fold_of, k, classes, proba, presence, C):
+    """Primary predictions of a LogisticRegression over the out-of-fold first-level outputs,
+    fitted for fold f on the other folds' out-of-fold outputs only (nested, as `--offsets`)."""
+    from sklearn.linear_model import LogisticRegression
+    X = stack_features(proba, presence)
+    y = np.array([e.primary for e in train], dtype=object)
+    out = np.empty(len(train), dtype=object)
+    for f in range(k):
+        tr, te = np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)
+        model = LogisticRegression(C=C, class_weight="balanced", max_iter=2000).fit(X[tr], y[tr])
+        out[te] = model.predict(X[te])
+    return out
+
+
 def run(variant, train, fold_of, k, with_offsets, dump=None):
     started = time.process_time()
     proba = None
@@ -125,11 +151,13 @@ def run(variant, train, fold_of, k, with_offsets, dump=None):
     for f in range(k):
         tr = [e for e, g in zip(train, fold_of) if g != f]
         te_idx = np.flatnonzero(fold_of == f)
-        classes, p, pg = fit_predict(variant, tr, [train[i] for i in te_idx])
+        classes, p, q, pg = fit_predict(variant, tr, [train[i] for i in te_idx])
         if proba is None:
             proba, all_classes = np.zeros((len(train), len(classes))), classes
+            presence = np.zeros_like(proba)
         assert list(classes) == list(all_classes)
         proba[te_idx] = p
+        presence[te_idx] = q
         programs[te_idx] = pg
     predicted = all_classes[np.argmax(proba, axis=1)]
     if dump:
@@ -139,6 +167,12 @@ def run(variant, train, fold_of, k, with_offsets, dump=None):
                                          "pred": str(p), "program": e.program, "pred_program": str(pg)},
                                         ensure_ascii=False) + "\n")
     out = {"variant": variant, **scores(train, predicted, programs)}
+    for C in variant.get("stack_C", ()):
+        stacked = scores(train, stacked_nested(train, fold_of, k, all_classes, proba, presence, C), programs)
+        out[f"stacked C={C} (nested)"] = {key: stacked[key] for key in ("grounded", "handwritten", "grounded types")}
+    if variant.get("stack_C") and dump:
+        np.savez(dump + ".npz", proba=proba, presence=presence, fold_of=fold_of, classes=all_classes.astype(str),
+                 ids=np.array([e.id for e in train]))
     if with_offsets:
         nested = np.empty(len(train), dtype=object)
         for f in range(k):
@@ -165,7 +199,8 @@ def main() -> None:
     parser.add_argument("--variants", nargs="+", default=None, help="JSON objects (see the module docstring)")
     parser.add_argument("--offsets", action="store_true", help="also choose primary-type offsets (nested CV)")
     parser.add_argument("--dump", default=None, help="write each variant's out-of-fold primary predictions "
-                        "(first salt) to this JSONL file, for reading the training side's confusions")
+                        "(first salt) to this JSONL file, for reading the training side's confusions; with `stack_C`, "
+                        "also the out-of-fold first-level probabilities to <dump>.npz")
     args = parser.parse_args()
     train = split_corpus(load_corpus(args.corpus_dir) if args.corpus_dir else load_corpus()).train
     if args.variants:
@@ -188,6 +223,10 @@ def main() -> None:
                 line["with offsets (nested), mean"] = {
                     name: round(float(np.mean([r["with offsets (nested)"][name][0] for r in runs])), 4)
                     for name in ("grounded", "handwritten")}
+            for C in variant.get("stack_C", ()):
+                key = f"stacked C={C} (nested)"
+                line[key + ", mean"] = {name: round(float(np.mean([r[key][name][0] for r in runs])), 4)
+                                        for name in ("grounded", "handwritten")}
             print(json.dumps(line, ensure_ascii=False), flush=True)
     definitions.enable_optional_cue_groups(())
 

@@ -8,6 +8,7 @@ any string, including empty, emoji-only and very long input, and never raises.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
@@ -81,6 +82,22 @@ def _load_traditional_chars() -> tuple[frozenset[str], dict[str, tuple[str, ...]
     return frozenset(chars), {k: tuple(sorted(v)) for k, v in in_phrases.items() if k not in chars}
 
 
+_CLAUSE_MARKS = "，。！？；：、,.!?;:\n"
+# Splits a text at its clause marks, keeping them (a capture group); None if a dictionary key
+# holds one, in which case texts are converted whole.
+_CLAUSES: re.Pattern | None = re.compile("([" + re.escape(_CLAUSE_MARKS) + "]+)")
+
+
+def _check_clause_marks() -> None:
+    global _CLAUSES
+    folder = _opencc_dictionary_dir()
+    for name in ("TSPhrases.txt", "TSCharacters.txt"):
+        with open(folder / name, encoding="utf-8") as handle:
+            if any(not set(_CLAUSE_MARKS).isdisjoint(line.partition("\t")[0]) for line in handle):
+                _CLAUSES = None
+                return
+
+
 def _converter():
     global _t2s_converter, _traditional_chars, _phrase_only_chars
     if _t2s_converter is None:
@@ -89,19 +106,38 @@ def _converter():
                 import opencc
 
                 _traditional_chars, _phrase_only_chars = _load_traditional_chars()
+                _check_clause_marks()
                 _t2s_converter = opencc.OpenCC("t2s")
     return _t2s_converter
 
 
-def to_simplified(text: str) -> str:
-    """Convert traditional characters to simplified ones (opencc 't2s')."""
-    converter = _converter()
+def _may_change(text: str) -> bool:
     assert _traditional_chars is not None and _phrase_only_chars is not None
-    if _traditional_chars.isdisjoint(text) and not any(
-        phrase in text for char in _phrase_only_chars.keys() & set(text) for phrase in _phrase_only_chars[char]
-    ):
+    return not _traditional_chars.isdisjoint(text) or any(
+        phrase in text for char in _phrase_only_chars.keys() & set(text) for phrase in _phrase_only_chars[char])
+
+
+def to_simplified(text: str) -> str:
+    """Convert traditional characters to simplified ones (opencc 't2s').
+
+    Clause by clause, and only the clauses that could change: no key of the t2s dictionaries holds
+    a clause mark (checked when they load: `_CLAUSES` is None otherwise), so opencc's longest
+    match never crosses one and each clause converts exactly as it does inside the whole text,
+    while a complaint with one traditional word no longer pays for converting all of it.
+    """
+    converter = _converter()
+    if not _may_change(text):
         return text
-    return converter.convert(text)
+    return _converted(converter, text)
+
+
+@functools.lru_cache(maxsize=64)
+def _converted(converter, text: str) -> str:
+    """Cached: a text that changes is converted again for its entity spans (normalize_with_offsets)."""
+    if _CLAUSES is None:
+        return converter.convert(text)
+    return "".join(converter.convert(part) if part and _may_change(part) else part
+                   for part in _CLAUSES.split(text))
 
 
 def to_halfwidth(text: str) -> str:

@@ -49,3 +49,20 @@ def test_it_converts_exactly_what_opencc_would_and_skips_the_rest():
     for text in ("你们管什么嘛，怎么不查", "沈某是村会计", "他沈沒了", "么麼小事", "一目瞭然", "憑藉關係", "村幹部冒領"):
         assert to_simplified(text) == t2s.convert(text), text
     assert to_simplified("你们管什么嘛") == "你们管什么嘛"
+
+
+def test_it_converts_clause_by_clause_exactly_as_the_whole_text():
+    """Only the clauses that could change are converted; the result is opencc's on the whole."""
+    import opencc
+
+    from classifiers import normalize
+
+    t2s, s2t = opencc.OpenCC("t2s"), opencc.OpenCC("s2t")
+    assert normalize._CLAUSES is not None  # no t2s dictionary key holds a clause mark
+    plain = "石桥镇红旗村村支书王某把低保名额给了自己侄子，侄子家有小车和门面；请查一查！"
+    clauses = plain.split("，")
+    for k in range(len(clauses)):
+        mixed = "，".join(s2t.convert(c) if i == k else c for i, c in enumerate(clauses))
+        assert normalize.to_simplified(mixed) == t2s.convert(mixed)
+    whole = s2t.convert(plain)
+    assert normalize.to_simplified(whole) == t2s.convert(whole) == plain

@@ -8,6 +8,8 @@ from sqlmodel import select
 
 from hotline.telephony.voice import in_office_hours
 from models.calendar import CalendarDay
+from models.cases import Case
+from models.clues import Clue
 from models.complaints import Complaint
 from models.contacts import Contact
 from models.telephony import CallState, OutboxMessage, PhoneCall, Recording
@@ -64,6 +66,13 @@ def test_recognised_speech_becomes_a_complaint_and_the_receipt_is_said_and_texte
     receipt = db.exec(select(OutboxMessage)).one()
     assert receipt.purpose == "receipt" and complaint.receipt_code[:4] in receipt.body
     assert receipt.to_masked == "138****5678"
+    # the caller heard the code before triage and routing, which the scheduler's drain does next
+    assert db.exec(select(Case)).first() is None
+    assert twilio.settle() == 1
+    db.expire_all()
+    case = db.exec(select(Case)).one()
+    assert case.complaint_id == complaint.id
+    assert db.exec(select(Clue.complaint_id)).all() == [complaint.id]
 
 
 def test_a_repeated_speech_result_creates_nothing_new(twilio, factory, db):

@@ -50,7 +50,15 @@ def _opencc_dictionary_dir() -> Path:
     return Path(opencc.__file__).parent / "dictionary"
 
 
-def _load_traditional_chars() -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+_CLAUSE_MARKS = "，。！？；：、,.!?;:\n"
+# Splits a text at its clause marks, keeping them (a capture group).
+_CLAUSES = re.compile("([" + re.escape(_CLAUSE_MARKS) + "]+)")
+# Whether no key of the t2s dictionaries holds a clause mark (read with them): only then does a
+# clause convert exactly as it does inside the whole text.
+_clause_safe = False
+
+
+def _load_traditional_chars() -> tuple[frozenset[str], dict[str, tuple[str, ...]], bool]:
     """Characters whose presence means a t2s conversion could change the text.
 
     opencc-python-reimplemented is pure Python and costs about as much as jieba itself;
@@ -58,14 +66,19 @@ def _load_traditional_chars() -> tuple[frozenset[str], dict[str, tuple[str, ...]
     a character the character table maps to another, or a phrase of the phrase table that
     changes. A few characters change only inside phrases (么 in 么麼, 沈, 覆 …; 什么 and 怎么
     are everyday simplified words): for those, the phrase itself must be in the text.
-    Returns (characters that always change, character → the phrases in which it changes).
+    Returns (characters that always change, character → the phrases in which it changes,
+    whether no dictionary key holds a clause mark).
     """
     folder = _opencc_dictionary_dir()
+    marks = frozenset(_CLAUSE_MARKS)
+    clause_safe = True
 
     def pairs(name: str):
+        nonlocal clause_safe
         with open(folder / name, encoding="utf-8") as handle:
             for line in handle:
                 key, _, values = line.rstrip("\n").partition("\t")
+                clause_safe = clause_safe and marks.isdisjoint(key)  # every key counts, changing or not
                 value = values.split(" ")[0] if values else key
                 if key != value:
                     yield key, value
@@ -79,34 +92,18 @@ def _load_traditional_chars() -> tuple[frozenset[str], dict[str, tuple[str, ...]
         for k, v in zip(key, value):
             if k != v and k not in chars:
                 in_phrases.setdefault(k, set()).add(key)
-    return frozenset(chars), {k: tuple(sorted(v)) for k, v in in_phrases.items() if k not in chars}
-
-
-_CLAUSE_MARKS = "，。！？；：、,.!?;:\n"
-# Splits a text at its clause marks, keeping them (a capture group); None if a dictionary key
-# holds one, in which case texts are converted whole.
-_CLAUSES: re.Pattern | None = re.compile("([" + re.escape(_CLAUSE_MARKS) + "]+)")
-
-
-def _check_clause_marks() -> None:
-    global _CLAUSES
-    folder = _opencc_dictionary_dir()
-    for name in ("TSPhrases.txt", "TSCharacters.txt"):
-        with open(folder / name, encoding="utf-8") as handle:
-            if any(not set(_CLAUSE_MARKS).isdisjoint(line.partition("\t")[0]) for line in handle):
-                _CLAUSES = None
-                return
+    return (frozenset(chars), {k: tuple(sorted(v)) for k, v in in_phrases.items() if k not in chars},
+            clause_safe)
 
 
 def _converter():
-    global _t2s_converter, _traditional_chars, _phrase_only_chars
+    global _t2s_converter, _traditional_chars, _phrase_only_chars, _clause_safe
     if _t2s_converter is None:
         with _t2s_lock:
             if _t2s_converter is None:
                 import opencc
 
-                _traditional_chars, _phrase_only_chars = _load_traditional_chars()
-                _check_clause_marks()
+                _traditional_chars, _phrase_only_chars, _clause_safe = _load_traditional_chars()
                 _t2s_converter = opencc.OpenCC("t2s")
     return _t2s_converter
 
@@ -121,7 +118,7 @@ def to_simplified(text: str) -> str:
     """Convert traditional characters to simplified ones (opencc 't2s').
 
     Clause by clause, and only the clauses that could change: no key of the t2s dictionaries holds
-    a clause mark (checked when they load: `_CLAUSES` is None otherwise), so opencc's longest
+    a clause mark (checked when they load: `_clause_safe`, else texts convert whole), so opencc's longest
     match never crosses one and each clause converts exactly as it does inside the whole text,
     while a complaint with one traditional word no longer pays for converting all of it.
     """
@@ -134,7 +131,7 @@ def to_simplified(text: str) -> str:
 @functools.lru_cache(maxsize=64)
 def _converted(converter, text: str) -> str:
     """Cached: a text that changes is converted again for its entity spans (normalize_with_offsets)."""
-    if _CLAUSES is None:
+    if not _clause_safe:
         return converter.convert(text)
     return "".join(converter.convert(part) if part and _may_change(part) else part
                    for part in _CLAUSES.split(text))

@@ -108,6 +108,15 @@ def seal_in_background(session: Session) -> None:
     session.info["audit_seal_in_background"] = True
 
 
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_seal_in_background(session, previous_transaction) -> None:
+    """The promise belongs to the transaction that made it: one rolled back (a webhook's retry
+    after a unique-constraint refusal) must not stop a later commit of the session from sealing.
+    A savepoint's rollback leaves it: the outer transaction still commits what it promised."""
+    if previous_transaction.parent is None:
+        session.info.pop("audit_seal_in_background", None)
+
+
 @event.listens_for(Session, "after_commit")
 def _seal_after_commit(session) -> None:
     """Seal what this commit recorded, unless another sequencer is at it (the job catches up).

@@ -246,3 +246,21 @@ def test_a_sequencer_busy_on_another_schemas_trail_does_not_stop_this_one(app, d
             conn.execute(sa.text(f"DROP SCHEMA {other} CASCADE"))
     db.expire_all()
     assert all(e.seq is not None for e in db.exec(select(AuditEntry)).all())
+
+
+def test_a_rolled_back_promise_to_seal_later_does_not_stop_the_next_commit_from_sealing(app, db):
+    """A webhook leaves its entries to the drain (seal_in_background); if that transaction rolls
+    back, the promise goes with it and the session's next commit seals as usual."""
+    with app.app_context():
+        audit.record(db, actor=None, action="test.kept_for_the_drain", entity="test")
+        audit.seal_in_background(db)
+        db.commit()
+        assert db.exec(select(AuditEntry.seq).where(AuditEntry.action == "test.kept_for_the_drain")).one() is None
+        audit.record(db, actor=None, action="test.rolled_back", entity="test")
+        audit.seal_in_background(db)
+        db.rollback()
+        audit.record(db, actor=None, action="test.next", entity="test")
+        db.commit()
+    sealed = {e.action: e.seq for e in db.exec(select(AuditEntry)).all()}
+    assert "test.rolled_back" not in sealed
+    assert sealed["test.next"] is not None and sealed["test.kept_for_the_drain"] is not None

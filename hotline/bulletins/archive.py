@@ -33,6 +33,7 @@ from hotline.bulletins.tables import Figures, show
 from hotline.bulletins.weeks import IsoWeek
 from models.base import utcnow
 from models.bulletins import Bulletin, BulletinCorrection, BulletinFile, BulletinStatus, PeriodKind
+from models.complaints import Complaint, IntakeJob
 from models.users import Actor
 
 STALE_CLAIM = dt.timedelta(minutes=30)  # a scheduled build claimed longer ago than this has died
@@ -178,8 +179,6 @@ def check_publishable(session: Session, period: Period, *, now: dt.datetime) -> 
 
 def _still_being_routed(session: Session, period: Period) -> int:
     """Reports received up to the period's end whose background triage and routing wait."""
-    from models.complaints import Complaint, IntakeJob
-
     return session.exec(select(sa.func.count(IntakeJob.id)).join(Complaint, Complaint.id == IntakeJob.complaint_id)
                         .where(Complaint.received_at < period.natural_end)).one()
 

@@ -85,7 +85,6 @@ def complete(session: Session, complaint: Complaint, inputs: dict | None) -> Non
         # Labels confirmed by an inspector while the job waited stand; anything else is triaged now.
         accused, chosen = service.settle(session, complaint, typed,
                                          triage=complaint.triage_state is not TriageState.confirmed)
-        session.add(complaint)
         service.open_matter(session, complaint, accused, chosen, typed, actor=actor)
 
 

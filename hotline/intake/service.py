@@ -19,7 +19,7 @@ from hotline.clues.sources import CleanSource, SourceInput
 from models.base import utcnow
 from models.complainants import Complainant
 from models.clues import ClueSource
-from models.complaints import AccusedPerson, Complaint, TriageState
+from models.complaints import AccusedPerson, Complaint, IntakeJob, TriageState
 from models.contacts import Contact
 from models.divisions import Township, Village
 from models.taxonomy import AccusedLevel, Channel, Program
@@ -339,8 +339,6 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
                           village_id=cleaned.village.id if cleaned.village else None,
                           created_by_id=getattr(actor, "id", None))
     if defer:
-        from models.complaints import IntakeJob
-
         complaint.triage_state = TriageState.pending
         with audit.batched(session):
             contact = _store(session, complaint, complainant, cleaned, data, phone_hash, actor, deferred=True,

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hotline.db import engine
+from hotline.db import engine, get_session
 from hotline.intake import completion, service
 from models.audit import AuditEntry
 from models.cases import Case, CaseDeadline
@@ -51,6 +51,12 @@ def statements(app):
         sa.event.remove(bind, "before_cursor_execute", listen)
 
 
+def _drain(app, **kwargs) -> completion.DrainReport:
+    """One run of the intake drain, as the scheduler's job does it (failures counted, not raised)."""
+    with app.app_context():
+        return completion.drain(get_session(), **kwargs)
+
+
 def _index(seen: list[str], prefix: str) -> int:
     return next(i for i, s in enumerate(seen) if s.startswith(prefix))
 
@@ -77,8 +83,6 @@ def test_the_drain_ends_the_complaint_as_an_intake_done_at_once_would(factory, t
     twilio.sms(REPORT)
     assert twilio.settle() == 1
     with app.app_context():
-        from hotline.db import get_session
-
         session = get_session()
         at_once = service.log_contact(session=session, data=service.IntakeData(text=REPORT, channel="sms",
                                                                                phone="13912345678"),
@@ -152,10 +156,7 @@ def test_a_failing_completion_puts_the_job_back_and_loses_nothing(factory, twili
         raise RuntimeError("routing table being edited")
 
     monkeypatch.setattr(service, "open_matter", broken)
-    with app.app_context():
-        from hotline.db import get_session
-
-        report = completion.drain(get_session())
+    report = _drain(app)
     assert (report.done, report.failed) == (0, 1)
     db.expire_all()
     job = db.exec(select(IntakeJob)).one()
@@ -163,11 +164,8 @@ def test_a_failing_completion_puts_the_job_back_and_loses_nothing(factory, twili
     complaint = db.get(Complaint, job.complaint_id)
     assert complaint.triage_state is TriageState.pending and db.exec(select(Case)).first() is None
     monkeypatch.setattr(service, "open_matter", real)
-    with app.app_context():
-        from hotline.db import get_session
-
-        assert completion.drain(get_session()).done == 0  # not due yet: it waits its pause
-        assert completion.drain(get_session(), now=job.next_try_at).done == 1
+    assert _drain(app).done == 0  # not due yet: it waits its pause
+    assert _drain(app, now=job.next_try_at).done == 1
     db.expire_all()
     assert db.exec(select(Case.complaint_id)).all() == [complaint.id]
     assert db.exec(select(IntakeJob)).first() is None

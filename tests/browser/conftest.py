@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
@@ -79,7 +80,12 @@ class Live:
         if page.url.endswith("/login/totp"):
             page.fill("input[name=code]", pyotp.TOTP(user.totp_secret).now())
             page.click("button[type=submit]")
-        assert "/login" not in page.url, f"login failed for {user.username}: {page.url}"
+        # A click returns once the navigation commits; the landing page may not be parsed yet, and a test
+        # reading its menu at that moment finds none (a CI failure). Wait for the landing page's load.
+        try:
+            page.wait_for_url(lambda url: "/login" not in url, wait_until="load")
+        except PlaywrightTimeout:
+            raise AssertionError(f"login failed for {user.username}: {page.url}") from None
         return page
 
     def close(self) -> None:

@@ -76,7 +76,8 @@ class Live:
         page.goto("/login")
         page.fill("input[name=username]", user.username)
         page.fill("input[name=password]", Factory.PASSWORD)
-        page.click("button[type=submit]")
+        with page.expect_navigation():  # read the URL only once the answer to the password has arrived
+            page.click("button[type=submit]")
         if page.url.endswith("/login/totp"):
             page.fill("input[name=code]", pyotp.TOTP(user.totp_secret).now())
             page.click("button[type=submit]")

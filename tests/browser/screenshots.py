@@ -39,7 +39,8 @@ def _login(browser, base: str, username: str, width: int = 1280):
     page.goto("/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORDS[username])
-    page.click("button[type=submit]")
+    with page.expect_navigation():  # read the URL only once the answer to the password has arrived
+        page.click("button[type=submit]")
     if page.url.endswith("/login/totp"):
         page.fill("input[name=code]", pyotp.TOTP(DEMO_TOTP).now())
         page.click("button[type=submit]")

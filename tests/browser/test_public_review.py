@@ -4,6 +4,7 @@ changes are in the audit trail and the report itself is never closed or removed.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from hotline.public import spam
@@ -33,7 +34,7 @@ def test_an_operator_marks_a_suspected_report_invalid_then_reverses_it(live):
 
     row.locator("input[name=reason]").fill("广告信息，与扶贫领域问题无关")
     row.get_by_role("button", name="标记为无效").click()
-    assert f"举报 {complaint.receipt_code} 已标记为无效" in page.content()
+    expect(page.locator("body")).to_contain_text(f"举报 {complaint.receipt_code} 已标记为无效")
     assert page.locator(f"#review-{complaint.id}").count() == 0  # gone from the suspected queue
 
     page.click("#tab-spam")
@@ -43,7 +44,7 @@ def test_an_operator_marks_a_suspected_report_invalid_then_reverses_it(live):
 
     row.locator("input[name=reason]").fill("复核：举报人补充了具体村名，按有效处理")
     row.get_by_role("button", name="标记为有效").click()
-    assert f"举报 {complaint.receipt_code} 已标记为有效" in page.content()
+    expect(page.locator("body")).to_contain_text(f"举报 {complaint.receipt_code} 已标记为有效")
     assert page.locator(f"#review-{complaint.id}").count() == 0  # gone from the 无效 list
     page.click("#tab-valid")
     assert "有效：复核：举报人补充了具体村名" in page.locator(f"#review-{complaint.id}").inner_text()

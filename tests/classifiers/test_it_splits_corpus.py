@@ -27,9 +27,15 @@ def test_it_loads_the_corpus_with_both_labels():
     assert len({e.id for e in corpus}) == len(corpus)
 
 
+FROZEN_PARTS = {"a-", "b-", "c-"}  # id prefixes of part-a/b/c.jsonl, the corpus split.json was chosen from
+
+
 def test_it_holds_out_at_least_a_fifth_of_every_class(split):
     # Of the hand-written corpus; grounded complaints have their own, source-disjoint split.
-    train_counts = Counter(e.primary for e in split.train if not e.case and e.source != "extra")
+    # Items written after the split was frozen (part-d: the money types, session 8) join training
+    # only, so that the original held-out set stays the one earlier figures were measured on.
+    train_counts = Counter(e.primary for e in split.train if not e.case and e.source != "extra"
+                           and e.id[:2] in FROZEN_PARTS)
     test_counts = Counter(e.primary for e in split.test)
     for label, count in test_counts.items():
         # - 3: a few items were relabelled (DEFINITIONS.md) after the split was frozen, so a

@@ -92,7 +92,7 @@ FAKE_DOC = _re([
     "证明", "伪造", "造假", "假材料", "假资料", "假证", "编造", "编了", "代签", "代替", "替人家签", "冒签",
     "签名", "签字", "公章", "盖章", "会议记录", "评议记录", "鉴定", "假单", "假发票", "虚开", "发票",
     "假合同", "出入库单", "花名册", "名册", "工资单", "假的", "申报材料", "材料", "报告", "收入调查表",
-    "乱填", "签的字", "p过", "照片", "开证明", "记录", "表上", "登记表", "签领表",
+    "乱填", "签的字", "p过", "照片", "开证明", "记录", "表上", "登记表", "签领表", "篡改", "涂改", "私刻",
 ])
 # 虚报冒领/骗取: fictitious or ineligible claims, the dead or absent, inflated numbers.
 FALSE_CLAIM = _re([
@@ -277,9 +277,11 @@ def _unqualified_without_kin(text: str, hits: dict[str, int] | None = None) -> b
 def _forged_without_claim(text: str, hits: dict[str, int] | None = None) -> bool:
     """A paper is forged or falsely issued and no false claim is named: 违规出具证明 rather
     than 虚报冒领 as primary (DEFINITIONS.md)."""
-    if hits["false_claim"] if hits else _has(FALSE_CLAIM, text):
-        return False
-    return _has(FORGED, text)
+    if not (hits["false_claim"] if hits else _has(FALSE_CLAIM, text)):
+        return _has(FORGED, text)
+    # A claim must be named outside the paper's own words: the 虚 of 虚假证明 or 虚假材料 (DEFINITIONS.md's
+    # own phrases) is a false-claim cue, and read in place it switched this rule off for them.
+    return _has(FORGED, text) and not _has(FALSE_CLAIM, FORGED.sub("", text))
 
 
 # The primary-type rules of DEFINITIONS.md as model columns: each is RULE_HIT when it holds,

@@ -123,10 +123,13 @@ def test_the_primary_type_rules_of_the_definitions_are_columns():
         "村主任把他弟弟评上了低保，他弟弟家有小轿车",  # the cadre's relative: 优亲厚友, not the rule
         "村支书私刻公章，给人开假证明",  # the paper is the wrong: 违规出具证明
         "村支书伪造材料冒领了低保金",  # the paper serves a false claim: not the rule
+        "村会计给不认识的人出具虚假证明",  # DEFINITIONS.md's own phrase: its 虚 is no false claim
+        "村主任提供虚假材料，套取了危房改造补助",  # a claim named beside the paper: not the rule
     ]).toarray()
     lowered, forged = names.index("unqualified_without_kin"), names.index("forged_without_claim")
     assert rows[0, lowered] > 0 and rows[1, lowered] == 0
     assert rows[2, forged] > 0 and rows[3, forged] == 0
+    assert rows[4, forged] > 0 and rows[5, forged] == 0
 
 
 def test_cue_features_pickled_before_the_rules_keep_their_columns():

@@ -277,11 +277,13 @@ def _unqualified_without_kin(text: str, hits: dict[str, int] | None = None) -> b
 def _forged_without_claim(text: str, hits: dict[str, int] | None = None) -> bool:
     """A paper is forged or falsely issued and no false claim is named: 违规出具证明 rather
     than 虚报冒领 as primary (DEFINITIONS.md)."""
+    if not _has(FORGED, text):
+        return False
     if not (hits["false_claim"] if hits else _has(FALSE_CLAIM, text)):
-        return _has(FORGED, text)
+        return True
     # A claim must be named outside the paper's own words: the 虚 of 虚假证明 or 虚假材料 (DEFINITIONS.md's
     # own phrases) is a false-claim cue, and read in place it switched this rule off for them.
-    return _has(FORGED, text) and not _has(FALSE_CLAIM, FORGED.sub("", text))
+    return not _has(FALSE_CLAIM, FORGED.sub("", text))
 
 
 # The primary-type rules of DEFINITIONS.md as model columns: each is RULE_HIT when it holds,

@@ -32,7 +32,7 @@ FROZEN_PARTS = {"a-", "b-", "c-"}  # id prefixes of part-a/b/c.jsonl, the corpus
 
 def test_it_holds_out_at_least_a_fifth_of_every_class(split):
     # Of the hand-written corpus; grounded complaints have their own, source-disjoint split.
-    # Items written after the split was frozen (part-d: the money types, session 8) join training
+    # Items written after the split was frozen (parts d and e, session 8) join training
     # only, so that the original held-out set stays the one earlier figures were measured on.
     train_counts = Counter(e.primary for e in split.train if not e.case and e.source != "extra"
                            and e.id[:2] in FROZEN_PARTS)

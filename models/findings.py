@@ -86,26 +86,27 @@ class CrosscheckLinkState(SQLModel, table=True):
     stats: dict | None = Field(default=None, sa_column=json_column())  # rows and seconds of the build
 
 
-# A recipient row without a valid ID and the ID it was matched to (`matching.resolve_recipients`).
-class CrosscheckLinkResolved(SQLModel, table=True):
-    __tablename__ = "crosscheck_link_resolved"
-    rid: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+# The ID a row without a valid one was matched to, its score, match path and reason in words; shared by
+# the two link tables below (a table-less SQLModel base: each table gets its own columns).
+class _MatchedId(SQLModel):
     id_number: str = Field(max_length=18, index=True, sa_type=code_type(18))
     score: float
     match: str = Field(max_length=40)
-    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
+    reason: str = Field(sa_type=sa.Text)
+
+
+# A recipient row without a valid ID and the ID it was matched to (`matching.resolve_recipients`).
+class CrosscheckLinkResolved(_MatchedId, table=True):
+    __tablename__ = "crosscheck_link_resolved"
+    rid: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
 
 
 # A registry row whose ID failed its check and the roll member's ID it was matched to
 # (`matching.resolve_registries`).
-class CrosscheckLinkRegistry(SQLModel, table=True):
+class CrosscheckLinkRegistry(_MatchedId, table=True):
     __tablename__ = "crosscheck_link_registry"
     kind: str = Field(max_length=20, primary_key=True)
     tid: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    id_number: str = Field(max_length=18, index=True, sa_type=code_type(18))
-    score: float
-    match: str = Field(max_length=40)
-    reason: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
 
 
 # A registry person (payroll, non-farm vehicle, business, commercial property) found in a

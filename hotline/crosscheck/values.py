@@ -246,7 +246,7 @@ def _char(ch: str) -> tuple[str, str]:
     """(simplified character, toneless pinyin) of one character, cached: names reuse few characters."""
     from pypinyin import Style, lazy_pinyin
 
-    simple = _t2s().convert(ch) or ch
+    simple = _simple(ch)
     pinyin = "".join(lazy_pinyin(simple, style=Style.NORMAL, errors="default")).lower()
     return simple, pinyin
 
@@ -266,10 +266,14 @@ def simplified(ch: str) -> str:
     return _simple(ch) if ch.isalpha() else ch
 
 
+def _stripped(name: str) -> str:
+    """The name's characters without spaces, dots, digits and brackets."""
+    return name if name.isalpha() else _NAME_JUNK.sub("", name)
+
+
 def name_key(name: str) -> str:
     """`name_keys(name)[0]` without working out the pinyin."""
-    stripped = name if name.isalpha() else _NAME_JUNK.sub("", name)
-    return "".join([_simple(ch) for ch in stripped])[:NAME_KEY_MAX]
+    return "".join([_simple(ch) for ch in _stripped(name)])[:NAME_KEY_MAX]
 
 
 # Column widths of name_key and name_py (models/rolls.py): a hostile 60-character name must fit.
@@ -278,7 +282,7 @@ NAME_KEY_MAX, NAME_PY_MAX = 60, 240
 
 def name_keys(name: str) -> tuple[str, str]:
     """(name_key, name_py): '張 三' → ('张三', 'zhangsan'), cut to their column widths."""
-    stripped = name if name.isalpha() else _NAME_JUNK.sub("", name)
+    stripped = _stripped(name)
     try:
         pairs = [_CHARS[ch] for ch in stripped]
     except KeyError:

@@ -134,8 +134,7 @@ def build(session: Session, kinds: dict[str, str] | None = None, state: Crossche
                     [(rid, r.id_number, r.score, r.match, r.reason) for rid, r in sorted(resolved.items())])
     registries = tuple(kind for kind in REGISTRIES if changed is None or kind in changed)
     if changed is not None and registries:
-        conn.execute(sa.text(f"DELETE FROM {REGISTRY} WHERE kind IN :kinds")
-                     .bindparams(sa.bindparam("kinds", expanding=True)), {"kinds": list(registries)})
+        _delete_kinds(conn, REGISTRY, registries)
     registry = resolve_registries(session, registries) if registries else {}
     bulk_insert(session, REGISTRY, _REGISTRY_COLUMNS,
                 [(kind, tid, r.id_number, r.score, r.match, r.reason) for (kind, tid), r in sorted(registry.items())])
@@ -144,8 +143,7 @@ def build(session: Session, kinds: dict[str, str] | None = None, state: Crossche
         conn.exec_driver_sql(f"ANALYZE {REGISTRY}")
     households = tuple(kind for kind in HOUSEHOLD_KINDS if changed is None or kind in changed)
     if changed is not None and households:
-        conn.execute(sa.text(f"DELETE FROM {HOUSEHOLD} WHERE kind IN :kinds")
-                     .bindparams(sa.bindparam("kinds", expanding=True)), {"kinds": list(households)})
+        _delete_kinds(conn, HOUSEHOLD, households)
     linked = _build_households(session, households) if households else 0
     if postgres and households:
         conn.exec_driver_sql(f"ANALYZE {HOUSEHOLD}")
@@ -168,6 +166,12 @@ def _empty(conn: sa.Connection, tables: tuple[str, ...]) -> None:
     else:
         for table in tables:
             conn.exec_driver_sql(f"DELETE FROM {table}")
+
+
+def _delete_kinds(conn: sa.Connection, table: str, kinds: tuple[str, ...]) -> None:
+    """Take out these registry kinds' links before they are worked out again."""
+    conn.execute(sa.text(f"DELETE FROM {table} WHERE kind IN :kinds")
+                 .bindparams(sa.bindparam("kinds", expanding=True)), {"kinds": list(kinds)})
 
 
 def _build_households(session: Session, kinds: tuple[str, ...]) -> int:

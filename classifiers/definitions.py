@@ -274,6 +274,12 @@ def _unqualified_without_kin(text: str, hits: dict[str, int] | None = None) -> b
     return bool(hits["unqualified"] if hits else _has(UNQUALIFIED, text)) or _has(UNQUALIFIED_WHO, text)
 
 
+def _forged_masked(text: str) -> str:
+    """The text with its forged-paper phrases blanked out, same length: the 虚 of 虚假证明 or 虚假材料
+    (DEFINITIONS.md's own phrases) is the certificate's cue, not a false claim's (虚报)."""
+    return FORGED.sub(lambda m: "\x00" * len(m.group()), text)
+
+
 def _forged_without_claim(text: str, hits: dict[str, int] | None = None) -> bool:
     """A paper is forged or falsely issued and no false claim is named: 违规出具证明 rather
     than 虚报冒领 as primary (DEFINITIONS.md)."""
@@ -281,9 +287,8 @@ def _forged_without_claim(text: str, hits: dict[str, int] | None = None) -> bool
         return False
     if not (hits["false_claim"] if hits else _has(FALSE_CLAIM, text)):
         return True
-    # A claim must be named outside the paper's own words: the 虚 of 虚假证明 or 虚假材料 (DEFINITIONS.md's
-    # own phrases) is a false-claim cue, and read in place it switched this rule off for them.
-    return not _has(FALSE_CLAIM, FORGED.sub("", text))
+    # A claim must be named outside the paper's own words (read in place, their 虚 switched this rule off).
+    return not _has(FALSE_CLAIM, _forged_masked(text))
 
 
 # The primary-type rules of DEFINITIONS.md as model columns: each is RULE_HIT when it holds,
@@ -342,8 +347,7 @@ def _leading_type(text: str) -> str | None:
         return _lead_cache[1]  # type: ignore[return-value]
     best, where = None, len(text) + 1
     forged = FORGED.search(text)
-    # A forged-paper phrase (虚假证明) is the certificate's cue, not 虚报's: mask it for the others.
-    masked = FORGED.sub(lambda m: "\x00" * len(m.group()), text) if forged else text
+    masked = _forged_masked(text) if forged else text  # positions kept: the first cue still wins
     for name in _LEAD_TYPES:
         match = TYPE_CUES[name].search(masked)
         start = match.start() if match else len(text) + 1

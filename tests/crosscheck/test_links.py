@@ -128,6 +128,26 @@ def test_a_run_rebuilds_links_the_rolls_have_moved_past(rolls, db):
     assert db.exec(select(RollImport).where(RollImport.id == report.import_id)).one().withdrawn_at is not None
 
 
+def test_a_refresh_that_fails_after_an_import_is_logged_and_the_next_run_rebuilds(rolls, db, monkeypatch, caplog):
+    """The database drops out while the links are refreshed: the import stands, nothing is raised,
+    and the next run finds what it would have found over current links."""
+    _family(rolls)
+    header, rest, rule, _label = REGISTRY_ROWS["payroll"]
+    report = rolls.load("payroll", [header, ["张大山", typo(FATHER), *rest]])
+
+    def outage(*_args, **_kwargs):
+        raise sa.exc.OperationalError("INSERT INTO crosscheck_link_registry", {}, Exception("server closed"))
+
+    monkeypatch.setattr(links, "build", outage)
+    assert importer.settle(db.get_bind(), report) is None
+    assert "refreshing the cross-check links failed" in caplog.text
+    assert db.get(RollImport, report.import_id).withdrawn_at is None  # the import stands
+    monkeypatch.undo()
+    how, found = _run(db, [rule])
+    assert how == "rebuilt"
+    assert [(f["name"], f["match"]) for f in found] == [("张小明", "registry_id_typo_name")]
+
+
 def test_links_built_by_other_code_are_rebuilt(rolls, db, monkeypatch):
     _family(rolls)
     header, rest, rule, _label = REGISTRY_ROWS["payroll"]

@@ -62,22 +62,34 @@ def key_from_settings(settings) -> bytes:
 
 # --- recording ----------------------------------------------------------------------------------
 
-def record(session: Session, *, actor: object | None, action: str, entity: str,
-           entity_id: object = None, detail: dict | None = None) -> AuditEntry:
-    """Insert a pending audit entry in the caller's transaction (it commits with the change it records)."""
+def new_entry(*, actor: object | None, action: str, entity: str, entity_id: object = None,
+              detail: dict | None = None) -> AuditEntry:
+    """A pending audit entry, not yet added: `record` adds it; an insert that writes it with other
+    rows in one statement (hotline.linked_insert) calls `recorded` after."""
     detail = json.loads(json.dumps(detail, ensure_ascii=False, default=str)) if detail else None
-    entry = AuditEntry(
+    return AuditEntry(
         at=utcnow(), actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "username", "") or "",
         action=action, entity=entity, entity_id=None if entity_id is None else str(entity_id),
         detail=detail, remote_addr=request.remote_addr if has_request_context() else None,
     )
+
+
+def recorded(session: Session) -> None:
+    """This transaction inserted pending entries: its commit (or the background) seals them."""
+    session.info["audit_pending"] = True
+
+
+def record(session: Session, *, actor: object | None, action: str, entity: str,
+           entity_id: object = None, detail: dict | None = None) -> AuditEntry:
+    """Insert a pending audit entry in the caller's transaction (it commits with the change it records)."""
+    entry = new_entry(actor=actor, action=action, entity=entity, entity_id=entity_id, detail=detail)
     batch = session.info.get(_BATCH)
     if batch is not None and batch[0] is session.get_nested_transaction():
         batch[1].append(entry)  # added with the others when the batch ends: one INSERT for all
     else:
         session.add(entry)
         session.flush()
-    session.info["audit_pending"] = True
+    recorded(session)
     return entry
 
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import decimal
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
-from hotline import audit, controlchars, money, phones, receipts
+from hotline import audit, controlchars, linked_insert, money, phones, receipts
+from hotline.linked_insert import NewRow, Ref
 from hotline.clues import lookup as clue_lookup, sources as clue_sources
 from hotline.clues.registration import register_clue
 from hotline.clues.sources import CleanSource, SourceInput
@@ -239,6 +241,12 @@ def _place_from_entities(session: Session, complaint: Complaint) -> None:
             complaint.township_id = township.id if township is not None else None
 
 
+def draw_receipt_code(session: Session, *, check: bool = True) -> str:
+    """A fresh receipt code; `check=False` skips the look-up and leaves a clash (one in 10^13 at a
+    county's volume) to the unique constraint, whose refusal the caller retries with a check."""
+    return _unique_receipt_code(session) if check else receipts.new_code()
+
+
 def _unique_receipt_code(session: Session) -> str:
     for _ in range(10):
         code = receipts.new_code()
@@ -310,7 +318,8 @@ def log_contact(*, session: Session, data: IntakeData, actor: Actor, lookup_key:
 
 
 def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
-        max_chars: int = 20_000, defer: bool = False, check_receipt: bool = True) -> Logged:
+        max_chars: int = 20_000, defer: bool = False, check_receipt: bool = True,
+        receipt_code: str | None = None, attach: Sequence[SQLModel] = ()) -> Logged:
     """Validate and store one contact as a new complaint, with its contact row; the caller commits.
 
     At once (`defer=False`: the operator's form, the API): triage, routing into a case and the
@@ -321,11 +330,12 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
 
     Deferred (`defer=True`: webhooks, where the caller waits for the answer): only what the answer
     needs is written — contact, complaint with its receipt code, sealed identity, audit entry — plus
-    an IntakeJob row in the same transaction; `hotline.intake.completion` settles and routes it
-    within seconds, with the same `settle` and `open_matter` as the immediate path.
+    an IntakeJob row and the channel's own `attach` rows (the SMS, given its complaint_id and
+    contact_id), all in one statement (hotline.linked_insert); `hotline.intake.completion` settles
+    and routes it within seconds, with the same `settle` and `open_matter` as the immediate path.
 
-    `check_receipt=False` skips the look-up of the drawn receipt code: the caller retries the whole
-    transaction if the unique constraint refuses it (one in 10^13 at a county's volume).
+    `receipt_code`: the code already drawn (the SMS reply quotes it before the insert); otherwise
+    one is drawn, looked up first unless `check_receipt=False` (see `draw_receipt_code`).
     """
     cleaned = validate(session, data, max_chars=max_chars)
     received_at = data.received_at or utcnow()
@@ -340,15 +350,13 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
                           created_by_id=getattr(actor, "id", None))
     if defer:
         complaint.triage_state = TriageState.pending
-        with audit.batched(session):
-            contact = _store(session, complaint, complainant, cleaned, data, phone_hash, actor, deferred=True,
-                             check_receipt=check_receipt)
-            session.add(IntakeJob(complaint_id=complaint.id, inputs=typed.to_json()))
+        complaint.receipt_code = receipt_code or draw_receipt_code(session, check=check_receipt)
+        contact = _store_deferred(session, complaint, complainant, cleaned, data, phone_hash, actor, typed, attach)
         audit.seal_in_background(session)  # the drain's commit, within a second, seals these too
         return Logged(complaint, contact)
     accused, chosen = settle(session, complaint, typed)
     with audit.batched(session):
-        contact = _store(session, complaint, complainant, cleaned, data, phone_hash, actor, deferred=False)
+        contact = _store(session, complaint, complainant, cleaned, data, phone_hash, actor)
         open_matter(session, complaint, accused, chosen, typed, actor=actor)
     return Logged(complaint, contact)
 
@@ -378,29 +386,59 @@ def settle(session: Session, complaint: Complaint, typed: Typed, *, triage: bool
 
 
 def _store(session: Session, complaint: Complaint, complainant: Complainant | None, cleaned: Cleaned,
-           data: IntakeData, phone_hash: str | None, actor: Actor, *, deferred: bool,
-           check_receipt: bool = True) -> Contact:
+           data: IntakeData, phone_hash: str | None, actor: Actor) -> Contact:
     """Insert the sealed identity, the complaint with a fresh receipt code, its contact row and the
     complaint.create audit entry."""
     if complainant is not None:
         session.add(complainant)
         session.flush()
     complaint.complainant_id = complainant.id if complainant else None
-    complaint.receipt_code = _unique_receipt_code(session) if check_receipt else receipts.new_code()
+    complaint.receipt_code = _unique_receipt_code(session)
     session.add(complaint)
     session.flush()
-    contact = Contact(channel=cleaned.channel, external_id=data.external_id, received_at=complaint.received_at,
-                      raw_text=cleaned.text, complainant_id=complaint.complainant_id,
-                      phone_hash=phone_hash, complaint_id=complaint.id,
-                      logged_by_id=getattr(actor, "id", None))
+    contact = _new_contact(complaint, cleaned, data, phone_hash, actor)
     session.add(contact)
     session.flush()
-    detail = {"channel": cleaned.channel.value, "contact_id": contact.id, "anonymous": complainant is None}
-    if deferred:
-        detail["routing"] = "background"
-    audit.record(session, actor=actor, action="complaint.create", entity="complaint",
-                 entity_id=complaint.id, detail=detail)
+    audit.record(session, actor=actor, action="complaint.create", entity="complaint", entity_id=complaint.id,
+                 detail=_create_detail(cleaned, complainant, contact_id=contact.id))
     return contact
+
+
+def _store_deferred(session: Session, complaint: Complaint, complainant: Complainant | None, cleaned: Cleaned,
+                    data: IntakeData, phone_hash: str | None, actor: Actor, typed: Typed,
+                    attach: Sequence[SQLModel]) -> Contact:
+    """What `_store` writes, plus the IntakeJob and the `attach` rows, in one statement: each row
+    takes the ids of the rows before it from the statement itself (hotline.linked_insert)."""
+    complaint_ref, contact_ref = Ref("complaint"), Ref("contact")
+    identity = {"complainant_id": Ref("complainant")} if complainant is not None else {}
+    contact = _new_contact(complaint, cleaned, data, phone_hash, actor)
+    entry = audit.new_entry(actor=actor, action="complaint.create", entity="complaint")
+    rows = [NewRow("complainant", complainant)] if complainant is not None else []
+    rows += [
+        NewRow("complaint", complaint, identity),
+        NewRow("contact", contact, {"complaint_id": complaint_ref, **identity}),
+        NewRow("audit", entry, {"entity_id": Ref("complaint", text=True),
+                                "detail": _create_detail(cleaned, complainant, contact_id=contact_ref,
+                                                         routing="background")}),
+        NewRow("job", IntakeJob(inputs=typed.to_json()), {"complaint_id": complaint_ref}),
+        *(NewRow(f"attached{n}", row, {"complaint_id": complaint_ref, "contact_id": contact_ref})
+          for n, row in enumerate(attach)),
+    ]
+    linked_insert.insert(session, rows)
+    audit.recorded(session)
+    return contact
+
+
+def _new_contact(complaint: Complaint, cleaned: Cleaned, data: IntakeData, phone_hash: str | None,
+                 actor: Actor) -> Contact:
+    return Contact(channel=cleaned.channel, external_id=data.external_id, received_at=complaint.received_at,
+                   raw_text=cleaned.text, complainant_id=complaint.complainant_id,
+                   phone_hash=phone_hash, complaint_id=complaint.id, logged_by_id=getattr(actor, "id", None))
+
+
+def _create_detail(cleaned: Cleaned, complainant: Complainant | None, *, contact_id, **more) -> dict:
+    """The complaint.create entry's detail (contact_id: an id, or a Ref to the row being inserted)."""
+    return {"channel": cleaned.channel.value, "contact_id": contact_id, "anonymous": complainant is None, **more}
 
 
 def open_matter(session: Session, complaint: Complaint, accused: list[AccusedPerson], chosen, typed: Typed, *,

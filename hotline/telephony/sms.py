@@ -72,6 +72,7 @@ def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
     command = unicodedata.normalize("NFKC", sms.body).strip()
     row = SmsMessage(message_sid=sms.sid, from_hash=sms.sender.hash, body=sms.body,
                      kind=SmsKind.invalid, received_at=received_at, replayed=replayed)
+    stored = False
     if command.upper() in OPT_OUT_WORDS:
         outbox.set_opt_out(session, phone_hash=sms.sender.hash, active=True)
         row.kind, row.reply = SmsKind.opt_out, (
@@ -83,10 +84,11 @@ def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
     elif (match := _QUERY.match(command)) is not None:
         row.kind = SmsKind.query
         row.reply, row.complaint_id, row.contact_id = _answer_query(session, sms, match.group(1), received_at)
-    else:
-        _report(session, sms, row, settings, lookup_key, received_at, optimistic=optimistic)
-    session.add(row)
-    session.flush()
+    elif _report(session, sms, row, settings, lookup_key, received_at, optimistic=optimistic):
+        stored = True  # with its complaint, in one statement
+    if not stored:
+        session.add(row)
+        session.flush()
     if sms.media:  # MMS: its files are recorded now, fetched and stored by a job
         row.reply = media.with_media_note(row.reply, media.record(
             session, form, message_sid=sms.sid, sender_number=sms.sender.number, complaint_id=row.complaint_id,
@@ -136,29 +138,33 @@ def _locked_reply(minutes: int) -> str:
 
 
 def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settings,
-            lookup_key: bytes, received_at: dt.datetime, *, optimistic: bool = False) -> None:
+            lookup_key: bytes, received_at: dt.datetime, *, optimistic: bool = False) -> bool:
+    """A report, or a further part of one. True when `row` was stored with the new complaint."""
     text = controlchars.drop(sms.body).strip() or (media.PLACEHOLDER.format(count=sms.media) if sms.media else "")
     previous = _joinable(session, sms, text, settings, received_at) if text else None
     if previous is not None:
         _join(session, sms, row, previous, text, received_at)
-        return
+        return False
     data = service.IntakeData(text=sms.body if sms.body.strip() else text, channel=Channel.sms.value, phone=sms.sender.number or "",
                               external_id=sms.sid, received_at=received_at)
+    # The reply quotes the code, and the message row holds the reply: it is drawn first so that
+    # the message goes in with the complaint, in the same statement.
+    code = service.draw_receipt_code(session, check=not optimistic)
+    row.kind = SmsKind.report
+    row.reply = (f"您反映的问题已受理，查询码：{receipts.spaced(code)}。请妥善保存；"
+                 f"发送“查询 查询码”（或“CX 查询码”）可查询办理进度。内容较长时可继续发送，"
+                 f"{settings.SMS_JOIN_MINUTES}分钟内的后续短信将并入本次反映。回复“退订”不再接收本热线短信。")
     try:
         # The sender waits for the receipt code only: triage and routing follow in the background.
         # No savepoint: an IntakeError is raised by validation, before anything is written.
-        logged = service.log(session=session, data=data, actor=None, lookup_key=lookup_key,
-                             max_chars=settings.MAX_REPORT_CHARS, defer=True, check_receipt=not optimistic)
+        service.log(session=session, data=data, actor=None, lookup_key=lookup_key, max_chars=settings.MAX_REPORT_CHARS,
+                    defer=True, receipt_code=code, attach=[row])
     except service.IntakeError as exc:
         row.kind = SmsKind.invalid
         row.reply = (f"短信未能受理：{exc}。请用文字说明反映的问题（何时、何地、何人、何事），"
                      f"或拨打{settings.HOTLINE_NUMBER}。")
-        return
-    complaint = logged.complaint
-    row.kind, row.complaint_id, row.contact_id = SmsKind.report, complaint.id, logged.contact.id
-    row.reply = (f"您反映的问题已受理，查询码：{receipts.spaced(complaint.receipt_code)}。请妥善保存；"
-                 f"发送“查询 查询码”（或“CX 查询码”）可查询办理进度。内容较长时可继续发送，"
-                 f"{settings.SMS_JOIN_MINUTES}分钟内的后续短信将并入本次反映。回复“退订”不再接收本热线短信。")
+        return False
+    return True
 
 
 def _joinable(session: Session, sms: InboundSms, text: str, settings: Settings,

@@ -1,0 +1,160 @@
+"""New rows that refer to each other's new ids, inserted in one statement.
+
+A webhook's intake writes up to six rows (sealed identity, complaint, contact, audit entry, job,
+the SMS itself), each later one naming an earlier one's new id. Through the ORM that was six
+INSERTs, six round trips and five flushes: most of what the request cost
+(docs/benchmarks-throughput.md). On PostgreSQL they go in as one statement of data-modifying CTEs,
+
+    WITH new_complaint AS (INSERT INTO complaint (...) VALUES (...) RETURNING id),
+         new_contact AS (INSERT INTO contact (..., complaint_id)
+                         VALUES (..., (SELECT id FROM new_complaint)) RETURNING id)
+    SELECT (SELECT id FROM new_complaint), (SELECT id FROM new_contact)
+
+one round trip (PostgreSQL checks the foreign keys at the statement's end, when all rows exist);
+elsewhere (SQLite) as one INSERT … RETURNING each, with the same values. A unique constraint
+refuses either the same way (IntegrityError), so callers handle a repeat as before.
+
+The rows are ORM objects, built with their models' defaults (the columns' Python-side defaults,
+a timestamp filled at insertion, are given to the object first); afterwards each is in the session
+as if loaded, with its id, so the caller goes on with ORM objects. Columns left to a server-side
+default are expired and load when first read.
+"""
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import make_transient_to_detached
+from sqlmodel import Session, SQLModel
+
+
+@dataclass(frozen=True)
+class Ref:
+    """The new id of an earlier row in the same insert, by that row's name."""
+
+    row: str
+    text: bool = False  # as a string (an audit entry's entity_id)
+
+
+@dataclass
+class NewRow:
+    """One object to insert. `refs` maps a column to the Ref it takes, or (a JSON column) to a
+    dict whose values may be Refs — its other values as they are."""
+
+    name: str
+    obj: SQLModel
+    refs: Mapping[str, Ref | Mapping[str, Any]] = field(default_factory=dict)
+
+
+def insert(session: Session, rows: Sequence[NewRow]) -> None:
+    """Insert `rows` in their order, each Ref resolved to the id its row received."""
+    session.flush()  # anything pending goes first, as an ORM flush would have ordered it
+    left_to_default = [_fill_defaults(row.obj) for row in rows]
+    if session.get_bind().dialect.name == "postgresql":
+        ids = _one_statement(session, rows)
+    else:
+        ids = _one_by_one(session, rows)
+    for row, defaulted in zip(rows, left_to_default):
+        row.obj.id = ids[row.name]
+        for column, ref in row.refs.items():  # the object holds what the row holds
+            setattr(row.obj, column, _resolved(ref, ids))
+        make_transient_to_detached(row.obj)
+        session.add(row.obj)  # persistent, as if loaded: no second INSERT
+        if defaulted:
+            session.expire(row.obj, defaulted)
+
+
+def _table(obj: SQLModel) -> sa.Table:
+    return type(obj).__table__
+
+
+def _fill_defaults(obj: SQLModel) -> list[str]:
+    """Give the object its columns' Python-side defaults (a timestamp filled at insertion), as the
+    ORM would at the INSERT (a statement of several INSERTs cannot have SQLAlchemy fill them).
+    Returns the columns left to a server-side default, to be expired once inserted."""
+    left = []
+    for column in _table(obj).columns:
+        if column.primary_key or getattr(obj, column.key) is not None:
+            continue
+        default = column.default
+        if default is not None and (default.is_scalar or default.is_callable):
+            setattr(obj, column.key, default.arg if default.is_scalar else default.arg(None))
+        elif column.server_default is not None:
+            left.append(column.key)
+    return left
+
+
+def _values(obj: SQLModel) -> dict[str, Any]:
+    """The object's column values, without its new id and what a server default fills."""
+    return {column.key: value for column in _table(obj).columns
+            if (value := getattr(obj, column.key)) is not None
+            or not (column.primary_key or column.server_default is not None)}
+
+
+def _one_statement(session: Session, rows: Sequence[NewRow]) -> dict[str, int]:
+    """One statement of CTEs. It is built once for each shape (which rows, which columns, which
+    links) and executed with bound values: building it anew for every intake cost more than the
+    round trips it saves."""
+    shape, params = [], {}
+    for row in rows:
+        values = {column: value for column, value in _values(row.obj).items() if column not in row.refs}
+        params.update({f"{row.name}__{column}": value for column, value in values.items()})
+        links = []
+        for column, ref in row.refs.items():
+            if isinstance(ref, Ref):
+                links.append((column, ref))
+                continue
+            links.append((column, tuple((key, value if isinstance(value, Ref) else type(value))
+                                        for key, value in ref.items())))
+            params.update({f"{row.name}__{column}__{key}": value for key, value in ref.items()
+                           if not isinstance(value, Ref)})
+        shape.append((row.name, type(row.obj), tuple(values), tuple(links)))
+    return dict(session.execute(_statement(tuple(shape)), params).one()._mapping)
+
+
+_JSON_TYPES = {str: sa.String, bool: sa.Boolean, int: sa.Integer, float: sa.Float}
+
+
+@functools.lru_cache(maxsize=64)
+def _statement(shape: tuple) -> sa.Select:
+    ctes: dict[str, sa.CTE] = {}
+
+    def resolve(ref: Ref):
+        value = sa.select(ctes[ref.row].c.id).scalar_subquery()
+        return sa.cast(value, sa.String) if ref.text else value
+
+    for name, model, columns, links in shape:
+        table = model.__table__
+        values = {column: sa.bindparam(f"{name}__{column}", type_=table.c[column].type) for column in columns}
+        for column, link in links:
+            if isinstance(link, Ref):
+                values[column] = resolve(link)
+                continue
+            pairs = []  # a JSON column built in the statement: jsonb_build_object(key, value, ...)
+            for key, kind in link:
+                value = resolve(kind) if isinstance(kind, Ref) else (
+                    sa.bindparam(f"{name}__{column}__{key}", type_=_JSON_TYPES.get(kind, sa.String)()))
+                pairs += [sa.literal_column("'" + key.replace("'", "''") + "'", sa.String), value]
+            values[column] = sa.func.jsonb_build_object(*pairs)
+        ctes[name] = sa.insert(table).values(**values).returning(table.c.id).cte(f"new_{name}")
+    return sa.select(*(sa.select(cte.c.id).scalar_subquery().label(name) for name, cte in ctes.items()))
+
+
+def _resolved(ref: Ref | Mapping[str, Any], ids: Mapping[str, int]):
+    """A Ref (or a JSON template's Refs) as the Python value of the id it stands for."""
+    if isinstance(ref, Ref):
+        return str(ids[ref.row]) if ref.text else ids[ref.row]
+    return {key: _resolved(value, ids) if isinstance(value, Ref) else value for key, value in ref.items()}
+
+
+def _one_by_one(session: Session, rows: Sequence[NewRow]) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    for row in rows:
+        values = _values(row.obj)
+        values.update({column: _resolved(ref, ids) for column, ref in row.refs.items()})
+        table = _table(row.obj)
+        ids[row.name] = session.execute(sa.insert(table).values(**values).returning(table.c.id)).scalar_one()
+    return ids

@@ -66,11 +66,21 @@ def start_gunicorn(env: dict, port: int, workers: int, *options: str, settle: fl
 
 # --- the product's background drain -------------------------------------------------------
 
-def start_drain(env: dict, nice: int) -> subprocess.Popen:
+def drain_priority(value: str) -> int | str:
+    """--drain-nice: a nice level, or \"idle\"."""
+    return value if value == "idle" else int(value)
+
+
+def start_drain(env: dict, nice: int | str) -> subprocess.Popen:
     """The product's scheduler process, which completes the stored intakes (triage, routing, clue
-    number) within seconds: part of the product under test, so it runs during every step."""
+    number) within seconds: part of the product under test, so it runs during every step.
+
+    `nice`: a nice level (systemd Nice=), or "idle": the SCHED_IDLE policy, which runs it only on
+    CPU time nothing else wants (systemd CPUSchedulingPolicy=idle; docs/operations.md)."""
     command = [str(ROOT / ".venv" / "bin" / "python"), "-m", "hotline", "scheduler"]
-    if nice:
+    if nice == "idle":
+        command = ["chrt", "--idle", "0", *command]
+    elif nice:
         command = ["nice", "-n", str(nice), *command]
     return subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -39,7 +39,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import BASE, ROOT, TEXTS, TOKEN, drained, environment, free_port, start_drain  # noqa: E402
+from bench.harness import BASE, ROOT, TEXTS, TOKEN, drain_priority, drained, environment, free_port, start_drain  # noqa: E402
 from bench.load_intake import percentile, prepare  # noqa: E402
 
 PG_TEST = os.environ.get("BENCH_PG_TEST_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -188,7 +188,7 @@ def main() -> None:
     parser.add_argument("--models-dir", default=None,
                         help="an already trained model folder (skips training, minutes on a loaded machine)")
     parser.add_argument("--only", choices=["product", "peer"], default=None)
-    parser.add_argument("--drain-nice", type=int, default=0,
+    parser.add_argument("--drain-nice", type=drain_priority, default=0,
                         help="run the product's scheduler (the intake drain) at this nice level (systemd Nice=)")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-vs-peer-"))

@@ -44,7 +44,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from bench.harness import (BASE, PG_ADMIN, PY, ROOT, TEXTS, TOKEN, drained, environment,  # noqa: E402
+from bench.harness import (BASE, PG_ADMIN, PY, ROOT, TEXTS, TOKEN, drain_priority, drained, environment,  # noqa: E402
                            fresh_pg_database, free_port, start_drain)
 from bench.harness import start_gunicorn as _start_gunicorn  # noqa: E402
 
@@ -367,7 +367,8 @@ def main() -> None:
         p.add_argument("--workers", type=int, default=4)
         p.add_argument("--train", action="store_true", help="train the triage model first (slower intakes)")
         p.add_argument("--models-dir", default=None, help="a trained model folder to serve (instead of --train)")
-        p.add_argument("--drain-nice", type=int, default=0, help="nice level of the scheduler (the intake drain)")
+        p.add_argument("--drain-nice", type=drain_priority, default=0,
+                       help="nice level of the scheduler (the intake drain), or \"idle\" (SCHED_IDLE)")
         p.add_argument("--api-every", type=int, default=2,
                        help="every N-th request is an API intake, the others SMS (0: SMS only)")
     sub.choices["search"].add_argument("--rates", default="10,20,30,40")

@@ -27,8 +27,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import make_transient_to_detached
 from sqlmodel import Session, SQLModel
+
+_INSERTED = "linked_insert.rows"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,38 @@ def insert(session: Session, rows: Sequence[NewRow]) -> None:
         session.add(row.obj)  # persistent, as if loaded: no second INSERT
         if defaulted:
             session.expire(row.obj, defaulted)
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    session.info.setdefault(_INSERTED, []).extend((transaction, row.obj) for row in rows)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_rolled_back(session, previous_transaction) -> None:
+    """Objects the ORM flushed itself leave the session when their transaction rolls back; these
+    it took for loaded rows, so they are expunged here — else a retry in the same session (the
+    webhook's, after a unique constraint's refusal) could meet a stale object under a reused id."""
+    kept = []
+    for transaction, obj in session.info.pop(_INSERTED, ()):
+        if _within(transaction, previous_transaction):
+            if obj in session:
+                session.expunge(obj)
+        else:
+            kept.append((transaction, obj))
+    if kept:
+        session.info[_INSERTED] = kept
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session) -> None:
+    if not session.in_nested_transaction():  # a released savepoint's rows await the real commit
+        session.info.pop(_INSERTED, None)
+
+
+def _within(transaction, ancestor) -> bool:
+    while transaction is not None:
+        if transaction is ancestor:
+            return True
+        transaction = transaction.parent
+    return False
 
 
 def _table(obj: SQLModel) -> sa.Table:

@@ -1,0 +1,87 @@
+"""Rows that refer to each other's new ids, written in one statement (hotline.linked_insert):
+each row gets the right ids, the objects are in the session as loaded rows, a refusal by a
+constraint inserts nothing, and a rollback leaves no stale object behind for a retry."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import select
+
+from hotline import linked_insert
+from hotline.linked_insert import NewRow, Ref
+from models.audit import AuditEntry
+from models.complaints import Complaint
+from models.contacts import Contact
+from models.taxonomy import Channel
+
+
+
+def _rows(code: str, text: str = "村支书把低保给了亲戚") -> list[NewRow]:
+    complaint = Complaint(receipt_code=code, text=text)
+    contact = Contact(channel=Channel.sms, raw_text=text, external_id=f"SM{code}")
+    entry = AuditEntry(at=complaint.received_at, action="complaint.create", entity="complaint")
+    return [NewRow("complaint", complaint),
+            NewRow("contact", contact, {"complaint_id": Ref("complaint")}),
+            NewRow("audit", entry, {"entity_id": Ref("complaint", text=True),
+                                    "detail": {"contact_id": Ref("contact"), "channel": "sms", "anonymous": True}})]
+
+
+def test_each_row_takes_the_ids_of_the_rows_before_it(db):
+    rows = _rows("11112222333344")
+    linked_insert.insert(db, rows)
+    db.commit()
+    complaint, contact, entry = (row.obj for row in rows)
+    assert contact.complaint_id == complaint.id is not None
+    assert entry.entity_id == str(complaint.id)
+    assert entry.detail == {"contact_id": contact.id, "channel": "sms", "anonymous": True}
+    db.expunge_all()  # read back what the database holds, not the objects
+    stored = db.exec(select(AuditEntry)).one()
+    assert (stored.entity_id, stored.detail) == (str(complaint.id), {"contact_id": contact.id, "channel": "sms",
+                                                                      "anonymous": True})
+    assert db.exec(select(Contact.complaint_id)).one() == complaint.id
+    assert db.get(Complaint, complaint.id).created_at is not None  # the column's default was filled
+
+
+def test_the_objects_are_in_the_session_as_loaded_rows(db):
+    rows = _rows("11112222333355")
+    linked_insert.insert(db, rows)
+    complaint = rows[0].obj
+    assert complaint in db and complaint not in db.new  # nothing left to insert
+    complaint.text = "改过的内容"
+    db.commit()  # an UPDATE of the row, not a second INSERT
+    assert db.exec(select(sa.func.count()).select_from(Complaint)).one() == 1
+    db.expunge_all()
+    assert db.exec(select(Complaint.text)).one() == "改过的内容"
+
+
+def test_a_refused_row_leaves_nothing_inserted(db):
+    linked_insert.insert(db, _rows("11112222333366"))
+    db.commit()
+    with pytest.raises(sa.exc.IntegrityError):  # the same receipt code again: unique
+        linked_insert.insert(db, _rows("11112222333366", text="另一条"))
+    db.rollback()
+    assert db.exec(select(sa.func.count()).select_from(Contact)).one() == 1
+    assert db.exec(select(sa.func.count()).select_from(AuditEntry)).one() == 1
+
+
+def test_a_rollback_after_the_insert_leaves_no_stale_object_for_the_retry(db):
+    first = _rows("11112222333377")
+    linked_insert.insert(db, first)
+    db.rollback()  # something later in the same transaction failed
+    assert all(row.obj not in db for row in first)
+    again = _rows("11112222333388")
+    linked_insert.insert(db, again)  # on SQLite the ids of the rolled-back rows come again
+    db.commit()
+    assert db.exec(select(Complaint.receipt_code)).all() == ["11112222333388"]
+
+
+def test_a_savepoint_rolled_back_drops_only_its_own_rows(db):
+    kept = _rows("11112222333399")
+    linked_insert.insert(db, kept)
+    savepoint = db.begin_nested()
+    dropped = _rows("11112222334400")
+    linked_insert.insert(db, dropped)
+    savepoint.rollback()
+    assert all(row.obj in db for row in kept) and all(row.obj not in db for row in dropped)
+    db.commit()
+    assert db.exec(select(Complaint.receipt_code)).all() == ["11112222333399"]

@@ -160,7 +160,9 @@ class Director:
             self.step(t, "登记办理结果", story, workflow.record_outcome, case_id=cid,
                       outcome=self._outcome_for(complaint, outcome), actor=inspector)
         demo_outcomes.after_outcome(self, story, cid, self._accused_name(complaint), outcome, t, inspector, boss, rng)
-        return self._closing(story, cid, complaint, t, inspector, boss, rng)
+        # A case whose accused is publicly cleared (澄清正名) is not the one reopened: reopening
+        # withdraws its finding, and the clearance would then rest on none.
+        return self._closing(story, cid, complaint, t, inspector, boss, rng, reopenable=not outcome[3])
 
     def _verification(self, story: Story, cid: int, t, boss: User, rng: random.Random) -> tuple:
         """Preliminary verification, sometimes turned into a formal case (立案): (outcome time, outcome)."""
@@ -193,7 +195,7 @@ class Director:
                 session=self.session, case=self._case(cid), progress=text, actor=inspector), story)
 
     def _closing(self, story: Story, cid: int, complaint: Complaint, t, inspector: User, boss: User,
-                 rng: random.Random) -> None:
+                 rng: random.Random, *, reopenable: bool = True) -> None:
         """Feedback and a return visit for a named complainant, then the closing (and one reopening)."""
         unsatisfied = False
         if workflow.named_complainant(self.session, self._case(cid)) is not None:
@@ -204,7 +206,8 @@ class Director:
             self.timeline.add(t, "反馈举报人", lambda: feedback.record_feedback(
                 session=self.session, case=self._case(cid), channel="call", note=note, actor=operator), story)
             t = self.later(t, rng.randint(1, 3), rng)
-            unsatisfied = self.take("unsatisfied", self.past(self.later(t, 3, rng)))
+            due = self.past(self.later(t, 3, rng))
+            unsatisfied = reopenable and self.take("unsatisfied", due)
             satisfaction, visit = stories.UNSATISFIED if unsatisfied else stories.VISIT[self.visit_no % len(stories.VISIT)]
             self.visit_no += 1
             self.timeline.add(t, "登记回访", lambda: feedback.record_return_visit(

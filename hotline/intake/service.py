@@ -318,8 +318,8 @@ def log_contact(*, session: Session, data: IntakeData, actor: Actor, lookup_key:
 
 
 def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
-        max_chars: int = 20_000, defer: bool = False, check_receipt: bool = True,
-        receipt_code: str | None = None, attach: Sequence[SQLModel] = ()) -> Logged:
+        max_chars: int = 20_000, defer: bool = False, receipt_code: str | None = None,
+        attach: Sequence[SQLModel] = ()) -> Logged:
     """Validate and store one contact as a new complaint, with its contact row; the caller commits.
 
     At once (`defer=False`: the operator's form, the API): triage, routing into a case and the
@@ -334,8 +334,8 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
     contact_id), all in one statement (hotline.linked_insert); `hotline.intake.completion` settles
     and routes it within seconds, with the same `settle` and `open_matter` as the immediate path.
 
-    `receipt_code`: the code already drawn (the SMS reply quotes it before the insert); otherwise
-    one is drawn, looked up first unless `check_receipt=False` (see `draw_receipt_code`).
+    `receipt_code`: the code already drawn (the SMS reply quotes it before the insert, see
+    `draw_receipt_code`); otherwise one is drawn and looked up first.
     """
     cleaned = validate(session, data, max_chars=max_chars)
     received_at = data.received_at or utcnow()
@@ -350,7 +350,7 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
                           created_by_id=getattr(actor, "id", None))
     if defer:
         complaint.triage_state = TriageState.pending
-        complaint.receipt_code = receipt_code or draw_receipt_code(session, check=check_receipt)
+        complaint.receipt_code = receipt_code or _unique_receipt_code(session)
         contact = _store_deferred(session, complaint, complainant, cleaned, data, phone_hash, actor, typed, attach)
         audit.seal_in_background(session)  # the drain's commit, within a second, seals these too
         return Logged(complaint, contact)

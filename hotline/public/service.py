@@ -239,7 +239,7 @@ def submit(session: Session, report: WebReport, *, nonce: str, lookup_key: bytes
     网络举报), with its files and access key; the caller commits. `issued` carries a code and
     key already given to the reporter (a spooled report keeps them)."""
     checked = validate(session, report, max_chars=max_chars)
-    issued = issued or Issued(_free_code(session), new_access_key())
+    issued = issued or Issued(intake.draw_receipt_code(session), new_access_key())
     data = intake_data(report, nonce)
     data.received_at = received_at
     complaint = intake.log_contact(session=session, data=data, actor=None, lookup_key=lookup_key,
@@ -258,14 +258,6 @@ def submit(session: Session, report: WebReport, *, nonce: str, lookup_key: bytes
     spam.screen(session, complaint.id, report.text, address_reports=address_reports)  # queued, never refused
     session.flush()
     return Issued(complaint.receipt_code, issued.access_key, complaint.id)
-
-
-def _free_code(session: Session) -> str:
-    for _ in range(10):
-        code = receipts.new_code()
-        if session.exec(select(Complaint.id).where(Complaint.receipt_code == code)).first() is None:
-            return code
-    raise RuntimeError("could not draw a unique receipt code")
 
 
 # --- the status look-up ---------------------------------------------------------------------------

@@ -84,8 +84,8 @@ def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
     elif (match := _QUERY.match(command)) is not None:
         row.kind = SmsKind.query
         row.reply, row.complaint_id, row.contact_id = _answer_query(session, sms, match.group(1), received_at)
-    elif _report(session, sms, row, settings, lookup_key, received_at, optimistic=optimistic):
-        stored = True  # with its complaint, in one statement
+    else:  # a report: stored with its complaint, in one statement (unless refused or joined)
+        stored = _report(session, sms, row, settings, lookup_key, received_at, optimistic=optimistic)
     if not stored:
         session.add(row)
         session.flush()

@@ -136,7 +136,7 @@ def _one_statement(session: Session, rows: Sequence[NewRow]) -> dict[str, int]:
     shape, params = [], {}
     for row in rows:
         values = {column: value for column, value in _values(row.obj).items() if column not in row.refs}
-        params.update({f"{row.name}__{column}": value for column, value in values.items()})
+        params.update({_param(row.name, column): value for column, value in values.items()})
         links = []
         for column, ref in row.refs.items():
             if isinstance(ref, Ref):
@@ -144,13 +144,19 @@ def _one_statement(session: Session, rows: Sequence[NewRow]) -> dict[str, int]:
                 continue
             links.append((column, tuple((key, value if isinstance(value, Ref) else type(value))
                                         for key, value in ref.items())))
-            params.update({f"{row.name}__{column}__{key}": value for key, value in ref.items()
+            params.update({_param(row.name, column, key): value for key, value in ref.items()
                            if not isinstance(value, Ref)})
         shape.append((row.name, type(row.obj), tuple(values), tuple(links)))
     return dict(session.execute(_statement(tuple(shape)), params).one()._mapping)
 
 
 _JSON_TYPES = {str: sa.String, bool: sa.Boolean, int: sa.Integer, float: sa.Float}
+
+
+def _param(row: str, column: str, key: str | None = None) -> str:
+    """The bound parameter of a row's column (or of a key of its JSON column): one naming for the
+    statement built once and the values bound at every execution."""
+    return f"{row}__{column}" if key is None else f"{row}__{column}__{key}"
 
 
 @functools.lru_cache(maxsize=64)
@@ -163,7 +169,7 @@ def _statement(shape: tuple) -> sa.Select:
 
     for name, model, columns, links in shape:
         table = model.__table__
-        values = {column: sa.bindparam(f"{name}__{column}", type_=table.c[column].type) for column in columns}
+        values = {column: sa.bindparam(_param(name, column), type_=table.c[column].type) for column in columns}
         for column, link in links:
             if isinstance(link, Ref):
                 values[column] = resolve(link)
@@ -171,7 +177,7 @@ def _statement(shape: tuple) -> sa.Select:
             pairs = []  # a JSON column built in the statement: jsonb_build_object(key, value, ...)
             for key, kind in link:
                 value = resolve(kind) if isinstance(kind, Ref) else (
-                    sa.bindparam(f"{name}__{column}__{key}", type_=_JSON_TYPES.get(kind, sa.String)()))
+                    sa.bindparam(_param(name, column, key), type_=_JSON_TYPES.get(kind, sa.String)()))
                 pairs += [sa.literal_column("'" + key.replace("'", "''") + "'", sa.String), value]
             values[column] = sa.func.jsonb_build_object(*pairs)
         ctes[name] = sa.insert(table).values(**values).returning(table.c.id).cte(f"new_{name}")

@@ -88,6 +88,10 @@ class Settings(BaseSettings):
     OFFICE_HOURS: str = "08:30-12:00,14:00-17:30"
     TWILIO_OPERATOR_NUMBERS: str = ""
     SMS_JOIN_MINUTES: int = Field(default=5, ge=0)
+    # Intake bursts: while reports arrive faster than this (per second; 0 never), triage and
+    # routing wait so that callers are answered first — at most this many seconds per report.
+    INTAKE_BURST_PER_SECOND: int = Field(default=20, ge=0)
+    INTAKE_BURST_MAX_DELAY_SECONDS: int = Field(default=60, ge=1, le=600)
     SCHEDULER_IN_PROCESS: bool = True
     DEMO: bool = False
     # Identity of complainants in cases closed longer than this is purged (legal holds excepted).

@@ -10,6 +10,11 @@ FOR UPDATE SKIP LOCKED on PostgreSQL, so two drains (two scheduler processes, a 
 on the same row; on SQLite the DELETE … RETURNING decides (one writer at a time). A job that fails
 is put back with its error and retried later with a growing pause; the complaint stays visible
 as 分办中 to those who see all complaints, and the readiness check reports jobs left waiting.
+
+During a burst the scheduled drain steps aside (`Burst`): triage and routing cost several times
+what answering a caller does, and on the same cores they would slow every answer. While reports
+arrive faster than `INTAKE_BURST_PER_SECOND`, it waits, but never lets a report wait for its office
+longer than `INTAKE_BURST_MAX_DELAY_SECONDS`; then it completes the oldest as usual.
 """
 from __future__ import annotations
 
@@ -42,9 +47,47 @@ STALE_AFTER = dt.timedelta(minutes=5)
 class DrainReport:
     done: int = 0
     failed: int = 0
+    deferred: int = 0  # reports left waiting because a burst was on (Burst)
 
     def __str__(self) -> str:
-        return f"completed {self.done}, failed {self.failed}"
+        text = f"completed {self.done}, failed {self.failed}"
+        return text + (f", {self.deferred} deferred during a burst" if self.deferred else "")
+
+
+@dataclass(frozen=True)
+class Burst:
+    """When the drain steps aside for the intake: `per_second` reports arriving (0: never), for at
+    most `max_delay` after the oldest waiting one arrived."""
+
+    per_second: int
+    max_delay: dt.timedelta
+    # Arrivals are counted over this window: long enough to smooth a generator's jitter, short
+    # enough that the drain resumes within seconds of a burst's end.
+    window: dt.timedelta = dt.timedelta(seconds=2)
+
+    @classmethod
+    def from_settings(cls, settings) -> "Burst":
+        return cls(settings.INTAKE_BURST_PER_SECOND, dt.timedelta(seconds=settings.INTAKE_BURST_MAX_DELAY_SECONDS))
+
+    def waiting_on(self, session: Session, now: dt.datetime) -> int:
+        """How many reports are left waiting because a burst is on: 0 when the drain should work.
+
+        Counted from the jobs still waiting: while the drain keeps up, the jobs of the last
+        seconds are gone and nothing counts as a burst, which is right — nothing needs deferring."""
+        if self.per_second <= 0:
+            return 0
+        recent, oldest, total = session.execute(select(
+            sa.func.count(IntakeJob.id).filter(IntakeJob.queued_at >= now - self.window),
+            sa.func.min(IntakeJob.queued_at), sa.func.count(IntakeJob.id))).one()
+        if oldest is None or recent < self.per_second * self.window.total_seconds():
+            return 0
+        if _aware(oldest) <= now - self.max_delay:
+            return 0  # someone has waited long enough for their office: work, burst or not
+        return int(total)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
 
 
 def pause_after(attempts: int) -> dt.timedelta:
@@ -89,13 +132,18 @@ def complete(session: Session, complaint: Complaint, inputs: dict | None) -> Non
 
 
 def drain(session: Session, *, limit: int = 1000, seconds: float | None = None, batch: int = BATCH,
-          now: dt.datetime | None = None) -> DrainReport:
+          now: dt.datetime | None = None, burst: Burst | None = None) -> DrainReport:
     """Complete due jobs, oldest first, `batch` to a transaction, until none is left, `limit` are
-    handled or `seconds` have passed. Each report is completed in its own savepoint: one that fails
-    goes back to the queue with its error (and a pause) while the rest of the batch commits."""
+    handled or `seconds` have passed — or, given `burst`, until a burst is on (checked before each
+    batch). Each report is completed in its own savepoint: one that fails goes back to the queue
+    with its error (and a pause) while the rest of the batch commits."""
     report, started = DrainReport(), time.monotonic()
     while report.done + report.failed < limit and (seconds is None or time.monotonic() - started < seconds):
         at = now or utcnow()
+        if burst is not None and (deferred := burst.waiting_on(session, at)):
+            session.rollback()
+            report.deferred = deferred
+            break
         claimed = _claim(session, min(batch, limit - report.done - report.failed), at)
         if not claimed:
             session.rollback()

@@ -123,10 +123,19 @@ def _fill_defaults(obj: SQLModel) -> list[str]:
 
 
 def _values(obj: SQLModel) -> dict[str, Any]:
-    """The object's column values, without its new id and what a server default fills."""
+    """The object's column values, without the Nones that mean SQL NULL. A column left out gets
+    NULL — what None stands for once the Python defaults are filled — or its server default; and
+    a statement without them stays short enough, with few enough parameters, for psycopg to cache
+    its conversion (psycopg._queries: 4,096 bytes, 50 parameters; the intake's had 67, 22 of them
+    NULL, and was converted again at every execution). A JSON column's None is JSON null, as the
+    ORM writes it, so it stays."""
     return {column.key: value for column in _table(obj).columns
-            if (value := getattr(obj, column.key)) is not None
-            or not (column.primary_key or column.server_default is not None)}
+            if (value := getattr(obj, column.key)) is not None or _json(column)}
+
+
+def _json(column: sa.Column) -> bool:
+    kind = column.type
+    return isinstance(getattr(kind, "impl_instance", kind), sa.JSON)
 
 
 def _one_statement(session: Session, rows: Sequence[NewRow]) -> dict[str, int]:

@@ -85,3 +85,47 @@ def test_a_savepoint_rolled_back_drops_only_its_own_rows(db):
     assert all(row.obj in db for row in kept) and all(row.obj not in db for row in dropped)
     db.commit()
     assert db.exec(select(Complaint.receipt_code)).all() == ["11112222333399"]
+
+
+def test_a_none_is_stored_as_null_and_a_json_none_as_json_null(db):
+    from models.complaints import IntakeJob
+
+    rows = _rows("11112222333377")
+    rows.append(NewRow("job", IntakeJob(inputs=None), {"complaint_id": Ref("complaint")}))
+    assert rows[0].obj.township_id is None and rows[0].obj.amount_yuan is None
+    linked_insert.insert(db, rows)
+    db.commit()
+    complaint_id = rows[0].obj.id
+    db.expunge_all()
+    null = db.execute(sa.select(Complaint.__table__.c.township_id, Complaint.__table__.c.amount_yuan)
+                      .where(Complaint.__table__.c.id == complaint_id)).one()
+    assert tuple(null) == (None, None)
+    # The ORM writes a JSON column's None as JSON null (not SQL NULL); so does the linked insert.
+    assert not db.execute(sa.text("SELECT inputs IS NULL FROM intake_job")).scalar_one()
+
+
+def test_the_statement_fits_psycopgs_conversion_cache(db, app):
+    """The intake's statement, with its Nones left out, stays within psycopg's cache limits, so its
+    conversion is done once per connection instead of at every intake (it had 67 parameters)."""
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("one statement only on PostgreSQL")
+    from psycopg import _queries
+
+    from hotline.db import engine
+
+    seen = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    with app.app_context():
+        bind = engine()
+    sa.event.listen(bind, "before_cursor_execute", listen)
+    try:
+        linked_insert.insert(db, _rows("11112222333388"))
+    finally:
+        sa.event.remove(bind, "before_cursor_execute", listen)
+    statement, parameters = next((s, p) for s, p in seen if s.lstrip().startswith("WITH"))
+    assert len(statement.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    assert len(parameters) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+    assert None not in parameters.values()

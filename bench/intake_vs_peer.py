@@ -204,7 +204,7 @@ def main() -> None:
             summary["model"] = prepare(env, train=not args.models_dir)["model"]
             summary["model"] = f"trained ({args.models_dir})" if args.models_dir else summary["model"]
             port = free_port()
-            server = gunicorn(env, "hotline:create_app()", port, args, str(ROOT / "gunicorn.conf.py"))
+            server = gunicorn(env, "hotline:create_app()", port, args, os.environ.get("BENCH_GUNICORN_CONF", str(ROOT / "gunicorn.conf.py")))
             drain = start_drain(env, args.drain_nice)
             try:
                 rows, held = stepped("product", port, f"P{run}", [float(r) for r in args.product_rates.split(",")],

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_to_bytes
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from flask_login import current_user
@@ -82,10 +82,14 @@ def _twiml(body: str) -> Response:
 
 
 def _utf8_form() -> bool:
-    """Twilio sends UTF-8; anything else would be silently mangled, so refuse it."""
+    """Twilio sends UTF-8; anything else would be silently mangled, so refuse it.
+
+    The whole body, percent-decoded, is decoded at once: its separators (& =) are ASCII, which
+    ends any multi-byte sequence, so it is valid UTF-8 exactly when every name and value is —
+    without splitting it into fields a second time (werkzeug does that for request.form)."""
     raw = request.get_data(cache=True)
     try:
-        parse_qsl(raw.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        unquote_to_bytes(raw.decode("ascii").replace("+", " ")).decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True

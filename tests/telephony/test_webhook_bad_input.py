@@ -1,6 +1,8 @@
 """Bad input to the webhooks: a clear answer, no stack trace, nothing stored twice or lost."""
 from __future__ import annotations
 
+import pytest
+
 from sqlmodel import select
 
 from models.complaints import Complaint
@@ -41,6 +43,33 @@ def test_it_refuses_bytes_that_are_not_utf8(client, factory, db):
     assert response.status_code == 400
     assert "UTF-8" in response.get_data(as_text=True)
     assert db.exec(select(SmsMessage)).all() == []
+
+
+@pytest.mark.parametrize("body, utf8", [
+    (b"Body=%E4%BD%8E%E4%BF%9D&From=%2B86138", True),        # 低保
+    (b"Body=%E4%BD%8E+%26+%E4%BF%9D", True),                # a & inside a value
+    (b"Body=%E4%BD&To=%8E", False),                         # one character split over two fields
+    (b"Body=%E4%BD%8E%26%8E", False),                       # a continuation byte after an encoded &
+    (b"Body=%B5%CD%B1%A3", False),                          # GBK
+    (b"Body=\xe4\xbd\x8e", False),                          # raw bytes, not percent-encoded
+    (b"A=%F0%9F%98%80&B=%C3%A9&C=", True),                  # four- and two-byte characters, an empty value
+])
+def test_the_utf8_check_agrees_with_decoding_every_field(app, body, utf8):
+    """The webhook's one-pass check says what decoding each name and value strictly would."""
+    from urllib.parse import parse_qsl
+
+    from hotline.telephony.views import _utf8_form
+
+    def every_field() -> bool:
+        try:
+            parse_qsl(body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    with app.test_request_context("/twilio/sms", method="POST", data=body,
+                                  content_type="application/x-www-form-urlencoded"):
+        assert _utf8_form() is every_field() is utf8
 
 
 def test_it_refuses_a_body_that_is_not_a_form(client, factory):

@@ -78,7 +78,8 @@ class Burst:
             return 0
         recent, oldest, total = session.execute(select(
             sa.func.count(IntakeJob.id).filter(IntakeJob.queued_at >= now - self.window),
-            sa.func.min(IntakeJob.queued_at), sa.func.count(IntakeJob.id))).one()
+            # A failed job waiting out its pause is not waiting for the drain: not the oldest.
+            sa.func.min(IntakeJob.queued_at).filter(_due(now)), sa.func.count(IntakeJob.id))).one()
         if oldest is None or recent < self.per_second * self.window.total_seconds():
             return 0
         if _aware(oldest) <= now - self.max_delay:
@@ -104,12 +105,15 @@ class Claimed:
     queued_at: dt.datetime
 
 
+def _due(now: dt.datetime):
+    return sa.or_(IntakeJob.next_try_at.is_(None), IntakeJob.next_try_at <= now)
+
+
 def _claim(session: Session, count: int, now: dt.datetime) -> list[Claimed]:
     """Take up to `count` due jobs, oldest first: their rows are deleted in this transaction (and
     come back with it if it rolls back). FOR UPDATE SKIP LOCKED lets parallel drains take
     different rows on PostgreSQL; on SQLite the DELETE's RETURNING says which rows this drain got."""
-    due = sa.or_(IntakeJob.next_try_at.is_(None), IntakeJob.next_try_at <= now)
-    ids = session.exec(select(IntakeJob.id).where(due).order_by(IntakeJob.id).limit(count)
+    ids = session.exec(select(IntakeJob.id).where(_due(now)).order_by(IntakeJob.id).limit(count)
                        .with_for_update(skip_locked=True)).all()
     if not ids:
         return []

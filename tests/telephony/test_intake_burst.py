@@ -92,3 +92,16 @@ def test_the_scheduled_job_reads_the_settings_and_other_drains_never_wait(factor
         assert jobs.complete_pending(app).deferred == 5
     # ... and a drain without a burst policy — the bulletin's, a test's, a command's — does not.
     assert _drain(app).done == 5
+
+
+def test_a_failed_report_waiting_out_its_pause_does_not_end_the_wait(factory, twilio, db, app):
+    factory.county()
+    _reports(twilio, 6)
+    now = _first_queued(db) + dt.timedelta(seconds=1)
+    parked = db.exec(select(IntakeJob).order_by(IntakeJob.id)).first()
+    parked.queued_at, parked.attempts = now - dt.timedelta(hours=1), 3
+    parked.next_try_at = now + dt.timedelta(minutes=5)
+    db.add(parked)
+    db.commit()
+    report = _drain(app, burst=BURST, now=now)
+    assert (report.done, report.deferred) == (0, 6)

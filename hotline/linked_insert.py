@@ -55,12 +55,13 @@ class NewRow:
 def insert(session: Session, rows: Sequence[NewRow]) -> None:
     """Insert `rows` in their order, each Ref resolved to the id its row received."""
     session.flush()  # anything pending goes first, as an ORM flush would have ordered it
-    left_to_default = [_fill_defaults(row.obj) for row in rows]
+    prepared = [_prepare(row.obj) for row in rows]
+    values = [row_values for row_values, _ in prepared]
     if session.get_bind().dialect.name == "postgresql":
-        ids = _one_statement(session, rows)
+        ids = _one_statement(session, rows, values)
     else:
-        ids = _one_by_one(session, rows)
-    for row, defaulted in zip(rows, left_to_default):
+        ids = _one_by_one(session, rows, values)
+    for row, (_, defaulted) in zip(rows, prepared):
         row.obj.id = ids[row.name]
         for column, ref in row.refs.items():  # the object holds what the row holds
             setattr(row.obj, column, _resolved(ref, ids))
@@ -106,31 +107,48 @@ def _table(obj: SQLModel) -> sa.Table:
     return type(obj).__table__
 
 
-def _fill_defaults(obj: SQLModel) -> list[str]:
-    """Give the object its columns' Python-side defaults (a timestamp filled at insertion), as the
-    ORM would at the INSERT (a statement of several INSERTs cannot have SQLAlchemy fill them).
-    Returns the columns left to a server-side default, to be expired once inserted."""
-    left = []
-    for column in _table(obj).columns:
-        if column.primary_key or getattr(obj, column.key) is not None:
-            continue
-        default = column.default
-        if default is not None and (default.is_scalar or default.is_callable):
-            setattr(obj, column.key, default.arg if default.is_scalar else default.arg(None))
-        elif column.server_default is not None:
+@dataclass(frozen=True)
+class _Column:
+    key: str
+    default: Any  # a Python-side scalar or callable default, or None
+    server_default: bool
+    json: bool
+
+
+@functools.lru_cache(maxsize=None)
+def _columns(model: type) -> tuple[_Column, ...]:
+    """What the insert needs to know of a model's columns (all but the primary key), worked out
+    once per model rather than for every row."""
+    return tuple(_Column(column.key, column.default if column.default is not None and (
+                            column.default.is_scalar or column.default.is_callable) else None,
+                         column.server_default is not None, _json(column))
+                 for column in model.__table__.columns if not column.primary_key)
+
+
+def _prepare(obj: SQLModel) -> tuple[dict[str, Any], list[str]]:
+    """The row's values, and the columns left to a server-side default (to expire once inserted).
+
+    A column's Python-side default (a timestamp filled at insertion) is given to the object first,
+    as the ORM would at the INSERT (a statement of several INSERTs cannot have SQLAlchemy fill
+    them). The Nones that mean SQL NULL are left out: a column left out gets NULL — what None
+    stands for once the defaults are filled — or its server default; and a statement without them
+    stays short enough, with few enough parameters, for psycopg to cache its conversion
+    (psycopg._queries: 4,096 bytes, 50 parameters; the intake's had 67, 22 of them NULL, and was
+    converted again at every execution). A JSON column's None is JSON null, as the ORM writes it,
+    so it stays."""
+    state, values, left = obj.__dict__, {}, []
+    for column in _columns(type(obj)):
+        value = state[column.key] if column.key in state else getattr(obj, column.key)
+        if value is None and column.default is not None:
+            value = column.default.arg if column.default.is_scalar else column.default.arg(None)
+            setattr(obj, column.key, value)
+        elif value is None and column.server_default:
             left.append(column.key)
-    return left
-
-
-def _values(obj: SQLModel) -> dict[str, Any]:
-    """The object's column values, without the Nones that mean SQL NULL. A column left out gets
-    NULL — what None stands for once the Python defaults are filled — or its server default; and
-    a statement without them stays short enough, with few enough parameters, for psycopg to cache
-    its conversion (psycopg._queries: 4,096 bytes, 50 parameters; the intake's had 67, 22 of them
-    NULL, and was converted again at every execution). A JSON column's None is JSON null, as the
-    ORM writes it, so it stays."""
-    return {column.key: value for column in _table(obj).columns
-            if (value := getattr(obj, column.key)) is not None or _json(column)}
+        if value is not None or column.json:
+            values[column.key] = value
+    if state.get("id") is not None:  # an id the caller chose (every table's key is `id`)
+        values["id"] = state["id"]
+    return values, left
 
 
 def _json(column: sa.Column) -> bool:
@@ -138,14 +156,14 @@ def _json(column: sa.Column) -> bool:
     return isinstance(getattr(kind, "impl_instance", kind), sa.JSON)
 
 
-def _one_statement(session: Session, rows: Sequence[NewRow]) -> dict[str, int]:
+def _one_statement(session: Session, rows: Sequence[NewRow], values: Sequence[dict]) -> dict[str, int]:
     """One statement of CTEs. It is built once for each shape (which rows, which columns, which
     links) and executed with bound values: building it anew for every intake cost more than the
     round trips it saves."""
     shape, params = [], {}
-    for row in rows:
-        values = {column: value for column, value in _values(row.obj).items() if column not in row.refs}
-        params.update({_param(row.name, column): value for column, value in values.items()})
+    for row, row_values in zip(rows, values):
+        own = {column: value for column, value in row_values.items() if column not in row.refs}
+        params.update({_param(row.name, column): value for column, value in own.items()})
         links = []
         for column, ref in row.refs.items():
             if isinstance(ref, Ref):
@@ -155,7 +173,7 @@ def _one_statement(session: Session, rows: Sequence[NewRow]) -> dict[str, int]:
                                         for key, value in ref.items())))
             params.update({_param(row.name, column, key): value for key, value in ref.items()
                            if not isinstance(value, Ref)})
-        shape.append((row.name, type(row.obj), tuple(values), tuple(links)))
+        shape.append((row.name, type(row.obj), tuple(own), tuple(links)))
     return dict(session.execute(_statement(tuple(shape)), params).one()._mapping)
 
 
@@ -200,11 +218,10 @@ def _resolved(ref: Ref | Mapping[str, Any], ids: Mapping[str, int]):
     return {key: _resolved(value, ids) if isinstance(value, Ref) else value for key, value in ref.items()}
 
 
-def _one_by_one(session: Session, rows: Sequence[NewRow]) -> dict[str, int]:
+def _one_by_one(session: Session, rows: Sequence[NewRow], values: Sequence[dict]) -> dict[str, int]:
     ids: dict[str, int] = {}
-    for row in rows:
-        values = _values(row.obj)
-        values.update({column: _resolved(ref, ids) for column, ref in row.refs.items()})
+    for row, row_values in zip(rows, values):
+        row_values = {**row_values, **{column: _resolved(ref, ids) for column, ref in row.refs.items()}}
         table = _table(row.obj)
-        ids[row.name] = session.execute(sa.insert(table).values(**values).returning(table.c.id)).scalar_one()
+        ids[row.name] = session.execute(sa.insert(table).values(**row_values).returning(table.c.id)).scalar_one()
     return ids

@@ -44,6 +44,13 @@ def database_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, sa.exc.DBAPIError) and bool(exc.connection_invalidated)
 
 
+def outage_reason(exc: BaseException) -> str:
+    """The driver's own words for an outage, on one line: not the statement (kilobytes, once per
+    spooled request) and never its values (the engine hides them: hotline.db.make_engine)."""
+    words = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    return f"{type(exc).__name__}: {words[0] if words else ''}"[:300]
+
+
 @contextmanager
 def locked(directory: Path, name: str = _LOCK, *, blocking: bool = True) -> Iterator[bool]:
     """Hold the spool folder's file lock (yields False when not blocking and another holds it)."""
@@ -164,7 +171,7 @@ def _replay_line(line: str, engine, settings, lookup_key) -> str:
                 return "rejected"
             except Exception as exc:
                 if database_unavailable(exc):
-                    log.warning("database still unavailable; spool replay stops: %s", exc)
+                    log.warning("database still unavailable; spool replay stops: %s", outage_reason(exc))
                     return "down"
                 log.exception("spooled %s failed; moved to %s", kind, REJECTED)
                 return "rejected"

@@ -118,7 +118,7 @@ def _receive(kind: str | None) -> Response:
     except Exception as exc:  # nothing lost: a failing database (or bug) sends the request to the spool
         _rollback()
         if spool.database_unavailable(exc):
-            log.warning("database unavailable, %s spooled: %s", kind, exc)
+            log.warning("database unavailable, %s spooled: %s", kind, spool.outage_reason(exc))
         else:
             log.exception("%s failed, spooled for replay", kind)
     spool.append(settings.SPOOL_DIR, kind=kind, form=form, received_at=now, path=request.path)

@@ -143,3 +143,33 @@ def test_the_scheduled_job_replays_the_spool(app, twilio, database_down, db, fac
     with app.app_context():
         jobs.replay_spool(app)
     assert len(db.exec(select(Complaint)).all()) == 1
+
+
+def test_a_connection_lost_in_the_middle_of_the_insert_logs_the_reason_but_not_the_report(
+        app, twilio, db, factory, caplog, monkeypatch):
+    """The server gone while the intake's statement runs: the error SQLAlchemy raises would carry
+    the statement's values (the report's words, the sealed number) into the log; the engine hides
+    them, and the log line gives the driver's reason only."""
+    import logging
+
+    factory.county()
+    with app.app_context():
+        from hotline.db import engine
+
+        dialect, dbapi = engine().dialect, engine().dialect.loaded_dbapi
+    real = dialect.do_execute
+
+    def dropped(cursor, statement, parameters, context=None):
+        if statement.lstrip().startswith(("WITH", "INSERT INTO complaint")):
+            raise dbapi.OperationalError("server closed the connection unexpectedly")
+        return real(cursor, statement, parameters, context)
+
+    monkeypatch.setattr(dialect, "do_execute", dropped)
+    caplog.set_level(logging.WARNING)
+    answer = twilio.sms(REPORT, sender="+8613812345678")
+    assert answer.status_code == 200 and "查询码将以短信发送给您" in message_text(answer)
+    assert len(_lines(app)) == 1  # spooled, nothing lost
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "server closed the connection unexpectedly" in logged
+    assert "红旗村" not in logged and "13812345678" not in logged and "138****5678" not in logged
+    assert "INSERT INTO" not in logged  # the reason, not kilobytes of statement

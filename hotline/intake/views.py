@@ -174,6 +174,7 @@ def complaint(complaint_id: int):
     return render_template(
         "intake/complaint.html", complaint=item, case=case, office=office, accused=accused,
         contacts=contacts, complainant=complainant, pending=completion.waiting(db, item.id) if case is None else None,
+        burst_delay=current_app.config["SETTINGS"].INTAKE_BURST_MAX_DELAY_SECONDS,
         can_reveal=scope.may_reveal_identity(db, current_user, item, case),
         township=db.get(Township, item.township_id) if item.township_id else None,
         village=db.get(Village, item.village_id) if item.village_id else None)

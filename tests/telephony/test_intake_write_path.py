@@ -236,7 +236,7 @@ def test_the_complaint_page_says_it_is_being_routed_until_the_drain_is_done(fact
     complaint = db.exec(select(Complaint)).one()
     operator = login.as_(factory.user(Role.operator))
     page = operator.get(f"/complaints/{complaint.id}").get_data(as_text=True)
-    assert "分办中" in page and "通常几秒内完成" in page
+    assert "分办中" in page and "通常几秒内完成（来电高峰时最长约60秒）" in page
     assert twilio.settle() == 1
     db.expire_all()
     office = db.get(Office, db.exec(select(Case.office_id)).one())

@@ -51,7 +51,7 @@ def run(session: Session, settings: Settings, *, now: dt.datetime | None = None)
     return [schema(session, settings), identity_of(settings), divisions(session, settings), coverage(session),
             routing(session),
             users(session), keys(settings), telephony(settings), scheduler(session, settings, now),
-            intake_backlog(session, now), backup(session, now)]
+            intake_backlog(session, settings, now), backup(session, now)]
 
 
 def ready(checks: list[Check]) -> bool:
@@ -225,7 +225,7 @@ def scheduler(session: Session, settings: Settings, now: dt.datetime) -> Check:
     return Check("scheduler", title, Status.ok, f"{_age(age)}前运行过")
 
 
-def intake_backlog(session: Session, now: dt.datetime) -> Check:
+def intake_backlog(session: Session, settings: Settings, now: dt.datetime) -> Check:
     """Reports that came in by SMS or phone wait for the scheduler to triage and route them."""
     from hotline.intake import completion
 
@@ -238,7 +238,8 @@ def intake_backlog(session: Session, now: dt.datetime) -> Check:
         return Check("intake_backlog", title, Status.fail,
                      detail + "：请检查 python -m hotline scheduler 进程是否在运行（见 docs/operations.md）")
     if waiting:
-        return Check("intake_backlog", title, Status.ok, f"{waiting} 件正在分办（通常几秒内完成）")
+        return Check("intake_backlog", title, Status.ok, f"{waiting} 件正在分办（通常几秒内完成，来电高峰时最长约"
+                                                          f"{settings.INTAKE_BURST_MAX_DELAY_SECONDS}秒）")
     return Check("intake_backlog", title, Status.ok, "没有等待分办的反映")
 
 

@@ -82,13 +82,9 @@ class Burst:
             sa.func.min(IntakeJob.queued_at).filter(_due(now)), sa.func.count(IntakeJob.id))).one()
         if oldest is None or recent < self.per_second * self.window.total_seconds():
             return 0
-        if _aware(oldest) <= now - self.max_delay:
+        if oldest <= now - self.max_delay:  # UTCDateTime: aware on SQLite too
             return 0  # someone has waited long enough for their office: work, burst or not
         return int(total)
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.timezone.utc)
 
 
 def pause_after(attempts: int) -> dt.timedelta:

@@ -33,8 +33,7 @@ def _reports(twilio, count: int) -> None:
 
 
 def _first_queued(db) -> dt.datetime:
-    queued = min(db.exec(select(IntakeJob.queued_at)).all())
-    return queued if queued.tzinfo else queued.replace(tzinfo=dt.timezone.utc)
+    return min(db.exec(select(IntakeJob.queued_at)).all())
 
 
 def _drain(app, **kwargs) -> completion.DrainReport:

@@ -9,12 +9,11 @@ import shutil
 import pytest
 from sqlmodel import select
 
-from hotline.db import get_session
 from hotline.intake import completion, jobs
 from models.cases import Case
 from models.complaints import IntakeJob
 
-from tests.telephony.test_intake_write_path import REPORT
+from tests.telephony.test_intake_write_path import REPORT, _drain
 
 BURST = completion.Burst(per_second=2, max_delay=dt.timedelta(seconds=60))  # 4 reports in its 2-s window
 
@@ -34,11 +33,6 @@ def _reports(twilio, count: int) -> None:
 
 def _first_queued(db) -> dt.datetime:
     return min(db.exec(select(IntakeJob.queued_at)).all())
-
-
-def _drain(app, **kwargs) -> completion.DrainReport:
-    with app.app_context():
-        return completion.drain(get_session(), **kwargs)
 
 
 def test_during_a_burst_the_reports_wait_and_each_caller_has_the_receipt(factory, twilio, db, app):

@@ -31,7 +31,7 @@ from sqlmodel import Session
 
 from hotline.settings import SettingsError
 from models.audit import AuditEntry
-from models.base import utcnow
+from models.base import new_row, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,8 @@ def new_entry(*, actor: object | None, action: str, entity: str, entity_id: obje
     """A pending audit entry, not yet added: `record` adds it; an insert that writes it with other
     rows in one statement (hotline.linked_insert) calls `recorded` after."""
     detail = json.loads(json.dumps(detail, ensure_ascii=False, default=str)) if detail else None
-    return AuditEntry(
+    return new_row(
+        AuditEntry,
         at=utcnow(), actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "username", "") or "",
         action=action, entity=entity, entity_id=None if entity_id is None else str(entity_id),
         detail=detail, remote_addr=request.remote_addr if has_request_context() else None,

@@ -7,6 +7,7 @@ from sqlmodel import Session
 
 from hotline import audit, phones
 from hotline.vault import vault
+from models.base import new_row
 from models.complainants import Complainant
 from models.complaints import Complaint
 from models.users import User
@@ -25,7 +26,7 @@ def seal_complainant(*, name: str | None, phone: str | None, id_number: str | No
                      phone_hash: str | None) -> Complainant:
     """A new Complainant row with every identity field sealed and the masked forms for lists."""
     box = vault()
-    return Complainant(name_enc=box.seal(name, field="name"), phone_enc=box.seal(phone, field="phone"),
+    return new_row(Complainant, name_enc=box.seal(name, field="name"), phone_enc=box.seal(phone, field="phone"),
                        id_number_enc=box.seal(id_number, field="id_number"),
                        name_masked=phones.mask_name(name) or None, phone_masked=phones.mask(phone) or None,
                        phone_hash=phone_hash)

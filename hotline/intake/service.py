@@ -18,7 +18,7 @@ from hotline.linked_insert import NewRow, Ref
 from hotline.clues import lookup as clue_lookup, sources as clue_sources
 from hotline.clues.registration import register_clue
 from hotline.clues.sources import CleanSource, SourceInput
-from models.base import utcnow
+from models.base import new_row, utcnow
 from models.complainants import Complainant
 from models.clues import ClueSource
 from models.complaints import AccusedPerson, Complaint, IntakeJob, TriageState
@@ -343,7 +343,7 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
     complainant = _complainant(cleaned, phone_hash)
     typed = Typed.of(cleaned, named=complainant is not None and bool(cleaned.name),
                      merge_into=_as_int(data.merge_into))
-    complaint = Complaint(receipt_code="", text=cleaned.text, program=cleaned.program, received_at=received_at,
+    complaint = new_row(Complaint, receipt_code="", text=cleaned.text, program=cleaned.program, received_at=received_at,
                           source=data.source, amount_yuan=cleaned.amount,
                           township_id=cleaned.township.id if cleaned.township else None,
                           village_id=cleaned.village.id if cleaned.village else None,
@@ -420,7 +420,7 @@ def _store_deferred(session: Session, complaint: Complaint, complainant: Complai
         NewRow("audit", entry, {"entity_id": Ref("complaint", text=True),
                                 "detail": _create_detail(cleaned, complainant, contact_id=contact_ref,
                                                          routing="background")}),
-        NewRow("job", IntakeJob(inputs=typed.to_json()), {"complaint_id": complaint_ref}),
+        NewRow("job", new_row(IntakeJob, inputs=typed.to_json()), {"complaint_id": complaint_ref}),
         *(NewRow(f"attached{n}", row, {"complaint_id": complaint_ref, "contact_id": contact_ref})
           for n, row in enumerate(attach)),
     ]
@@ -431,7 +431,7 @@ def _store_deferred(session: Session, complaint: Complaint, complainant: Complai
 
 def _new_contact(complaint: Complaint, cleaned: Cleaned, data: IntakeData, phone_hash: str | None,
                  actor: Actor) -> Contact:
-    return Contact(channel=cleaned.channel, external_id=data.external_id, received_at=complaint.received_at,
+    return new_row(Contact, channel=cleaned.channel, external_id=data.external_id, received_at=complaint.received_at,
                    raw_text=cleaned.text, complainant_id=complaint.complainant_id,
                    phone_hash=phone_hash, complaint_id=complaint.id, logged_by_id=getattr(actor, "id", None))
 

@@ -20,6 +20,7 @@ from hotline.public import throttle
 from hotline.settings import Settings
 from hotline.telephony import media, outbox
 from hotline.telephony.common import Caller, caller, status_line
+from models.base import new_row
 from models.complaints import Complaint, ComplaintStatus, TriageState
 from models.contacts import Contact
 from models.taxonomy import Channel
@@ -70,7 +71,7 @@ def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
         if existing is not None:
             return existing.reply
     command = unicodedata.normalize("NFKC", sms.body).strip()
-    row = SmsMessage(message_sid=sms.sid, from_hash=sms.sender.hash, body=sms.body,
+    row = new_row(SmsMessage, message_sid=sms.sid, from_hash=sms.sender.hash, body=sms.body,
                      kind=SmsKind.invalid, received_at=received_at, replayed=replayed)
     stored = False
     if command.upper() in OPT_OUT_WORDS:

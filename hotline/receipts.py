@@ -22,7 +22,7 @@ def _luhn_check_digit(digits: str) -> str:
 
 def new_code() -> str:
     """A fresh code from the system's cryptographic random source (uniqueness is the DB's job)."""
-    body = "".join(str(secrets.randbelow(10)) for _ in range(RANDOM_DIGITS))
+    body = f"{secrets.randbelow(10 ** RANDOM_DIGITS):0{RANDOM_DIGITS}d}"  # every digit uniform, as drawn one by one
     return body + _luhn_check_digit(body)
 
 

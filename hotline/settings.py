@@ -60,6 +60,9 @@ class Settings(BaseSettings):
     COUNTY_CODE: str = Field(default="", pattern=r"^(\d{6})?$")
     INSTANCE_DIR: Path = ROOT / "instance"
     MODELS_DIR: Path | None = None
+    # The labelled corpus retraining learns from (the weekly job and `model train`): a folder of
+    # *.jsonl files and, when it has one, the split.json freezing its held-out ids.
+    TRAINING_CORPUS_DIR: Path = ROOT / "classifiers" / "corpus"
     SPOOL_DIR: Path | None = None
     SESSION_MINUTES: int = Field(default=30, ge=1)
     MAX_REPORT_CHARS: int = 20_000

@@ -125,7 +125,12 @@ def model_train(models_dir: Path | None, no_extra: bool, no_promote: bool) -> No
             raise click.ClickException(
                 f"读取纪检干部确认的标注失败（{type(error).__name__}）；可加 --no-extra 仅用语料训练"
             ) from error
-    result = train_artifact(resolve_models_dir(models_dir), extra, promote_if_not_worse=not no_promote)
+    corpus: dict[str, Path] = {}
+    if has_app_context() and current_app.config.get("SETTINGS") is not None:
+        from hotline.triage.jobs import training_corpus
+
+        corpus = training_corpus(current_app.config["SETTINGS"].TRAINING_CORPUS_DIR)
+    result = train_artifact(resolve_models_dir(models_dir), extra, promote_if_not_worse=not no_promote, **corpus)
     split = result.metadata["split"]
     click.echo(f"模型版本 {result.version} 已写入 {result.path}")
     click.echo(

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -28,11 +29,17 @@ def retrain(app: Flask, now: dt.datetime | None = None) -> str | None:
     run = jobclaims.claim(session, job="triage.retrain", key=f"{year}-W{week:02d}")
     if run is None:
         return None
-    result = train_artifact(settings.MODELS_DIR, service.confirmed_examples(session))
+    result = train_artifact(settings.MODELS_DIR, service.confirmed_examples(session),
+                            **training_corpus(settings.TRAINING_CORPUS_DIR))
     outcome = f"{result.version}: {'promoted' if result.promoted else 'kept current'} ({result.promotion_reason})"
     jobclaims.finish(session, run, outcome)
     log.info("retrain %s", outcome)
     return outcome
+
+
+def training_corpus(corpus_dir: Path) -> dict[str, Path]:
+    """train_artifact's corpus arguments for a corpus folder: its files and its own split.json."""
+    return {"corpus_dir": corpus_dir, "split_path": Path(corpus_dir) / "split.json"}
 
 
 def catch_up(app: Flask) -> int:

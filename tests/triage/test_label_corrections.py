@@ -1,8 +1,12 @@
 """Inspectors confirm or correct labels in one click; corrections are stored and feed retraining."""
 from __future__ import annotations
 
+import json
+
+import pytest
 from sqlmodel import select
 
+from classifiers.corpus import CORPUS_DIR
 from hotline.triage import service
 from hotline.triage.jobs import retrain
 from models.complaints import Complaint, TriageState
@@ -54,6 +58,20 @@ def test_low_confidence_complaints_wait_in_the_review_queue(factory, login):
     assert complaint.receipt_code in page
 
 
+@pytest.fixture
+def settings_overrides(settings_overrides, tmp_path):
+    """Retraining learns from a sample of the hand-written corpus (every fourth line, with the
+    committed split.json): the job's claim, training, promotion and record are what these tests
+    check, and a full training (tests/conftest.py trained_models) takes far longer."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in sorted(CORPUS_DIR.glob("part-*.jsonl")):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        (corpus / path.name).write_text("".join(lines[::4]), encoding="utf-8")
+    (corpus / "split.json").write_bytes((CORPUS_DIR / "split.json").read_bytes())
+    return {**settings_overrides, "TRAINING_CORPUS_DIR": corpus}
+
+
 def test_weekly_retraining_runs_once_per_week_even_with_two_schedulers(app, db):
     with app.app_context():
         first = retrain(app)
@@ -61,3 +79,7 @@ def test_weekly_retraining_runs_once_per_week_even_with_two_schedulers(app, db):
         second = retrain(app)
     assert first is not None and second is None
     assert len(db.exec(select(JobRun).where(JobRun.job == "triage.retrain")).all()) == 1
+    settings = app.config["SETTINGS"]
+    written = json.loads((settings.MODELS_DIR / first.split(":")[0] / "metadata.json").read_text(encoding="utf-8"))
+    sample = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in settings.TRAINING_CORPUS_DIR.glob("*.jsonl"))
+    assert written["split"]["n_corpus"] == sample  # learnt from the configured corpus

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from urllib.parse import unquote_to_bytes
+import re
 
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from flask_login import current_user
@@ -81,15 +81,22 @@ def _twiml(body: str) -> Response:
     return Response(body, status=200, mimetype="application/xml")
 
 
+_ESCAPED_RUN = re.compile(rb"(?:%[0-9A-Fa-f]{2})+")
+
+
 def _utf8_form() -> bool:
     """Twilio sends UTF-8; anything else would be silently mangled, so refuse it.
 
-    The whole body, percent-decoded, is decoded at once: its separators (& =) are ASCII, which
-    ends any multi-byte sequence, so it is valid UTF-8 exactly when every name and value is —
-    without splitting it into fields a second time (werkzeug does that for request.form)."""
+    Only the runs of percent escapes can hold non-ASCII bytes; every byte between them (a
+    separator, a letter) is ASCII, which ends any multi-byte sequence. So the body is valid UTF-8
+    exactly when it is ASCII and each run, decoded, is — without splitting it into fields a second
+    time (werkzeug does that for request.form) or percent-decoding its ASCII."""
     raw = request.get_data(cache=True)
+    if not raw.isascii():
+        return False
     try:
-        unquote_to_bytes(raw.decode("ascii").replace("+", " ")).decode("utf-8")
+        for run in _ESCAPED_RUN.findall(raw):
+            bytes.fromhex(run.replace(b"%", b"").decode("ascii")).decode("utf-8")
     except UnicodeDecodeError:
         return False
     return True

@@ -53,6 +53,10 @@ def test_it_refuses_bytes_that_are_not_utf8(client, factory, db):
     (b"Body=%B5%CD%B1%A3", False),                          # GBK
     (b"Body=\xe4\xbd\x8e", False),                          # raw bytes, not percent-encoded
     (b"A=%F0%9F%98%80&B=%C3%A9&C=", True),                  # four- and two-byte characters, an empty value
+    (b"Body=%E4a%BD%8E", False),                            # a letter inside a character's bytes
+    (b"Body=%E4+%BD%8E", False),                            # a space (+) inside a character's bytes
+    (b"Body=%e4%bd%8e%ZZ", True),                           # lowercase escapes; %ZZ is no escape, kept as text
+    (b"Body=%E4%BD%8", False),                              # the last escape cut short
 ])
 def test_the_utf8_check_agrees_with_decoding_every_field(app, body, utf8):
     """The webhook's one-pass check says what decoding each name and value strictly would."""

@@ -106,6 +106,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--sqlite", action="store_true")
     parser.add_argument("--statements", action="store_true", help="print the statements of the last SMS")
+    parser.add_argument("--dump", metavar="FILE", help="with --cprofile: also write the profile to FILE")
     parser.add_argument("--cpu-profile", action="store_true", help="--cprofile counts CPU time, not wall time")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="also print the N functions with the most cumulative time over the requests")
@@ -170,6 +171,8 @@ def main() -> None:
         import pstats
 
         stats = pstats.Stats(profiler)
+        if args.dump:
+            stats.dump_stats(args.dump)  # for pstats' callers/callees: python -m pstats FILE
         waits = sum(v[2] for k, v in stats.stats.items() if "psycopg" in k[0] and k[2] in ("wait", "_send_query_prepared", "_execute_send", "_exec_command"))
         print(f"total {stats.total_tt:.3f} s, of which psycopg waits/sends {waits:.3f} s over {args.messages} requests")
         stats.sort_stats("cumulative").print_stats(args.cprofile)

@@ -67,6 +67,15 @@ def _macro_f1(truth: np.ndarray, predicted: np.ndarray, labels: np.ndarray) -> f
     return float(np.mean(scores)) if scores else 0.0
 
 
+def _coded_macro_f1(truth: np.ndarray, predicted: np.ndarray, n_codes: int) -> float:
+    """_macro_f1 over the classes present in `truth`, for labels given as codes below n_codes."""
+    present = np.unique(truth)
+    tp = np.bincount(truth[truth == predicted], minlength=n_codes)[present]
+    fp = np.bincount(predicted, minlength=n_codes)[present] - tp
+    fn = np.bincount(truth, minlength=n_codes)[present] - tp
+    return float(np.mean(np.where(tp > 0, 2 * tp / (2 * tp + fp + fn), 0.0)))
+
+
 def bootstrap_interval(
     truth: Sequence[str], predicted: Sequence[str], clusters: Sequence[str] | None = None,
     *, statistic: str = "macro_f1", rounds: int = BOOTSTRAP_ROUNDS, seed: int = 0,
@@ -76,21 +85,28 @@ def bootstrap_interval(
     With `clusters` (the published case of each complaint) whole cases are resampled, since
     complaints written from one case are not independent; otherwise single items are.
     """
-    truth_arr, pred_arr = np.asarray(truth, dtype=object), np.asarray(predicted, dtype=object)
-    if len(truth_arr) == 0:
+    truth = list(truth)
+    if not truth:
         return (0.0, 0.0)
-    groups = np.asarray(clusters if clusters is not None else range(len(truth_arr)), dtype=object)
+    # Labels as integer codes in sorted order (a prediction no truth carries gets one code of its
+    # own), so a round counts every class at once and averages its per-class scores in the order
+    # _macro_f1 does: the same figures, without comparing strings 3 × classes times a round.
+    labels = sorted(set(truth))
+    code = {label: n for n, label in enumerate(labels)}
+    t_codes = np.array([code[label] for label in truth], dtype=np.intp)
+    p_codes = np.array([code.get(label, len(labels)) for label in predicted], dtype=np.intp)
+    groups = np.asarray(clusters if clusters is not None else range(len(truth)), dtype=object)
     names, inverse = np.unique(groups.astype(str), return_inverse=True)
     members = [np.flatnonzero(inverse == i) for i in range(len(names))]
     rng = np.random.default_rng(seed)
     values = []
     for _ in range(rounds):
         pick = np.concatenate([members[i] for i in rng.integers(0, len(names), len(names))])
-        t, p = truth_arr[pick], pred_arr[pick]
+        t, p = t_codes[pick], p_codes[pick]
         if statistic == "accuracy":
             values.append(float(np.mean(t == p)))
         else:
-            values.append(_macro_f1(t, p, np.unique(t)))
+            values.append(_coded_macro_f1(t, p, len(labels) + 1))
     low, high = np.percentile(values, [2.5, 97.5])
     return (round(float(low), 4), round(float(high), 4))
 

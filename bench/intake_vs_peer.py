@@ -185,6 +185,9 @@ def main() -> None:
     parser.add_argument("--step-seconds", type=float, default=15)
     parser.add_argument("--product-rates", default="10,20,30,40,50,60,80")
     parser.add_argument("--peer-rates", default="60,120,240,360,480,600")
+    parser.add_argument("--join-minutes", type=int, default=5,
+                        help="the product's SMS_JOIN_MINUTES (default 5, as deployed: each report first looks up "
+                             "the sender's last part; 0 skips that look-up, as runs before session 11 did)")
     parser.add_argument("--models-dir", default=None,
                         help="an already trained model folder (skips training, minutes on a loaded machine)")
     parser.add_argument("--only", choices=["product", "peer"], default=None)
@@ -198,7 +201,7 @@ def main() -> None:
     try:
         if args.only != "peer":
             url = fresh_schema("bench_product")
-            env = environment(url, workdir, SMS_JOIN_MINUTES="0")
+            env = environment(url, workdir, SMS_JOIN_MINUTES=str(args.join_minutes))
             if args.models_dir:
                 env["MODELS_DIR"] = args.models_dir
             summary["model"] = prepare(env, train=not args.models_dir)["model"]

@@ -102,6 +102,9 @@ def _drain(app, counter: Counter) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--join-minutes", type=int, default=5,
+                        help="the product's SMS_JOIN_MINUTES (default 5, as deployed: each report first looks up "
+                             "the sender's last part; 0 skips that look-up, as runs before session 11 did)")
     parser.add_argument("--models-dir", default=None)
     parser.add_argument("--messages", type=int, default=20)
     parser.add_argument("--sqlite", action="store_true")
@@ -113,7 +116,7 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     url = f"sqlite:///{workdir / 'hotline.sqlite3'}" if args.sqlite else fresh_schema("bench_profile")
-    env = environment(url, workdir, SMS_JOIN_MINUTES="0")
+    env = environment(url, workdir, SMS_JOIN_MINUTES=str(args.join_minutes))
     if args.models_dir:
         env["MODELS_DIR"] = args.models_dir
     prepare(env, train=False)

@@ -97,8 +97,8 @@ def fresh_database() -> str:
     return fresh_pg_database(DB_NAME)
 
 
-def _environment(url: str, workdir: Path) -> dict:
-    return environment(url, workdir, SMS_JOIN_MINUTES="0")
+def _environment(url: str, workdir: Path, join_minutes: int) -> dict:
+    return environment(url, workdir, SMS_JOIN_MINUTES=str(join_minutes))
 
 
 def hotline(env: dict, *args: str, check: bool = True) -> subprocess.CompletedProcess:
@@ -296,7 +296,7 @@ def with_server(args, body):
     server = None
     try:
         url = fresh_database()
-        env = _environment(url, workdir)
+        env = _environment(url, workdir, args.join_minutes)
         if args.models_dir:  # an already trained model folder (the triage a real intake runs)
             env["MODELS_DIR"] = args.models_dir
         setup = prepare(env, args.train and not args.models_dir)
@@ -369,6 +369,8 @@ def main() -> None:
         p.add_argument("--models-dir", default=None, help="a trained model folder to serve (instead of --train)")
         p.add_argument("--drain-nice", type=drain_priority, default=0,
                        help="nice level of the scheduler (the intake drain), or \"idle\" (SCHED_IDLE)")
+        p.add_argument("--join-minutes", type=int, default=5,
+                       help="the product's SMS_JOIN_MINUTES (5 as deployed; 0 skips the look-up of a sender's last part)")
         p.add_argument("--api-every", type=int, default=2,
                        help="every N-th request is an API intake, the others SMS (0: SMS only)")
     sub.choices["search"].add_argument("--rates", default="10,20,30,40")

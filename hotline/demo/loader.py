@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import itertools
 import json
 import random
 from dataclasses import dataclass
@@ -191,7 +192,10 @@ def _sample_texts() -> list[tuple[str, str]]:
         return list(FALLBACK_NOTES)
     random.Random(965888).shuffle(notes)
     places = _county_places()
-    return [note for note in notes if places.place(note[1]) is not None][:SAMPLE_CONTACTS]
+    # The first SAMPLE_CONTACTS in the shuffled order that name no other county's place: reading
+    # the places of the ~11,000 others would cost most of drawing the contacts.
+    in_county = (note for note in notes if places.place(note[1]) is not None)
+    return list(itertools.islice(in_county, SAMPLE_CONTACTS))
 
 
 def _county_places() -> demo_texts.CountyPlaces:

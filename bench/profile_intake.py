@@ -3,6 +3,7 @@
     .venv/bin/python bench/profile_intake.py --models-dir /tmp/models-throughput --messages 20
     .venv/bin/python bench/profile_intake.py --sqlite --messages 20      # on SQLite instead
     .venv/bin/python bench/profile_intake.py --models-dir DIR --statements  # list one SMS's statements
+    .venv/bin/python bench/profile_intake.py --peer --messages 400           # the bare peer, the same way
 
 The app is built in this process on a fresh PostgreSQL schema (`bench_profile`, migrated, demo
 county) and signed SMS reports are posted through Flask's test client, three warm-up messages
@@ -100,6 +101,26 @@ def _drain(app, counter: Counter) -> dict:
             "drain_commits_per_report": round(counter.commits / per, 1)}
 
 
+def peer(messages: int) -> None:
+    """The bare peer's CPU per request, measured as the product's is (same client, same messages)."""
+    url = fresh_schema("bench_profile_peer")
+    os.environ.update(PEER_DATABASE_URL=url, TWILIO_AUTH_TOKEN=TOKEN, PUBLIC_BASE_URL=BASE)
+    from bench import peer_app
+
+    peer_app.create_schema(url)
+    client = peer_app.create_app().test_client()
+    run, cpu = f"{int(time.time()) % 100000:05d}", []
+    for k in range(messages + 3):
+        params, headers = signed(k, run)
+        started = time.process_time()
+        response = client.post("/twilio/sms", data=params, headers={**headers, "Host": BASE.split("//")[1]},
+                               base_url=BASE)
+        cpu.append((time.process_time() - started) * 1000)
+        assert response.status_code == 200, response.data
+    print(json.dumps({"app": "peer", "request_cpu_ms": round(statistics.median(cpu[3:]), 2), "messages": messages,
+                      "load_avg": round(os.getloadavg()[0], 1)}))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--join-minutes", type=int, default=5,
@@ -113,7 +134,11 @@ def main() -> None:
     parser.add_argument("--cpu-profile", action="store_true", help="--cprofile counts CPU time, not wall time")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N",
                         help="also print the N functions with the most cumulative time over the requests")
+    parser.add_argument("--peer", action="store_true",
+                        help="post the same SMS to the bare peer (bench/peer_app.py) instead: its CPU ms per request")
     args = parser.parse_args()
+    if args.peer:
+        return peer(args.messages)
     workdir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     url = f"sqlite:///{workdir / 'hotline.sqlite3'}" if args.sqlite else fresh_schema("bench_profile")
     env = environment(url, workdir, SMS_JOIN_MINUTES=str(args.join_minutes))

@@ -27,9 +27,9 @@ def seal_complainant(*, name: str | None, phone: str | None, id_number: str | No
     """A new Complainant row with every identity field sealed and the masked forms for lists."""
     box = vault()
     return new_row(Complainant, name_enc=box.seal(name, field="name"), phone_enc=box.seal(phone, field="phone"),
-                       id_number_enc=box.seal(id_number, field="id_number"),
-                       name_masked=phones.mask_name(name) or None, phone_masked=phones.mask(phone) or None,
-                       phone_hash=phone_hash)
+                   id_number_enc=box.seal(id_number, field="id_number"),
+                   name_masked=phones.mask_name(name) or None, phone_masked=phones.mask(phone) or None,
+                   phone_hash=phone_hash)
 
 
 def open_identity(person: Complainant) -> Identity:

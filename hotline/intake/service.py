@@ -344,10 +344,10 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
     typed = Typed.of(cleaned, named=complainant is not None and bool(cleaned.name),
                      merge_into=_as_int(data.merge_into))
     complaint = new_row(Complaint, receipt_code="", text=cleaned.text, program=cleaned.program, received_at=received_at,
-                          source=data.source, amount_yuan=cleaned.amount,
-                          township_id=cleaned.township.id if cleaned.township else None,
-                          village_id=cleaned.village.id if cleaned.village else None,
-                          created_by_id=getattr(actor, "id", None))
+                        source=data.source, amount_yuan=cleaned.amount,
+                        township_id=cleaned.township.id if cleaned.township else None,
+                        village_id=cleaned.village.id if cleaned.village else None,
+                        created_by_id=getattr(actor, "id", None))
     if defer:
         complaint.triage_state = TriageState.pending
         complaint.receipt_code = receipt_code or _unique_receipt_code(session)

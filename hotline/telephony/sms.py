@@ -74,7 +74,7 @@ def handle_sms(*, session: Session, form, settings: Settings, lookup_key: bytes,
             return existing.reply
     command = unicodedata.normalize("NFKC", sms.body).strip()
     row = new_row(SmsMessage, message_sid=sms.sid, from_hash=sms.sender.hash, body=sms.body,
-                     kind=SmsKind.invalid, received_at=received_at, replayed=replayed)
+                  kind=SmsKind.invalid, received_at=received_at, replayed=replayed)
     stored = False
     if command.upper() in OPT_OUT_WORDS:
         outbox.set_opt_out(session, phone_hash=sms.sender.hash, active=True)

@@ -195,11 +195,11 @@ def _joinable(session: Session, sms: InboundSms, text: str, settings: Settings,
 def _last_report_part() -> sa.Select:
     """The complaint of the sender's latest report or part in a window. Built once: every report
     runs it, and building it cost as much as the rest of the report's Python (bench/profile_intake.py)."""
+    # Each bound value takes the type of the column it is compared with (UTCDateTime for the window).
     return (sa.select(SmsMessage.complaint_id)
-            .where(SmsMessage.from_hash == sa.bindparam("sender", type_=SmsMessage.__table__.c.from_hash.type),
+            .where(SmsMessage.from_hash == sa.bindparam("sender"),
                    SmsMessage.kind.in_([SmsKind.report, SmsKind.part]), SmsMessage.complaint_id.is_not(None),
-                   SmsMessage.received_at >= sa.bindparam("since", type_=SmsMessage.__table__.c.received_at.type),
-                   SmsMessage.received_at <= sa.bindparam("until", type_=SmsMessage.__table__.c.received_at.type))
+                   SmsMessage.received_at >= sa.bindparam("since"), SmsMessage.received_at <= sa.bindparam("until"))
             .order_by(SmsMessage.received_at.desc(), SmsMessage.id.desc()).limit(1))
 
 

@@ -16,6 +16,8 @@ with other fold assignments and prints each and the mean. A variant is a JSON ob
 * `cue_groups`: names of extra cue groups to switch on (see `definitions.OPTIONAL_CUE_GROUPS`;
   the primary-type rules of `definitions.RULE_GROUPS` are on unless `rules` is false);
 * `rule_hit`: the count a rule's column takes when the rule holds (`definitions.RULE_HIT`);
+* `first_clause`: weight of a TF-IDF block of the first clause's words (both models; 0, the
+  default, leaves it out; `features.FirstClauseTfidf`);
 * `rules`: false leaves the rule columns out (the model before them: `{"rules": false, "C": 0.5}`);
 * `stack_C`: a list of C values; for each, a stacked second level (a class-balanced
   LogisticRegression over the log primary probabilities and logit presence probabilities, 16
@@ -70,7 +72,7 @@ def per_type_f1(truth, pred):
 
 def fit_predict(variant, train, test):
     """Out-of-fold primary probabilities (classes, matrix) and programme predictions."""
-    options = {k: variant[k] for k in ("cue_weight", "C", "rule_hit") if k in variant}
+    options = {k: variant[k] for k in ("cue_weight", "C", "rule_hit", "first_clause") if k in variant}
     pt = build_pipeline("problem_type", **options).fit(
         [e.text for e in train], [list(e.problem_types) for e in train])
     pg_options = dict(options, cue_weight=variant.get("program_cue_weight", options.get("cue_weight", 0.5)))

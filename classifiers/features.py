@@ -92,6 +92,128 @@ def char_2_4(doc: PreparedText) -> list[str]:
     return char_ngrams(doc, 2, 4)
 
 
+# --- the first clause ----------------------------------------------------------------------
+# "The primary type is the one the complainant leads with": an optional feature block built
+# from the text's first clause only (issue 19; off by default, figures in docs/triage.md).
+
+# Marks that end the first clause (the normaliser keeps Chinese punctuation and newlines).
+_CLAUSE_END_RE = re.compile(r"[。！？!?；;\n]")
+# Characters kept when a text has no clause mark at all.
+FIRST_CLAUSE_CHARS = 40
+
+
+def first_clause_span(text: str, max_chars: int = FIRST_CLAUSE_CHARS) -> tuple[int, int]:
+    """(start, end) of the first clause of a normalised text.
+
+    Leading marks and spaces are skipped (a text may start with "。" or "，"); the clause runs
+    to the first of 。！？!?；; or a newline, or `max_chars` characters when no mark follows.
+    Empty, or only marks: (len, len).
+    """
+    first = _WORD_RE.search(text)
+    if first is None:
+        return len(text), len(text)
+    start = first.start()
+    end = _CLAUSE_END_RE.search(text, start)
+    return start, (end.start() if end else min(len(text), start + max_chars))
+
+
+def first_clause(text: str, max_chars: int = FIRST_CLAUSE_CHARS) -> str:
+    """The first clause of a normalised text (see `first_clause_span`)."""
+    start, end = first_clause_span(text, max_chars)
+    return text[start:end]
+
+
+def first_clause_words(doc: PreparedText) -> list[str]:
+    """Analyzer: word unigrams and bigrams of the first clause, prefixed "1:" so the block's
+    names never coincide with the whole text's. The jieba words of the whole text are cut at
+    the clause's end (no second segmentation); a word straddling the end is kept."""
+    start, end = first_clause_span(doc.text)
+    words, position = [], 0
+    for word in doc.words:
+        if position >= end:
+            break
+        if position + len(word) > start:
+            words.append(word)
+        position += len(word)
+    tokens = _word_tokens(words)
+    return ["1:" + t for t in tokens] + [f"1:{a} {b}" for a, b in zip(tokens, tokens[1:])]
+
+
+def first_clause_chars(doc: PreparedText) -> list[str]:
+    """Analyzer: character 1- to 3-grams of the first clause, prefixed "1:"."""
+    clause = PreparedText(first_clause(doc.text), ())
+    return ["1:" + g for g in char_ngrams(clause, 1, 3)]
+
+
+FIRST_CLAUSE_ANALYZERS = {"words": first_clause_words, "chars": first_clause_chars}
+
+
+class FirstClauseTfidf(TransformerMixin, BaseEstimator):
+    """TF-IDF of a prepared text's first clause only, times `weight`: a separate block beside
+    the whole text's, so the model can weigh what the complainant leads with.
+
+    Parameters
+    ----------
+    analyzer : "words" or "chars"
+        Jieba word unigrams+bigrams, or character 1–3-grams, of the first clause.
+    weight : float
+        Scale of the l2-normalised block (> 0).
+    min_df : int
+        Fewest training texts an n-gram needs to get a column.
+    """
+
+    def __init__(self, analyzer: str = "words", weight: float = 1.0, min_df: int = 1) -> None:
+        self.analyzer = analyzer
+        self.weight = weight
+        self.min_df = min_df
+
+    def _vectorizer(self) -> Any:
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        if self.analyzer not in FIRST_CLAUSE_ANALYZERS:
+            raise ValueError(f"analyzer must be one of {sorted(FIRST_CLAUSE_ANALYZERS)}, got {self.analyzer!r}.")
+        if not self.weight > 0:
+            raise ValueError(f"weight must be positive, got {self.weight!r}.")
+        return TfidfVectorizer(analyzer=FIRST_CLAUSE_ANALYZERS[self.analyzer], min_df=self.min_df,
+                               sublinear_tf=True, dtype=np.float32, lowercase=False)
+
+    def fit(self, X: list[PreparedText], y: object = None) -> "FirstClauseTfidf":
+        """Learn the first clauses' vocabulary and idf weights."""
+        if isinstance(X, str):
+            raise ValueError("Expected a list of prepared texts, got a single string.")
+        self.vectorizer_ = self._vectorizer().fit(X)
+        self.n_features_out_ = len(self.vectorizer_.vocabulary_)
+        return self
+
+    def transform(self, X: list[PreparedText]) -> sp.csr_matrix:
+        """The weighted TF-IDF block (rows of texts without a first clause are zero)."""
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "vectorizer_")
+        if isinstance(X, str):
+            raise ValueError("Expected a list of prepared texts, got a single string.")
+        return self.scale(self.vectorizer_.transform(X))
+
+    def scale(self, matrix: sp.csr_matrix) -> sp.csr_matrix:
+        """The block times `weight` (in place; the dtype stays float32)."""
+        if self.weight != 1:
+            matrix.data *= matrix.dtype.type(self.weight)
+        return matrix
+
+    def get_feature_names_out(self, input_features: object = None) -> Any:
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "vectorizer_")
+        return self.vectorizer_.get_feature_names_out()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.input_tags.string = True
+        return tags
+
+
 class TextPreparer(TransformerMixin, BaseEstimator):
     """Stateless first pipeline step: raw strings in, `PreparedText` out.
 
@@ -194,13 +316,17 @@ def union_transform(union: Any, docs: list[PreparedText], cache: dict[Any, list[
     for _, vectorizer in union.transformer_list:
         if vectorizer == "drop":
             continue
+        block = vectorizer
+        if type(block) is FirstClauseTfidf:
+            vectorizer = getattr(block, "vectorizer_", None)
         if not _fast_path_supported(vectorizer):
-            blocks.append(vectorizer.transform(docs))
+            blocks.append(block.transform(docs))
             continue
         counts = cache.get(vectorizer.analyzer)
         if counts is None:
             counts = cache[vectorizer.analyzer] = count_grams(vectorizer.analyzer(doc) for doc in docs)
-        blocks.append(tfidf_from_counts(vectorizer, counts))
+        matrix = tfidf_from_counts(vectorizer, counts)
+        blocks.append(block.scale(matrix) if block is not vectorizer else matrix)
     return sp.hstack(blocks, format="csr")
 
 
@@ -226,6 +352,10 @@ def same_features(first: Any, second: Any) -> bool:
         if (type(a) is CueCounts and type(b) is CueCounts and a.get_params() == b.get_params()
                 and getattr(a, "columns_", None) == getattr(b, "columns_", None)):
             continue  # stateless: equal settings and column lists, equal columns
+        if type(a) is FirstClauseTfidf or type(b) is FirstClauseTfidf:
+            if type(a) is not type(b) or a.get_params() != b.get_params():
+                return False
+            a, b = getattr(a, "vectorizer_", None), getattr(b, "vectorizer_", None)
         if not (_fast_path_supported(a) and _fast_path_supported(b)):
             return False
         if a.get_params() != b.get_params() or a.vocabulary_ != b.vocabulary_:

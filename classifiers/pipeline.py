@@ -22,7 +22,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.preprocessing import MultiLabelBinarizer
 
 from .definitions import RULE_HIT, CueCounts
-from .features import TextPreparer, char_1_3, word_ngrams
+from .features import FirstClauseTfidf, TextPreparer, char_1_3, word_ngrams
 from .labels import TARGETS
 from .linear import CalibratedLinearClassifier, checked_input
 
@@ -32,6 +32,8 @@ from .linear import CalibratedLinearClassifier, checked_input
 # side (bench/tune_triage.py; figures in docs/triage.md).
 CUE_WEIGHT = 0.5
 SVM_C = 1.0
+# Weight of the first-clause block (0 leaves it out; issue 19, bench/tune_triage.py `first_clause`).
+FIRST_CLAUSE_WEIGHT = 0.0
 
 # Fewest positive (and negative) samples a label needs for its own calibrated model.
 MIN_LABEL_COUNT = 3
@@ -166,10 +168,13 @@ def _check_label_lists(y: Sequence[Sequence[str]]) -> list[list[str]]:
     return label_lists
 
 
-def _features(cue_weight: float = CUE_WEIGHT, rule_hit: float | None = None) -> FeatureUnion:
+def _features(
+    cue_weight: float = CUE_WEIGHT, rule_hit: float | None = None, first_clause: float = FIRST_CLAUSE_WEIGHT
+) -> FeatureUnion:
     """Jieba word unigrams+bigrams and character 1–3-grams, each TF-IDF weighted, and the
     cue groups of DEFINITIONS.md (deducted / pocketed / demanded, kin, programme words …),
-    which carry the definitions' distinctions into wordings the corpus never used."""
+    which carry the definitions' distinctions into wordings the corpus never used; with
+    `first_clause` > 0, also the first clause's words as a block of that weight."""
     common = dict(sublinear_tf=True, dtype=np.float32, lowercase=False)
     steps: list[tuple[str, Any]] = [
         ("words", TfidfVectorizer(analyzer=word_ngrams, min_df=1, **common)),
@@ -177,11 +182,18 @@ def _features(cue_weight: float = CUE_WEIGHT, rule_hit: float | None = None) -> 
     ]
     if cue_weight:
         steps.append(("cues", CueCounts(weight=cue_weight, rule_hit=RULE_HIT if rule_hit is None else rule_hit)))
+    if first_clause:
+        steps.append(("first", FirstClauseTfidf(analyzer="words", weight=first_clause)))
     return FeatureUnion(steps)
 
 
 def build_pipeline(
-    target: str, *, cue_weight: float = CUE_WEIGHT, C: float = SVM_C, rule_hit: float | None = None
+    target: str,
+    *,
+    cue_weight: float = CUE_WEIGHT,
+    C: float = SVM_C,
+    rule_hit: float | None = None,
+    first_clause: float = FIRST_CLAUSE_WEIGHT,
 ) -> Pipeline:
     """Return a fresh, unfitted estimator for `target` ("problem_type" or "program").
 
@@ -199,5 +211,5 @@ def build_pipeline(
     else:
         raise ValueError(f"Unknown target {target!r}; expected one of {TARGETS}.")
     return Pipeline(
-        [("prepare", TextPreparer()), ("features", _features(cue_weight, rule_hit)), ("model", model)]
+        [("prepare", TextPreparer()), ("features", _features(cue_weight, rule_hit, first_clause)), ("model", model)]
     )

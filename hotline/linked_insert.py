@@ -14,6 +14,12 @@ one round trip (PostgreSQL checks the foreign keys at the statement's end, when 
 elsewhere (SQLite) as one INSERT … RETURNING each, with the same values. A unique constraint
 refuses either the same way (IntegrityError), so callers handle a repeat as before.
 
+`Unless` makes the insert conditional on a look-up: on PostgreSQL the look-up is one more CTE and
+every INSERT selects its values only WHERE NOT EXISTS a row of it, so "look up, and insert if
+nothing is found" is still one round trip (an SMS report is looked up as a possible further part
+of its sender's last report; a separate query cost a sixth of the webhook's rate). When the
+look-up finds a row, nothing is inserted and `Found` carries its value.
+
 The rows are ORM objects, built with their models' defaults (the columns' Python-side defaults,
 a timestamp filled at insertion, are given to the object first); afterwards each is in the session
 as if loaded, with its id, so the caller goes on with ORM objects. Columns left to a server-side
@@ -52,8 +58,30 @@ class NewRow:
     refs: Mapping[str, Ref | Mapping[str, Any]] = field(default_factory=dict)
 
 
-def insert(session: Session, rows: Sequence[NewRow]) -> None:
-    """Insert `rows` in their order, each Ref resolved to the id its row received."""
+@dataclass(frozen=True)
+class Unless:
+    """Insert nothing if `query` (a one-column SELECT, built once: statements are cached by it)
+    returns a row that is not NULL; `params` are its bound values."""
+
+    query: sa.Select
+    params: Mapping[str, Any]
+
+
+class Found(Exception):
+    """The `Unless` look-up found a row: nothing was inserted. `value` is what it found."""
+
+    def __init__(self, value: Any):
+        super().__init__(value)
+        self.value = value
+
+
+_GUARD = "unless_found"
+
+
+def insert(session: Session, rows: Sequence[NewRow], *, unless: Unless | None = None) -> None:
+    """Insert `rows` in their order, each Ref resolved to the id its row received; with `unless`,
+    only when its look-up finds nothing (else raise Found: nothing written, no row in the session,
+    though the objects may have had their Python-side defaults filled)."""
     session.flush()  # anything pending goes first, as an ORM flush would have ordered it
     prepared = [_prepare(row.obj) for row in rows]
     values = [row_values for row_values, _ in prepared]
@@ -61,9 +89,9 @@ def insert(session: Session, rows: Sequence[NewRow]) -> None:
     # execution machinery (a twentieth of the webhook's request went there).
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        ids = _one_statement(connection, rows, values)
+        ids = _one_statement(connection, rows, values, unless)
     else:
-        ids = _one_by_one(connection, rows, values)
+        ids = _one_by_one(connection, rows, values, unless)
     for row, (_, defaulted) in zip(rows, prepared):
         _hold(row.obj, "id", ids[row.name])
         for column, ref in row.refs.items():  # the object holds what the row holds
@@ -168,14 +196,15 @@ def _json(column: sa.Column) -> bool:
     return isinstance(getattr(kind, "impl_instance", kind), sa.JSON)
 
 
-def _one_statement(connection: sa.Connection, rows: Sequence[NewRow], values: Sequence[dict]) -> dict[str, int]:
+def _one_statement(connection: sa.Connection, rows: Sequence[NewRow], values: Sequence[dict],
+                   unless: Unless | None = None) -> dict[str, int]:
     """One statement of CTEs. It is built once for each shape (which rows, which columns, which
     links) and executed with bound values: building it anew for every intake cost more than the
     round trips it saves."""
-    shape, params = [], {}
+    shape, bound = [], {}
     for row, row_values in zip(rows, values):
         own = {column: value for column, value in row_values.items() if column not in row.refs}
-        params.update({_param(row.name, column): value for column, value in own.items()})
+        bound.update({(row.name, column, None): value for column, value in own.items()})
         links = []
         for column, ref in row.refs.items():
             if isinstance(ref, Ref):
@@ -183,32 +212,55 @@ def _one_statement(connection: sa.Connection, rows: Sequence[NewRow], values: Se
                 continue
             links.append((column, tuple((key, value if isinstance(value, Ref) else type(value))
                                         for key, value in ref.items())))
-            params.update({_param(row.name, column, key): value for key, value in ref.items()
-                           if not isinstance(value, Ref)})
+            bound.update({(row.name, column, key): value for key, value in ref.items() if not isinstance(value, Ref)})
         shape.append((row.name, type(row.obj), tuple(own), tuple(links)))
-    return dict(connection.execute(_statement(tuple(shape)), params).one()._mapping)
+    shape = tuple(shape)
+    names = _param_names(shape)
+    params = {names[key]: value for key, value in bound.items()}
+    if unless is not None:
+        clash = params.keys() & unless.params.keys()
+        assert not clash, f"look-up parameters named like the rows' own: {sorted(clash)}"
+        params.update(unless.params)
+    ids = dict(connection.execute(_statement(shape, unless and unless.query), params).one()._mapping)
+    found = ids.pop(_GUARD, None)
+    if found is not None:
+        raise Found(found)
+    return ids
 
 
 _JSON_TYPES = {str: sa.String, bool: sa.Boolean, int: sa.Integer, float: sa.Float}
 
 
-def _param(row: str, column: str, key: str | None = None) -> str:
-    """The bound parameter of a row's column (or of a key of its JSON column): one naming for the
-    statement built once and the values bound at every execution."""
-    return f"{row}__{column}" if key is None else f"{row}__{column}__{key}"
+@functools.lru_cache(maxsize=64)
+def _param_names(shape: tuple) -> dict[tuple[str, str, str | None], str]:
+    """The bound parameter of each row's column (row, column, None) or of a key of its JSON column
+    (row, column, key): one naming for the statement built once and the values bound at every
+    execution. Short (p0, p1, …): descriptive names made the guarded intake statement too long
+    for psycopg to cache its conversion (tests/telephony/test_sms_parts.py)."""
+    keys = []
+    for name, _model, columns, links in shape:
+        keys += [(name, column, None) for column in columns]
+        keys += [(name, column, key) for column, link in links if not isinstance(link, Ref)
+                 for key, kind in link if not isinstance(kind, Ref)]
+    return {key: f"p{n}" for n, key in enumerate(keys)}
 
 
 @functools.lru_cache(maxsize=64)
-def _statement(shape: tuple) -> sa.Select:
+def _statement(shape: tuple, unless: sa.Select | None = None) -> sa.Select:
     ctes: dict[str, sa.CTE] = {}
+    go = None
+    if unless is not None:  # one row when the look-up found no value (a row of NULL is nothing found, as on SQLite)
+        guard = unless.cte(_GUARD)
+        go = sa.select(sa.literal_column("1")).where(~sa.exists(guard.select().where(guard.c[0].is_not(None)))).cte("go")
 
     def resolve(ref: Ref):
         value = sa.select(ctes[ref.row].c.id).scalar_subquery()
         return sa.cast(value, sa.String) if ref.text else value
 
+    names = _param_names(shape)
     for name, model, columns, links in shape:
         table = model.__table__
-        values = {column: sa.bindparam(_param(name, column), type_=table.c[column].type) for column in columns}
+        values = {column: sa.bindparam(names[name, column, None], type_=table.c[column].type) for column in columns}
         for column, link in links:
             if isinstance(link, Ref):
                 values[column] = resolve(link)
@@ -216,11 +268,18 @@ def _statement(shape: tuple) -> sa.Select:
             pairs = []  # a JSON column built in the statement: jsonb_build_object(key, value, ...)
             for key, kind in link:
                 value = resolve(kind) if isinstance(kind, Ref) else (
-                    sa.bindparam(_param(name, column, key), type_=_JSON_TYPES.get(kind, sa.String)()))
+                    sa.bindparam(names[name, column, key], type_=_JSON_TYPES.get(kind, sa.String)()))
                 pairs += [sa.literal_column("'" + key.replace("'", "''") + "'", sa.String), value]
             values[column] = sa.func.jsonb_build_object(*pairs)
-        ctes[name] = sa.insert(table).values(**values).returning(table.c.id).cte(f"new_{name}")
-    return sa.select(*(sa.select(cte.c.id).scalar_subquery().label(name) for name, cte in ctes.items()))
+        if go is None:
+            insert = sa.insert(table).values(**values)
+        else:  # the same values, selected from `go`: a row only when the look-up found nothing
+            insert = sa.insert(table).from_select(list(values), sa.select(*values.values()).select_from(go))
+        ctes[name] = insert.returning(table.c.id).cte(f"new_{name}")
+    columns = [sa.select(cte.c.id).scalar_subquery().label(name) for name, cte in ctes.items()]
+    if unless is not None:
+        columns.append(sa.select(*guard.c).scalar_subquery().label(_GUARD))
+    return sa.select(*columns)
 
 
 def _resolved(ref: Ref | Mapping[str, Any], ids: Mapping[str, int]):
@@ -230,7 +289,10 @@ def _resolved(ref: Ref | Mapping[str, Any], ids: Mapping[str, int]):
     return {key: _resolved(value, ids) if isinstance(value, Ref) else value for key, value in ref.items()}
 
 
-def _one_by_one(connection: sa.Connection, rows: Sequence[NewRow], values: Sequence[dict]) -> dict[str, int]:
+def _one_by_one(connection: sa.Connection, rows: Sequence[NewRow], values: Sequence[dict],
+                unless: Unless | None = None) -> dict[str, int]:
+    if unless is not None and (found := connection.execute(unless.query, unless.params).scalar()) is not None:
+        raise Found(found)
     ids: dict[str, int] = {}
     for row, row_values in zip(rows, values):
         row_values = {**row_values, **{column: _resolved(ref, ids) for column, ref in row.refs.items()}}

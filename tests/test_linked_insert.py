@@ -129,3 +129,67 @@ def test_the_statement_fits_psycopgs_conversion_cache(db, app):
     assert len(statement.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
     assert len(parameters) <= _queries.MAX_CACHED_STATEMENT_PARAMS
     assert None not in parameters.values()
+
+
+# A look-up built once, as callers build theirs (the statement is cached by it).
+_SAME_CODE = sa.select(Complaint.__table__.c.id).where(Complaint.__table__.c.receipt_code == sa.bindparam("code"))
+_AMOUNT_OF_CODE = (sa.select(Complaint.__table__.c.amount_yuan)
+                   .where(Complaint.__table__.c.receipt_code == sa.bindparam("code")))
+
+
+def _count(db, model) -> int:
+    return db.exec(select(sa.func.count()).select_from(model)).one()
+
+
+def test_a_look_up_that_finds_a_row_inserts_nothing_and_says_what_it_found(db):
+    first = _rows("11112222333311")
+    linked_insert.insert(db, first)
+    db.commit()
+    again = _rows("11112222333322")
+    with pytest.raises(linked_insert.Found) as found:
+        linked_insert.insert(db, again, unless=linked_insert.Unless(_SAME_CODE, {"code": "11112222333311"}))
+    assert found.value.value == first[0].obj.id
+    assert not any(row.obj in db for row in again)
+    db.commit()
+    assert (_count(db, Complaint), _count(db, Contact), _count(db, AuditEntry)) == (1, 1, 1)
+
+
+def test_a_look_up_that_finds_nothing_inserts_every_row_linked(db):
+    rows = _rows("11112222333333")
+    linked_insert.insert(db, rows, unless=linked_insert.Unless(_SAME_CODE, {"code": "99998888777766"}))
+    db.commit()
+    complaint, contact, entry = (row.obj for row in rows)
+    assert contact.complaint_id == complaint.id is not None and entry.entity_id == str(complaint.id)
+    db.expunge_all()
+    assert db.exec(select(Contact.complaint_id)).one() == complaint.id
+    assert db.exec(select(AuditEntry.detail)).one()["contact_id"] == contact.id
+
+
+def test_a_look_up_that_finds_only_null_counts_as_nothing_found(db):
+    linked_insert.insert(db, _rows("11112222333344"))  # amount_yuan left NULL
+    db.commit()
+    linked_insert.insert(db, _rows("11112222333355", text="又一条"),
+                         unless=linked_insert.Unless(_AMOUNT_OF_CODE, {"code": "11112222333344"}))
+    db.commit()
+    assert _count(db, Complaint) == 2 and _count(db, Contact) == 2
+
+
+def test_a_guarded_insert_is_still_one_statement(db, app):
+    if db.get_bind().dialect.name != "postgresql":
+        pytest.skip("one statement only on PostgreSQL")
+    from hotline.db import engine
+
+    seen = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    with app.app_context():
+        bind = engine()
+    sa.event.listen(bind, "before_cursor_execute", listen)
+    try:
+        linked_insert.insert(db, _rows("11112222333366"), unless=linked_insert.Unless(_SAME_CODE, {"code": "1"}))
+    finally:
+        sa.event.remove(bind, "before_cursor_execute", listen)
+    assert len(seen) == 1 and seen[0].lstrip().startswith("WITH unless_found AS")
+    assert _count(db, Complaint) == 1

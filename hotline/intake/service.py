@@ -319,7 +319,7 @@ def log_contact(*, session: Session, data: IntakeData, actor: Actor, lookup_key:
 
 def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
         max_chars: int = 20_000, defer: bool = False, receipt_code: str | None = None,
-        attach: Sequence[SQLModel] = ()) -> Logged:
+        attach: Sequence[SQLModel] = (), unless: linked_insert.Unless | None = None) -> Logged:
     """Validate and store one contact as a new complaint, with its contact row; the caller commits.
 
     At once (`defer=False`: the operator's form, the API): triage, routing into a case and the
@@ -335,8 +335,12 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
     and routes it within seconds, with the same `settle` and `open_matter` as the immediate path.
 
     `receipt_code`: the code already drawn (the SMS reply quotes it before the insert, see
-    `draw_receipt_code`); otherwise one is drawn and looked up first.
+    `draw_receipt_code`); otherwise one is drawn and looked up first. `unless` (deferred only): a
+    look-up made in the insert's own statement; when it finds a row nothing is written and
+    linked_insert.Found is raised (an SMS that continues its sender's last report).
     """
+    if unless is not None and not defer:
+        raise TypeError("unless: only a deferred intake is written in one statement")
     cleaned = validate(session, data, max_chars=max_chars)
     received_at = data.received_at or utcnow()
     phone_hash = phones.lookup_hash(cleaned.phone, lookup_key) if cleaned.phone else None
@@ -351,7 +355,8 @@ def log(*, session: Session, data: IntakeData, actor: Actor, lookup_key: bytes,
     if defer:
         complaint.triage_state = TriageState.pending
         complaint.receipt_code = receipt_code or _unique_receipt_code(session)
-        contact = _store_deferred(session, complaint, complainant, cleaned, data, phone_hash, actor, typed, attach)
+        contact = _store_deferred(session, complaint, complainant, cleaned, data, phone_hash, actor, typed, attach,
+                                  unless)
         audit.seal_in_background(session)  # the drain's commit, within a second, seals these too
         return Logged(complaint, contact)
     accused, chosen = settle(session, complaint, typed)
@@ -406,7 +411,7 @@ def _store(session: Session, complaint: Complaint, complainant: Complainant | No
 
 def _store_deferred(session: Session, complaint: Complaint, complainant: Complainant | None, cleaned: Cleaned,
                     data: IntakeData, phone_hash: str | None, actor: Actor, typed: Typed,
-                    attach: Sequence[SQLModel]) -> Contact:
+                    attach: Sequence[SQLModel], unless: linked_insert.Unless | None = None) -> Contact:
     """What `_store` writes, plus the IntakeJob and the `attach` rows, in one statement: each row
     takes the ids of the rows before it from the statement itself (hotline.linked_insert)."""
     complaint_ref, contact_ref = Ref("complaint"), Ref("contact")
@@ -424,7 +429,7 @@ def _store_deferred(session: Session, complaint: Complaint, complainant: Complai
         *(NewRow(f"attached{n}", row, {"complaint_id": complaint_ref, "contact_id": contact_ref})
           for n, row in enumerate(attach)),
     ]
-    linked_insert.insert(session, rows)
+    linked_insert.insert(session, rows, unless=unless)
     audit.recorded(session)
     return contact
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from hotline import audit, controlchars, receipts
+from hotline import audit, controlchars, linked_insert, receipts
 from hotline.intake import service
 from hotline.public import throttle
 from hotline.settings import Settings
@@ -144,10 +144,6 @@ def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settin
             lookup_key: bytes, received_at: dt.datetime, *, optimistic: bool = False) -> bool:
     """A report, or a further part of one. True when `row` was stored with the new complaint."""
     text = controlchars.drop(sms.body).strip() or (media.PLACEHOLDER.format(count=sms.media) if sms.media else "")
-    previous = _joinable(session, sms, text, settings, received_at) if text else None
-    if previous is not None:
-        _join(session, sms, row, previous, text, received_at)
-        return False
     data = service.IntakeData(text=sms.body if sms.body.strip() else text, channel=Channel.sms.value, phone=sms.sender.number or "",
                               external_id=sms.sid, received_at=received_at)
     # The reply quotes the code, and the message row holds the reply: it is drawn first so that
@@ -157,30 +153,43 @@ def _report(session: Session, sms: InboundSms, row: SmsMessage, settings: Settin
     row.reply = (f"您反映的问题已受理，查询码：{receipts.spaced(code)}。请妥善保存；"
                  f"发送“查询 查询码”（或“CX 查询码”）可查询办理进度。内容较长时可继续发送，"
                  f"{settings.SMS_JOIN_MINUTES}分钟内的后续短信将并入本次反映。回复“退订”不再接收本热线短信。")
+    # The sender waits for the receipt code only: triage and routing follow in the background.
+    # No savepoint: an IntakeError is raised by validation, before anything is written.
+    intake = functools.partial(service.log, session=session, data=data, actor=None, lookup_key=lookup_key,
+                               max_chars=settings.MAX_REPORT_CHARS, defer=True, receipt_code=code, attach=[row])
+    continues = _last_part(sms, settings, received_at) if text else None
     try:
-        # The sender waits for the receipt code only: triage and routing follow in the background.
-        # No savepoint: an IntakeError is raised by validation, before anything is written.
-        service.log(session=session, data=data, actor=None, lookup_key=lookup_key, max_chars=settings.MAX_REPORT_CHARS,
-                    defer=True, receipt_code=code, attach=[row])
-    except service.IntakeError as exc:
-        row.kind = SmsKind.invalid
-        row.reply = (f"短信未能受理：{exc}。请用文字说明反映的问题（何时、何地、何人、何事），"
-                     f"或拨打{settings.HOTLINE_NUMBER}。")
+        # Whether it continues the sender's last report is looked up in the insert's own statement.
+        intake(unless=continues)
+        return True
+    except linked_insert.Found as found:
+        previous = _joinable(session, found.value, text, settings)
+    except service.IntakeError as exc:  # empty, or too long to be a report (or a part) at all
+        _refused(row, exc, settings)
         return False
+    if previous is not None:
+        _join(session, sms, row, previous, text, received_at)
+        return False
+    intake()  # the sender's last report is already being handled: this one is a new report
     return True
 
 
-def _joinable(session: Session, sms: InboundSms, text: str, settings: Settings,
-              received_at: dt.datetime) -> Complaint | None:
-    """The report this SMS continues: same sender, within the window, still untouched."""
+def _refused(row: SmsMessage, exc: service.IntakeError, settings: Settings) -> None:
+    row.kind = SmsKind.invalid
+    row.reply = (f"短信未能受理：{exc}。请用文字说明反映的问题（何时、何地、何人、何事），"
+                 f"或拨打{settings.HOTLINE_NUMBER}。")
+
+
+def _last_part(sms: InboundSms, settings: Settings, received_at: dt.datetime) -> linked_insert.Unless | None:
+    """The look-up of the complaint of the sender's report or part within the join window."""
     if settings.SMS_JOIN_MINUTES <= 0:
         return None
     since = received_at - dt.timedelta(minutes=settings.SMS_JOIN_MINUTES)
-    session.flush()  # what the ORM's query would autoflush (a replay's earlier message in this transaction)
-    complaint_id = session.connection().execute(
-        _last_report_part(), {"sender": sms.sender.hash, "since": since, "until": received_at}).scalar()
-    if complaint_id is None:
-        return None
+    return linked_insert.Unless(_last_report_part(), {"sender": sms.sender.hash, "since": since, "until": received_at})
+
+
+def _joinable(session: Session, complaint_id: int, text: str, settings: Settings) -> Complaint | None:
+    """The report (the sender's last, found by `_last_part`) this SMS continues, if still untouched."""
     # Locked: the intake drain may be triaging this report right now; the part joins the text it
     # will classify, or waits for its commit and re-triages the joined text (see _retriage).
     complaint = session.get(Complaint, complaint_id, with_for_update=True)
@@ -198,7 +207,10 @@ def _last_report_part() -> sa.Select:
     # Each bound value takes the type of the column it is compared with (UTCDateTime for the window).
     return (sa.select(SmsMessage.complaint_id)
             .where(SmsMessage.from_hash == sa.bindparam("sender"),
-                   SmsMessage.kind.in_([SmsKind.report, SmsKind.part]), SmsMessage.complaint_id.is_not(None),
+                   # The kinds inline: fewer parameters keep the insert it guards in psycopg's cache.
+                   SmsMessage.kind.in_(sa.bindparam("kinds", [SmsKind.report, SmsKind.part], expanding=True,
+                                                    literal_execute=True)),
+                   SmsMessage.complaint_id.is_not(None),
                    SmsMessage.received_at >= sa.bindparam("since"), SmsMessage.received_at <= sa.bindparam("until"))
             .order_by(SmsMessage.received_at.desc(), SmsMessage.id.desc()).limit(1))
 

@@ -3,12 +3,17 @@ join its text (no second receipt), and triage — in the background drain or aga
 the joined text."""
 from __future__ import annotations
 
+import contextlib
 import shutil
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import select
 
-from models.complaints import Complaint, TriageState
+from hotline.db import engine
+from models.audit import AuditEntry
+from models.complainants import Complainant
+from models.complaints import Complaint, ComplaintStatus, IntakeJob, TriageState
 from models.contacts import Contact
 from models.telephony import SmsKind, SmsMessage
 
@@ -54,3 +59,91 @@ def test_a_part_sent_after_the_drain_is_triaged_again(factory, twilio, db):
     assert after.text == FIRST + SECOND
     assert len(after.entities or []) > entities_before  # the joined text was classified again
     assert twilio.settle() == 0
+
+
+@contextlib.contextmanager
+def _sent(app):
+    """The statements the application sends (text, parameters), in order."""
+    seen: list[tuple[str, dict]] = []
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        seen.append((" ".join(statement.split()), parameters))
+
+    with app.app_context():
+        bind = engine()
+    sa.event.listen(bind, "before_cursor_execute", listen)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(bind, "before_cursor_execute", listen)
+
+
+def test_a_report_looks_up_its_senders_last_part_within_its_own_insert(factory, twilio, db, app):
+    """As deployed (a join window) a new report is still one statement on PostgreSQL: the look-up
+    of the sender's last report is a CTE of the insert, not a query of its own."""
+    factory.county()
+    with _sent(app) as seen:
+        assert "查询码" in message_text(twilio.sms(FIRST))
+    assert db.exec(select(Complaint.text)).all() == [FIRST]
+    if db.get_bind().dialect.name != "postgresql":
+        assert any("FROM telephony_sms" in statement for statement, _ in seen)  # looked up first
+        return
+    from psycopg import _queries
+
+    assert len(seen) == 1
+    statement, parameters = seen[0]
+    assert statement.startswith("WITH unless_found AS (SELECT telephony_sms.complaint_id AS complaint_id FROM telephony_sms")
+    assert statement.count(" FROM go RETURNING ") == 6  # every row's insert is conditional
+    # Small enough for psycopg to keep its conversion (tests/test_linked_insert.py).
+    assert len(statement.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    assert len(parameters) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+
+
+def test_a_part_writes_nothing_of_a_new_report(factory, twilio, db, app):
+    factory.county()
+    twilio.sms(FIRST)
+    twilio.sms(SECOND)
+    assert len(db.exec(select(Complaint)).all()) == 1
+    assert len(db.exec(select(IntakeJob)).all()) == 1
+    assert db.exec(select(AuditEntry.action).order_by(AuditEntry.id)).all() == [
+        "complaint.create", "complaint.sms_part_joined"]
+    assert len(db.exec(select(Complainant)).all()) == 1
+
+
+@pytest.mark.parametrize("status", [ComplaintStatus.assigned, ComplaintStatus.closed, ComplaintStatus.merged])
+def test_a_message_after_the_senders_report_was_taken_up_is_a_new_report(factory, twilio, db, status):
+    """Found by the look-up but no longer open to joining: the same message goes in as a report of
+    its own, with its own receipt code, in the same request."""
+    factory.county()
+    first = message_text(twilio.sms(FIRST))
+    earlier = db.exec(select(Complaint)).one()
+    earlier.status = status
+    db.add(earlier)
+    db.commit()
+    reply = message_text(twilio.sms(SECOND))
+    assert "查询码" in reply and reply != first
+    complaints = db.exec(select(Complaint).order_by(Complaint.id)).all()
+    assert [c.text for c in complaints] == [FIRST, SECOND]
+    assert complaints[1].receipt_code in reply.replace(" ", "")
+    kinds = [row.kind for row in db.exec(select(SmsMessage).order_by(SmsMessage.id)).all()]
+    assert kinds == [SmsKind.report, SmsKind.report]
+    assert db.exec(select(SmsMessage.complaint_id).order_by(SmsMessage.id)).all() == [c.id for c in complaints]
+    assert len(db.exec(select(IntakeJob)).all()) == 2
+
+
+def test_a_part_too_long_to_join_is_a_new_report(factory, twilio, db, app):
+    factory.county()
+    app.config["SETTINGS"].MAX_REPORT_CHARS = len(FIRST) + len(SECOND) - 1
+    twilio.sms(FIRST)
+    assert "查询码" in message_text(twilio.sms(SECOND))
+    assert [c.text for c in db.exec(select(Complaint).order_by(Complaint.id)).all()] == [FIRST, SECOND]
+
+
+def test_an_empty_message_is_refused_and_joins_nothing(factory, twilio, db):
+    factory.county()
+    twilio.sms(FIRST)
+    reply = message_text(twilio.sms("   "))
+    assert "短信未能受理" in reply
+    assert db.exec(select(Complaint.text)).all() == [FIRST]
+    kinds = [row.kind for row in db.exec(select(SmsMessage).order_by(SmsMessage.id)).all()]
+    assert kinds == [SmsKind.report, SmsKind.invalid]

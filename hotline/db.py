@@ -6,6 +6,7 @@ session, created on first use and closed at teardown.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
@@ -34,7 +35,44 @@ def make_engine(url: str) -> sa.Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
-    return sa.create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, hide_parameters=True)
+    engine = sa.create_engine(url, pool_size=5, max_overflow=10, hide_parameters=True)
+    event.listen(engine, "checkin", _idle_from_now)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+# A pooled connection that sat idle this long is tested before use (a restarted server or a
+# dropped link would fail the request's first statement). SQLAlchemy's pool_pre_ping tests at
+# every checkout: one more round trip for every request, a sixth of a busy webhook's time on the
+# database (docs/benchmarks-throughput.md). A connection handed straight back is not tested: were
+# it broken, the statement fails, the pool is invalidated, and the request is spooled (webhooks)
+# or answered with the outage page — as for a request in flight when the server went down.
+PING_AFTER_IDLE_SECONDS = 1.0
+_IDLE_SINCE = "idle_since"
+
+
+def _idle_from_now(_dbapi_connection, record) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    # record.info lives as long as the DBAPI connection: a new connection has no entry, and
+    # needs no test.
+    since = record.info.get(_IDLE_SINCE)
+    if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        ping(dbapi_connection)
+    except Exception as exc:  # the pool discards it and checks out another (up to three times)
+        raise sa.exc.DisconnectionError("pooled connection failed its test after idling") from exc
+
+
+def ping(dbapi_connection) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("SELECT 1")
+    finally:
+        cursor.close()
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

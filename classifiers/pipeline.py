@@ -32,7 +32,8 @@ from .linear import CalibratedLinearClassifier, checked_input
 # side (bench/tune_triage.py; figures in docs/triage.md).
 CUE_WEIGHT = 0.5
 SVM_C = 1.0
-# Weight of the first-clause block (0 leaves it out; issue 19, bench/tune_triage.py `first_clause`).
+# Weight of the first-clause block (0 leaves it out): tried for issue 19 in session 12 by the
+# same cross-validation, weights 0.5 and 1.0, and not adopted (docs/triage.md).
 FIRST_CLAUSE_WEIGHT = 0.0
 
 # Fewest positive (and negative) samples a label needs for its own calibrated model.

@@ -15,6 +15,11 @@ signed Twilio SMS with a fresh MessageSid and sender. Latency is counted from th
 time, so time spent queued in the client or in gunicorn's backlog counts. The client's own lag
 (actual start − scheduled) is reported so a saturated client cannot pass for a fast server.
 
+Each step also reports the CPU it cost per request (`cpu_ms_per_request`): the server's process
+group (gunicorn's master and workers), every PostgreSQL process, the product's drain, and the
+generator itself, read from /proc before and after the step. Unlike the held rate, which moves
+with whatever else the machine is doing, CPU per request says where the work is.
+
 A rate is held when every request answered 200, p99 < 200 ms and the step finished within 5 % of
 its length. Each app is stepped through its rates until one is not held. The product answers once
 the report is stored and completes it (triage, routing, clue number) in its scheduler process,
@@ -93,6 +98,7 @@ async def _step(port: int, prefix: str, start: int, count: int, rate: float) -> 
     import aiohttp
 
     requests = [signed(prefix, start + k) for k in range(count)]  # signed before the clock starts
+    cpu_started = time.process_time()
     latencies, lags, statuses = [], [], {}
     url = f"http://127.0.0.1:{port}/twilio/sms"
     connector = aiohttp.TCPConnector(limit=2000)
@@ -116,10 +122,12 @@ async def _step(port: int, prefix: str, start: int, count: int, rate: float) -> 
 
         await asyncio.gather(*(one(k) for k in range(count)))
         wall = time.perf_counter() - t0
+    client_cpu_ms = (time.process_time() - cpu_started) * 1000
     return {"rate": rate, "sent": count, "ok": statuses.get(200, 0), "statuses": statuses,
             "wall_s": round(wall, 2), "done_rps": round(count / wall, 1),
             "p50_ms": percentile(latencies, 0.50), "p99_ms": percentile(latencies, 0.99),
-            "max_ms": percentile(latencies, 1.0), "client_lag_p99_ms": percentile(lags, 0.99)}
+            "max_ms": percentile(latencies, 1.0), "client_lag_p99_ms": percentile(lags, 0.99),
+            "client_cpu_ms": client_cpu_ms}
 
 
 def _step_process(port, prefix, start, count, rate, queue) -> None:
@@ -136,8 +144,39 @@ def step(port: int, prefix: str, start: int, count: int, rate: float) -> dict:
     return result
 
 
+_TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_ms(groups: dict[str, int]) -> dict[str, float]:
+    """CPU used so far (user + system, ms) by each named process group, by PostgreSQL's backends
+    serving clients (every client's: the drain's too), and by its background processes (WAL
+    writer, checkpointer, autovacuum: work the drain's updates cause falls there as well)."""
+    used = dict.fromkeys([*groups, "database", "database_background"], 0.0)
+    by_pgid = {pgid: name for name, pgid in groups.items()}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                raw = stat.read()
+        except OSError:  # ended meanwhile
+            continue
+        comm, fields = raw[raw.index("(") + 1:raw.rindex(")")], raw[raw.rindex(")") + 2:].split()
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime
+        if comm == "postgres":  # a client's backend ("postgres: user db 127.0.0.1(port) …"), or its background work
+            try:
+                with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                    serves_a_client = b"(" in cmdline.read()
+            except OSError:
+                continue
+            used["database" if serves_a_client else "database_background"] += ticks * _TICK_MS
+        elif int(fields[2]) in by_pgid:  # the process group
+            used[by_pgid[int(fields[2])]] += ticks * _TICK_MS
+    return used
+
+
 def stepped(name: str, port: int, prefix: str, rates: list[float], seconds: float,
-            after_step=None) -> tuple[list[dict], float | None]:
+            after_step=None, groups: dict[str, int] | None = None) -> tuple[list[dict], float | None]:
     # Warm-up until answers come back promptly: every worker imports, connects and loads the model
     # (the product's post_worker_init took 17-18 s a worker at load 18), so a step never starts
     # while workers are still booting.
@@ -150,7 +189,11 @@ def stepped(name: str, port: int, prefix: str, rates: list[float], seconds: floa
     rows, start, held = [], 0, None
     for rate in rates:
         count = int(rate * seconds)
+        before = cpu_ms(groups or {})
         row = {"app": name, **step(port, prefix, start, count, rate), "load_avg": os.getloadavg()[0]}
+        after = cpu_ms(groups or {})
+        row["cpu_ms_per_request"] = {**{key: round((after[key] - before[key]) / count, 2) for key in after},
+                                     "client": round(row.pop("client_cpu_ms") / count, 2)}
         start += count
         rows.append(row)
         row["held"] = row["ok"] == row["sent"] and row["p99_ms"] < 200 and row["wall_s"] <= seconds * 1.05 + 1
@@ -213,7 +256,8 @@ def main() -> None:
             drain = start_drain(env, args.drain_nice)
             try:
                 rows, held = stepped("product", port, f"P{run}", [float(r) for r in args.product_rates.split(",")],
-                                     args.step_seconds, after_step=lambda: drained(url))
+                                     args.step_seconds, after_step=lambda: drained(url),
+                                     groups={"server": server.pid, "drain": drain.pid})
             finally:
                 for process in (server, drain):
                     os.killpg(process.pid, signal.SIGTERM)
@@ -233,7 +277,7 @@ def main() -> None:
             server = gunicorn(env, "bench.peer_app:create_app()", port, args, "/dev/null")
             try:
                 rows, held = stepped("peer", port, f"Q{run}", [float(r) for r in args.peer_rates.split(",")],
-                                     args.step_seconds)
+                                     args.step_seconds, groups={"server": server.pid})
             finally:
                 os.killpg(server.pid, signal.SIGTERM)
                 server.wait(timeout=30)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import BASE, TEXTS, TOKEN, environment  # noqa: E402
-from bench.intake_vs_peer import fresh_schema  # noqa: E402
+from bench.intake_vs_peer import cpu_ms, fresh_schema  # noqa: E402
 from bench.load_intake import prepare  # noqa: E402
 
 
@@ -110,6 +110,7 @@ def peer(messages: int) -> None:
     peer_app.create_schema(url)
     client = peer_app.create_app().test_client()
     run, cpu = f"{int(time.time()) % 100000:05d}", []
+    database_before = cpu_ms({})["database"]
     for k in range(messages + 3):
         params, headers = signed(k, run)
         started = time.process_time()
@@ -117,7 +118,9 @@ def peer(messages: int) -> None:
                                base_url=BASE)
         cpu.append((time.process_time() - started) * 1000)
         assert response.status_code == 200, response.data
-    print(json.dumps({"app": "peer", "request_cpu_ms": round(statistics.median(cpu[3:]), 2), "messages": messages,
+    database_ms = (cpu_ms({})["database"] - database_before) / (messages + 3)
+    print(json.dumps({"app": "peer", "request_cpu_ms": round(statistics.median(cpu[3:]), 2),
+                      "database_cpu_ms": round(database_ms, 2), "messages": messages,
                       "load_avg": round(os.getloadavg()[0], 1)}))
 
 
@@ -160,6 +163,7 @@ def main() -> None:
 
     # CPU time, not wall time: a wait for PostgreSQL is not this process's work.
     profiler = cProfile.Profile(time.process_time) if args.cpu_profile else cProfile.Profile()
+    database_before = cpu_ms({})["database"]  # PostgreSQL's CPU for these requests (no drain runs meanwhile)
     for k in range(args.messages + 3):
         if k == 3 and args.cprofile:
             profiler.enable()
@@ -181,10 +185,12 @@ def main() -> None:
                          "commits": request[2], "after_ms": background_ms, "after_statements": len(counter.statements),
                          "after_flushes": counter.flushes, "after_commits": counter.commits, "list": request[3]})
     profiler.disable()
+    database_ms = (cpu_ms({})["database"] - database_before) / (args.messages + 3)
     drain = _drain(app, counter)
     summary = {key: round(statistics.median(r[key] for r in rows), 1)
                for key in ("request_ms", "request_cpu_ms", "statements", "flushes", "commits", "after_ms", "after_statements",
                            "after_flushes", "after_commits")}
+    summary["database_cpu_ms"] = round(database_ms, 2)  # mean, request and audit seal after it
     summary.update(drain)
     summary.update(database="sqlite" if args.sqlite else "postgresql", messages=len(rows),
                    model=args.models_dir or "untrained", load_avg=round(os.getloadavg()[0], 1))

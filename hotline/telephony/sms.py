@@ -207,9 +207,10 @@ def _last_report_part() -> sa.Select:
     # Each bound value takes the type of the column it is compared with (UTCDateTime for the window).
     return (sa.select(SmsMessage.complaint_id)
             .where(SmsMessage.from_hash == sa.bindparam("sender"),
-                   # The kinds inline: fewer parameters keep the insert it guards in psycopg's cache.
-                   SmsMessage.kind.in_(sa.bindparam("kinds", [SmsKind.report, SmsKind.part], expanding=True,
-                                                    literal_execute=True)),
+                   # The kinds as SQL constants: bound, they would take two more of the parameters that
+                   # psycopg's cache limits; rendered at execution (literal_execute), SQLAlchemy would
+                   # rewrite the whole guarded insert's text at every report.
+                   SmsMessage.kind.in_([sa.literal_column(f"'{kind.value}'") for kind in (SmsKind.report, SmsKind.part)]),
                    SmsMessage.complaint_id.is_not(None),
                    SmsMessage.received_at >= sa.bindparam("since"), SmsMessage.received_at <= sa.bindparam("until"))
             .order_by(SmsMessage.received_at.desc(), SmsMessage.id.desc()).limit(1))

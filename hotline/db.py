@@ -43,8 +43,8 @@ def make_engine(url: str) -> sa.Engine:
 
 # A pooled connection that sat idle this long is tested before use (a restarted server or a
 # dropped link would fail the request's first statement). SQLAlchemy's pool_pre_ping tests at
-# every checkout: one more round trip for every request, a sixth of a busy webhook's time on the
-# database (docs/benchmarks-throughput.md). A connection handed straight back is not tested: were
+# every checkout: one more round trip for every request (a report as deployed is otherwise three:
+# docs/benchmarks-throughput.md, session 12). A connection handed straight back is not tested: were
 # it broken, the statement fails, the pool is invalidated, and the request is spooled (webhooks)
 # or answered with the outage page — as for a request in flight when the server went down.
 PING_AFTER_IDLE_SECONDS = 1.0

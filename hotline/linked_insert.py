@@ -14,10 +14,10 @@ one round trip (PostgreSQL checks the foreign keys at the statement's end, when 
 elsewhere (SQLite) as one INSERT … RETURNING each, with the same values. A unique constraint
 refuses either the same way (IntegrityError), so callers handle a repeat as before.
 
-`Unless` makes the insert conditional on a look-up: on PostgreSQL the look-up is one more CTE and
-every INSERT selects its values only WHERE NOT EXISTS a row of it, so "look up, and insert if
-nothing is found" is still one round trip (an SMS report is looked up as a possible further part
-of its sender's last report; a separate query cost a sixth of the webhook's rate). When the
+`Unless` makes the insert conditional on a look-up: on PostgreSQL the look-up is one more CTE, and
+every INSERT selects its values FROM `go`, a CTE with a row only when the look-up found no value,
+so "look up, and insert if nothing is found" is still one round trip (an SMS report is looked up as a possible further part
+of its sender's last report; as a separate query it was one more round trip per report). When the
 look-up finds a row, nothing is inserted and `Found` carries its value.
 
 The rows are ORM objects, built with their models' defaults (the columns' Python-side defaults,

@@ -37,7 +37,7 @@ def make_engine(url: str) -> sa.Engine:
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     engine = sa.create_engine(url, pool_size=5, max_overflow=10, hide_parameters=True)
     event.listen(engine, "checkin", _idle_from_now)
-    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkout", _ping_if_idle(engine.dialect))
     return engine
 
 
@@ -55,24 +55,26 @@ def _idle_from_now(_dbapi_connection, record) -> None:
     record.info[_IDLE_SINCE] = time.monotonic()
 
 
-def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
-    # record.info lives as long as the DBAPI connection: a new connection has no entry, and
-    # needs no test.
-    since = record.info.get(_IDLE_SINCE)
-    if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
-        return
-    try:
-        ping(dbapi_connection)
-    except Exception as exc:  # the pool discards it and checks out another (up to three times)
-        raise sa.exc.DisconnectionError("pooled connection failed its test after idling") from exc
+def _ping_if_idle(dialect: sa.Dialect):
+    def checkout(dbapi_connection, record, _proxy) -> None:
+        # record.info lives as long as the DBAPI connection: a new connection has no entry, and
+        # needs no test.
+        since = record.info.get(_IDLE_SINCE)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            ping(dialect, dbapi_connection)
+        except Exception as exc:  # the pool discards it and checks out another (up to three times)
+            raise sa.exc.DisconnectionError("pooled connection failed its test after idling") from exc
+
+    return checkout
 
 
-def ping(dbapi_connection) -> None:
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("SELECT 1")
-    finally:
-        cursor.close()
+def ping(dialect: sa.Dialect, dbapi_connection) -> None:
+    """The dialect's own test, as pool_pre_ping runs it: for psycopg in autocommit, so it leaves
+    no transaction open (one would stop the connection being switched to AUTOCOMMIT, as the
+    backup does)."""
+    dialect.do_ping(dbapi_connection)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -25,9 +25,9 @@ def pings(monkeypatch) -> list[int]:
     counted: list[int] = []
     real = hotline_db.ping
 
-    def counting(dbapi_connection):
+    def counting(dialect, dbapi_connection):
         counted.append(1)
-        real(dbapi_connection)
+        real(dialect, dbapi_connection)
 
     monkeypatch.setattr(hotline_db, "ping", counting)
     return counted
@@ -77,3 +77,13 @@ def test_a_busy_connection_the_server_dropped_fails_once_and_the_pool_recovers(e
         _backend_pid(engine)
     assert failed.value.connection_invalidated
     assert _backend_pid(engine) != dropped
+
+
+def test_a_tested_connection_is_left_outside_any_transaction(engine, pings, monkeypatch):
+    """The test must not open a transaction: a connection switched to AUTOCOMMIT right after
+    checkout (the backup's) would be refused ("can't change 'autocommit' now")."""
+    _backend_pid(engine)
+    monkeypatch.setattr(hotline_db, "PING_AFTER_IDLE_SECONDS", 0.0)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        assert conn.execute(sa.text("SELECT 1")).scalar_one() == 1
+    assert pings == [1]

@@ -11,7 +11,6 @@ import threading
 
 import pytest
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from hotline.db import engine, get_session
@@ -26,6 +25,7 @@ from models.clues import Clue
 from models.complaints import AccusedPerson, Complaint, ComplaintStatus, IntakeJob, TriageState
 from models.offices import Office, OfficeKind
 
+from tests.sql_capture import sent
 from tests.telephony.conftest import message_text
 
 
@@ -42,18 +42,11 @@ REPORT = "石桥镇红旗村村支书王某把低保名额给了自己侄子，�
 
 @contextlib.contextmanager
 def statements(app):
-    seen: list[str] = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append(" ".join(statement.split()))
-
-    with app.app_context():
-        bind = engine()
-    sa.event.listen(bind, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(bind, "before_cursor_execute", listen)
+    """The text of each statement sent within (tests/sql_capture.py)."""
+    with sent(app) as seen:
+        texts: list[str] = []
+        yield texts
+    texts.extend(statement for statement, _ in seen)
 
 
 def _drain(app, **kwargs) -> completion.DrainReport:

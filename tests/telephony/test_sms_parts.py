@@ -3,20 +3,18 @@ join its text (no second receipt), and triage — in the background drain or aga
 the joined text."""
 from __future__ import annotations
 
-import contextlib
 import shutil
 
 import pytest
-import sqlalchemy as sa
 from sqlmodel import select
 
-from hotline.db import engine
 from models.audit import AuditEntry
 from models.complainants import Complainant
 from models.complaints import Complaint, ComplaintStatus, IntakeJob, TriageState
 from models.contacts import Contact
 from models.telephony import SmsKind, SmsMessage
 
+from tests.sql_capture import sent
 from tests.telephony.conftest import message_text
 
 FIRST = "我要反映低保的问题，村支书王某把低保名额给了自己侄子，"
@@ -61,28 +59,11 @@ def test_a_part_sent_after_the_drain_is_triaged_again(factory, twilio, db):
     assert twilio.settle() == 0
 
 
-@contextlib.contextmanager
-def _sent(app):
-    """The statements the application sends (text, parameters), in order."""
-    seen: list[tuple[str, dict]] = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append((" ".join(statement.split()), parameters))
-
-    with app.app_context():
-        bind = engine()
-    sa.event.listen(bind, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(bind, "before_cursor_execute", listen)
-
-
 def test_a_report_looks_up_its_senders_last_part_within_its_own_insert(factory, twilio, db, app):
     """As deployed (a join window) a new report is still one statement on PostgreSQL: the look-up
     of the sender's last report is a CTE of the insert, not a query of its own."""
     factory.county()
-    with _sent(app) as seen:
+    with sent(app) as seen:
         assert "查询码" in message_text(twilio.sms(FIRST))
     assert db.exec(select(Complaint.text)).all() == [FIRST]
     if db.get_bind().dialect.name != "postgresql":

@@ -26,17 +26,22 @@ class SmsKind(str, enum.Enum):
 # One inbound SMS as Twilio delivered it, with the answer given (returned again on a retry).
 class SmsMessage(SQLModel, table=True):
     __tablename__ = "telephony_sms"
+    # The join window's look-up (telephony.sms._last_report_part) runs at every report: one probe by
+    # sender, newest first. With one index per column PostgreSQL combined the sender's entries with
+    # every message of the last minutes (a bitmap AND): during a burst each report read the whole
+    # window, thousands of entries (bench/intake_vs_peer.py; migration 0011).
+    __table_args__ = (sa.Index("ix_telephony_sms_sender_received", "from_hash", "received_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     message_sid: str = Field(max_length=64, unique=True)
     # Keyed hash of the sender (of the raw From when it is not a Chinese number): groups parts.
-    from_hash: str = Field(max_length=64, index=True)
+    from_hash: str = Field(max_length=64)
     body: str = Field(sa_column=sa.Column(sa.Text, nullable=False))
     kind: SmsKind = Field(sa_column=enum_column(SmsKind))
     reply: str = Field(default="", sa_column=sa.Column(sa.Text, nullable=False, default=""))
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id", index=True)
     contact_id: int | None = Field(default=None, foreign_key="contact.id")
-    received_at: dt.datetime = Field(sa_column=utc_column(index=True))
+    received_at: dt.datetime = Field(sa_column=utc_column())
     replayed: bool = False  # ingested from the spool after a database outage
     created_at: dt.datetime | None = Field(default=None, sa_column=utc_column())
 

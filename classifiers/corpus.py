@@ -48,6 +48,9 @@ class Example:
     case: str | None = None  # the published case a grounded complaint was written from
     accused_level: str | None = None
     source_url: str | None = None  # the published page the case was taken from
+    # How a grounded complaint was written: "written" by a person retelling the case's facts in a
+    # caller's own words (corpus/written.jsonl); None for the generator's (grounded.jsonl) and the rest.
+    origin: str | None = None
 
     @property
     def primary(self) -> str | None:
@@ -94,6 +97,7 @@ def example_from_dict(record: Mapping[str, object], *, source: str = "corpus") -
         raise ValueError(f"unknown accused level {level!r}")
     case = record.get("case") or None
     source_url = record.get("source_url") or None
+    origin = record.get("origin") or None
     return Example(
         id=example_id,
         text=text,
@@ -104,6 +108,7 @@ def example_from_dict(record: Mapping[str, object], *, source: str = "corpus") -
         case=str(case) if case else None,
         accused_level=str(level) if level else None,
         source_url=str(source_url) if source_url else None,
+        origin=str(origin) if origin else None,
     )
 
 

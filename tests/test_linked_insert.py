@@ -14,6 +14,7 @@ from models.complaints import Complaint
 from models.contacts import Contact
 from models.taxonomy import Channel
 
+from tests.sql_capture import sent
 
 
 def _rows(code: str, text: str = "村支书把低保给了亲戚") -> list[NewRow]:
@@ -111,24 +112,12 @@ def test_the_statement_fits_psycopgs_conversion_cache(db, app):
         pytest.skip("one statement only on PostgreSQL")
     from psycopg import _queries
 
-    from hotline.db import engine
-
-    seen = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append((statement, parameters))
-
-    with app.app_context():
-        bind = engine()
-    sa.event.listen(bind, "before_cursor_execute", listen)
-    try:
+    with sent(app) as seen:
         linked_insert.insert(db, _rows("11112222333388"))
-    finally:
-        sa.event.remove(bind, "before_cursor_execute", listen)
-    statement, parameters = next((s, p) for s, p in seen if s.lstrip().startswith("WITH"))
-    assert len(statement.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
-    assert len(parameters) <= _queries.MAX_CACHED_STATEMENT_PARAMS
-    assert None not in parameters.values()
+    statement = next(s for s in seen if s.text.startswith("WITH"))
+    assert len(statement.raw.encode()) <= _queries.MAX_CACHED_STATEMENT_LENGTH
+    assert len(statement.parameters) <= _queries.MAX_CACHED_STATEMENT_PARAMS
+    assert None not in statement.parameters.values()
 
 
 # A look-up built once, as callers build theirs (the statement is cached by it).
@@ -177,19 +166,7 @@ def test_a_look_up_that_finds_only_null_counts_as_nothing_found(db):
 def test_a_guarded_insert_is_still_one_statement(db, app):
     if db.get_bind().dialect.name != "postgresql":
         pytest.skip("one statement only on PostgreSQL")
-    from hotline.db import engine
-
-    seen = []
-
-    def listen(conn, cursor, statement, parameters, context, executemany):
-        seen.append(statement)
-
-    with app.app_context():
-        bind = engine()
-    sa.event.listen(bind, "before_cursor_execute", listen)
-    try:
+    with sent(app) as seen:
         linked_insert.insert(db, _rows("11112222333366"), unless=linked_insert.Unless(_SAME_CODE, {"code": "1"}))
-    finally:
-        sa.event.remove(bind, "before_cursor_execute", listen)
-    assert len(seen) == 1 and seen[0].lstrip().startswith("WITH unless_found AS")
+    assert len(seen) == 1 and seen[0].text.startswith("WITH unless_found AS")
     assert _count(db, Complaint) == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from classifiers.corpus import CORPUS_DIR, example_from_dict, load_corpus, split_corpus
+from classifiers.corpus import CORPUS_DIR, example_from_dict
 from classifiers.grounded import OUTPUT_FILE, load_cases
 
 WRITTEN = Path(CORPUS_DIR) / "written.jsonl"
@@ -67,8 +67,7 @@ def test_they_come_in_every_register(items):
     assert sum("此致" in t for t in texts) >= 0.1 * len(items)
 
 
-def test_a_held_out_cases_written_items_are_held_out_and_never_trained_on():
-    split = split_corpus(load_corpus())
+def test_a_held_out_cases_written_items_are_held_out_and_never_trained_on(split):
     held = {e.case for e in split.source_test}
     written_test = [e for e in split.source_test if e.origin == "written"]
     assert written_test and {e.case for e in written_test} <= held

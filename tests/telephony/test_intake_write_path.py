@@ -46,7 +46,7 @@ def statements(app):
     with sent(app) as seen:
         texts: list[str] = []
         yield texts
-    texts.extend(statement for statement, _ in seen)
+    texts.extend(statement.text for statement in seen)
 
 
 def _drain(app, **kwargs) -> completion.DrainReport:

@@ -12,6 +12,7 @@ from hotline.telephony.sms import _last_report_part
 from models.base import utcnow
 from models.telephony import SmsKind, SmsMessage
 
+
 def _others(db, complaint_id: int, now: dt.datetime, first: int, count: int) -> None:
     """Reports from `count` other senders received within the last four minutes."""
     db.execute(sa.insert(SmsMessage), [
